@@ -1,0 +1,162 @@
+// The engine interface: everything wasm-rr needs from a core WebAssembly
+// engine, and nothing more. The only implementation is SpiderMonkey 102
+// (spidermonkey.cpp); no SpiderMonkey type or header appears outside src/engine/.
+//
+// Threading: one Engine per thread; all objects belong to the Engine that made
+// them and must be destroyed before it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "util/core_val.h"
+#include "util/result.h"
+
+namespace wasmrr::engine {
+
+enum class ExternKind : uint8_t { Func, Table, Memory, Global };
+
+std::string_view extern_kind_name(ExternKind k);
+
+struct Limits {
+  uint64_t min = 0;
+  bool has_max = false;
+  uint64_t max = 0;
+};
+
+struct TableType {
+  CoreType elem = CoreType::FuncRef;
+  Limits limits;
+};
+
+struct MemoryType {
+  Limits limits;  // in 64 KiB pages
+  bool shared = false;
+};
+
+struct GlobalType {
+  CoreType type = CoreType::I32;
+  bool mutable_ = false;
+};
+
+// An import or export of a core module, as declared in the module.
+struct ExternDesc {
+  std::string module;  // empty for exports
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  CoreFuncType func;   // kind == Func
+  TableType table;     // kind == Table
+  MemoryType memory;   // kind == Memory
+  GlobalType global;   // kind == Global
+};
+
+class Extern {
+ public:
+  virtual ~Extern() = default;
+  virtual ExternKind kind() const = 0;
+};
+
+class Func : public Extern {
+ public:
+  ExternKind kind() const override { return ExternKind::Func; }
+  virtual const CoreFuncType& type() const = 0;
+  // Calls the function. A wasm trap or a host exception ends the call with an
+  // error; a C++ exception thrown by a host function called underneath (Trap,
+  // ExitRequest, ...) is not unwound through engine frames but captured and
+  // returned here as `host_exception` so the caller can rethrow it.
+  struct CallError {
+    std::string message;              // trap message, e.g. "unreachable executed"
+    std::vector<std::string> backtrace;  // guest frames, innermost first
+    std::exception_ptr host_exception;   // set if a host function threw
+  };
+  virtual bool call(std::span<const CoreVal> args, std::span<CoreVal> results,
+                    CallError* error) = 0;
+};
+
+class Memory : public Extern {
+ public:
+  ExternKind kind() const override { return ExternKind::Memory; }
+  // Base and size of linear memory. Both stay correct after memory.grow,
+  // whether wasm or the host grew it; a pointer obtained earlier is only
+  // valid until the next call into wasm or the next grow.
+  virtual uint8_t* data() = 0;
+  virtual size_t size() = 0;
+  // Grows by `pages`; returns the old size in pages or an error.
+  virtual Result<uint64_t> grow(uint64_t pages) = 0;
+};
+
+class Table : public Extern {
+ public:
+  ExternKind kind() const override { return ExternKind::Table; }
+  virtual uint32_t size() = 0;
+};
+
+class Global : public Extern {
+ public:
+  ExternKind kind() const override { return ExternKind::Global; }
+  virtual GlobalType type() const = 0;
+  virtual CoreVal get() = 0;
+  virtual void set(CoreVal v) = 0;
+};
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  virtual const std::vector<ExternDesc>& imports() const = 0;
+  virtual const std::vector<ExternDesc>& exports() const = 0;
+};
+
+class Instance {
+ public:
+  virtual ~Instance() = default;
+  // nullptr if there is no such export.
+  virtual std::shared_ptr<Extern> get_export(const std::string& name) = 0;
+  virtual const std::vector<ExternDesc>& exports() const = 0;
+};
+
+// A host function body. It reads args and writes results (sized by the
+// function type). It may throw (Trap, ExitRequest, any std::exception); the
+// engine captures the exception, aborts the wasm call, and hands it back
+// through Func::CallError::host_exception.
+using HostFunction = std::function<void(std::span<const CoreVal> args, std::span<CoreVal> results)>;
+
+// One import value for instantiate(): module name, field name, extern.
+struct Import {
+  std::string module;
+  std::string name;
+  std::shared_ptr<Extern> value;
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  // Compiles a core module. A module that uses a feature the engine lacks
+  // (tail calls, multi-memory, memory64, ...) fails with an error naming it.
+  // Extended-const initializers are accepted only if they can be folded with
+  // the globals given at instantiation: see instantiate().
+  virtual Result<std::shared_ptr<Module>> compile(std::span<const uint8_t> bytes) = 0;
+
+  // Instantiates with exactly the imports the module declares (order free,
+  // matched by module+name). Errors name the import and the mismatch.
+  virtual Result<std::shared_ptr<Instance>> instantiate(const std::shared_ptr<Module>& module,
+                                                        const std::vector<Import>& imports) = 0;
+
+  virtual std::shared_ptr<Func> host_function(const CoreFuncType& type, HostFunction body,
+                                              std::string debug_name) = 0;
+  virtual Result<std::shared_ptr<Memory>> new_memory(const MemoryType& type) = 0;
+  virtual Result<std::shared_ptr<Table>> new_table(const TableType& type) = 0;
+  virtual Result<std::shared_ptr<Global>> new_global(const GlobalType& type, CoreVal init) = 0;
+};
+
+// The SpiderMonkey engine. Creating it initialises SpiderMonkey for the process;
+// at most one may exist at a time.
+Result<std::unique_ptr<Engine>> create_engine();
+
+}  // namespace wasmrr::engine

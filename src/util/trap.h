@@ -1,0 +1,29 @@
+// Exceptions that end guest execution. They are thrown by host functions and
+// by the canonical ABI (the spec's trap_if), carried across engine frames by
+// the engine (never unwound through them) and caught by the runtime.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace wasmrr {
+
+// The guest did something the component model forbids, or a host call failed
+// in a way that cannot be reported to the guest as a WIT value.
+class Trap : public std::runtime_error {
+ public:
+  explicit Trap(const std::string& message) : std::runtime_error(message) {}
+};
+
+// wasi:cli/exit#exit (and exit-with-code): ends the run with a status.
+class ExitRequest : public std::exception {
+ public:
+  explicit ExitRequest(int status) : status_(status) {}
+  int status() const { return status_; }
+  const char* what() const noexcept override { return "guest exited"; }
+
+ private:
+  int status_;
+};
+
+}  // namespace wasmrr
