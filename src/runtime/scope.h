@@ -1,0 +1,163 @@
+// Internal structures of instantiation: the index spaces of one component
+// (a Scope), the items that live in them, and component-level functions.
+// Not part of the runtime's public interface.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "abi/canonical.h"
+#include "component/ast.h"
+#include "engine/engine.h"
+#include "runtime/host.h"
+#include "util/trap.h"
+
+namespace wasmrr::runtime {
+
+// Thrown while instantiating; caught by Runtime::instantiate and returned as an Error.
+class InstantiationError : public std::runtime_error {
+ public:
+  explicit InstantiationError(const std::string& m) : std::runtime_error(m) {}
+};
+
+// A trap raised by guest code (as opposed to a host-raised Trap), with its backtrace.
+class GuestTrap : public Trap {
+ public:
+  GuestTrap(const std::string& m, std::vector<std::string> bt) : Trap(m), backtrace(std::move(bt)) {}
+  std::vector<std::string> backtrace;
+};
+
+struct Scope;
+struct ComponentFunc;
+struct InstanceItems;
+
+// A component definition (section 4) and the scope it was defined in, which
+// its outer aliases refer to.
+struct ComponentDef {
+  std::shared_ptr<const component::Component> ast;
+  Scope* defining_scope = nullptr;
+};
+
+struct CoreModule {
+  std::shared_ptr<const std::vector<uint8_t>> bytes;
+  uint32_t offset = 0, size = 0;
+  std::shared_ptr<engine::Module> compiled;  // compiled on first instantiation
+};
+
+// A core instance: either a real engine instance or a bag of inline exports.
+struct CoreInstance {
+  std::shared_ptr<engine::Instance> instance;
+  std::map<std::string, std::shared_ptr<engine::Extern>, std::less<>> inline_exports;
+  std::shared_ptr<engine::Extern> get(const std::string& name) const;
+};
+
+// One entry of a type index space.
+struct TypeItem {
+  abi::TypePtr val;
+  abi::FuncTypePtr func;
+  abi::ResourceTypePtr resource;
+  // Instance and component types stay unresolved until used (an import).
+  std::shared_ptr<const component::TypeDef> compound;
+  const component::InstanceTypeDef* instance_type = nullptr;
+  const component::ComponentTypeDef* component_type = nullptr;
+  Scope* defining_scope = nullptr;  // for instance/component types
+  std::string describe() const;
+};
+
+using Item = std::variant<std::shared_ptr<ComponentFunc>, TypeItem, std::shared_ptr<InstanceItems>,
+                          std::shared_ptr<ComponentDef>, std::shared_ptr<CoreModule>>;
+
+struct InstanceItems {
+  std::map<std::string, Item, std::less<>> exports;
+};
+
+// The canonical options of one canon lift/lower, resolved to engine objects.
+struct ResolvedOptions {
+  std::shared_ptr<engine::Memory> memory;
+  std::shared_ptr<engine::Func> realloc;
+  std::shared_ptr<engine::Func> post_return;
+  std::unique_ptr<abi::GuestMemory> guest_memory;
+  abi::CanonicalOptions abi;
+};
+
+struct RuntimeState;
+
+// A component-level function: a host import or a lifted core function.
+struct ComponentFunc {
+  abi::FuncTypePtr type;
+  // Host import (bound by name; impl may be null in replay).
+  std::unique_ptr<ImportedFunc> import;
+  // Lifted core function.
+  std::shared_ptr<engine::Func> core;
+  std::shared_ptr<ResolvedOptions> opts;
+  abi::ComponentInstanceState* inst = nullptr;
+
+  Values invoke(RuntimeState& rt, Values& args);
+};
+
+// What runtime/ keeps in abi::ResourceType::impl.
+struct ResourceImpl {
+  std::unique_ptr<ImportedFunc> host_drop;  // host resources: "[resource-drop]name"
+  std::shared_ptr<engine::Func> dtor;       // guest resources: optional core dtor
+};
+
+// The index spaces of one component instance (or of an instance/component type).
+struct Scope {
+  Scope* parent = nullptr;
+  abi::ComponentInstanceState* inst = nullptr;
+  // Instantiation arguments of a nested component; nullptr for the root,
+  // whose imports come from the host.
+  const std::map<std::string, Item, std::less<>>* args = nullptr;
+
+  std::vector<std::shared_ptr<engine::Func>> core_funcs;
+  std::vector<std::shared_ptr<engine::Extern>> core_tables, core_memories, core_globals;
+  std::vector<std::shared_ptr<const component::CoreTypeDef>> core_types;
+  std::vector<std::shared_ptr<CoreModule>> core_modules;
+  std::vector<std::shared_ptr<CoreInstance>> core_instances;
+  std::vector<std::shared_ptr<ComponentFunc>> funcs;
+  std::vector<TypeItem> types;
+  std::vector<std::shared_ptr<ComponentDef>> components;
+  std::vector<std::shared_ptr<InstanceItems>> instances;
+  InstanceItems exports;
+
+  Scope* ancestor(uint32_t count);
+  const TypeItem& type(uint32_t idx) const;
+};
+
+// Everything instantiation and calls share.
+struct RuntimeState {
+  engine::Engine& engine;
+  const HostRegistry& host;
+  CallInterposer& interposer;
+  std::vector<std::shared_ptr<const component::Component>> asts;  // kept alive for the scopes
+  std::vector<std::unique_ptr<Scope>> scopes;
+  std::vector<std::unique_ptr<abi::ComponentInstanceState>> instance_states;
+  std::vector<std::string> imported_names;
+  std::vector<std::string> missing_imports;
+  bool require_host_impl = true;
+  Scope* root = nullptr;
+};
+
+// Calls a core function; a wasm trap becomes GuestTrap, a host exception thrown
+// underneath is rethrown as is.
+void call_core(engine::Func& f, std::span<const CoreVal> args, std::span<CoreVal> results);
+
+// types.cpp
+TypeItem resolve_typedef(Scope& s, std::shared_ptr<const component::TypeDef> td);
+abi::TypePtr resolve_valtype(const Scope& s, const component::ValType& v);
+
+// canon.cpp
+std::shared_ptr<ResolvedOptions> resolve_options(Scope& s, const std::vector<component::CanonOpt>& opts);
+std::shared_ptr<engine::Func> canon_lower(RuntimeState& rt, Scope& s, std::shared_ptr<ComponentFunc> f,
+                                          std::shared_ptr<ResolvedOptions> opts);
+std::shared_ptr<ComponentFunc> canon_lift(RuntimeState& rt, Scope& s, std::shared_ptr<engine::Func> core,
+                                          abi::FuncTypePtr type, std::shared_ptr<ResolvedOptions> opts);
+std::shared_ptr<engine::Func> canon_resource_new(RuntimeState& rt, Scope& s, abi::ResourceTypePtr rt_type);
+std::shared_ptr<engine::Func> canon_resource_drop(RuntimeState& rt, Scope& s, abi::ResourceTypePtr rt_type);
+std::shared_ptr<engine::Func> canon_resource_rep(RuntimeState& rt, Scope& s, abi::ResourceTypePtr rt_type);
+
+}  // namespace wasmrr::runtime
