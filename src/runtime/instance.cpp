@@ -12,7 +12,9 @@ namespace wasmrr::runtime {
 using component::Definition;
 using component::Sort;
 
-struct Runtime::State : RuntimeState {};
+struct Runtime::State : RuntimeState {
+  using RuntimeState::RuntimeState;
+};
 
 namespace {
 
@@ -420,7 +422,7 @@ std::shared_ptr<engine::Extern> CoreInstance::get(const std::string& name) const
 }
 
 Runtime::Runtime(engine::Engine& engine, const HostRegistry& host, CallInterposer& interposer)
-    : state_(new State{RuntimeState{engine, host, interposer}}) {}
+    : state_(std::make_unique<State>(engine, host, interposer)) {}
 
 Runtime::~Runtime() = default;
 
@@ -442,6 +444,8 @@ Result<void> Runtime::instantiate(std::shared_ptr<const component::Component> co
     return make_error(fmt::format("trap during instantiation: {}", e.what()));
   } catch (const ExitRequest& e) {
     return make_error(fmt::format("the guest exited with status {} during instantiation", e.status()));
+  } catch (const Abort&) {
+    throw;
   } catch (const std::exception& e) {
     return make_error(fmt::format("instantiation failed: {}", e.what()));
   }
@@ -498,6 +502,8 @@ Result<Outcome> Runtime::run_command() {
   } catch (const Trap& e) {
     out.kind = Outcome::Kind::Trapped;
     out.trap_message = e.what();
+  } catch (const Abort&) {
+    throw;
   } catch (const std::exception& e) {
     // A host failure that is neither a WIT error nor a trap: end the run as a trap.
     out.kind = Outcome::Kind::Trapped;

@@ -130,6 +130,7 @@ struct Scope {
 
 // Everything instantiation and calls share.
 struct RuntimeState {
+  RuntimeState(engine::Engine& e, const HostRegistry& h, CallInterposer& i) : engine(e), host(h), interposer(i) {}
   engine::Engine& engine;
   const HostRegistry& host;
   CallInterposer& interposer;

@@ -27,3 +27,14 @@ class ExitRequest : public std::exception {
 };
 
 }  // namespace wasmrr
+
+namespace wasmrr {
+
+// Stops the run for a reason outside the guest (a replay divergence, a bad
+// trace). The runtime never turns it into a guest outcome: it reaches the CLI.
+class Abort : public std::runtime_error {
+ public:
+  explicit Abort(const std::string& message) : std::runtime_error(message) {}
+};
+
+}  // namespace wasmrr

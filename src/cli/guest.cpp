@@ -1,0 +1,116 @@
+#include "cli/guest.h"
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "engine/engine.h"
+
+extern char** environ;
+
+namespace wasmrr::cli {
+
+void add_component_options(CLI::App& app, GuestOptions& opts) {
+  app.add_option("component", opts.component_path, "The component (.wasm component binary)")->required();
+  app.add_option("args", opts.guest_args,
+                 "Arguments for the guest (after `--` if they start with `-`); the guest's argv[0] is the "
+                 "component's file name");
+}
+
+void add_world_options(CLI::App& app, GuestOptions& opts) {
+  app.add_option("--env", opts.env_flags,
+                 "Set NAME=VAL in the guest's environment, or pass NAME through from the host's environment")
+      ->type_name("NAME[=VAL]");
+  app.add_flag("--inherit-env", opts.inherit_env, "Pass the whole host environment to the guest");
+  app.add_option("--dir", opts.dir_flags, "Grant the guest a host directory, seen at GUEST (default: HOST)")
+      ->type_name("HOST[::GUEST]");
+}
+
+std::vector<std::pair<std::string, std::string>> guest_environment(const GuestOptions& opts) {
+  std::vector<std::pair<std::string, std::string>> env;
+  auto set = [&env](std::string name, std::string value) {
+    for (auto& [n, v] : env)
+      if (n == name) { v = std::move(value); return; }
+    env.emplace_back(std::move(name), std::move(value));
+  };
+  if (opts.inherit_env) {
+    for (char** e = environ; *e; ++e) {
+      std::string_view kv(*e);
+      auto eq = kv.find('=');
+      if (eq != std::string_view::npos) set(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+    }
+  }
+  for (const auto& flag : opts.env_flags) {
+    auto eq = flag.find('=');
+    if (eq == 0) throw ToolError(fmt::format("--env `{}`: the variable has no name", flag));
+    if (eq != std::string::npos) {
+      set(flag.substr(0, eq), flag.substr(eq + 1));
+    } else if (const char* v = std::getenv(flag.c_str())) {
+      set(flag, v);
+    }
+  }
+  return env;
+}
+
+LoadedComponent load_component(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ToolError(fmt::format("cannot open `{}`: {}", path, std::strerror(errno)));
+  auto bytes = std::make_shared<std::vector<uint8_t>>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) throw ToolError(fmt::format("cannot read `{}`", path));
+  auto ast = component::parse_component(bytes);
+  if (!ast) throw ToolError(fmt::format("`{}`: {}", path, ast.error().message));
+  return LoadedComponent{path, bytes, *ast};
+}
+
+static std::vector<wasi::Preopen> parse_dirs(const std::vector<std::string>& flags) {
+  std::vector<wasi::Preopen> out;
+  for (const auto& flag : flags) {
+    wasi::Preopen p;
+    auto sep = flag.find("::");
+    p.host_path = flag.substr(0, sep);
+    p.guest_path = sep == std::string::npos ? p.host_path : flag.substr(sep + 2);
+    if (p.host_path.empty() || p.guest_path.empty()) throw ToolError(fmt::format("--dir `{}`: expected HOST[::GUEST]", flag));
+    if (!std::filesystem::is_directory(p.host_path))
+      throw ToolError(fmt::format("--dir `{}`: `{}` is not a directory", flag, p.host_path));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+wasi::WasiConfig guest_config(const GuestOptions& opts) {
+  wasi::WasiConfig config;
+  config.args.push_back(std::filesystem::path(opts.component_path).filename().string());
+  config.args.insert(config.args.end(), opts.guest_args.begin(), opts.guest_args.end());
+  config.env = guest_environment(opts);
+  config.preopens = parse_dirs(opts.dir_flags);
+  return config;
+}
+
+runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry& registry,
+                           runtime::CallInterposer& interposer, const runtime::InstantiateOptions& options) {
+  auto engine = engine::create_engine();
+  if (!engine) throw ToolError(engine.error().message);
+  runtime::Runtime rt(**engine, registry, interposer);
+  if (auto r = rt.instantiate(c.ast, options); !r) throw ToolError(fmt::format("`{}`: {}", c.path, r.error().message));
+  auto outcome = rt.run_command();
+  if (!outcome) throw ToolError(fmt::format("`{}`: {}", c.path, outcome.error().message));
+  return *outcome;
+}
+
+int exit_code_of(const runtime::Outcome& outcome) {
+  if (outcome.kind == runtime::Outcome::Kind::Exited) return outcome.exit_status;
+  fmt::print(stderr, "wasm-rr: guest trapped: {}\n", outcome.trap_message);
+  if (!outcome.backtrace.empty()) {
+    fmt::print(stderr, "guest backtrace:\n");
+    for (size_t i = 0; i < outcome.backtrace.size(); i++) fmt::print(stderr, "  {:>3}: {}\n", i, outcome.backtrace[i]);
+  }
+  return kExitGuestTrap;
+}
+
+}  // namespace wasmrr::cli

@@ -1,0 +1,37 @@
+// Loading a component and running it on the engine with a given interposer:
+// the part that run, record and replay share.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+#include "component/ast.h"
+#include "runtime/host.h"
+#include "runtime/instance.h"
+#include "wasi/wasi.h"
+
+namespace wasmrr::cli {
+
+struct LoadedComponent {
+  std::string path;
+  std::shared_ptr<const std::vector<uint8_t>> bytes;
+  std::shared_ptr<const component::Component> ast;
+};
+
+// Reads and parses; throws ToolError naming the file.
+LoadedComponent load_component(const std::string& path);
+
+// The guest's world from the command line: argv (argv[0] = the component's file name), env, preopens.
+wasi::WasiConfig guest_config(const GuestOptions& opts);
+
+// Instantiates the component with `registry` behind `interposer` and runs
+// wasi:cli/run. Throws ToolError if it cannot start.
+runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry& registry,
+                           runtime::CallInterposer& interposer, const runtime::InstantiateOptions& options);
+
+// Prints a trap (message and backtrace) and maps an outcome to wasm-rr's exit code.
+int exit_code_of(const runtime::Outcome& outcome);
+
+}  // namespace wasmrr::cli

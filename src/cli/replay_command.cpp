@@ -1,0 +1,50 @@
+#include <fmt/format.h>
+
+#include "cli/guest.h"
+#include "rr/replayer.h"
+#include "rr/value_codec.h"
+#include "trace/reader.h"
+
+namespace wasmrr::cli {
+
+namespace {
+
+void check_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path, bool force) {
+  std::string sha = rr::sha256_hex(std::string_view(reinterpret_cast<const char*>(c.bytes->data()), c.bytes->size()));
+  if (sha == h.component_sha256) return;
+  std::string msg = fmt::format(
+      "`{}` was recorded with another component: `{}` ({} bytes, SHA-256 {}), not `{}` ({} bytes, SHA-256 {})",
+      trace_path, h.component_name, h.component_size, h.component_sha256, c.path, c.bytes->size(), sha);
+  if (!force) throw ToolError(msg + "; use --force to replay it anyway");
+  fmt::print(stderr, "wasm-rr: warning: {}; replaying anyway (--force)\n", msg);
+}
+
+}  // namespace
+
+int replay_command(const ReplayOptions& opts) {
+  LoadedComponent component = load_component(opts.component_path);
+  auto reader = trace::TraceReader::open(opts.trace_path);
+  if (!reader) throw ToolError(reader.error().message);
+  rr::Replayer replayer(**reader);
+  auto header = replayer.read_header();
+  if (!header) throw ToolError(header.error().message);
+  check_component(*header, component, opts.trace_path, opts.force);
+
+  // No host at all: every import is answered from the trace.
+  runtime::HostRegistry no_host;
+  try {
+    runtime::Outcome outcome = run_guest(component, no_host, replayer, {.require_host_impl = false});
+    replayer.finish(outcome);
+    return exit_code_of(outcome);
+  } catch (const rr::BadTrace& e) {
+    throw ToolError(fmt::format("`{}`: {}", opts.trace_path, e.what()));
+  } catch (const rr::Divergence& e) {
+    fmt::print(stderr, "wasm-rr: replay diverged from `{}`\n{}\n", opts.trace_path, e.what());
+    return kExitDivergence;
+  } catch (const rr::TraceEnded& e) {
+    fmt::print(stderr, "wasm-rr: replay of `{}` stopped: {}\n", opts.trace_path, e.what());
+    return kExitDivergence;
+  }
+}
+
+}  // namespace wasmrr::cli

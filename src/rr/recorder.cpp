@@ -1,0 +1,54 @@
+#include "rr/recorder.h"
+
+#include "rr/value_codec.h"
+#include "util/trap.h"
+
+namespace wasmrr::rr {
+
+namespace {
+
+Json encode_all(const std::vector<abi::Param>& types, const runtime::Values& values, const EncodeOptions& opts) {
+  Json out = Json::array();
+  for (size_t i = 0; i < types.size() && i < values.size(); i++) out.push_back(encode_value(values[i], *types[i].type, opts));
+  return out;
+}
+
+}  // namespace
+
+runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& args) {
+  trace::Event event;
+  event.fn = f.name;
+  // Arguments are only compared at replay, never fed back: large byte buffers
+  // are stored as a digest. Encode before the call: the host may move from args.
+  event.args = encode_all(f.type->params, args, EncodeOptions{.digest_large_bytes = true});
+  events_++;
+  runtime::Values results;
+  try {
+    results = (*f.impl)(args);
+  } catch (const ExitRequest& e) {
+    event.exit = e.status();
+    writer_.write(trace::to_json(event));
+    throw;
+  } catch (const Trap& e) {
+    event.trap = e.what();
+    writer_.write(trace::to_json(event));
+    throw;
+  }
+  event.results = encode_all(f.type->results, results, {});
+  writer_.write(trace::to_json(event));
+  return results;
+}
+
+void Recorder::finish(const runtime::Outcome& outcome) {
+  trace::End end;
+  if (outcome.kind == runtime::Outcome::Kind::Exited) {
+    end.status = outcome.exit_status;
+  } else {
+    end.kind = trace::End::Kind::Trap;
+    end.message = outcome.trap_message;
+    end.backtrace = outcome.backtrace;
+  }
+  writer_.write(trace::to_json(end));
+}
+
+}  // namespace wasmrr::rr

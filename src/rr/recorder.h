@@ -1,0 +1,25 @@
+// Record: every import call goes to the real host and is appended to the
+// trace as one event. Knows no WASI interface: it sees names and typed values.
+#pragma once
+
+#include "runtime/host.h"
+#include "runtime/instance.h"
+#include "trace/writer.h"
+
+namespace wasmrr::rr {
+
+class Recorder final : public runtime::CallInterposer {
+ public:
+  explicit Recorder(trace::TraceWriter& writer) : writer_(writer) {}
+
+  runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
+  // Ends the trace with the run's outcome.
+  void finish(const runtime::Outcome& outcome);
+  uint64_t events() const { return events_; }
+
+ private:
+  trace::TraceWriter& writer_;
+  uint64_t events_ = 0;
+};
+
+}  // namespace wasmrr::rr

@@ -1,0 +1,186 @@
+#include "rr/replayer.h"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "rr/value_codec.h"
+
+namespace wasmrr::rr {
+
+namespace {
+
+constexpr size_t kRecentEvents = 5;
+
+std::string short_json(const Json& j) {
+  Json copy = j;
+  std::string s = copy.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return s.size() > 160 ? s.substr(0, 160) + "..." : s;
+}
+
+std::string describe_args(const runtime::ImportedFunc& f, const runtime::Values& args) {
+  std::string out;
+  for (size_t i = 0; i < args.size() && i < f.type->params.size(); i++) {
+    if (i) out += ", ";
+    out += abi::to_string(args[i], *f.type->params[i].type);
+  }
+  return out.size() > 300 ? out.substr(0, 300) + "..." : out;
+}
+
+// Splits "wasi:cli/stdout@0.2.12#get-stdout" into unversioned interface and function.
+std::pair<std::string, std::string_view> split_name(std::string_view name) {
+  auto hash = name.find('#');
+  if (hash == std::string_view::npos) return {"", name};
+  auto iface = runtime::parse_interface_name(name.substr(0, hash));
+  return {iface ? iface->unversioned() : "", name.substr(hash + 1)};
+}
+
+void write_all(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // the user's terminal went away: nothing useful to do
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+Result<trace::Header> Replayer::read_header() {
+  auto el = reader_.next();
+  if (!el) return el.error();
+  if (!*el) return make_error(fmt::format("`{}` holds no header: it is empty or truncated", reader_.path()));
+  auto decoded = trace::decode_element(std::move(**el), fmt::format("`{}` header", reader_.path()));
+  if (!decoded) return decoded.error();
+  if (decoded->kind != trace::Element::Kind::Header)
+    return make_error(fmt::format("`{}`: the first element is not a trace header", reader_.path()));
+  return decoded->header;
+}
+
+std::optional<trace::Element> Replayer::next_element() {
+  auto el = reader_.next();
+  if (!el) throw BadTrace(fmt::format("event {}: {}", next_index_, el.error().message));
+  if (!*el) return std::nullopt;
+  auto decoded = trace::decode_element(std::move(**el), fmt::format("event {}", next_index_));
+  if (!decoded) throw BadTrace(decoded.error().message);
+  if (decoded->kind == trace::Element::Kind::Header) throw BadTrace(fmt::format("event {}: a second header", next_index_));
+  return std::move(*decoded);
+}
+
+void Replayer::remember(uint64_t index, const std::string& summary) {
+  recent_.push_back({index, summary});
+  if (recent_.size() > kRecentEvents) recent_.pop_front();
+}
+
+void Replayer::diverge(const std::string& what) {
+  std::string report = what;
+  if (!recent_.empty()) {
+    report += "\nlast events replayed before it:";
+    for (const auto& r : recent_) report += fmt::format("\n  #{} {}", r.index, r.summary);
+  }
+  throw Divergence(report);
+}
+
+runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
+  uint64_t index = next_index_;
+  auto el = next_element();
+  std::string actual = fmt::format("{}({})", f.name, describe_args(f, args));
+  if (!el)
+    throw TraceEnded(fmt::format("the trace ends after event {} without an end record: the recording was cut short "
+                                 "(killed or crashed). Everything up to there replayed; the guest's next call was {}",
+                                 index == 0 ? std::string("(none)") : std::to_string(index - 1), actual));
+  if (el->kind == trace::Element::Kind::End)
+    diverge(fmt::format("divergence at event {}: the recording ended here ({}), but the guest called {}", index,
+                        el->end.kind == trace::End::Kind::Exit ? fmt::format("exit status {}", el->end.status)
+                                                               : "trap: " + el->end.message,
+                        actual));
+  const trace::Event& ev = el->event;
+  if (ev.fn != f.name)
+    diverge(fmt::format("divergence at event {}: wrong function\n  expected: {}({})\n  actual:   {}", index, ev.fn,
+                        short_json(ev.args).substr(1, std::string::npos), actual));
+  if (ev.args.size() != f.type->params.size())
+    throw BadTrace(fmt::format("event {} ({}): {} arguments recorded, the function takes {}", index, ev.fn, ev.args.size(),
+                               f.type->params.size()));
+  for (size_t i = 0; i < args.size(); i++) {
+    std::string diff = compare_value(ev.args[i], args[i], *f.type->params[i].type,
+                                     fmt::format("argument {} ({})", i, f.type->params[i].name));
+    if (!diff.empty())
+      diverge(fmt::format("divergence at event {}: {} called with different arguments\n  expected: {}\n  actual:   {}\n  differs:  {}",
+                          index, f.name, short_json(ev.args), actual, diff));
+  }
+  next_index_++;
+  remember(index, fmt::format("{} {}", ev.fn, short_json(ev.args)));
+  if (ev.exit) throw ExitRequest(*ev.exit);
+  if (ev.trap) throw Trap(*ev.trap);
+
+  if (ev.results.size() != f.type->results.size())
+    throw BadTrace(fmt::format("event {} ({}): {} results recorded, the function returns {}", index, ev.fn,
+                               ev.results.size(), f.type->results.size()));
+  runtime::Values results;
+  try {
+    for (size_t i = 0; i < f.type->results.size(); i++)
+      results.push_back(decode_value(ev.results[i], *f.type->results[i].type, fmt::format("event {} ({}) results[{}]", index, ev.fn, i)));
+  } catch (const DecodeError& e) {
+    throw BadTrace(e.what());
+  }
+  echo_output(f, args, results);
+  return results;
+}
+
+// The guest's stdout and stderr are shown again during replay: remember which
+// stream handles the guest got from get-stdout/get-stderr and copy what it
+// writes to them. This is the only WASI-specific knowledge of the replayer.
+void Replayer::echo_output(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results) {
+  auto [iface, func] = split_name(f.name);
+  if (iface == "wasi:cli/stdout" && func == "get-stdout" && !results.empty()) {
+    output_fds_[results[0].rep()] = STDOUT_FILENO;
+  } else if (iface == "wasi:cli/stderr" && func == "get-stderr" && !results.empty()) {
+    output_fds_[results[0].rep()] = STDERR_FILENO;
+  } else if (iface == "wasi:io/streams" && args.size() >= 2) {
+    auto fd = output_fds_.find(args[0].rep());
+    if (fd == output_fds_.end()) return;
+    if (func == "[method]output-stream.write" || func == "[method]output-stream.blocking-write-and-flush") {
+      const abi::Value& bytes = args[1];
+      if (bytes.bytes) write_all(fd->second, bytes.str.data(), bytes.str.size());
+    } else if (func == "[method]output-stream.write-zeroes" || func == "[method]output-stream.blocking-write-zeroes-and-flush") {
+      std::string zeros(args[1].num, '\0');
+      write_all(fd->second, zeros.data(), zeros.size());
+    }
+  } else if (iface == "wasi:io/streams" && func == "[resource-drop]output-stream" && !args.empty()) {
+    output_fds_.erase(args[0].rep());
+  }
+}
+
+void Replayer::finish(const runtime::Outcome& outcome) {
+  auto el = next_element();
+  std::string replayed = outcome.kind == runtime::Outcome::Kind::Exited
+                             ? fmt::format("exit status {}", outcome.exit_status)
+                             : "trap: " + outcome.trap_message;
+  if (!el)
+    throw TraceEnded(fmt::format("the trace ends after event {} without an end record: the recording was cut short "
+                                 "(killed or crashed); the guest then ended with {}",
+                                 next_index_ == 0 ? std::string("(none)") : std::to_string(next_index_ - 1), replayed));
+  if (el->kind == trace::Element::Kind::Event) {
+    uint64_t left = 1;
+    std::string first = el->event.fn;
+    while (auto more = next_element()) {
+      if (more->kind != trace::Element::Kind::Event) break;
+      left++;
+    }
+    diverge(fmt::format("divergence at event {}: the guest ended ({}) but the recording has {} more event{}, starting with {}",
+                        next_index_, replayed, left, left == 1 ? "" : "s", first));
+  }
+  const trace::End& end = el->end;
+  bool same = end.kind == trace::End::Kind::Exit
+                  ? outcome.kind == runtime::Outcome::Kind::Exited && outcome.exit_status == end.status
+                  : outcome.kind == runtime::Outcome::Kind::Trapped && outcome.trap_message == end.message;
+  if (!same)
+    diverge(fmt::format("divergence at the end: the recording ended with {}, the replay with {}",
+                        end.kind == trace::End::Kind::Exit ? fmt::format("exit status {}", end.status) : "trap: " + end.message,
+                        replayed));
+  if (auto extra = next_element())
+    throw BadTrace(fmt::format("event {}: elements after the end record", next_index_));
+}
+
+}  // namespace wasmrr::rr

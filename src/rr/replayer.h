@@ -1,0 +1,67 @@
+// Replay: every import call is answered from the trace; no real host exists.
+// Each call must match the next event (same function, same arguments) or the
+// replay stops with a divergence report. Bytes the guest writes to its stdout
+// and stderr are echoed, the one place where replay knows WASI by name.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <string>
+
+#include "runtime/host.h"
+#include "runtime/instance.h"
+#include "trace/reader.h"
+#include "util/trap.h"
+
+namespace wasmrr::rr {
+
+// The guest did something other than what the recording says.
+class Divergence : public Abort {
+ public:
+  using Abort::Abort;
+};
+
+// The trace cannot be used: malformed, or wrong for this call's types.
+class BadTrace : public Abort {
+ public:
+  using Abort::Abort;
+};
+
+// The trace ended before the guest did: the recording was cut short.
+class TraceEnded : public Abort {
+ public:
+  using Abort::Abort;
+};
+
+class Replayer final : public runtime::CallInterposer {
+ public:
+  explicit Replayer(trace::TraceReader& reader) : reader_(reader) {}
+
+  // Reads the header; must be called first.
+  Result<trace::Header> read_header();
+
+  runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
+
+  // After the guest has ended: checks that the trace ends the same way and
+  // that no events are left over. Throws Divergence/TraceEnded/BadTrace.
+  void finish(const runtime::Outcome& outcome);
+
+  uint64_t events_replayed() const { return next_index_; }
+
+ private:
+  struct Recent {
+    uint64_t index;
+    std::string summary;
+  };
+  std::optional<trace::Element> next_element();
+  [[noreturn]] void diverge(const std::string& what);
+  void remember(uint64_t index, const std::string& summary);
+  void echo_output(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results);
+
+  trace::TraceReader& reader_;
+  uint64_t next_index_ = 0;  // index of the next event
+  std::deque<Recent> recent_;
+  std::map<uint32_t, int> output_fds_;  // stream rep -> host fd (stdout/stderr)
+};
+
+}  // namespace wasmrr::rr

@@ -1,0 +1,304 @@
+#include "rr/value_codec.h"
+
+#include <openssl/evp.h>
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "abi/unicode.h"
+
+namespace wasmrr::rr {
+
+using abi::Kind;
+using abi::Type;
+using abi::Value;
+
+namespace {
+
+bool is_signed(Kind k) { return k == Kind::S8 || k == Kind::S16 || k == Kind::S32 || k == Kind::S64; }
+
+Json encode_float(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  return d;
+}
+
+Json encode_bytes(const std::string& bytes, const EncodeOptions& opts) {
+  if (opts.digest_large_bytes && bytes.size() > kDigestThreshold)
+    return Json{{"$len", bytes.size()}, {"$sha256", sha256_hex(bytes)}};
+  return Json::binary(Json::binary_t::container_type(bytes.begin(), bytes.end()));
+}
+
+// A list<u8> Value may hold its bytes in `str` (the usual case) or as items.
+std::string byte_list_contents(const Value& v) {
+  if (v.bytes) return v.str;
+  std::string out;
+  out.reserve(v.items.size());
+  for (const auto& b : v.items) out += static_cast<char>(b.num);
+  return out;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
+  std::string hex;
+  hex.reserve(len * 2);
+  for (unsigned i = 0; i < len; i++) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+Json encode_value(const Value& v, const Type& t, const EncodeOptions& opts) {
+  switch (t.kind) {
+    case Kind::Bool: return v.num != 0;
+    case Kind::S8: case Kind::S16: case Kind::S32: case Kind::S64: return static_cast<int64_t>(v.num);
+    case Kind::U8: case Kind::U16: case Kind::U32: case Kind::U64: return v.num;
+    case Kind::F32: case Kind::F64: return encode_float(v.f64);
+    case Kind::Char: {
+      std::string s;
+      abi::unicode::append_utf8(s, static_cast<uint32_t>(v.num));
+      return s;
+    }
+    case Kind::String: return v.str;
+    case Kind::List: {
+      if (t.is_byte_list()) return encode_bytes(byte_list_contents(v), opts);
+      Json arr = Json::array();
+      for (const auto& item : v.items) arr.push_back(encode_value(item, *t.elem, opts));
+      return arr;
+    }
+    case Kind::Record: {
+      Json obj = Json::object();
+      for (size_t i = 0; i < t.fields.size(); i++) obj[t.fields[i].name] = encode_value(v.items.at(i), *t.fields[i].type, opts);
+      return obj;
+    }
+    case Kind::Tuple: {
+      Json arr = Json::array();
+      for (size_t i = 0; i < t.fields.size(); i++) arr.push_back(encode_value(v.items.at(i), *t.fields[i].type, opts));
+      return arr;
+    }
+    case Kind::Variant: {
+      const abi::Case& c = t.cases.at(v.case_index());
+      if (!c.type) return c.name;
+      return Json{{c.name, encode_value(v.payload(), *c.type, opts)}};
+    }
+    case Kind::Enum: return t.labels.at(v.case_index());
+    case Kind::Option: {
+      if (!v.is_some()) return nullptr;
+      Json inner = encode_value(v.payload(), *t.elem, opts);
+      if (t.elem->kind == Kind::Option) return Json{{"some", std::move(inner)}};
+      return inner;
+    }
+    case Kind::Result: {
+      const abi::Case& c = t.cases.at(v.case_index());
+      return Json{{c.name, c.type ? encode_value(v.payload(), *c.type, opts) : Json(nullptr)}};
+    }
+    case Kind::Flags: {
+      Json arr = Json::array();
+      for (size_t i = 0; i < t.labels.size() && i < v.items.size(); i++)
+        if (v.items[i].num) arr.push_back(t.labels[i]);
+      return arr;
+    }
+    case Kind::Own: case Kind::Borrow: return Json{{"handle", v.num}};
+  }
+  return nullptr;
+}
+
+namespace {
+
+[[noreturn]] void mismatch(const std::string& path, const char* expected, const Json& j) {
+  throw DecodeError(fmt::format("{}: expected {}, found {}", path, expected, j.is_null() ? "null" : j.dump().substr(0, 80)));
+}
+
+uint64_t decode_unsigned(const Json& j, uint64_t max, const std::string& path) {
+  if (!j.is_number_unsigned() && !(j.is_number_integer() && j.get<int64_t>() >= 0)) mismatch(path, "an unsigned integer", j);
+  uint64_t n = j.get<uint64_t>();
+  if (n > max) throw DecodeError(fmt::format("{}: {} is out of range (max {})", path, n, max));
+  return n;
+}
+
+int64_t decode_signed(const Json& j, int64_t min, int64_t max, const std::string& path) {
+  if (!j.is_number_integer()) mismatch(path, "an integer", j);
+  if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(max))
+    throw DecodeError(fmt::format("{}: {} is out of range", path, j.dump()));
+  int64_t n = j.get<int64_t>();
+  if (n < min || n > max) throw DecodeError(fmt::format("{}: {} is out of range [{}, {}]", path, n, min, max));
+  return n;
+}
+
+double decode_float(const Json& j, const std::string& path) {
+  if (j.is_number()) return j.get<double>();
+  if (j == "nan") return std::nan("");
+  if (j == "inf") return INFINITY;
+  if (j == "-inf") return -INFINITY;
+  mismatch(path, "a number", j);
+}
+
+size_t case_by_name(const Type& t, const std::string& name, const std::string& path) {
+  for (size_t i = 0; i < t.cases.size(); i++)
+    if (t.cases[i].name == name) return i;
+  throw DecodeError(fmt::format("{}: `{}` is not a case of {}", path, name, abi::to_string(t)));
+}
+
+size_t label_index(const std::vector<std::string>& labels, const std::string& name, const Type& t, const std::string& path) {
+  for (size_t i = 0; i < labels.size(); i++)
+    if (labels[i] == name) return i;
+  throw DecodeError(fmt::format("{}: `{}` is not a label of {}", path, name, abi::to_string(t)));
+}
+
+Value decode_case(const Json& j, const Type& t, const std::string& path, Kind kind) {
+  std::string name;
+  const Json* payload = nullptr;
+  if (j.is_string()) {
+    name = j.get<std::string>();
+  } else if (j.is_object() && j.size() == 1) {
+    name = j.begin().key();
+    payload = &j.begin().value();
+  } else {
+    mismatch(path, "a case name or {\"case\": payload}", j);
+  }
+  size_t idx = case_by_name(t, name, path);
+  const abi::Case& c = t.cases[idx];
+  Value v;
+  v.kind = kind;
+  v.num = idx;
+  if (c.type) {
+    if (!payload) throw DecodeError(fmt::format("{}: case `{}` needs a payload", path, name));
+    v.items.push_back(decode_value(*payload, *c.type, path + "." + name));
+  } else if (payload && !payload->is_null()) {
+    throw DecodeError(fmt::format("{}: case `{}` has no payload", path, name));
+  }
+  return v;
+}
+
+}  // namespace
+
+Value decode_value(const Json& j, const Type& t, const std::string& path) {
+  switch (t.kind) {
+    case Kind::Bool:
+      if (!j.is_boolean()) mismatch(path, "true or false", j);
+      return Value::boolean(j.get<bool>());
+    case Kind::U8: return Value::u8(static_cast<uint8_t>(decode_unsigned(j, UINT8_MAX, path)));
+    case Kind::U16: return Value::u16(static_cast<uint16_t>(decode_unsigned(j, UINT16_MAX, path)));
+    case Kind::U32: return Value::u32(static_cast<uint32_t>(decode_unsigned(j, UINT32_MAX, path)));
+    case Kind::U64: return Value::u64(decode_unsigned(j, UINT64_MAX, path));
+    case Kind::S8: return Value::s8(static_cast<int8_t>(decode_signed(j, INT8_MIN, INT8_MAX, path)));
+    case Kind::S16: return Value::s16(static_cast<int16_t>(decode_signed(j, INT16_MIN, INT16_MAX, path)));
+    case Kind::S32: return Value::s32(static_cast<int32_t>(decode_signed(j, INT32_MIN, INT32_MAX, path)));
+    case Kind::S64: return Value::s64(decode_signed(j, INT64_MIN, INT64_MAX, path));
+    case Kind::F32: return Value::f32(static_cast<float>(decode_float(j, path)));
+    case Kind::F64: return Value::f64_(decode_float(j, path));
+    case Kind::Char: {
+      if (!j.is_string()) mismatch(path, "a one-character string", j);
+      const auto& s = j.get_ref<const std::string&>();
+      size_t i = 0;
+      uint32_t c = 0;
+      if (s.empty() || !abi::unicode::next_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size(), i, c) || i != s.size())
+        throw DecodeError(fmt::format("{}: expected a single Unicode character, found {}", path, j.dump()));
+      return Value::char_(c);
+    }
+    case Kind::String:
+      if (!j.is_string()) mismatch(path, "a string", j);
+      return Value::string(j.get<std::string>());
+    case Kind::List: {
+      if (t.is_byte_list()) {
+        if (!j.is_binary()) mismatch(path, "bytes", j);
+        const auto& bin = j.get_binary();
+        return Value::byte_list(std::string(bin.begin(), bin.end()));
+      }
+      if (!j.is_array()) mismatch(path, "an array", j);
+      if (t.fixed_len && j.size() != *t.fixed_len)
+        throw DecodeError(fmt::format("{}: expected {} elements, found {}", path, *t.fixed_len, j.size()));
+      std::vector<Value> items;
+      items.reserve(j.size());
+      for (size_t i = 0; i < j.size(); i++) items.push_back(decode_value(j[i], *t.elem, fmt::format("{}[{}]", path, i)));
+      return Value::list(std::move(items));
+    }
+    case Kind::Record: {
+      if (!j.is_object()) mismatch(path, "an object", j);
+      std::vector<Value> fields;
+      for (const auto& f : t.fields) {
+        auto it = j.find(f.name);
+        if (it == j.end()) throw DecodeError(fmt::format("{}: missing field `{}`", path, f.name));
+        fields.push_back(decode_value(*it, *f.type, path + "." + f.name));
+      }
+      if (j.size() != t.fields.size()) throw DecodeError(fmt::format("{}: unexpected fields in {}", path, j.dump().substr(0, 80)));
+      return Value::record(std::move(fields));
+    }
+    case Kind::Tuple: {
+      if (!j.is_array() || j.size() != t.fields.size()) mismatch(path, "an array of the tuple's length", j);
+      std::vector<Value> elems;
+      for (size_t i = 0; i < t.fields.size(); i++) elems.push_back(decode_value(j[i], *t.fields[i].type, fmt::format("{}[{}]", path, i)));
+      return Value::tuple(std::move(elems));
+    }
+    case Kind::Variant: return decode_case(j, t, path, Kind::Variant);
+    case Kind::Result: {
+      if (!j.is_object() || j.size() != 1) mismatch(path, "{\"ok\": ...} or {\"err\": ...}", j);
+      return decode_case(j, t, path, Kind::Result);
+    }
+    case Kind::Enum:
+      if (!j.is_string()) mismatch(path, "an enum case name", j);
+      return Value::enum_(static_cast<uint32_t>(label_index(t.labels, j.get<std::string>(), t, path)));
+    case Kind::Option: {
+      if (j.is_null()) return Value::none();
+      if (t.elem->kind == Kind::Option) {
+        if (!j.is_object() || j.size() != 1 || !j.contains("some")) mismatch(path, "null or {\"some\": ...}", j);
+        return Value::some(decode_value(j["some"], *t.elem, path + ".some"));
+      }
+      return Value::some(decode_value(j, *t.elem, path));
+    }
+    case Kind::Flags: {
+      if (!j.is_array()) mismatch(path, "an array of flag names", j);
+      std::vector<bool> set(t.labels.size(), false);
+      for (const auto& name : j) {
+        if (!name.is_string()) mismatch(path, "a flag name", name);
+        set[label_index(t.labels, name.get<std::string>(), t, path)] = true;
+      }
+      return Value::flags(std::move(set));
+    }
+    case Kind::Own: case Kind::Borrow: {
+      if (!j.is_object() || !j.contains("handle")) mismatch(path, "{\"handle\": n}", j);
+      uint32_t rep = static_cast<uint32_t>(decode_unsigned(j["handle"], UINT32_MAX, path + ".handle"));
+      return t.kind == Kind::Own ? Value::own(rep) : Value::borrow(rep);
+    }
+  }
+  throw DecodeError(path + ": unsupported type");
+}
+
+std::string compare_value(const Json& recorded, const Value& actual, const Type& t, const std::string& path) {
+  Json now;
+  if (t.is_byte_list() && recorded.is_object() && recorded.contains("$sha256")) {
+    std::string bytes = byte_list_contents(actual);
+    if (recorded.value("$len", uint64_t{0}) == bytes.size() && recorded["$sha256"] == sha256_hex(bytes)) return "";
+    return fmt::format("{}: recorded {} bytes with SHA-256 {}, now {} bytes with SHA-256 {}", path,
+                       recorded.value("$len", uint64_t{0}), recorded["$sha256"].get<std::string>(), bytes.size(),
+                       sha256_hex(bytes));
+  }
+  now = encode_value(actual, t);
+  if (now == recorded) return "";
+  // Narrow the difference down to the innermost differing part.
+  if ((t.kind == Kind::Record || t.kind == Kind::Tuple) && recorded.is_structured() && recorded.size() == t.fields.size()) {
+    for (size_t i = 0; i < t.fields.size(); i++) {
+      const Json& r = t.kind == Kind::Record ? recorded.value(t.fields[i].name, Json()) : recorded[i];
+      std::string sub = t.kind == Kind::Record ? path + "." + t.fields[i].name : fmt::format("{}[{}]", path, i);
+      std::string d = compare_value(r, actual.items.at(i), *t.fields[i].type, sub);
+      if (!d.empty()) return d;
+    }
+  }
+  if (t.kind == Kind::List && !t.is_byte_list() && recorded.is_array() && recorded.size() == actual.items.size()) {
+    for (size_t i = 0; i < actual.items.size(); i++) {
+      std::string d = compare_value(recorded[i], actual.items[i], *t.elem, fmt::format("{}[{}]", path, i));
+      if (!d.empty()) return d;
+    }
+  }
+  auto show = [](Json j) {
+    trace::Json copy = std::move(j);
+    std::string s = copy.is_binary() ? fmt::format("<{} bytes>", copy.get_binary().size()) : copy.dump();
+    return s.size() > 200 ? s.substr(0, 200) + "..." : s;
+  };
+  return fmt::format("{}: recorded {}, now {}", path, show(recorded), show(now));
+}
+
+}  // namespace wasmrr::rr

@@ -1,0 +1,49 @@
+// WIT values <-> trace values (the JSON data model of trace/trace.h), driven
+// by the function's declared type. The mapping (docs/trace-format.md):
+//   bool -> true/false; integers -> numbers (u64/s64 exact); f32/f64 -> numbers,
+//   "nan" / "inf" / "-inf" for non-finite; char, string -> strings;
+//   list<u8> -> bytes (CBOR byte string; in JSON {"$bytes": "<base64>"});
+//   other lists and tuples -> arrays; records -> objects by field name;
+//   variants -> "case" or {"case": payload}; enums -> "case";
+//   options -> null / the value ({"some": v} when the payload is itself an option);
+//   results -> {"ok": v} / {"err": e} (null payload when the case has none);
+//   flags -> array of the set flags' names; own/borrow -> {"handle": rep}.
+// Arguments of type list<u8> longer than kDigestThreshold may be stored as a
+// digest {"$len": n, "$sha256": "<hex>"}: replay only compares arguments.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+#include "abi/type.h"
+#include "abi/value.h"
+#include "trace/trace.h"
+
+namespace wasmrr::rr {
+
+using trace::Json;
+
+constexpr size_t kDigestThreshold = 256;
+
+// A trace value that does not fit the type; `what()` names the path.
+class DecodeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct EncodeOptions {
+  bool digest_large_bytes = false;
+};
+
+Json encode_value(const abi::Value& v, const abi::Type& t, const EncodeOptions& opts = {});
+// Throws DecodeError with a message like "args[1].contents: expected bytes, found a string".
+abi::Value decode_value(const Json& j, const abi::Type& t, const std::string& path);
+
+// Compares an argument as recorded with the value the guest passes now.
+// Returns an empty string if they match, else the path and both sides.
+std::string compare_value(const Json& recorded, const abi::Value& actual, const abi::Type& t, const std::string& path);
+
+std::string sha256_hex(std::string_view bytes);
+
+}  // namespace wasmrr::rr

@@ -1,0 +1,146 @@
+#include "trace/reader.h"
+
+#include "trace/json_bytes.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace wasmrr::trace {
+
+namespace {
+
+constexpr uint64_t kMaxWholeJsonBytes = 256ull << 20;
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path) {
+  std::ifstream probe(path, std::ios::binary);
+  if (!probe) return make_error(fmt::format("cannot open trace `{}`: {}", path, std::strerror(errno)));
+  int c;
+  do { c = probe.get(); } while (c != EOF && is_space(static_cast<char>(c)));
+  if (c == EOF) return make_error(fmt::format("trace `{}` is empty", path));
+  Format format;
+  if (c == '[' || c == '{') format = Format::Json;
+  else if ((c & 0xe0) == 0xa0 || c == 0xbf) format = Format::Cbor;  // CBOR map (major type 5)
+  else return make_error(fmt::format("`{}` is not a wasm-rr trace (neither JSON nor CBOR: first byte 0x{:02x})", path, c));
+  auto reader = std::unique_ptr<TraceReader>(new TraceReader(path, format));
+  if (!reader->in_) return make_error(fmt::format("cannot open trace `{}`: {}", path, std::strerror(errno)));
+  return reader;
+}
+
+TraceReader::TraceReader(std::string path, Format format)
+    : path_(std::move(path)), format_(format), in_(path_, std::ios::binary) {}
+
+Result<std::optional<Json>> TraceReader::next() {
+  auto r = format_ == Format::Json ? next_json() : next_cbor();
+  if (r && *r) position_++;
+  return r;
+}
+
+// Streams the line-per-element layout that TraceWriter produces. Anything
+// else that is valid JSON (a pretty-printed or hand-edited trace) is read whole.
+Result<std::optional<Json>> TraceReader::next_json() {
+  if (whole_) {
+    if (whole_index_ >= whole_json_.size()) return std::optional<Json>();
+    Json j = std::move(whole_json_[whole_index_++]);
+    try {
+      bytes_from_text_model(j);
+    } catch (const std::exception& e) {
+      return make_error(fmt::format("`{}` element {}: {}", path_, whole_index_ - 1, e.what()));
+    }
+    return std::optional<Json>(std::move(j));
+  }
+  while (!closed_) {
+    if (!std::getline(in_, line_)) {
+      if (in_.bad()) return make_error(fmt::format("reading trace `{}`: {}", path_, std::strerror(errno)));
+      truncated_ = true;  // no closing bracket: the recording did not finish
+      return std::optional<Json>();
+    }
+    line_number_++;
+    std::string_view text = trim(line_);
+    if (line_number_ == 1) {
+      if (text.empty() || text.front() != '[') return make_error(fmt::format("`{}`: a JSON trace must be an array", path_));
+      text.remove_prefix(1);
+      text = trim(text);
+    }
+    if (text.empty()) continue;
+    bool last = false;
+    if (text.back() == ',') {
+      text.remove_suffix(1);
+    } else if (text.back() == ']') {
+      text.remove_suffix(1);
+      last = true;
+    }
+    text = trim(text);
+    if (last && text.empty()) {
+      closed_ = true;
+      break;
+    }
+    Json j = Json::parse(text, nullptr, false);
+    if (j.is_discarded()) {
+      if (line_number_ == 1 || text == "{") {
+        WASMRR_TRY(load_whole_json());
+        return next_json();
+      }
+      if (in_.peek() == EOF) {  // a half-written last line
+        truncated_ = true;
+        return std::optional<Json>();
+      }
+      return make_error(fmt::format("`{}` line {}: invalid JSON", path_, line_number_));
+    }
+    closed_ = last;
+    try {
+      bytes_from_text_model(j);
+    } catch (const std::exception& e) {
+      return make_error(fmt::format("`{}` line {}: {}", path_, line_number_, e.what()));
+    }
+    return std::optional<Json>(std::move(j));
+  }
+  return std::optional<Json>();
+}
+
+Result<void> TraceReader::load_whole_json() {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path_, ec);
+  if (ec || size > kMaxWholeJsonBytes)
+    return make_error(fmt::format("`{}`: invalid JSON at line {} (a trace must have one element per line)", path_, line_number_));
+  std::ifstream in(path_, std::ios::binary);
+  Json j = Json::parse(in, nullptr, false);
+  if (j.is_discarded()) return make_error(fmt::format("`{}` is not valid JSON", path_));
+  if (!j.is_array()) return make_error(fmt::format("`{}`: a JSON trace must be an array", path_));
+  whole_ = true;
+  whole_json_ = std::move(j);
+  whole_index_ = position_;  // elements already returned are skipped
+  return {};
+}
+
+Result<std::optional<Json>> TraceReader::next_cbor() {
+  if (in_.peek() == EOF) {
+    // CBOR sequences have no closing mark; a complete trace ends with its end element,
+    // which the replayer checks.
+    return std::optional<Json>();
+  }
+  try {
+    Json j = Json::from_cbor(in_, /*strict=*/false);
+    return std::optional<Json>(std::move(j));
+  } catch (const Json::parse_error& e) {
+    if (std::string_view(e.what()).find("unexpected end of input") != std::string_view::npos) {
+      truncated_ = true;
+      return std::optional<Json>();
+    }
+    return make_error(fmt::format("`{}`: invalid CBOR after element {}: {}", path_, position_, e.what()));
+  }
+}
+
+}  // namespace wasmrr::trace

@@ -1,0 +1,50 @@
+// Reads a trace one element at a time, in constant memory, whatever its size.
+// The format is recognised from the content (JSON starts with `[`; CBOR with a
+// map), so a renamed file still reads. A file that ends in the middle of an
+// element (a recording that was killed) reads up to its last whole element and
+// then reports truncated().
+#pragma once
+
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "trace/trace.h"
+
+namespace wasmrr::trace {
+
+class TraceReader {
+ public:
+  static Result<std::unique_ptr<TraceReader>> open(const std::string& path);
+
+  // The next element; nullopt at the end of the trace (check truncated()).
+  Result<std::optional<Json>> next();
+
+  Format format() const { return format_; }
+  // True once next() has met the end of a file that was not completed.
+  bool truncated() const { return truncated_; }
+  // 0-based position of the element last returned (0 = the header).
+  uint64_t position() const { return position_ - 1; }
+  const std::string& path() const { return path_; }
+
+ private:
+  TraceReader(std::string path, Format format);
+  Result<std::optional<Json>> next_json();
+  Result<std::optional<Json>> next_cbor();
+  Result<void> load_whole_json();  // for hand-edited, pretty-printed traces
+
+  std::string path_;
+  Format format_;
+  std::ifstream in_;
+  std::string line_;
+  uint64_t line_number_ = 0;
+  uint64_t position_ = 0;
+  bool closed_ = false;     // saw the closing `]` (JSON)
+  bool truncated_ = false;
+  bool whole_ = false;      // elements come from whole_json_
+  Json whole_json_;
+  size_t whole_index_ = 0;
+};
+
+}  // namespace wasmrr::trace

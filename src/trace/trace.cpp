@@ -1,0 +1,148 @@
+#include "trace/trace.h"
+
+#include <fmt/format.h>
+
+namespace wasmrr::trace {
+
+std::string_view format_name(Format f) { return f == Format::Json ? "json" : "cbor"; }
+
+Result<Format> format_from_name(const std::string& name) {
+  if (name == "json") return Format::Json;
+  if (name == "cbor") return Format::Cbor;
+  return make_error(fmt::format("unknown trace format `{}` (expected json or cbor)", name));
+}
+
+Result<Format> format_from_path(const std::string& path) {
+  auto ends_with = [&](std::string_view ext) { return path.size() >= ext.size() && path.ends_with(ext); };
+  if (ends_with(".json")) return Format::Json;
+  if (ends_with(".cbor")) return Format::Cbor;
+  return make_error(fmt::format("cannot tell the trace format of `{}` from its extension: use .json or .cbor, or -f json|cbor", path));
+}
+
+Json to_json(const Header& h) {
+  Json preopens = Json::array();
+  for (const auto& p : h.preopens) preopens.push_back({{"host", p.host}, {"guest", p.guest}, {"read_only", p.read_only}});
+  return Json{{"format", kFormatName},
+              {"version", kFormatVersion},
+              {"wasm_rr_version", h.wasm_rr_version},
+              {"component", {{"name", h.component_name}, {"sha256", h.component_sha256}, {"size", h.component_size}}},
+              {"command", {{"args", h.args}, {"env_names", h.env_names}, {"preopens", preopens}}},
+              {"start_time", h.start_time}};
+}
+
+Json to_json(const Event& e) {
+  Json j{{"fn", e.fn}, {"args", e.args}};
+  if (e.exit) j["exit"] = *e.exit;
+  else if (e.trap) j["trap"] = *e.trap;
+  else j["results"] = e.results;
+  return j;
+}
+
+Json to_json(const End& e) {
+  if (e.kind == End::Kind::Exit) return Json{{"end", "exit"}, {"status", e.status}};
+  return Json{{"end", "trap"}, {"message", e.message}, {"backtrace", e.backtrace}};
+}
+
+namespace {
+
+// Field access that reports what is missing or mistyped, and where.
+class Fields {
+ public:
+  Fields(const Json& j, const std::string& where) : j_(j), where_(where) {}
+
+  const Json& get(const char* key, Json::value_t type) const {
+    auto it = j_.find(key);
+    if (it == j_.end()) throw std::runtime_error(fmt::format("{}: missing field `{}`", where_, key));
+    bool ok = it->type() == type ||
+              (type == Json::value_t::number_integer && it->type() == Json::value_t::number_unsigned);
+    if (!ok) throw std::runtime_error(fmt::format("{}: field `{}` is a {}, expected a {}", where_, key, it->type_name(),
+                                                  Json(type).type_name()));
+    return *it;
+  }
+  std::string str(const char* key) const { return get(key, Json::value_t::string).get<std::string>(); }
+  const Json& arr(const char* key) const { return get(key, Json::value_t::array); }
+  const Json& obj(const char* key) const { return get(key, Json::value_t::object); }
+  int64_t num(const char* key) const { return get(key, Json::value_t::number_integer).get<int64_t>(); }
+  std::vector<std::string> strings(const char* key) const {
+    std::vector<std::string> out;
+    for (const auto& s : arr(key)) {
+      if (!s.is_string()) throw std::runtime_error(fmt::format("{}: `{}` must hold strings", where_, key));
+      out.push_back(s.get<std::string>());
+    }
+    return out;
+  }
+
+ private:
+  const Json& j_;
+  const std::string& where_;
+};
+
+Header decode_header(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  if (f.str("format") != kFormatName)
+    throw std::runtime_error(fmt::format("{}: not a wasm-rr trace (format is `{}`)", where, f.str("format")));
+  if (f.num("version") != kFormatVersion)
+    throw std::runtime_error(fmt::format("{}: trace format version {} is not supported (this wasm-rr reads version {})",
+                                         where, f.num("version"), kFormatVersion));
+  Header h;
+  h.wasm_rr_version = f.str("wasm_rr_version");
+  Fields c(f.obj("component"), where + ", component");
+  h.component_name = c.str("name");
+  h.component_sha256 = c.str("sha256");
+  h.component_size = static_cast<uint64_t>(c.num("size"));
+  Fields cmd(f.obj("command"), where + ", command");
+  h.args = cmd.strings("args");
+  h.env_names = cmd.strings("env_names");
+  for (const auto& p : cmd.arr("preopens")) {
+    Fields pf(p, where + ", preopen");
+    h.preopens.push_back({pf.str("host"), pf.str("guest"), pf.get("read_only", Json::value_t::boolean).get<bool>()});
+  }
+  h.start_time = f.str("start_time");
+  return h;
+}
+
+}  // namespace
+
+Result<Element> decode_element(Json j, const std::string& where) {
+  try {
+    if (!j.is_object()) return make_error(fmt::format("{}: expected an object, found a {}", where, j.type_name()));
+    Element el;
+    Fields f(j, where);
+    if (j.contains("format")) {
+      el.kind = Element::Kind::Header;
+      el.header = decode_header(j, where);
+    } else if (j.contains("fn")) {
+      el.kind = Element::Kind::Event;
+      el.event.fn = f.str("fn");
+      el.event.args = std::move(j["args"]);
+      if (!el.event.args.is_array()) return make_error(fmt::format("{}: field `args` must be an array", where));
+      if (j.contains("exit")) {
+        el.event.exit = static_cast<int>(f.num("exit"));
+      } else if (j.contains("trap")) {
+        el.event.trap = f.str("trap");
+      } else {
+        el.event.results = std::move(j["results"]);
+        if (!el.event.results.is_array()) return make_error(fmt::format("{}: field `results` must be an array", where));
+      }
+    } else if (j.contains("end")) {
+      el.kind = Element::Kind::End;
+      std::string kind = f.str("end");
+      if (kind == "exit") {
+        el.end.status = static_cast<int>(f.num("status"));
+      } else if (kind == "trap") {
+        el.end.kind = End::Kind::Trap;
+        el.end.message = f.str("message");
+        el.end.backtrace = f.strings("backtrace");
+      } else {
+        return make_error(fmt::format("{}: unknown end kind `{}` (expected exit or trap)", where, kind));
+      }
+    } else {
+      return make_error(fmt::format("{}: not a header, event or end (no `format`, `fn` or `end` field)", where));
+    }
+    return el;
+  } catch (const std::exception& e) {
+    return make_error(e.what());
+  }
+}
+
+}  // namespace wasmrr::trace

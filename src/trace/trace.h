@@ -1,0 +1,82 @@
+// The trace model: a header, events in call order, and an end record, each
+// one element of a stream. Elements are JSON values (nlohmann::ordered_json,
+// keys kept in the order written) so that the JSON and CBOR codecs carry the
+// same data model and `convert` is lossless. See docs/trace-format.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/result.h"
+
+namespace wasmrr::trace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr const char* kFormatName = "wasm-rr-trace";
+constexpr int kFormatVersion = 1;
+
+enum class Format : uint8_t { Json, Cbor };
+
+std::string_view format_name(Format f);
+// From a file name's extension (.json, .cbor); an error for anything else.
+Result<Format> format_from_path(const std::string& path);
+Result<Format> format_from_name(const std::string& name);  // "json" | "cbor"
+
+struct Preopen {
+  std::string host;
+  std::string guest;
+  bool read_only = false;
+};
+
+struct Header {
+  std::string wasm_rr_version;
+  std::string component_name;
+  std::string component_sha256;
+  uint64_t component_size = 0;
+  std::vector<std::string> args;       // the guest's argv, argv[0] included
+  std::vector<std::string> env_names;  // names only: values are in the events
+  std::vector<Preopen> preopens;
+  std::string start_time;              // RFC 3339, UTC
+};
+
+// One host call: function name exactly as imported, then the arguments and
+// results as WIT values encoded by rr/value_codec.
+struct Event {
+  std::string fn;
+  Json args = Json::array();
+  Json results = Json::array();
+  // A host call that did not return: it ended the run (wasi:cli/exit) or
+  // trapped. Replay ends the run the same way at this call.
+  std::optional<int> exit;
+  std::optional<std::string> trap;
+};
+
+struct End {
+  enum class Kind : uint8_t { Exit, Trap };
+  Kind kind = Kind::Exit;
+  int status = 0;
+  std::string message;
+  std::vector<std::string> backtrace;
+};
+
+Json to_json(const Header& h);
+Json to_json(const Event& e);
+Json to_json(const End& e);
+
+// What one element of a trace is, and the element decoded. `index` is the
+// element's event index (0 = first event after the header) for messages.
+struct Element {
+  enum class Kind : uint8_t { Header, Event, End };
+  Kind kind = Kind::Event;
+  Header header;
+  Event event;
+  End end;
+};
+Result<Element> decode_element(Json j, const std::string& where);
+
+}  // namespace wasmrr::trace

@@ -1,0 +1,89 @@
+#include "trace/writer.h"
+
+#include "trace/json_bytes.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace wasmrr::trace {
+
+static bool contains_binary(const Json& j) {
+  if (j.is_binary()) return true;
+  if (!j.is_structured()) return false;
+  for (const auto& child : j)
+    if (contains_binary(child)) return true;
+  return false;
+}
+
+Result<std::unique_ptr<TraceWriter>> TraceWriter::create(const std::string& path, Format format) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error(fmt::format("cannot create trace `{}`: {}", path, std::strerror(errno)));
+  return std::unique_ptr<TraceWriter>(new TraceWriter(fd, format, path));
+}
+
+TraceWriter::TraceWriter(int fd, Format format, std::string path)
+    : fd_(fd), format_(format), path_(std::move(path)), last_flush_(std::chrono::steady_clock::now()) {
+  buffer_.reserve(kBufferLimit + 4096);
+}
+
+TraceWriter::~TraceWriter() {
+  if (fd_ >= 0) (void)close();
+}
+
+// JSON layout: a JSON array with one element per line, so that a reader can
+// stream it line by line and a truncated file is readable up to its last line:
+//   [{"format":"wasm-rr-trace",...},
+//   {"fn":"...","args":[...],"results":[...]},
+//   {"end":"exit","status":0}]
+// CBOR layout: a CBOR sequence (RFC 8742), one data item per element.
+void TraceWriter::write(const Json& element) {
+  if (format_ == Format::Json) {
+    if (!first_) buffer_ += ",\n";
+    else buffer_ += '[';
+    if (contains_binary(element)) {
+      Json text = element;
+      bytes_to_text_model(text);
+      buffer_ += text.dump(-1, ' ', false, Json::error_handler_t::strict);
+    } else {
+      buffer_ += element.dump(-1, ' ', false, Json::error_handler_t::strict);
+    }
+  } else {
+    Json::to_cbor(element, buffer_);
+  }
+  first_ = false;
+  if (buffer_.size() >= kBufferLimit || std::chrono::steady_clock::now() - last_flush_ >= kFlushInterval) flush();
+}
+
+void TraceWriter::flush() {
+  last_flush_ = std::chrono::steady_clock::now();
+  size_t done = 0;
+  while (done < buffer_.size() && !failed_) {
+    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      failed_ = true;
+      fmt::print(stderr, "wasm-rr: error: writing trace `{}`: {}\n", path_, std::strerror(errno));
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  bytes_written_ += done;
+  buffer_.clear();
+}
+
+Result<void> TraceWriter::close() {
+  if (fd_ < 0) return {};
+  if (format_ == Format::Json) buffer_ += first_ ? "[]\n" : "]\n";
+  flush();
+  int rc = ::close(fd_);
+  fd_ = -1;
+  if (failed_ || rc != 0) return make_error(fmt::format("writing trace `{}` failed", path_));
+  return {};
+}
+
+}  // namespace wasmrr::trace
