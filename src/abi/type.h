@@ -5,7 +5,7 @@
 // ResultType, FlagsType, OwnType, BorrowType.
 //
 // Types are immutable and shared. ABI facts (size, alignment, flattening) are
-// computed once when a type is made (see layout.h), never per call.
+// computed once when a type is made (type.cpp), never per call.
 #pragma once
 
 #include <cstdint>
@@ -59,7 +59,7 @@ struct Type {
   std::vector<std::string> labels;  // Enum, Flags
   ResourceTypePtr resource;         // Own, Borrow
 
-  // Canonical ABI facts, filled by finish() (layout.cpp).
+  // Canonical ABI facts, computed by the constructors below (type.cpp).
   uint32_t size = 0;        // elem_size
   uint32_t align = 1;       // alignment
   std::vector<CoreType> flat;  // flatten_type

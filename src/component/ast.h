@@ -101,6 +101,7 @@ struct Decl {
   std::shared_ptr<TypeDef> type;
   std::shared_ptr<Alias> alias;
   std::string name;        // Import, Export
+  std::string implements, version_suffix;  // Import, Export: name attributes, empty if absent
   ExternDesc desc;         // Import, Export
 };
 
@@ -187,10 +188,15 @@ struct CanonDef {
 // --- Imports and exports (0x0a, 0x0b) ---
 struct ImportDef {
   std::string name;
+  // Name attributes (nameattributes 0x02), empty if absent: the interface an
+  // import `implements`, and the semver suffix stripped from a canonicalized
+  // interface version (e.g. name "wasi:cli/stdout@0.2" + suffix ".12").
+  std::string implements, version_suffix;
   ExternDesc desc;
 };
 struct ExportDef {
   std::string name;
+  std::string implements, version_suffix;  // name attributes, as for ImportDef
   SortIdx item;
   std::optional<ExternDesc> desc;  // ascribed type
 };
@@ -238,8 +244,8 @@ struct Component {
 };
 
 // Parses a component binary. Errors read like
-//   "0x1a3f: unexpected end of input while reading u32 leb128: type index"
-//   "0x0008: invalid section id 0x13"
+//   "0x00001a3f: unexpected end of section 'type' while reading u32 LEB128 (type index)"
+//   "0x00000008: invalid section id 0x13"
 // A core module (not a component) is rejected with a message that says so.
 Result<std::shared_ptr<Component>> parse_component(std::shared_ptr<const std::vector<uint8_t>> bytes);
 

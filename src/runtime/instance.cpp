@@ -365,7 +365,7 @@ class Instantiator {
     f->type = std::move(type);
     f->impl = instance.empty() ? nullptr : rt_.host.find(instance, func);
     rt_.imported_names.push_back(f->name);
-    if (!f->impl) rt_.missing_imports.push_back(f->name);
+    if (!f->impl) rt_.missing_imports.emplace_back(instance, func);
     return f;
   }
 
@@ -397,12 +397,24 @@ class Instantiator {
     push(s, e.item.sort, it, fmt::format("export `{}`", e.name));
   }
 
+  // Reports every import the host lacks, grouped by interface: a whole
+  // interface the host does not know is one line, a partly provided one lists
+  // the missing functions.
   void check_missing_imports() {
     if (!rt_.require_host_impl || rt_.missing_imports.empty()) return;
+    std::map<std::string, std::vector<std::string>> by_instance;
+    for (const auto& [instance, func] : rt_.missing_imports) by_instance[instance].push_back(func);
     std::string list;
-    for (const auto& m : rt_.missing_imports) list += "\n  " + m;
-    throw InstantiationError(fmt::format("the component imports {} function{} that wasm-rr does not provide:{}",
-                                         rt_.missing_imports.size(), rt_.missing_imports.size() == 1 ? "" : "s", list));
+    for (const auto& [instance, funcs] : by_instance) {
+      if (instance.empty()) {
+        for (const auto& f : funcs) list += fmt::format("\n  function `{}`", f);
+      } else if (!rt_.host.has_interface(instance)) {
+        list += fmt::format("\n  {} (the whole interface: {} function{})", instance, funcs.size(), funcs.size() == 1 ? "" : "s");
+      } else {
+        for (const auto& f : funcs) list += fmt::format("\n  {}#{}", instance, f);
+      }
+    }
+    throw InstantiationError(fmt::format("the component imports what wasm-rr does not provide:{}", list));
   }
 
  public:

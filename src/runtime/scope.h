@@ -138,7 +138,7 @@ struct RuntimeState {
   std::vector<std::unique_ptr<Scope>> scopes;
   std::vector<std::unique_ptr<abi::ComponentInstanceState>> instance_states;
   std::vector<std::string> imported_names;
-  std::vector<std::string> missing_imports;
+  std::vector<std::pair<std::string, std::string>> missing_imports;  // (instance, function)
   bool require_host_impl = true;
   Scope* root = nullptr;
 };

@@ -1,0 +1,30 @@
+"""Shared helpers for the wasm-rr benchmark scripts (stdlib only)."""
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def time_command(cmd, out_path: Path) -> float:
+    """Runs cmd once with stdout to a file (jco run loses piped output);
+    returns the wall time in seconds. Exits if the command fails."""
+    with open(out_path, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                              stderr=subprocess.PIPE)
+        elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr.decode("utf-8", "replace"))
+        sys.exit(f"benchmark command failed with exit code {proc.returncode}: {' '.join(cmd)}")
+    return elapsed
+
+
+def median_time(cmd, runs: int, out_path: Path, warmup: int = 1) -> float:
+    for _ in range(warmup):
+        time_command(cmd, out_path)
+    return statistics.median(time_command(cmd, out_path) for _ in range(runs))
+
+
+def fmt_ms(seconds: float) -> str:
+    return f"{seconds * 1000:10.1f} ms"

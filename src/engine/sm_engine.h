@@ -1,0 +1,117 @@
+// Private to src/engine: the SpiderMonkey implementation's shared pieces.
+// Nothing outside this directory includes it (it pulls in jsapi.h).
+#pragma once
+
+#include <jsapi.h>
+#include <js/CallArgs.h>
+#include <js/RootingAPI.h>
+
+#include <exception>
+#include <list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "engine/wasm_binary.h"
+
+namespace wasmrr::engine::sm {
+
+// Every extern made by this engine is backed by a JS object
+// (a WebAssembly.Memory/Table/Global or a function).
+class JsBacked {
+ public:
+  virtual ~JsBacked() = default;
+  virtual JSObject* js_object() const = 0;
+};
+
+class SmEngine;
+struct SmModule;
+
+// What a host function's JS wrapper needs; owned by the engine so that it
+// outlives every wasm instance that may still call it.
+struct HostFuncData {
+  SmEngine* engine = nullptr;
+  CoreFuncType type;
+  HostFunction body;
+  std::string name;
+};
+
+class SmEngine final : public Engine {
+ public:
+  SmEngine() = default;
+  ~SmEngine() override;
+  Result<void> init();
+
+  Result<std::shared_ptr<Module>> compile(std::span<const uint8_t> bytes) override;
+  Result<std::shared_ptr<Instance>> instantiate(const std::shared_ptr<Module>& module,
+                                                const std::vector<Import>& imports) override;
+  std::shared_ptr<Func> host_function(const CoreFuncType& type, HostFunction body, std::string debug_name) override;
+  Result<std::shared_ptr<Memory>> new_memory(const MemoryType& type) override;
+  Result<std::shared_ptr<Table>> new_table(const TableType& type) override;
+  Result<std::shared_ptr<Global>> new_global(const GlobalType& type, CoreVal init) override;
+
+  JSContext* cx() const { return cx_; }
+
+  // Compiles bytes with `new WebAssembly.Module`; on failure the message
+  // names the unsupported proposal if there is one.
+  Result<JSObject*> compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info);
+
+  // Takes the pending JS exception (or the captured host exception) after a
+  // failed call into SpiderMonkey and describes it.
+  Func::CallError take_error();
+
+  // A host function threw: keep the exception until the call into wasm
+  // returns (it is never unwound through SpiderMonkey frames).
+  void stash_host_exception(std::exception_ptr e) { pending_host_exception_ = std::move(e); }
+
+  // Constructs `new WebAssembly.<ctor>(args...)`.
+  bool construct(JS::HandleObject ctor, const JS::HandleValueArray& args, JS::MutableHandleObject out);
+
+  JS::HandleObject module_ctor() const { return *module_ctor_; }
+  JS::HandleObject instance_ctor() const { return *instance_ctor_; }
+
+ private:
+  bool lookup_ctors();
+  // Builds {module: {name: value}} for `new WebAssembly.Instance`, checking
+  // each declared import; `values` gets them in declaration order.
+  Result<JSObject*> build_import_object(const SmModule& module, const std::vector<Import>& imports,
+                                        std::vector<std::shared_ptr<Extern>>* values);
+  bool namespace_object(JS::HandleObject import_obj, const std::string& name, JS::MutableHandleObject out);
+  // Folds extended-const with the imported globals' values and compiles.
+  Result<void> compile_folded(SmModule& module, const std::vector<std::shared_ptr<Extern>>& values);
+  Error instantiation_error(const SmModule& module);
+
+  JSContext* cx_ = nullptr;
+  JS::Realm* old_realm_ = nullptr;
+  bool realm_entered_ = false;
+  // Roots are held through unique_ptr so they can be released before the
+  // context is destroyed.
+  std::unique_ptr<JS::PersistentRootedObject> global_;
+  std::unique_ptr<JS::PersistentRootedObject> module_ctor_, instance_ctor_, memory_ctor_, table_ctor_,
+      global_ctor_;
+  std::exception_ptr pending_host_exception_;
+  std::list<HostFuncData> host_funcs_;
+};
+
+// Value conversion between core values and JS values, as the WebAssembly JS
+// API does it: i32/f32/f64 as Number, i64 as BigInt. Reference types cross
+// as null (wasm-rr never passes references through the host boundary).
+bool to_js(JSContext* cx, CoreType type, CoreVal v, JS::MutableHandleValue out);
+bool from_js(JSContext* cx, CoreType type, JS::HandleValue v, CoreVal* out);
+// The WebAssembly JS API name of a value type ("i32", "anyfunc", ...).
+const char* js_type_name(CoreType type);
+
+// Splits a SpiderMonkey `stack` string into frames, innermost first.
+std::vector<std::string> split_stack(const std::string& stack);
+
+// Wrappers for the JS objects, used by spidermonkey.cpp.
+std::shared_ptr<Func> wrap_func(SmEngine& engine, JS::HandleObject fn, const CoreFuncType& type);
+std::shared_ptr<Memory> wrap_memory(SmEngine& engine, JS::HandleObject memory, const MemoryType& type);
+std::shared_ptr<Table> wrap_table(SmEngine& engine, JS::HandleObject table);
+std::shared_ptr<Global> wrap_global(SmEngine& engine, JS::HandleObject global, const GlobalType& type);
+// A JS function that calls `data` (the native trampoline with `data` in its
+// reserved slot).
+JSObject* new_host_js_function(SmEngine& engine, HostFuncData* data);
+
+}  // namespace wasmrr::engine::sm

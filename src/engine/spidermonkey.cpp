@@ -1,0 +1,537 @@
+// The SpiderMonkey 102 engine: process and context set-up, compilation
+// (with extended-const folding) and instantiation through the WebAssembly
+// JS API objects.
+#include <js/ArrayBuffer.h>
+#include <js/CallAndConstruct.h>
+#include <js/Conversions.h>
+#include <js/ContextOptions.h>
+#include <js/Exception.h>
+#include <js/GlobalObject.h>
+#include <js/Initialization.h>
+#include <js/PropertyAndElement.h>
+#include <js/Stack.h>
+#include <pthread.h>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+#include "engine/const_fold.h"
+#include "engine/sm_engine.h"
+
+namespace wasmrr::engine {
+
+std::string_view extern_kind_name(ExternKind k) {
+  switch (k) {
+    case ExternKind::Func: return "func";
+    case ExternKind::Table: return "table";
+    case ExternKind::Memory: return "memory";
+    case ExternKind::Global: return "global";
+  }
+  return "?";
+}
+
+namespace sm {
+namespace {
+
+const JSClass kGlobalClass = {"wasmrr", JSCLASS_GLOBAL_FLAGS, &JS::DefaultGlobalClassOps, nullptr, nullptr, nullptr};
+
+// JS_Init may run only once per process and JS_ShutDown only after the last
+// context is gone; engines come and go (tests make one per case), so the
+// process-wide shutdown runs at exit. Only one engine exists at a time.
+bool g_engine_alive = false;
+
+bool init_process() {
+  static bool ok = [] {
+    if (!JS_Init()) return false;
+    // With an engine still alive (exit() called from deep inside a run),
+    // shutting down would crash; the OS reclaims everything anyway.
+    std::atexit([] {
+      if (!g_engine_alive) JS_ShutDown();
+    });
+    return true;
+  }();
+  return ok;
+}
+
+// Lets wasm recursion stop with "too much recursion" well before the real
+// end of this thread's stack.
+void set_stack_quota(JSContext* cx) {
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+  void* low = nullptr;
+  size_t size = 0;
+  pthread_attr_getstack(&attr, &low, &size);
+  pthread_attr_destroy(&attr);
+  char here = 0;
+  auto available = static_cast<size_t>(reinterpret_cast<uintptr_t>(&here) - reinterpret_cast<uintptr_t>(low));
+  constexpr size_t kMargin = 256 * 1024;
+  if (available > 2 * kMargin) JS_SetNativeStackQuota(cx, available - kMargin);
+}
+
+std::string func_type_text(const CoreFuncType& t) {
+  auto list = [](const std::vector<CoreType>& v) {
+    std::string s;
+    for (CoreType c : v) s += (s.empty() ? "" : " ") + std::string(core_type_name(c));
+    return "(" + s + ")";
+  };
+  return list(t.params) + " -> " + list(t.results);
+}
+
+}  // namespace
+
+// A compiled module. One that uses extended-const keeps its bytes and is
+// compiled by instantiate(), once the imported globals' values are known.
+struct SmModule final : public Module {
+  SmModule(JSContext* cx, binary::ModuleInfo info) : info(std::move(info)), compiled(cx) {}
+
+  const std::vector<ExternDesc>& imports() const override { return info.imports; }
+  const std::vector<ExternDesc>& exports() const override { return info.exports; }
+  bool needs_folding() const { return !info.extended_exprs.empty(); }
+
+  binary::ModuleInfo info;
+  std::vector<uint8_t> bytes;  // only when compilation waits for folding
+  // The WebAssembly.Module; when folding, the one compiled for `folded_for`
+  // (the imported globals' values).
+  JS::PersistentRootedObject compiled;
+  std::vector<std::optional<CoreVal>> folded_for;
+};
+
+namespace {
+
+bool set_prop(JSContext* cx, JS::HandleObject obj, const char* name, JS::HandleValue v) {
+  return JS_DefineProperty(cx, obj, name, v, JSPROP_ENUMERATE);
+}
+
+bool set_number(JSContext* cx, JS::HandleObject obj, const char* name, double d) {
+  JS::RootedValue v(cx, JS::NumberValue(d));
+  return set_prop(cx, obj, name, v);
+}
+
+bool set_string(JSContext* cx, JS::HandleObject obj, const char* name, const char* s) {
+  JSString* str = JS_NewStringCopyZ(cx, s);
+  if (!str) return false;
+  JS::RootedValue v(cx, JS::StringValue(str));
+  return set_prop(cx, obj, name, v);
+}
+
+// Import and export names are UTF-8; the char* property functions would read
+// them as Latin-1.
+bool utf8_id(JSContext* cx, const std::string& name, JS::MutableHandleId id) {
+  JS::RootedString str(cx, JS_NewStringCopyUTF8N(cx, JS::UTF8Chars(name.data(), name.size())));
+  return str && JS_StringToId(cx, str, id);
+}
+
+bool get_utf8_prop(JSContext* cx, JS::HandleObject obj, const std::string& name, JS::MutableHandleValue v) {
+  JS::RootedId id(cx);
+  return utf8_id(cx, name, &id) && JS_GetPropertyById(cx, obj, id, v);
+}
+
+bool set_utf8_prop(JSContext* cx, JS::HandleObject obj, const std::string& name, JS::HandleValue v) {
+  JS::RootedId id(cx);
+  return utf8_id(cx, name, &id) && JS_DefinePropertyById(cx, obj, id, v, JSPROP_ENUMERATE);
+}
+
+// The descriptor object for `new WebAssembly.Memory/Table`.
+JSObject* limits_descriptor(JSContext* cx, const Limits& limits) {
+  JS::RootedObject desc(cx, JS_NewPlainObject(cx));
+  if (!desc || !set_number(cx, desc, "initial", static_cast<double>(limits.min))) return nullptr;
+  if (limits.has_max && !set_number(cx, desc, "maximum", static_cast<double>(limits.max))) return nullptr;
+  return desc;
+}
+
+std::string to_utf8(JSContext* cx, JS::HandleValue v) {
+  JS::RootedString str(cx, JS::ToString(cx, v));
+  if (!str) {
+    JS_ClearPendingException(cx);
+    return "(unprintable exception)";
+  }
+  JS::UniqueChars chars = JS_EncodeStringToUTF8(cx, str);
+  return chars ? std::string(chars.get()) : std::string();
+}
+
+// Checks one import value against its declaration, beyond what
+// SpiderMonkey's LinkError says: kinds and exact function/global types.
+std::optional<std::string> check_import(const ExternDesc& want, const Extern& have) {
+  if (have.kind() != want.kind) {
+    return fmt::format("expected a {}, got a {}", extern_kind_name(want.kind), extern_kind_name(have.kind()));
+  }
+  if (want.kind == ExternKind::Func) {
+    const auto& got = static_cast<const Func&>(have).type();
+    if (got != want.func) {
+      return fmt::format("function type mismatch: expected {}, got {}", func_type_text(want.func),
+                         func_type_text(got));
+    }
+  }
+  if (want.kind == ExternKind::Global) {
+    GlobalType got = static_cast<const Global&>(have).type();
+    if (got.type != want.global.type || got.mutable_ != want.global.mutable_) {
+      return fmt::format("global type mismatch: expected {}{}, got {}{}", want.global.mutable_ ? "mut " : "",
+                         core_type_name(want.global.type), got.mutable_ ? "mut " : "", core_type_name(got.type));
+    }
+  }
+  return std::nullopt;
+}
+
+// SpiderMonkey's LinkErrors name the kind of an import ("imported Memory with
+// incompatible size") but not the import: find the candidates of that kind.
+std::string name_link_error_import(const std::string& message, const std::vector<ExternDesc>& imports) {
+  static const std::pair<const char*, ExternKind> kWords[] = {
+      {"Memory", ExternKind::Memory}, {"Table", ExternKind::Table}, {"Global", ExternKind::Global}};
+  for (const auto& [word, kind] : kWords) {
+    if (message.find(word) == std::string::npos) continue;
+    std::string names;
+    for (const ExternDesc& d : imports) {
+      if (d.kind == kind) names += (names.empty() ? "" : ", ") + d.module + "#" + d.name;
+    }
+    if (!names.empty()) return " (import " + names + ")";
+  }
+  return "";
+}
+
+class SmInstance final : public Instance {
+ public:
+  SmInstance(SmEngine& engine, JS::HandleObject exports, std::shared_ptr<SmModule> module,
+             std::vector<std::shared_ptr<Extern>> imports)
+      : engine_(engine), exports_obj_(engine.cx(), exports), module_(std::move(module)), imports_(std::move(imports)) {
+    for (const ExternDesc& d : module_->exports()) by_name_.emplace(d.name, &d);
+  }
+
+  const std::vector<ExternDesc>& exports() const override { return module_->exports(); }
+
+  std::shared_ptr<Extern> get_export(const std::string& name) override {
+    if (auto it = cache_.find(name); it != cache_.end()) return it->second;
+    auto desc = by_name_.find(name);
+    if (desc == by_name_.end()) return nullptr;
+    std::shared_ptr<Extern> ext = wrap(*desc->second);
+    if (ext) cache_.emplace(name, ext);
+    return ext;
+  }
+
+ private:
+  std::shared_ptr<Extern> wrap(const ExternDesc& d) {
+    JSContext* cx = engine_.cx();
+    JS::RootedValue v(cx);
+    if (!get_utf8_prop(cx, exports_obj_, d.name, &v) || !v.isObject()) {
+      JS_ClearPendingException(cx);
+      return nullptr;
+    }
+    JS::RootedObject obj(cx, &v.toObject());
+    switch (d.kind) {
+      case ExternKind::Func: return wrap_func(engine_, obj, d.func);
+      case ExternKind::Memory: return wrap_memory(engine_, obj, d.memory);
+      case ExternKind::Table: return wrap_table(engine_, obj);
+      case ExternKind::Global: return wrap_global(engine_, obj, d.global);
+    }
+    return nullptr;
+  }
+
+  SmEngine& engine_;
+  JS::PersistentRootedObject exports_obj_;
+  std::shared_ptr<SmModule> module_;
+  std::vector<std::shared_ptr<Extern>> imports_;  // kept alive with the instance
+  std::unordered_map<std::string, const ExternDesc*> by_name_;
+  std::unordered_map<std::string, std::shared_ptr<Extern>> cache_;
+};
+
+}  // namespace
+
+SmEngine::~SmEngine() {
+  host_funcs_.clear();
+  module_ctor_.reset();
+  instance_ctor_.reset();
+  memory_ctor_.reset();
+  table_ctor_.reset();
+  global_ctor_.reset();
+  global_.reset();
+  if (cx_) {
+    if (realm_entered_) JS::LeaveRealm(cx_, old_realm_);
+    JS_DestroyContext(cx_);
+  }
+  g_engine_alive = false;
+}
+
+Result<void> SmEngine::init() {
+  if (!init_process()) return make_error("JS_Init failed");
+  cx_ = JS_NewContext(JS::DefaultHeapMaxBytes);
+  if (!cx_) return make_error("JS_NewContext failed");
+  set_stack_quota(cx_);
+  // Wasm on, with both tiers: SpiderMonkey picks baseline-then-Ion tiering
+  // (fast start-up, Ion code later from helper threads) or Ion alone.
+  JS::ContextOptionsRef(cx_).setWasm(true).setWasmBaseline(true).setWasmIon(true);
+  if (!JS::InitSelfHostedCode(cx_)) return make_error("JS::InitSelfHostedCode failed");
+
+  JS::RealmOptions options;
+  JSObject* global = JS_NewGlobalObject(cx_, &kGlobalClass, nullptr, JS::FireOnNewGlobalHook, options);
+  if (!global) return make_error("JS_NewGlobalObject failed");
+  global_ = std::make_unique<JS::PersistentRootedObject>(cx_, global);
+  old_realm_ = JS::EnterRealm(cx_, global);
+  realm_entered_ = true;
+  if (!JS::InitRealmStandardClasses(cx_)) return make_error("JS::InitRealmStandardClasses failed");
+  if (!lookup_ctors()) return make_error("WebAssembly is not available: " + take_error().message);
+  return {};
+}
+
+bool SmEngine::lookup_ctors() {
+  JS::RootedValue v(cx_);
+  if (!JS_GetProperty(cx_, *global_, "WebAssembly", &v) || !v.isObject()) return false;
+  JS::RootedObject wasm(cx_, &v.toObject());
+  auto get = [&](const char* name, std::unique_ptr<JS::PersistentRootedObject>& out) {
+    JS::RootedValue c(cx_);
+    if (!JS_GetProperty(cx_, wasm, name, &c) || !c.isObject()) return false;
+    out = std::make_unique<JS::PersistentRootedObject>(cx_, &c.toObject());
+    return true;
+  };
+  return get("Module", module_ctor_) && get("Instance", instance_ctor_) && get("Memory", memory_ctor_) &&
+         get("Table", table_ctor_) && get("Global", global_ctor_);
+}
+
+bool SmEngine::construct(JS::HandleObject ctor, const JS::HandleValueArray& args, JS::MutableHandleObject out) {
+  JS::RootedValue c(cx_, JS::ObjectValue(*ctor));
+  return JS::Construct(cx_, c, args, out);
+}
+
+Func::CallError SmEngine::take_error() {
+  Func::CallError err;
+  if (pending_host_exception_) {
+    err.host_exception = std::exchange(pending_host_exception_, nullptr);
+    err.message = "host function threw";
+    JS_ClearPendingException(cx_);
+    return err;
+  }
+  if (!JS_IsExceptionPending(cx_)) {
+    err.message = "execution terminated (uncatchable SpiderMonkey error)";
+    return err;
+  }
+  JS::RootedValue exn(cx_);
+  JS_GetPendingException(cx_, &exn);
+  JS_ClearPendingException(cx_);
+  if (!exn.isObject()) {
+    err.message = to_utf8(cx_, exn);
+    return err;
+  }
+  JS::RootedObject obj(cx_, &exn.toObject());
+  JS::RootedValue message(cx_), stack(cx_);
+  if (JS_GetProperty(cx_, obj, "message", &message) && message.isString()) {
+    err.message = to_utf8(cx_, message);
+  } else {
+    err.message = to_utf8(cx_, exn);
+  }
+  if (JS_GetProperty(cx_, obj, "stack", &stack) && stack.isString()) {
+    err.backtrace = split_stack(to_utf8(cx_, stack));
+  }
+  JS_ClearPendingException(cx_);
+  return err;
+}
+
+Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info) {
+  JS::RootedObject buffer(cx_, JS::NewArrayBuffer(cx_, bytes.size()));
+  if (!buffer) return make_error("out of memory copying the module");
+  {
+    JS::AutoCheckCannotGC nogc;
+    bool shared = false;
+    std::memcpy(JS::GetArrayBufferData(buffer, &shared, nogc), bytes.data(), bytes.size());
+  }
+  JS::RootedValueArray<1> args(cx_);
+  args[0].setObject(*buffer);
+  JS::RootedObject module(cx_);
+  if (construct(module_ctor(), args, &module)) return module.get();
+  std::string sm_message = take_error().message;
+  if (auto feature = binary::find_unsupported_instruction(bytes, info)) {
+    return make_error(*feature + " (SpiderMonkey: " + sm_message + ")");
+  }
+  return make_error("compile error: " + sm_message);
+}
+
+Result<std::shared_ptr<Module>> SmEngine::compile(std::span<const uint8_t> bytes) {
+  auto info = binary::parse_module(bytes);
+  if (!info) return make_error("invalid module: " + info.error().message);
+  auto module = std::make_shared<SmModule>(cx_, std::move(*info));
+  if (module->needs_folding()) {
+    // Compiled in instantiate(), once the imported globals' values are known.
+    module->bytes.assign(bytes.begin(), bytes.end());
+    return std::shared_ptr<Module>(module);
+  }
+  auto compiled = compile_js(bytes, module->info);
+  if (!compiled) return compiled.error();
+  module->compiled = *compiled;
+  return std::shared_ptr<Module>(module);
+}
+
+namespace {
+
+// Reads the values of the imported globals, in import order, for folding.
+std::vector<std::optional<CoreVal>> imported_global_values(const SmModule& module,
+                                                           const std::vector<std::shared_ptr<Extern>>& values) {
+  std::vector<std::optional<CoreVal>> out;
+  const auto& imports = module.imports();
+  for (size_t i = 0; i < imports.size(); ++i) {
+    if (imports[i].kind != ExternKind::Global) continue;
+    auto* g = dynamic_cast<Global*>(values[i].get());
+    out.push_back(g ? std::optional<CoreVal>(g->get()) : std::nullopt);
+  }
+  return out;
+}
+
+bool same_values(const std::vector<std::optional<CoreVal>>& a, const std::vector<std::optional<CoreVal>>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].has_value() != b[i].has_value() || (a[i] && a[i]->bits != b[i]->bits)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<JSObject*> SmEngine::build_import_object(const SmModule& module, const std::vector<Import>& imports,
+                                                std::vector<std::shared_ptr<Extern>>* values) {
+  std::map<std::pair<std::string_view, std::string_view>, const Import*> given;
+  for (const Import& imp : imports) given[{imp.module, imp.name}] = &imp;
+  JS::RootedObject import_obj(cx_, JS_NewPlainObject(cx_));
+  if (!import_obj) return make_error("out of memory");
+  for (const ExternDesc& want : module.imports()) {
+    auto it = given.find({want.module, want.name});
+    if (it == given.end() || !it->second->value) {
+      return make_error(fmt::format("missing import {}#{} ({})", want.module, want.name, extern_kind_name(want.kind)));
+    }
+    const auto& value = it->second->value;
+    if (auto mismatch = check_import(want, *value)) {
+      return make_error(fmt::format("import {}#{}: {}", want.module, want.name, *mismatch));
+    }
+    auto* backed = dynamic_cast<JsBacked*>(value.get());
+    if (!backed) return make_error(fmt::format("import {}#{}: not made by this engine", want.module, want.name));
+    JS::RootedObject ns(cx_);
+    JS::RootedValue v(cx_, JS::ObjectValue(*backed->js_object()));
+    if (!namespace_object(import_obj, want.module, &ns) || !set_utf8_prop(cx_, ns, want.name, v)) {
+      return make_error("import object: " + take_error().message);
+    }
+    values->push_back(value);
+  }
+  return import_obj.get();
+}
+
+bool SmEngine::namespace_object(JS::HandleObject import_obj, const std::string& name, JS::MutableHandleObject out) {
+  JS::RootedValue ns(cx_);
+  if (!get_utf8_prop(cx_, import_obj, name, &ns)) return false;
+  if (ns.isObject()) {
+    out.set(&ns.toObject());
+    return true;
+  }
+  out.set(JS_NewPlainObject(cx_));
+  if (!out) return false;
+  ns.setObject(*out);
+  return set_utf8_prop(cx_, import_obj, name, ns);
+}
+
+Result<void> SmEngine::compile_folded(SmModule& module, const std::vector<std::shared_ptr<Extern>>& values) {
+  auto globals = imported_global_values(module, values);
+  if (module.compiled && same_values(globals, module.folded_for)) return {};
+  auto folded = fold_extended_const(module.bytes, module.info, globals);
+  if (!folded) return folded.error();
+  auto compiled = compile_js(*folded, module.info);
+  if (!compiled) return compiled.error();
+  module.compiled = *compiled;
+  module.folded_for = std::move(globals);
+  return {};
+}
+
+Result<std::shared_ptr<Instance>> SmEngine::instantiate(const std::shared_ptr<Module>& module_base,
+                                                        const std::vector<Import>& imports) {
+  auto module = std::dynamic_pointer_cast<SmModule>(module_base);
+  if (!module) return make_error("module was not compiled by this engine");
+  std::vector<std::shared_ptr<Extern>> values;
+  auto import_obj_result = build_import_object(*module, imports, &values);
+  if (!import_obj_result) return import_obj_result.error();
+  JS::RootedObject import_obj(cx_, *import_obj_result);
+  if (module->needs_folding()) WASMRR_TRY(compile_folded(*module, values));
+
+  JS::RootedValueArray<2> args(cx_);
+  args[0].setObject(*module->compiled);
+  args[1].setObject(*import_obj);
+  JS::RootedObject instance(cx_);
+  if (!construct(instance_ctor(), args, &instance)) return instantiation_error(*module);
+  JS::RootedValue exports(cx_);
+  if (!JS_GetProperty(cx_, instance, "exports", &exports) || !exports.isObject()) {
+    return make_error("instance has no exports object");
+  }
+  JS::RootedObject exports_obj(cx_, &exports.toObject());
+  return std::shared_ptr<Instance>(std::make_shared<SmInstance>(*this, exports_obj, module, std::move(values)));
+}
+
+Error SmEngine::instantiation_error(const SmModule& module) {
+  Func::CallError err = take_error();
+  std::string msg = "instantiation failed: " + err.message + name_link_error_import(err.message, module.imports());
+  if (err.host_exception) {
+    // A host function called by the start function threw.
+    try {
+      std::rethrow_exception(err.host_exception);
+    } catch (const std::exception& e) {
+      msg += std::string(" (in the start function: ") + e.what() + ")";
+    } catch (...) {
+    }
+  }
+  return make_error(msg);
+}
+
+std::shared_ptr<Func> SmEngine::host_function(const CoreFuncType& type, HostFunction body, std::string debug_name) {
+  HostFuncData& data = host_funcs_.emplace_back(HostFuncData{this, type, std::move(body), std::move(debug_name)});
+  JS::RootedObject fn(cx_, new_host_js_function(*this, &data));
+  if (!fn) return nullptr;
+  return wrap_func(*this, fn, type);
+}
+
+Result<std::shared_ptr<Memory>> SmEngine::new_memory(const MemoryType& type) {
+  JS::RootedObject desc(cx_, limits_descriptor(cx_, type.limits));
+  if (!desc) return make_error("new memory: " + take_error().message);
+  if (type.shared) {
+    JS::RootedValue t(cx_, JS::TrueValue());
+    if (!set_prop(cx_, desc, "shared", t)) return make_error("new memory: " + take_error().message);
+  }
+  JS::RootedValueArray<1> args(cx_);
+  args[0].setObject(*desc);
+  JS::RootedObject mem(cx_);
+  if (!construct(*memory_ctor_, args, &mem)) return make_error("new memory: " + take_error().message);
+  return wrap_memory(*this, mem, type);
+}
+
+Result<std::shared_ptr<Table>> SmEngine::new_table(const TableType& type) {
+  JS::RootedObject desc(cx_, limits_descriptor(cx_, type.limits));
+  if (!desc || !set_string(cx_, desc, "element", js_type_name(type.elem))) {
+    return make_error("new table: " + take_error().message);
+  }
+  JS::RootedValueArray<1> args(cx_);
+  args[0].setObject(*desc);
+  JS::RootedObject table(cx_);
+  if (!construct(*table_ctor_, args, &table)) return make_error("new table: " + take_error().message);
+  return wrap_table(*this, table);
+}
+
+Result<std::shared_ptr<Global>> SmEngine::new_global(const GlobalType& type, CoreVal init) {
+  JS::RootedObject desc(cx_, JS_NewPlainObject(cx_));
+  JS::RootedValue mut(cx_, JS::BooleanValue(type.mutable_));
+  if (!desc || !set_string(cx_, desc, "value", js_type_name(type.type)) || !set_prop(cx_, desc, "mutable", mut)) {
+    return make_error("new global: " + take_error().message);
+  }
+  JS::RootedValueArray<2> args(cx_);
+  args[0].setObject(*desc);
+  if (!to_js(cx_, type.type, init, args[1])) return make_error("new global: " + take_error().message);
+  JS::RootedObject global(cx_);
+  if (!construct(*global_ctor_, args, &global)) return make_error("new global: " + take_error().message);
+  return wrap_global(*this, global, type);
+}
+
+}  // namespace sm
+
+Result<std::unique_ptr<Engine>> create_engine() {
+  if (sm::g_engine_alive) return make_error("a SpiderMonkey engine already exists in this process");
+  auto engine = std::make_unique<sm::SmEngine>();
+  sm::g_engine_alive = true;
+  if (auto r = engine->init(); !r) return r.error();
+  return std::unique_ptr<Engine>(std::move(engine));
+}
+
+}  // namespace wasmrr::engine

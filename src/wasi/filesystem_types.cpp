@@ -1,0 +1,178 @@
+// wasi:filesystem/types: the descriptor and directory-entry-stream resources
+// and filesystem-error-code, over the Descriptor class of filesystem.h.
+#include "wasi/host_util.h"
+#include "wasi/interfaces.h"
+
+namespace wasmrr::wasi {
+namespace {
+
+Value error_code_value(ErrorCode c) { return Value::enum_(static_cast<uint32_t>(c)); }
+
+template <typename T, typename ToValue>
+Values fs_result(FsResult<T> r, ToValue to_value) {
+  if (!r.ok()) return one(Value::err(error_code_value(r.error())));
+  return one(Value::ok(to_value(std::move(r.value()))));
+}
+
+Values fs_unit(FsResult<Unit> r) {
+  if (!r.ok()) return one(Value::err(error_code_value(r.error())));
+  return one(Value::ok());
+}
+
+bool flag(const Value& flags, size_t i) { return i < flags.items.size() && flags.items[i].as_bool(); }
+
+DescriptorFlags descriptor_flags(const Value& v) {
+  return {flag(v, 0), flag(v, 1), flag(v, 2), flag(v, 3), flag(v, 4), flag(v, 5)};
+}
+
+Value descriptor_flags_value(const DescriptorFlags& f) {
+  return Value::flags({f.read, f.write, f.file_integrity_sync, f.data_integrity_sync, f.requested_write_sync,
+                       f.mutate_directory});
+}
+
+OpenFlags open_flags(const Value& v) { return {flag(v, 0), flag(v, 1), flag(v, 2), flag(v, 3)}; }
+
+bool symlink_follow(const Value& path_flags) { return flag(path_flags, 0); }
+
+NewTimestamp new_timestamp(const Value& v) {
+  NewTimestamp t;
+  switch (v.case_index()) {
+    case 0: t.kind = NewTimestamp::Kind::no_change; break;
+    case 1: t.kind = NewTimestamp::Kind::now; break;
+    case 2: {
+      t.kind = NewTimestamp::Kind::timestamp;
+      const Value& d = v.payload();
+      t.at = {d.items.at(0).as_u64(), d.items.at(1).as_u32()};
+      break;
+    }
+    default: throw Trap("new-timestamp: bad case index");
+  }
+  return t;
+}
+
+Value type_value(DescriptorType t) { return Value::enum_(static_cast<uint32_t>(t)); }
+
+Value optional_datetime(const std::optional<Datetime>& d) {
+  return d ? Value::some(datetime_value(*d)) : Value::none();
+}
+
+Value stat_value(const DescriptorStat& s) {
+  return Value::record({type_value(s.type), Value::u64(s.link_count), Value::u64(s.size),
+                        optional_datetime(s.data_access_timestamp),
+                        optional_datetime(s.data_modification_timestamp),
+                        optional_datetime(s.status_change_timestamp)});
+}
+
+Value hash_value(const MetadataHash& h) { return Value::record({Value::u64(h.lower), Value::u64(h.upper)}); }
+
+const std::string& str(const Values& args, size_t i) { return arg(args, i).str; }
+
+
+void register_streams_and_io(const InterfaceDefiner& def, WasiContext& cx) {
+  auto d = [&cx](const Values& a) -> Descriptor& { return cx.descriptors.at(arg(a, 0).rep()); };
+  def("[method]descriptor.read-via-stream", [&cx, d](Values& a) {
+    return fs_result(d(a).read_via_stream(arg(a, 1).as_u64()),
+                     [&cx](std::shared_ptr<InputStream> s) { return Value::own(cx.input_streams.insert(std::move(s))); });
+  });
+  auto own_output = [&cx](std::shared_ptr<OutputStream> s) { return Value::own(cx.output_streams.insert(std::move(s))); };
+  def("[method]descriptor.write-via-stream", [d, own_output](Values& a) {
+    return fs_result(d(a).write_via_stream(arg(a, 1).as_u64()), own_output);
+  });
+  def("[method]descriptor.append-via-stream", [d, own_output](Values& a) {
+    return fs_result(d(a).append_via_stream(), own_output);
+  });
+  def("[method]descriptor.advise", [d](Values& a) {
+    auto advice = static_cast<Advice>(arg(a, 3).case_index());
+    return fs_unit(d(a).advise(arg(a, 1).as_u64(), arg(a, 2).as_u64(), advice));
+  });
+  def("[method]descriptor.sync-data", [d](Values& a) { return fs_unit(d(a).sync_data()); });
+  def("[method]descriptor.sync", [d](Values& a) { return fs_unit(d(a).sync()); });
+  def("[method]descriptor.get-flags", [d](Values& a) { return fs_result(d(a).get_flags(), descriptor_flags_value); });
+  def("[method]descriptor.get-type", [d](Values& a) { return fs_result(d(a).get_type(), type_value); });
+  def("[method]descriptor.set-size", [d](Values& a) { return fs_unit(d(a).set_size(arg(a, 1).as_u64())); });
+  def("[method]descriptor.set-times", [d](Values& a) {
+    return fs_unit(d(a).set_times(new_timestamp(arg(a, 1)), new_timestamp(arg(a, 2))));
+  });
+  def("[method]descriptor.read", [d](Values& a) {
+    return fs_result(d(a).read(buffer_len(arg(a, 1).as_u64()), arg(a, 2).as_u64()),
+                     [](std::pair<std::string, bool> r) {
+                       return Value::tuple({Value::byte_list(std::move(r.first)), Value::boolean(r.second)});
+                     });
+  });
+  def("[method]descriptor.write", [d](Values& a) {
+    return fs_result(d(a).write(bytes_arg(a, 1), arg(a, 2).as_u64()), Value::u64);
+  });
+  def("[method]descriptor.stat", [d](Values& a) { return fs_result(d(a).stat(), stat_value); });
+  def("[method]descriptor.is-same-object", [&cx, d](Values& a) {
+    return one(Value::boolean(d(a).is_same_object(cx.descriptors.at(arg(a, 1).rep()))));
+  });
+  def("[method]descriptor.metadata-hash", [d](Values& a) { return fs_result(d(a).metadata_hash(), hash_value); });
+}
+
+void register_path_ops(const InterfaceDefiner& def, WasiContext& cx) {
+  auto d = [&cx](const Values& a) -> Descriptor& { return cx.descriptors.at(arg(a, 0).rep()); };
+  def("[method]descriptor.read-directory", [&cx, d](Values& a) {
+    return fs_result(d(a).read_directory(), [&cx](std::shared_ptr<DirectoryEntryStream> s) {
+      return Value::own(cx.directory_entry_streams.insert(std::move(s)));
+    });
+  });
+  def("[method]descriptor.create-directory-at", [d](Values& a) { return fs_unit(d(a).create_directory_at(str(a, 1))); });
+  def("[method]descriptor.stat-at", [d](Values& a) {
+    return fs_result(d(a).stat_at(symlink_follow(arg(a, 1)), str(a, 2)), stat_value);
+  });
+  def("[method]descriptor.set-times-at", [d](Values& a) {
+    return fs_unit(d(a).set_times_at(symlink_follow(arg(a, 1)), str(a, 2), new_timestamp(arg(a, 3)),
+                                     new_timestamp(arg(a, 4))));
+  });
+  def("[method]descriptor.link-at", [&cx, d](Values& a) {
+    return fs_unit(d(a).link_at(symlink_follow(arg(a, 1)), str(a, 2), cx.descriptors.at(arg(a, 3).rep()), str(a, 4)));
+  });
+  def("[method]descriptor.open-at", [&cx, d](Values& a) {
+    auto r = d(a).open_at(symlink_follow(arg(a, 1)), str(a, 2), open_flags(arg(a, 3)), descriptor_flags(arg(a, 4)));
+    return fs_result(std::move(r), [&cx](std::shared_ptr<Descriptor> n) {
+      return Value::own(cx.descriptors.insert(std::move(n)));
+    });
+  });
+  def("[method]descriptor.readlink-at", [d](Values& a) { return fs_result(d(a).readlink_at(str(a, 1)), Value::string); });
+  def("[method]descriptor.remove-directory-at", [d](Values& a) { return fs_unit(d(a).remove_directory_at(str(a, 1))); });
+  def("[method]descriptor.rename-at", [&cx, d](Values& a) {
+    return fs_unit(d(a).rename_at(str(a, 1), cx.descriptors.at(arg(a, 2).rep()), str(a, 3)));
+  });
+  def("[method]descriptor.symlink-at", [d](Values& a) { return fs_unit(d(a).symlink_at(str(a, 1), str(a, 2))); });
+  def("[method]descriptor.unlink-file-at", [d](Values& a) { return fs_unit(d(a).unlink_file_at(str(a, 1))); });
+  def("[method]descriptor.metadata-hash-at", [d](Values& a) {
+    return fs_result(d(a).metadata_hash_at(symlink_follow(arg(a, 1)), str(a, 2)), hash_value);
+  });
+}
+
+void register_directory_entry_stream(const InterfaceDefiner& def, WasiContext& cx) {
+  def("[method]directory-entry-stream.read-directory-entry", [&cx](Values& a) {
+    return fs_result(cx.directory_entry_streams.at(arg(a, 0).rep()).next(), [](std::optional<DirectoryEntry> e) {
+      if (!e) return Value::none();
+      return Value::some(Value::record({type_value(e->type), Value::string(std::move(e->name))}));
+    });
+  });
+}
+
+}  // namespace
+
+void register_filesystem_types(runtime::HostRegistry& r, WasiContext& cx) {
+  InterfaceDefiner def(r, "wasi:filesystem/types");
+  register_streams_and_io(def, cx);
+  register_path_ops(def, cx);
+  register_directory_entry_stream(def, cx);
+  def("filesystem-error-code", [&cx](Values& a) {
+    const IoError& e = cx.errors.at(arg(a, 0).rep());
+    return one(e.fs_code ? Value::some(error_code_value(*e.fs_code)) : Value::none());
+  });
+  def("[resource-drop]descriptor", [&cx](Values& a) {
+    cx.descriptors.remove(arg(a, 0).rep());
+    return nothing();
+  });
+  def("[resource-drop]directory-entry-stream", [&cx](Values& a) {
+    cx.directory_entry_streams.remove(arg(a, 0).rep());
+    return nothing();
+  });
+}
+
+}  // namespace wasmrr::wasi

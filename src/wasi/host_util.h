@@ -1,0 +1,65 @@
+// Small helpers for the ABI-facing functions (internal to wasi/).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "abi/value.h"
+#include "runtime/host.h"
+#include "util/trap.h"
+#include "wasi/clock.h"
+
+namespace wasmrr::wasi {
+
+using abi::Value;
+using runtime::HostFunc;
+using runtime::Values;
+
+// Argument `i`; the runtime lifts arguments by the declared type, so a
+// missing one means the import was bound to a function of another signature.
+inline const Value& arg(const Values& args, size_t i) {
+  if (i >= args.size()) throw Trap(fmt::format("host function called with {} arguments, needs {}", args.size(), i + 1));
+  return args[i];
+}
+
+// A list<u8> argument: the runtime lifts those in byte form (Value::byte_list).
+inline const std::string& bytes_arg(const Values& args, size_t i) {
+  const Value& v = arg(args, i);
+  if (!v.bytes && !v.items.empty()) throw Trap("list<u8> argument not in byte form");
+  return v.str;
+}
+
+inline Values one(Value v) {
+  Values out;
+  out.push_back(std::move(v));
+  return out;
+}
+
+inline Values nothing() { return {}; }
+
+// A guest-chosen buffer length must fit host memory; the canonical ABI
+// could never lower more than 4 GiB anyway.
+inline size_t buffer_len(uint64_t len) {
+  if (len > (uint64_t{1} << 32)) throw Trap(fmt::format("requested length {} is too large", len));
+  return static_cast<size_t>(len);
+}
+
+inline Value datetime_value(const Datetime& d) {
+  return Value::record({Value::u64(d.seconds), Value::u32(d.nanoseconds)});
+}
+
+// Binds `interface#func` names for one interface.
+class InterfaceDefiner {
+ public:
+  InterfaceDefiner(runtime::HostRegistry& r, std::string interface) : r_(r), interface_(std::move(interface)) {}
+  void operator()(std::string func, HostFunc fn) const { r_.define(interface_, std::move(func), std::move(fn)); }
+
+ private:
+  runtime::HostRegistry& r_;
+  std::string interface_;
+};
+
+}  // namespace wasmrr::wasi

@@ -1,0 +1,3 @@
+(module
+  (import "env" "mem" (memory 1))
+  (memory 1))
