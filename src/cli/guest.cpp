@@ -23,13 +23,31 @@ void add_component_options(CLI::App& app, GuestOptions& opts) {
                  "component's file name");
 }
 
+// wasi:sockets access (README.md, Sockets): denied unless granted.
+static void add_socket_options(CLI::App& app, GuestOptions& opts) {
+  app.add_option("--allow-tcp", opts.allow_tcp,
+                 "Let the guest bind and connect TCP sockets to addresses matching SPEC (repeatable): "
+                 "`*` (anything) or ADDR[/PREFIX][:PORTS], ADDR an IPv4 address, [IPv6] or `*`, "
+                 "PORTS `*`, N or N-M; e.g. 127.0.0.1:8080, 127.0.0.0/8:*, [::1]:*")
+      ->type_name("SPEC");
+  app.add_option("--allow-udp", opts.allow_udp,
+                 "Let the guest bind UDP sockets to and send datagrams to addresses matching SPEC "
+                 "(repeatable; SPEC as for --allow-tcp)")
+      ->type_name("SPEC");
+  app.add_flag("--allow-ip-name-lookup", opts.allow_ip_name_lookup,
+               "Let the guest resolve host names (wasi:sockets/ip-name-lookup)");
+}
+
 void add_world_options(CLI::App& app, GuestOptions& opts) {
   app.add_option("--env", opts.env_flags,
                  "Set NAME=VAL in the guest's environment, or pass NAME through from the host's environment")
       ->type_name("NAME[=VAL]");
   app.add_flag("--inherit-env", opts.inherit_env, "Pass the whole host environment to the guest");
-  app.add_option("--dir", opts.dir_flags, "Grant the guest a host directory, seen at GUEST (default: HOST)")
-      ->type_name("HOST[::GUEST]");
+  app.add_option("--dir", opts.dir_flags,
+                 "Grant the guest a host directory, seen at GUEST (default: HOST); a `:ro` suffix after GUEST "
+                 "grants it read-only (for the same path: HOST::HOST:ro). Repeatable")
+      ->type_name("HOST[::GUEST[:ro]]");
+  add_socket_options(app, opts);
 }
 
 std::vector<std::pair<std::string, std::string>> guest_environment(const GuestOptions& opts) {
@@ -75,12 +93,28 @@ static std::vector<wasi::Preopen> parse_dirs(const std::vector<std::string>& fla
     auto sep = flag.find("::");
     p.host_path = flag.substr(0, sep);
     p.guest_path = sep == std::string::npos ? p.host_path : flag.substr(sep + 2);
-    if (p.host_path.empty() || p.guest_path.empty()) throw ToolError(fmt::format("--dir `{}`: expected HOST[::GUEST]", flag));
+    // ":ro" is only looked for after "::", so a HOST-only path may contain ':'.
+    if (sep != std::string::npos && p.guest_path.ends_with(":ro")) {
+      p.guest_path.resize(p.guest_path.size() - 3);
+      p.read_only = true;
+    }
+    if (p.host_path.empty() || p.guest_path.empty()) throw ToolError(fmt::format("--dir `{}`: expected HOST[::GUEST[:ro]]", flag));
     if (!std::filesystem::is_directory(p.host_path))
       throw ToolError(fmt::format("--dir `{}`: `{}` is not a directory", flag, p.host_path));
     out.push_back(std::move(p));
   }
   return out;
+}
+
+static wasi::SocketPolicy parse_socket_policy(const char* flag, const std::vector<std::string>& specs) {
+  wasi::SocketPolicy policy;
+  for (const auto& spec : specs) {
+    std::string error;
+    auto rule = wasi::parse_socket_rule(spec, error);
+    if (!rule) throw ToolError(fmt::format("{} `{}`: {}", flag, spec, error));
+    policy.allow(*rule);
+  }
+  return policy;
 }
 
 wasi::WasiConfig guest_config(const GuestOptions& opts) {
@@ -89,6 +123,9 @@ wasi::WasiConfig guest_config(const GuestOptions& opts) {
   config.args.insert(config.args.end(), opts.guest_args.begin(), opts.guest_args.end());
   config.env = guest_environment(opts);
   config.preopens = parse_dirs(opts.dir_flags);
+  config.sockets.tcp = parse_socket_policy("--allow-tcp", opts.allow_tcp);
+  config.sockets.udp = parse_socket_policy("--allow-udp", opts.allow_udp);
+  config.sockets.ip_name_lookup = opts.allow_ip_name_lookup;
   return config;
 }
 

@@ -1,4 +1,6 @@
 // wasm-rr: run, record and replay WebAssembly (WASI 0.2) components.
+#include <csignal>
+
 #include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
@@ -73,4 +75,9 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 }  // namespace wasmrr::cli
 
-int main(int argc, char** argv) { return wasmrr::cli::dispatch(argc, argv); }
+int main(int argc, char** argv) {
+  // A guest writing to a closed pipe must see a stream error (EPIPE), not
+  // have wasm-rr killed under it.
+  std::signal(SIGPIPE, SIG_IGN);
+  return wasmrr::cli::dispatch(argc, argv);
+}

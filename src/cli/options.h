@@ -34,6 +34,9 @@ struct GuestOptions {
   std::vector<std::string> env_flags;    // --env NAME=VAL | --env NAME
   bool inherit_env = false;
   std::vector<std::string> dir_flags;    // --dir HOST[::GUEST]
+  std::vector<std::string> allow_tcp;    // --allow-tcp SPEC (wasi/socket_policy.h)
+  std::vector<std::string> allow_udp;    // --allow-udp SPEC
+  bool allow_ip_name_lookup = false;     // --allow-ip-name-lookup
 };
 
 // Adds the component positional and the guest's arguments.

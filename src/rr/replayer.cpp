@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "rr/value_codec.h"
+#include "trace/json_bytes.h"
 
 namespace wasmrr::rr {
 
@@ -14,17 +15,34 @@ constexpr size_t kRecentEvents = 5;
 
 std::string short_json(const Json& j) {
   Json copy = j;
+  trace::bytes_to_text_model(copy);
   std::string s = copy.dump(-1, ' ', false, Json::error_handler_t::replace);
   return s.size() > 160 ? s.substr(0, 160) + "..." : s;
 }
 
-std::string describe_args(const runtime::ImportedFunc& f, const runtime::Values& args) {
+// "a, b, c" from a JSON array of recorded values.
+std::string list_json(const Json& values) {
   std::string out;
-  for (size_t i = 0; i < args.size() && i < f.type->params.size(); i++) {
-    if (i) out += ", ";
-    out += abi::to_string(args[i], *f.type->params[i].type);
+  for (const auto& v : values) {
+    if (!out.empty()) out += ", ";
+    out += short_json(v);
   }
-  return out.size() > 300 ? out.substr(0, 300) + "..." : out;
+  return out;
+}
+
+std::string summarize(const trace::Event& ev) {
+  std::string s = fmt::format("{}({})", ev.fn, list_json(ev.args));
+  if (ev.exit) return s + fmt::format(" -> exit {}", *ev.exit);
+  if (ev.trap) return s + " -> trap: " + *ev.trap;
+  return ev.results.empty() ? s : s + " -> " + list_json(ev.results);
+}
+
+// The call the guest makes now, in the trace's notation, for reports.
+std::string describe_call(const runtime::ImportedFunc& f, const runtime::Values& args) {
+  Json encoded = Json::array();
+  for (size_t i = 0; i < args.size() && i < f.type->params.size(); i++)
+    encoded.push_back(encode_value(args[i], *f.type->params[i].type, EncodeOptions{.digest_large_bytes = true}));
+  return fmt::format("{}({})", f.name, list_json(encoded));
 }
 
 // Splits "wasi:cli/stdout@0.2.12#get-stdout" into unversioned interface and function.
@@ -85,20 +103,20 @@ void Replayer::diverge(const std::string& what) {
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
   uint64_t index = next_index_;
   auto el = next_element();
-  std::string actual = fmt::format("{}({})", f.name, describe_args(f, args));
+  auto actual = [&] { return describe_call(f, args); };
   if (!el)
     throw TraceEnded(fmt::format("the trace ends after event {} without an end record: the recording was cut short "
                                  "(killed or crashed). Everything up to there replayed; the guest's next call was {}",
-                                 index == 0 ? std::string("(none)") : std::to_string(index - 1), actual));
+                                 index == 0 ? std::string("(none)") : std::to_string(index - 1), actual()));
   if (el->kind == trace::Element::Kind::End)
     diverge(fmt::format("divergence at event {}: the recording ended here ({}), but the guest called {}", index,
                         el->end.kind == trace::End::Kind::Exit ? fmt::format("exit status {}", el->end.status)
                                                                : "trap: " + el->end.message,
-                        actual));
+                        actual()));
   const trace::Event& ev = el->event;
   if (ev.fn != f.name)
     diverge(fmt::format("divergence at event {}: wrong function\n  expected: {}({})\n  actual:   {}", index, ev.fn,
-                        short_json(ev.args).substr(1, std::string::npos), actual));
+                        list_json(ev.args), actual()));
   if (ev.args.size() != f.type->params.size())
     throw BadTrace(fmt::format("event {} ({}): {} arguments recorded, the function takes {}", index, ev.fn, ev.args.size(),
                                f.type->params.size()));
@@ -106,11 +124,11 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
     std::string diff = compare_value(ev.args[i], args[i], *f.type->params[i].type,
                                      fmt::format("argument {} ({})", i, f.type->params[i].name));
     if (!diff.empty())
-      diverge(fmt::format("divergence at event {}: {} called with different arguments\n  expected: {}\n  actual:   {}\n  differs:  {}",
-                          index, f.name, short_json(ev.args), actual, diff));
+      diverge(fmt::format("divergence at event {}: {} called with different arguments\n  expected: {}({})\n  actual:   {}\n  differs:  {}",
+                          index, f.name, ev.fn, list_json(ev.args), actual(), diff));
   }
   next_index_++;
-  remember(index, fmt::format("{} {}", ev.fn, short_json(ev.args)));
+  remember(index, summarize(ev));
   if (ev.exit) throw ExitRequest(*ev.exit);
   if (ev.trap) throw Trap(*ev.trap);
 

@@ -295,7 +295,15 @@ std::string compare_value(const Json& recorded, const Value& actual, const Type&
   }
   auto show = [](Json j) {
     trace::Json copy = std::move(j);
-    std::string s = copy.is_binary() ? fmt::format("<{} bytes>", copy.get_binary().size()) : copy.dump();
+    std::string s;
+    if (copy.is_binary()) {
+      const auto& b = copy.get_binary();
+      s = fmt::format("<{} bytes: ", b.size());
+      for (size_t i = 0; i < b.size() && i < 24; i++) s += fmt::format("{:02x}", b[i]);
+      s += b.size() > 24 ? "...>" : ">";
+    } else {
+      s = copy.dump();
+    }
     return s.size() > 200 ? s.substr(0, 200) + "..." : s;
   };
   return fmt::format("{}: recorded {}, now {}", path, show(recorded), show(now));

@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Record/replay end-to-end checks (issue: record and replay at the host-call boundary).
+
+    rr_case.py --wasm-rr EXE --component G [options] MODE -- GUEST-ARGS...
+
+Every mode records a run first (`wasm-rr record`, with --env/--stdin as given),
+then does one thing with the trace:
+
+  roundtrip      replay with the world changed (other env, other stdin, other
+                 cwd, later time) and compare stdout, stderr and exit code byte
+                 for byte with the recording
+  convert        JSON -> CBOR -> JSON must give back the same bytes, and the
+                 CBOR trace must replay identically
+  reorder, drop, args
+                 edit the trace (swap two events / remove one / change an
+                 argument): replay must stop with a divergence report (exit 121)
+  other          replay the trace against another component (--other): refused
+                 (exit 125) unless --force
+  truncate       cut the trace mid-event: replay reproduces a prefix of the
+                 output, then reports where the trace ends (exit 121)
+  garbage        replay a file that is not a trace: exit 125 with a message
+  badvalue       change a recorded result to a value of the wrong type: exit
+                 125 with a message naming the event
+  kill           SIGKILL the recorder after --kill-after seconds: the partial
+                 trace replays a prefix of the output and reports the cut
+Exit status 0 = pass.
+"""
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EXIT_DIVERGENCE = 121
+EXIT_TOOL_ERROR = 125
+
+
+def fail(msg):
+    print(f"FAIL: {msg}")
+    sys.exit(1)
+
+
+def run(cmd, stdin_bytes=b"", env=None, cwd=None, timeout=300):
+    start = time.monotonic()
+    p = subprocess.run(cmd, input=stdin_bytes, capture_output=True, env=env, cwd=cwd, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
+
+
+def show(label, data):
+    text = data.decode(errors="replace")
+    print(f"--- {label} ({len(data)} bytes) ---\n{text[-3000:]}")
+
+
+def record(a, trace, extra_env=None):
+    env = dict(os.environ)
+    env.update(extra_env or {})
+    cmd = [a.wasm_rr, "record", a.component, "-t", str(trace)] + sum((["--env", e] for e in a.env), []) + ["--"] + a.guest_args
+    code, out, err, secs = run(cmd, a.stdin.encode(), env=env)
+    print(f"record: exit {code} in {secs:.2f}s, trace {trace.stat().st_size if trace.exists() else 0} bytes")
+    if code in (EXIT_TOOL_ERROR,) or code < 0:
+        show("record stderr", err)
+        fail(f"record failed with {code}")
+    return code, out, err, secs
+
+
+def replay(a, trace, component=None, force=False, tmp=None):
+    # The world changes: no env from the recording, other stdin, other cwd.
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "WASMRR_TEST_REPLAY_WORLD": "changed"}
+    cmd = [a.wasm_rr, "replay", component or a.component, str(trace)] + (["--force"] if force else [])
+    return run(cmd, b"different stdin for replay\n" * 3, env=env, cwd=tmp)
+
+
+def lines(trace):
+    text = trace.read_text()
+    return text.split("\n")
+
+
+def write_lines(trace, ls):
+    trace.write_text("\n".join(ls))
+
+
+def event_lines(ls):
+    """Indices of the event lines in a JSON trace (the header is line 0, the end the last)."""
+    return [i for i, l in enumerate(ls) if l.startswith('{"fn"')]
+
+
+def expect(code, err, want_code, *needles):
+    if code != want_code:
+        show("replay stderr", err)
+        fail(f"replay exit {code}, expected {want_code}")
+    text = err.decode(errors="replace")
+    for n in needles:
+        if n not in text:
+            show("replay stderr", err)
+            fail(f"replay stderr lacks {n!r}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--wasm-rr", required=True)
+    ap.add_argument("--component", required=True)
+    ap.add_argument("--other", help="another component (mode other)")
+    ap.add_argument("--format", default="json", choices=["json", "cbor"])
+    ap.add_argument("--env", action="append", default=[], help="NAME=VAL for the recording")
+    ap.add_argument("--stdin", default="", help="stdin text for the recording")
+    ap.add_argument("--max-replay-seconds", type=float)
+    ap.add_argument("--min-record-seconds", type=float)
+    ap.add_argument("--kill-after", type=float, default=0.5)
+    ap.add_argument("mode")
+    ap.add_argument("guest_args", nargs="*")
+    a = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="wasmrr-rr-") as tmpdir:
+        tmp = Path(tmpdir)
+        trace = tmp / f"trace.{a.format}"
+        if a.mode == "kill":
+            return mode_kill(a, tmp, trace)
+        rcode, rout, rerr, rsecs = record(a, trace)
+        if a.min_record_seconds and rsecs < a.min_record_seconds:
+            fail(f"recording took {rsecs:.2f}s, expected at least {a.min_record_seconds}s")
+
+        if a.mode == "roundtrip":
+            code, out, err, secs = replay(a, trace, tmp=tmp)
+            print(f"replay: exit {code} in {secs:.2f}s")
+            if (code, out, err) != (rcode, rout, rerr):
+                show("record stdout", rout); show("replay stdout", out)
+                show("record stderr", rerr); show("replay stderr", err)
+                fail(f"replay differs from the recording (exit {code} vs {rcode})")
+            if a.max_replay_seconds and secs > a.max_replay_seconds:
+                fail(f"replay took {secs:.2f}s, more than {a.max_replay_seconds}s")
+        elif a.mode == "convert":
+            cbor, back = tmp / "t.cbor", tmp / "back.json"
+            for src, dst in ((trace, cbor), (cbor, back)):
+                code, _, err, _ = run([a.wasm_rr, "convert", str(src), str(dst)])
+                if code != 0:
+                    show("convert stderr", err)
+                    fail(f"convert {src.name} -> {dst.name} exit {code}")
+            if trace.read_bytes() != back.read_bytes():
+                fail("JSON -> CBOR -> JSON is not byte-identical")
+            print(f"json {trace.stat().st_size} bytes, cbor {cbor.stat().st_size} bytes")
+            code, out, err, _ = replay(a, cbor, tmp=tmp)
+            if (code, out, err) != (rcode, rout, rerr):
+                fail("the CBOR trace replays differently")
+        elif a.mode in ("reorder", "drop", "args"):
+            ls = lines(trace)
+            ev = event_lines(ls)
+            if len(ev) < 3:
+                fail("too few events to edit")
+            if a.mode == "reorder":
+                # Swap two neighbouring events with different functions.
+                for i in range(len(ev) - 1):
+                    x, y = ev[i], ev[i + 1]
+                    if json.loads(ls[x].rstrip(","))["fn"] != json.loads(ls[y].rstrip(","))["fn"]:
+                        ls[x], ls[y] = ls[y], ls[x]
+                        break
+                else:
+                    fail("no two neighbouring events differ")
+            elif a.mode == "drop":
+                del ls[ev[len(ev) // 2]]
+            else:
+                # Change a byte argument (what the guest writes) of a write call.
+                for i in ev:
+                    e = json.loads(ls[i].rstrip(","))
+                    if "output-stream" in e["fn"] and len(e["args"]) > 1 and isinstance(e["args"][1], dict) and "$bytes" in e["args"][1]:
+                        e["args"][1]["$bytes"] = "Y2hhbmdlZA=="  # "changed"
+                        ls[i] = json.dumps(e, separators=(",", ":")) + ("," if ls[i].endswith(",") else "")
+                        break
+                else:
+                    fail("no write event with inline bytes to edit")
+            write_lines(trace, ls)
+            code, out, err, _ = replay(a, trace, tmp=tmp)
+            expect(code, err, EXIT_DIVERGENCE, "divergence at event", "expected", "actual")
+        elif a.mode == "other":
+            code, out, err, _ = replay(a, trace, component=a.other, tmp=tmp)
+            expect(code, err, EXIT_TOOL_ERROR, "recorded with another component", "--force")
+            code, out, err, _ = replay(a, trace, component=a.other, force=True, tmp=tmp)
+            if code in (0, EXIT_TOOL_ERROR) or code < 0:
+                show("forced replay stderr", err)
+                fail(f"a forced replay against another component should diverge, got exit {code}")
+        elif a.mode == "truncate":
+            data = trace.read_bytes()
+            cut = data[: int(len(data) * 0.6)]
+            if a.format == "json" and cut.endswith(b"\n"):
+                cut = cut[:-3]
+            trace.write_bytes(cut)
+            code, out, err, _ = replay(a, trace, tmp=tmp)
+            expect(code, err, EXIT_DIVERGENCE, "cut short")
+            if not rout.startswith(out):
+                show("record stdout", rout); show("replay stdout", out)
+                fail("the replay of a truncated trace is not a prefix of the recording")
+        elif a.mode == "garbage":
+            trace.write_bytes(bytes(random.Random(7).randrange(256) for _ in range(2000)))
+            code, out, err, _ = replay(a, trace, tmp=tmp)
+            expect(code, err, EXIT_TOOL_ERROR, "error")
+            trace.write_text('{"not": "a trace"}\n')
+            code, out, err, _ = replay(a, trace, tmp=tmp)
+            expect(code, err, EXIT_TOOL_ERROR, "error")
+        elif a.mode == "badvalue":
+            ls = lines(trace)
+            for i in event_lines(ls):
+                e = json.loads(ls[i].rstrip(","))
+                if e.get("results") and e["results"] != [None]:
+                    e["results"] = ["not the right type"] if not isinstance(e["results"][0], str) else [12345]
+                    ls[i] = json.dumps(e, separators=(",", ":")) + ("," if ls[i].endswith(",") else "")
+                    break
+            write_lines(trace, ls)
+            code, out, err, _ = replay(a, trace, tmp=tmp)
+            expect(code, err, EXIT_TOOL_ERROR, "event")
+        else:
+            fail(f"unknown mode {a.mode}")
+    print("PASS")
+    return 0
+
+
+def mode_kill(a, tmp, trace):
+    out_path = tmp / "record.out"
+    cmd = [a.wasm_rr, "record", a.component, "-t", str(trace), "--"] + a.guest_args
+    with open(out_path, "wb") as out:
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        time.sleep(a.kill_after)
+        if p.poll() is not None:
+            fail("the recorder finished before it could be killed: make the guest run longer")
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+    rout = out_path.read_bytes()
+    print(f"killed recorder after {a.kill_after}s: {len(rout)} bytes of output, trace {trace.stat().st_size} bytes")
+    code, out, err, _ = replay(a, trace, tmp=tmp)
+    expect(code, err, EXIT_DIVERGENCE, "cut short")
+    if not out or not rout.startswith(out):
+        show("record stdout", rout); show("replay stdout", out)
+        fail("the partial trace must replay a non-empty prefix of what the recording printed")
+    print(f"replayed {len(out)} of {len(rout)} bytes before the cut")
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
