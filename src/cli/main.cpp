@@ -32,6 +32,12 @@ int dispatch(int argc, char** argv) {
                      "Trace file to write (default wasm-rr-trace.json; the extension .json or .cbor picks the format)");
   record->add_option("-f,--format", rec_opts.format, "Trace format, overriding the extension")
       ->check(CLI::IsMember({"json", "cbor"}));
+  record->add_option("--redact", rec_opts.redact,
+                     "Keep the value of NAME out of the trace: an environment variable, an HTTP header, any "
+                     "(name, value) pair named NAME (case-insensitive); the value is then also scrubbed wherever "
+                     "else it appears. The trace holds \"wasm-rr:redacted\" instead, which is what the guest sees "
+                     "at replay; replay accepts any value where one was redacted")
+      ->type_name("NAME");
   add_world_options(*record, rec_opts.guest);
   record->footer("Example: wasm-rr record app.wasm -t good-run.json -- --config prod");
 

@@ -49,6 +49,7 @@ std::vector<std::pair<std::string, std::string>> guest_environment(const GuestOp
 
 struct RecordOptions {
   GuestOptions guest;
+  std::vector<std::string> redact;
   std::string trace_path;
   std::string format;
 };

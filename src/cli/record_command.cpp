@@ -55,6 +55,7 @@ int record_command(const RecordOptions& opts) {
   LoadedComponent component = load_component(opts.guest.component_path);
   wasi::WasiConfig config = guest_config(opts.guest);
   trace::Header header = make_header(component, config);
+  header.redacted = opts.redact;
 
   auto writer = trace::TraceWriter::create(path, format);
   if (!writer) throw ToolError(writer.error().message);
@@ -64,7 +65,7 @@ int record_command(const RecordOptions& opts) {
   runtime::HostRegistry registry;
   wasi::WasiHost host(std::move(config));
   host.register_all(registry);
-  rr::Recorder recorder(**writer);
+  rr::Recorder recorder(**writer, opts.redact);
   runtime::Outcome outcome = run_guest(component, registry, recorder, {});
   recorder.finish(outcome);
   if (auto r = (*writer)->close(); !r) throw ToolError(r.error().message);

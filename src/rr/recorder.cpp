@@ -20,23 +20,34 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
   event.fn = f.name;
   // Arguments are only compared at replay, never fed back: large byte buffers
   // are stored as a digest. Encode before the call: the host may move from args.
-  event.args = encode_all(f.type->params, args, EncodeOptions{.digest_large_bytes = true});
+  // With redaction on, secrets are scrubbed from the whole buffers first, so
+  // that the digests match what replay will see (the placeholder).
+  event.args = encode_all(f.type->params, args, EncodeOptions{.digest_large_bytes = !redactor_.active()});
+  if (redactor_.active()) {
+    redactor_.apply(event.args);
+    digest_large_bytes(event.args);
+  }
   events_++;
   runtime::Values results;
   try {
     results = (*f.impl)(args);
   } catch (const ExitRequest& e) {
     event.exit = e.status();
-    writer_.write(trace::to_json(event));
+    write(event);
     throw;
   } catch (const Trap& e) {
     event.trap = e.what();
-    writer_.write(trace::to_json(event));
+    write(event);
     throw;
   }
   event.results = encode_all(f.type->results, results, {});
-  writer_.write(trace::to_json(event));
+  write(event);
   return results;
+}
+
+void Recorder::write(trace::Event& event) {
+  if (redactor_.active()) redactor_.apply(event.results);
+  writer_.write(trace::to_json(event));
 }
 
 void Recorder::finish(const runtime::Outcome& outcome) {

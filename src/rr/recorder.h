@@ -2,6 +2,7 @@
 // trace as one event. Knows no WASI interface: it sees names and typed values.
 #pragma once
 
+#include "rr/redactor.h"
 #include "runtime/host.h"
 #include "runtime/instance.h"
 #include "trace/writer.h"
@@ -10,7 +11,8 @@ namespace wasmrr::rr {
 
 class Recorder final : public runtime::CallInterposer {
  public:
-  explicit Recorder(trace::TraceWriter& writer) : writer_(writer) {}
+  explicit Recorder(trace::TraceWriter& writer, std::vector<std::string> redact_names = {})
+      : writer_(writer), redactor_(std::move(redact_names)) {}
 
   runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
   // Ends the trace with the run's outcome.
@@ -18,7 +20,10 @@ class Recorder final : public runtime::CallInterposer {
   uint64_t events() const { return events_; }
 
  private:
+  void write(trace::Event& event);
+
   trace::TraceWriter& writer_;
+  Redactor redactor_;
   uint64_t events_ = 0;
 };
 

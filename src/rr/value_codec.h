@@ -46,4 +46,7 @@ std::string compare_value(const Json& recorded, const abi::Value& actual, const 
 
 std::string sha256_hex(std::string_view bytes);
 
+// Replaces every byte string longer than kDigestThreshold in `j` by its digest.
+void digest_large_bytes(Json& j);
+
 }  // namespace wasmrr::rr

@@ -26,7 +26,7 @@ Json to_json(const Header& h) {
               {"version", kFormatVersion},
               {"wasm_rr_version", h.wasm_rr_version},
               {"component", {{"name", h.component_name}, {"sha256", h.component_sha256}, {"size", h.component_size}}},
-              {"command", {{"args", h.args}, {"env_names", h.env_names}, {"preopens", preopens}}},
+              {"command", {{"args", h.args}, {"env_names", h.env_names}, {"preopens", preopens}, {"redacted", h.redacted}}},
               {"start_time", h.start_time}};
 }
 
@@ -59,6 +59,7 @@ class Fields {
                                                   Json(type).type_name()));
     return *it;
   }
+  bool has(const char* key) const { return j_.contains(key); }
   std::string str(const char* key) const { return get(key, Json::value_t::string).get<std::string>(); }
   const Json& arr(const char* key) const { return get(key, Json::value_t::array); }
   const Json& obj(const char* key) const { return get(key, Json::value_t::object); }
@@ -97,6 +98,7 @@ Header decode_header(const Json& j, const std::string& where) {
     Fields pf(p, where + ", preopen");
     h.preopens.push_back({pf.str("host"), pf.str("guest"), pf.get("read_only", Json::value_t::boolean).get<bool>()});
   }
+  if (cmd.has("redacted")) h.redacted = cmd.strings("redacted");
   h.start_time = f.str("start_time");
   return h;
 }

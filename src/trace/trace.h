@@ -41,6 +41,7 @@ struct Header {
   std::vector<std::string> args;       // the guest's argv, argv[0] included
   std::vector<std::string> env_names;  // names only: values are in the events
   std::vector<Preopen> preopens;
+  std::vector<std::string> redacted;   // names whose values were kept out (record --redact)
   std::string start_time;              // RFC 3339, UTC
 };
 
