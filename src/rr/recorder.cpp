@@ -15,18 +15,43 @@ Json encode_all(const std::vector<abi::Param>& types, const runtime::Values& val
 
 }  // namespace
 
+// The fast path: values are encoded straight into the trace's format.
 runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& args) {
-  trace::Event event;
-  event.fn = f.name;
+  if (redactor_.active()) return call_redacting(f, args);
+  events_++;
   // Arguments are only compared at replay, never fed back: large byte buffers
   // are stored as a digest. Encode before the call: the host may move from args.
+  args_.clear();
+  encoder_.encode_values(args_, f.type->params, args, /*digest_large_bytes=*/true);
+  element_.clear();
+  runtime::Values results;
+  try {
+    results = (*f.impl)(args);
+  } catch (const ExitRequest& e) {
+    encoder_.encode_exit_event(element_, f.name, args_, e.status());
+    writer_.write_encoded(element_);
+    throw;
+  } catch (const Trap& e) {
+    encoder_.encode_trap_event(element_, f.name, args_, e.what());
+    writer_.write_encoded(element_);
+    throw;
+  }
+  results_.clear();
+  encoder_.encode_values(results_, f.type->results, results, false);
+  encoder_.encode_event(element_, f.name, args_, results_);
+  writer_.write_encoded(element_);
+  return results;
+}
+
+// With --redact: through Json values, which the redactor edits.
+runtime::Values Recorder::call_redacting(const runtime::ImportedFunc& f, runtime::Values& args) {
+  trace::Event event;
+  event.fn = f.name;
   // With redaction on, secrets are scrubbed from the whole buffers first, so
   // that the digests match what replay will see (the placeholder).
-  event.args = encode_all(f.type->params, args, EncodeOptions{.digest_large_bytes = !redactor_.active()});
-  if (redactor_.active()) {
-    redactor_.apply(event.args);
-    digest_large_bytes(event.args);
-  }
+  event.args = encode_all(f.type->params, args, {});
+  redactor_.apply(event.args);
+  digest_large_bytes(event.args);
   events_++;
   runtime::Values results;
   try {
@@ -46,7 +71,7 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
 }
 
 void Recorder::write(trace::Event& event) {
-  if (redactor_.active()) redactor_.apply(event.results);
+  redactor_.apply(event.results);
   writer_.write(trace::to_json(event));
 }
 

@@ -2,6 +2,7 @@
 // trace as one event. Knows no WASI interface: it sees names and typed values.
 #pragma once
 
+#include "rr/event_encoder.h"
 #include "rr/redactor.h"
 #include "runtime/host.h"
 #include "runtime/instance.h"
@@ -12,7 +13,7 @@ namespace wasmrr::rr {
 class Recorder final : public runtime::CallInterposer {
  public:
   explicit Recorder(trace::TraceWriter& writer, std::vector<std::string> redact_names = {})
-      : writer_(writer), redactor_(std::move(redact_names)) {}
+      : writer_(writer), redactor_(std::move(redact_names)), encoder_(writer.format()) {}
 
   runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
   // Ends the trace with the run's outcome.
@@ -21,9 +22,12 @@ class Recorder final : public runtime::CallInterposer {
 
  private:
   void write(trace::Event& event);
+  runtime::Values call_redacting(const runtime::ImportedFunc& f, runtime::Values& args);
 
   trace::TraceWriter& writer_;
   Redactor redactor_;
+  EventEncoder encoder_;
+  std::string args_, results_, element_;  // reused buffers of the fast path
   uint64_t events_ = 0;
 };
 

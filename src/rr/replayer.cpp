@@ -69,8 +69,8 @@ Result<trace::Header> Replayer::read_header() {
   auto el = reader_.next();
   if (!el) return el.error();
   if (!*el) return make_error(fmt::format("`{}` holds no header: it is empty or truncated", reader_.path()));
-  auto decoded = trace::decode_element(std::move(**el), fmt::format("`{}` header", reader_.path()));
-  if (!decoded) return decoded.error();
+  auto decoded = trace::decode_element(std::move(**el));
+  if (!decoded) return make_error(fmt::format("`{}` header: {}", reader_.path(), decoded.error().message));
   if (decoded->kind != trace::Element::Kind::Header)
     return make_error(fmt::format("`{}`: the first element is not a trace header", reader_.path()));
   return decoded->header;
@@ -80,14 +80,14 @@ std::optional<trace::Element> Replayer::next_element() {
   auto el = reader_.next();
   if (!el) throw BadTrace(fmt::format("event {}: {}", next_index_, el.error().message));
   if (!*el) return std::nullopt;
-  auto decoded = trace::decode_element(std::move(**el), fmt::format("event {}", next_index_));
-  if (!decoded) throw BadTrace(decoded.error().message);
+  auto decoded = trace::decode_element(std::move(**el));
+  if (!decoded) throw BadTrace(fmt::format("event {}: {}", next_index_, decoded.error().message));
   if (decoded->kind == trace::Element::Kind::Header) throw BadTrace(fmt::format("event {}: a second header", next_index_));
   return std::move(*decoded);
 }
 
-void Replayer::remember(uint64_t index, const std::string& summary) {
-  recent_.push_back({index, summary});
+void Replayer::remember(uint64_t index, trace::Event event) {
+  recent_.push_back({index, std::move(event)});
   if (recent_.size() > kRecentEvents) recent_.pop_front();
 }
 
@@ -95,7 +95,7 @@ void Replayer::diverge(const std::string& what) {
   std::string report = what;
   if (!recent_.empty()) {
     report += "\nlast events replayed before it:";
-    for (const auto& r : recent_) report += fmt::format("\n  #{} {}", r.index, r.summary);
+    for (const auto& r : recent_) report += fmt::format("\n  #{} {}", r.index, summarize(r.event));
   }
   throw Divergence(report);
 }
@@ -121,28 +121,33 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
     throw BadTrace(fmt::format("event {} ({}): {} arguments recorded, the function takes {}", index, ev.fn, ev.args.size(),
                                f.type->params.size()));
   for (size_t i = 0; i < args.size(); i++) {
-    std::string diff = compare_value(ev.args[i], args[i], *f.type->params[i].type,
-                                     fmt::format("argument {} ({})", i, f.type->params[i].name));
-    if (!diff.empty())
+    std::string diff = compare_value(ev.args[i], args[i], *f.type->params[i].type, "");
+    if (!diff.empty()) {
+      diff = fmt::format("argument {} ({}){}", i, f.type->params[i].name, diff);
       diverge(fmt::format("divergence at event {}: {} called with different arguments\n  expected: {}({})\n  actual:   {}\n  differs:  {}",
                           index, f.name, ev.fn, list_json(ev.args), actual(), diff));
+    }
   }
   next_index_++;
-  remember(index, summarize(ev));
-  if (ev.exit) throw ExitRequest(*ev.exit);
-  if (ev.trap) throw Trap(*ev.trap);
+  if (ev.exit || ev.trap) {
+    remember(index, ev);
+    if (ev.exit) throw ExitRequest(*ev.exit);
+    throw Trap(*ev.trap);
+  }
 
   if (ev.results.size() != f.type->results.size())
     throw BadTrace(fmt::format("event {} ({}): {} results recorded, the function returns {}", index, ev.fn,
                                ev.results.size(), f.type->results.size()));
   runtime::Values results;
-  try {
-    for (size_t i = 0; i < f.type->results.size(); i++)
-      results.push_back(decode_value(ev.results[i], *f.type->results[i].type, fmt::format("event {} ({}) results[{}]", index, ev.fn, i)));
-  } catch (const DecodeError& e) {
-    throw BadTrace(e.what());
+  for (size_t i = 0; i < f.type->results.size(); i++) {
+    try {
+      results.push_back(decode_value(ev.results[i], *f.type->results[i].type, ""));
+    } catch (const DecodeError& e) {
+      throw BadTrace(fmt::format("event {} ({}): results[{}]{}", index, ev.fn, i, e.what()));
+    }
   }
   echo_output(f, args, results);
+  remember(index, std::move(el->event));
   return results;
 }
 

@@ -51,11 +51,11 @@ class Replayer final : public runtime::CallInterposer {
  private:
   struct Recent {
     uint64_t index;
-    std::string summary;
+    trace::Event event;  // formatted only if a report needs it
   };
   std::optional<trace::Element> next_element();
   [[noreturn]] void diverge(const std::string& what);
-  void remember(uint64_t index, const std::string& summary);
+  void remember(uint64_t index, trace::Event event);
   void echo_output(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results);
 
   trace::TraceReader& reader_;

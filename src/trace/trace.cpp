@@ -48,14 +48,15 @@ namespace {
 // Field access that reports what is missing or mistyped, and where.
 class Fields {
  public:
-  Fields(const Json& j, const std::string& where) : j_(j), where_(where) {}
+  // `where` is empty or ends in ": " (the part of the element being read).
+  Fields(const Json& j, std::string where = "") : j_(j), where_(std::move(where)) {}
 
   const Json& get(const char* key, Json::value_t type) const {
     auto it = j_.find(key);
-    if (it == j_.end()) throw std::runtime_error(fmt::format("{}: missing field `{}`", where_, key));
+    if (it == j_.end()) throw std::runtime_error(fmt::format("{}missing field `{}`", where_, key));
     bool ok = it->type() == type ||
               (type == Json::value_t::number_integer && it->type() == Json::value_t::number_unsigned);
-    if (!ok) throw std::runtime_error(fmt::format("{}: field `{}` is a {}, expected a {}", where_, key, it->type_name(),
+    if (!ok) throw std::runtime_error(fmt::format("{}field `{}` is a {}, expected a {}", where_, key, it->type_name(),
                                                   Json(type).type_name()));
     return *it;
   }
@@ -67,7 +68,7 @@ class Fields {
   std::vector<std::string> strings(const char* key) const {
     std::vector<std::string> out;
     for (const auto& s : arr(key)) {
-      if (!s.is_string()) throw std::runtime_error(fmt::format("{}: `{}` must hold strings", where_, key));
+      if (!s.is_string()) throw std::runtime_error(fmt::format("{}`{}` must hold strings", where_, key));
       out.push_back(s.get<std::string>());
     }
     return out;
@@ -75,27 +76,27 @@ class Fields {
 
  private:
   const Json& j_;
-  const std::string& where_;
+  std::string where_;
 };
 
-Header decode_header(const Json& j, const std::string& where) {
-  Fields f(j, where);
+Header decode_header(const Json& j) {
+  Fields f(j);
   if (f.str("format") != kFormatName)
-    throw std::runtime_error(fmt::format("{}: not a wasm-rr trace (format is `{}`)", where, f.str("format")));
+    throw std::runtime_error(fmt::format("not a wasm-rr trace (format is `{}`)", f.str("format")));
   if (f.num("version") != kFormatVersion)
-    throw std::runtime_error(fmt::format("{}: trace format version {} is not supported (this wasm-rr reads version {})",
-                                         where, f.num("version"), kFormatVersion));
+    throw std::runtime_error(fmt::format("trace format version {} is not supported (this wasm-rr reads version {})",
+                                         f.num("version"), kFormatVersion));
   Header h;
   h.wasm_rr_version = f.str("wasm_rr_version");
-  Fields c(f.obj("component"), where + ", component");
+  Fields c(f.obj("component"), "component: ");
   h.component_name = c.str("name");
   h.component_sha256 = c.str("sha256");
   h.component_size = static_cast<uint64_t>(c.num("size"));
-  Fields cmd(f.obj("command"), where + ", command");
+  Fields cmd(f.obj("command"), "command: ");
   h.args = cmd.strings("args");
   h.env_names = cmd.strings("env_names");
   for (const auto& p : cmd.arr("preopens")) {
-    Fields pf(p, where + ", preopen");
+    Fields pf(p, "command.preopens: ");
     h.preopens.push_back({pf.str("host"), pf.str("guest"), pf.get("read_only", Json::value_t::boolean).get<bool>()});
   }
   if (cmd.has("redacted")) h.redacted = cmd.strings("redacted");
@@ -105,26 +106,26 @@ Header decode_header(const Json& j, const std::string& where) {
 
 }  // namespace
 
-Result<Element> decode_element(Json j, const std::string& where) {
+Result<Element> decode_element(Json j) {
   try {
-    if (!j.is_object()) return make_error(fmt::format("{}: expected an object, found a {}", where, j.type_name()));
+    if (!j.is_object()) return make_error(fmt::format("expected an object, found a {}", j.type_name()));
     Element el;
-    Fields f(j, where);
+    Fields f(j);
     if (j.contains("format")) {
       el.kind = Element::Kind::Header;
-      el.header = decode_header(j, where);
+      el.header = decode_header(j);
     } else if (j.contains("fn")) {
       el.kind = Element::Kind::Event;
       el.event.fn = f.str("fn");
       el.event.args = std::move(j["args"]);
-      if (!el.event.args.is_array()) return make_error(fmt::format("{}: field `args` must be an array", where));
+      if (!el.event.args.is_array()) return make_error("field `args` must be an array");
       if (j.contains("exit")) {
         el.event.exit = static_cast<int>(f.num("exit"));
       } else if (j.contains("trap")) {
         el.event.trap = f.str("trap");
       } else {
         el.event.results = std::move(j["results"]);
-        if (!el.event.results.is_array()) return make_error(fmt::format("{}: field `results` must be an array", where));
+        if (!el.event.results.is_array()) return make_error("field `results` must be an array");
       }
     } else if (j.contains("end")) {
       el.kind = Element::Kind::End;
@@ -136,10 +137,10 @@ Result<Element> decode_element(Json j, const std::string& where) {
         el.end.message = f.str("message");
         el.end.backtrace = f.strings("backtrace");
       } else {
-        return make_error(fmt::format("{}: unknown end kind `{}` (expected exit or trap)", where, kind));
+        return make_error(fmt::format("unknown end kind `{}` (expected exit or trap)", kind));
       }
     } else {
-      return make_error(fmt::format("{}: not a header, event or end (no `format`, `fn` or `end` field)", where));
+      return make_error("not a header, event or end (no `format`, `fn` or `end` field)");
     }
     return el;
   } catch (const std::exception& e) {

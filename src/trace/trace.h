@@ -69,8 +69,8 @@ Json to_json(const Header& h);
 Json to_json(const Event& e);
 Json to_json(const End& e);
 
-// What one element of a trace is, and the element decoded. `index` is the
-// element's event index (0 = first event after the header) for messages.
+// What one element of a trace is, and the element decoded. Error messages
+// name the field; the caller adds which element it was.
 struct Element {
   enum class Kind : uint8_t { Header, Event, End };
   Kind kind = Kind::Event;
@@ -78,6 +78,6 @@ struct Element {
   Event event;
   End end;
 };
-Result<Element> decode_element(Json j, const std::string& where);
+Result<Element> decode_element(Json j);
 
 }  // namespace wasmrr::trace

@@ -7,10 +7,19 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include <fmt/format.h>
 
 namespace wasmrr::trace {
+
+// A coarse clock is enough to bound how long an element waits in the buffer,
+// and it costs a few nanoseconds: it is read once per element.
+static uint64_t coarse_now_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
+}
 
 static bool contains_binary(const Json& j) {
   if (j.is_binary()) return true;
@@ -27,7 +36,7 @@ Result<std::unique_ptr<TraceWriter>> TraceWriter::create(const std::string& path
 }
 
 TraceWriter::TraceWriter(int fd, Format format, std::string path)
-    : fd_(fd), format_(format), path_(std::move(path)), last_flush_(std::chrono::steady_clock::now()) {
+    : fd_(fd), format_(format), path_(std::move(path)), last_flush_ms_(coarse_now_ms()) {
   buffer_.reserve(kBufferLimit + 4096);
 }
 
@@ -41,10 +50,26 @@ TraceWriter::~TraceWriter() {
 //   {"fn":"...","args":[...],"results":[...]},
 //   {"end":"exit","status":0}]
 // CBOR layout: a CBOR sequence (RFC 8742), one data item per element.
+void TraceWriter::begin_element() {
+  if (format_ == Format::Json) buffer_ += first_ ? "[" : ",\n";
+  first_ = false;
+}
+
+void TraceWriter::end_element() {
+  if (buffer_.size() >= kBufferLimit ||
+      coarse_now_ms() - last_flush_ms_ >= static_cast<uint64_t>(kFlushInterval.count()))
+    flush();
+}
+
+void TraceWriter::write_encoded(std::string_view element) {
+  begin_element();
+  buffer_ += element;
+  end_element();
+}
+
 void TraceWriter::write(const Json& element) {
+  begin_element();
   if (format_ == Format::Json) {
-    if (!first_) buffer_ += ",\n";
-    else buffer_ += '[';
     if (contains_binary(element)) {
       Json text = element;
       bytes_to_text_model(text);
@@ -55,12 +80,11 @@ void TraceWriter::write(const Json& element) {
   } else {
     Json::to_cbor(element, buffer_);
   }
-  first_ = false;
-  if (buffer_.size() >= kBufferLimit || std::chrono::steady_clock::now() - last_flush_ >= kFlushInterval) flush();
+  end_element();
 }
 
 void TraceWriter::flush() {
-  last_flush_ = std::chrono::steady_clock::now();
+  last_flush_ms_ = coarse_now_ms();
   size_t done = 0;
   while (done < buffer_.size() && !failed_) {
     ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,9 @@ class TraceWriter {
   ~TraceWriter();
 
   void write(const Json& element);
+  // Writes an element already encoded in this writer's format (see rr/event_encoder.h).
+  void write_encoded(std::string_view element);
+  Format format() const { return format_; }
   // Writes everything buffered to the file.
   void flush();
   // Completes the file (the JSON array's closing bracket) and closes it.
@@ -31,6 +35,8 @@ class TraceWriter {
 
  private:
   TraceWriter(int fd, Format format, std::string path);
+  void begin_element();
+  void end_element();
 
   int fd_;
   Format format_;
@@ -39,7 +45,7 @@ class TraceWriter {
   bool first_ = true;
   bool failed_ = false;
   uint64_t bytes_written_ = 0;
-  std::chrono::steady_clock::time_point last_flush_;
+  uint64_t last_flush_ms_ = 0;
 };
 
 

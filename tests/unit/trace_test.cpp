@@ -271,15 +271,15 @@ TEST(TraceStream, GarbageIsRejectedWithAMessage) {
 
 TEST(TraceModel, HeaderChecksFormatAndVersion) {
   Json h = sample_elements()[0];
-  EXPECT_TRUE(trace::decode_element(h, "header").ok());
+  EXPECT_TRUE(trace::decode_element(h).ok());
   Json wrong_version = h;
   wrong_version["version"] = 2;
-  auto r = trace::decode_element(wrong_version, "header");
+  auto r = trace::decode_element(wrong_version);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("version 2"), std::string::npos) << r.error().message;
   Json missing = h;
   missing.erase("component");
-  r = trace::decode_element(missing, "header");
+  r = trace::decode_element(missing);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("component"), std::string::npos) << r.error().message;
 }
