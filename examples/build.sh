@@ -9,7 +9,7 @@ src="$1"
 out="$2"
 core="${out%.wasm}.core.wasm"
 mkdir -p "$(dirname "$out")"
-# tests/guests/support/cabi_realloc.c explains why every C guest links it.
+# tests/guests/support/reserve_adapter_pages.c explains why every C guest links it.
 clang-14 --target=wasm32-wasi -O2 -Wall -Wextra "$src" \
-  "$root/tests/guests/support/cabi_realloc.c" -o "$core"
+  "$root/tests/guests/support/reserve_adapter_pages.c" -o "$core"
 "$root/tools/node_modules/.bin/jco" new "$core" --wasi-command -o "$out"

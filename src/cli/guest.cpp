@@ -29,11 +29,13 @@ static void add_socket_options(CLI::App& app, GuestOptions& opts) {
                  "Let the guest bind and connect TCP sockets to addresses matching SPEC (repeatable): "
                  "`*` (anything) or ADDR[/PREFIX][:PORTS], ADDR an IPv4 address, [IPv6] or `*`, "
                  "PORTS `*`, N or N-M; e.g. 127.0.0.1:8080, 127.0.0.0/8:*, [::1]:*")
-      ->type_name("SPEC");
+      ->type_name("SPEC")
+      ->allow_extra_args(false);  // one SPEC per flag: the component follows
   app.add_option("--allow-udp", opts.allow_udp,
                  "Let the guest bind UDP sockets to and send datagrams to addresses matching SPEC "
                  "(repeatable; SPEC as for --allow-tcp)")
-      ->type_name("SPEC");
+      ->type_name("SPEC")
+      ->allow_extra_args(false);  // one SPEC per flag: the component follows
   app.add_flag("--allow-ip-name-lookup", opts.allow_ip_name_lookup,
                "Let the guest resolve host names (wasi:sockets/ip-name-lookup)");
 }

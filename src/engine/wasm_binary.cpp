@@ -195,8 +195,12 @@ class ModuleParser {
       case kType: parse_types(r); break;
       case kImport: parse_imports(r); break;
       case kFunction: parse_functions(r); break;
-      case kTable: for (uint32_t n = r.u32("table count"); n > 0; --n) info_.tables.push_back(r.table_type()); break;
-      case kMemory: for (uint32_t n = r.u32("memory count"); n > 0; --n) info_.memories.push_back(r.memory_type()); break;
+      case kTable:
+        for (uint32_t n = r.u32("table count"); n > 0; --n) info_.tables.push_back(r.table_type());
+        break;
+      case kMemory:
+        for (uint32_t n = r.u32("memory count"); n > 0; --n) info_.memories.push_back(r.memory_type());
+        break;
       case kGlobal: parse_globals(r); break;
       case kExport: parse_exports(r); break;
       case kElement: parse_elements(r); break;

@@ -2,15 +2,15 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <string>
+
+#include "wasi/path_resolve.h"
 
 namespace wasmrr::wasi {
 namespace {
@@ -22,41 +22,34 @@ FsResult<Unit> check_rc(int rc) {
   return last_error();
 }
 
-// openat(2) confined to `dirfd`: absolute paths, ".." above it and symlinks
-// leading out of it fail (EXDEV, reported as not-permitted).
-int open_beneath(int dirfd, const std::string& path, int flags, mode_t mode = 0) {
-  open_how how{};
-  how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
-  how.mode = (flags & O_CREAT) ? mode : 0;
-  how.resolve = RESOLVE_BENEATH;
-  for (;;) {
-    long fd = ::syscall(SYS_openat2, dirfd, path.c_str(), &how, sizeof how);
-    if (fd >= 0) return static_cast<int>(fd);
-    if (errno == EINTR || errno == EAGAIN) continue;  // EAGAIN: a concurrent rename; retry
-    if (errno == EXDEV) errno = EPERM;
-    return -1;
-  }
-}
-
 // A path's directory, opened beneath the descriptor, and its last component.
+// `slash` records a trailing "/" (the object must then be a directory); the
+// calls that take a parent and a name (mkdirat, unlinkat, renameat) never
+// follow a final symlink, with or without it, so it is passed on to them.
 struct Parent {
   std::unique_ptr<OwnedFd> dir;
   std::string base;
+  bool slash = false;
+  std::string name_with_slash() const { return slash ? base + "/" : base; }
 };
 
 FsResult<Parent> resolve_parent(int dirfd, std::string path) {
   if (path.empty()) return ErrorCode::no_entry;
   if (path.front() == '/') return ErrorCode::not_permitted;
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  auto slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  bool slash = false;
+  while (path.size() > 1 && path.back() == '/') {
+    path.pop_back();
+    slash = true;
+  }
+  auto cut = path.rfind('/');
+  std::string dir = cut == std::string::npos ? "." : path.substr(0, cut + 1);
+  std::string base = cut == std::string::npos ? path : path.substr(cut + 1);
   // "." and ".." name the directory itself or one above; no *at operation on
   // them is meaningful, and ".." could reach outside the preopen.
   if (base == "." || base == "..") return ErrorCode::invalid;
   int fd = open_beneath(dirfd, dir, O_PATH | O_DIRECTORY);
   if (fd < 0) return last_error();
-  return Parent{std::make_unique<OwnedFd>(fd), std::move(base)};
+  return Parent{std::make_unique<OwnedFd>(fd), std::move(base), slash};
 }
 
 std::string proc_fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
@@ -187,7 +180,7 @@ FsResult<std::shared_ptr<Descriptor>> Descriptor::open_directory(const std::stri
   DescriptorFlags flags;
   flags.read = true;
   flags.mutate_directory = !read_only;
-  return std::make_shared<Descriptor>(std::make_shared<OwnedFd>(fd), flags, true);
+  return std::make_shared<Descriptor>(std::make_shared<OwnedFd>(fd), flags, true, !read_only);
 }
 
 FsResult<Unit> Descriptor::need_directory() const {
@@ -243,8 +236,11 @@ FsResult<Unit> Descriptor::set_size(uint64_t size) {
 }
 
 FsResult<Unit> Descriptor::set_times(NewTimestamp atime, NewTimestamp mtime) {
+  if (!tree_writable_) return ErrorCode::not_permitted;
   const timespec ts[2] = {timespec_of(atime), timespec_of(mtime)};
-  // Through /proc so that descriptors opened without read or write (O_PATH) work too.
+  if (::futimens(fd_->get(), ts) == 0) return Unit{};
+  if (errno != EBADF) return last_error();
+  // An O_PATH descriptor (opened without read or write): through /proc.
   return check_rc(::utimensat(AT_FDCWD, proc_fd_path(fd_->get()).c_str(), ts, 0));
 }
 
@@ -285,7 +281,7 @@ FsResult<Unit> Descriptor::create_directory_at(const std::string& path) {
   if (auto r = need_mutate(); !r.ok()) return r;
   auto p = resolve_parent(fd_->get(), path);
   if (!p.ok()) return p.error() == ErrorCode::invalid ? ErrorCode::exist : p.error();
-  return check_rc(::mkdirat(p.value().dir->get(), p.value().base.c_str(), 0777));
+  return check_rc(::mkdirat(p.value().dir->get(), p.value().name_with_slash().c_str(), 0777));
 }
 
 FsResult<DescriptorStat> Descriptor::stat() {
@@ -317,7 +313,9 @@ FsResult<Unit> Descriptor::set_times_at(bool follow, const std::string& path, Ne
 
 FsResult<Unit> Descriptor::link_at(bool follow, const std::string& old_path, Descriptor& new_dir,
                                    const std::string& new_path) {
-  if (auto r = need_directory(); !r.ok()) return r;
+  // The source must be changeable too: a hard link from a read-only preopen
+  // into a writable one would make its file writable.
+  if (auto r = need_mutate(); !r.ok()) return r;
   if (auto r = new_dir.need_mutate(); !r.ok()) return r;
   auto to = resolve_parent(new_dir.fd_->get(), new_path);
   if (!to.ok()) return to.error();
@@ -337,6 +335,9 @@ FsResult<Unit> Descriptor::link_at(bool follow, const std::string& old_path, Des
 FsResult<std::shared_ptr<Descriptor>> Descriptor::open_at(bool follow, const std::string& path, OpenFlags open_flags,
                                                           DescriptorFlags flags) {
   if (auto r = need_directory(); !r.ok()) return r.error();
+  // Linux before 6.4 would create a regular file for O_CREAT|O_DIRECTORY.
+  if (open_flags.directory && (open_flags.create || open_flags.exclusive || open_flags.truncate))
+    return ErrorCode::invalid;
   bool mutates = open_flags.create || open_flags.truncate || flags.write || flags.mutate_directory;
   if (mutates && !flags_.mutate_directory) return ErrorCode::not_permitted;
   int fd = open_beneath(fd_->get(), path, open_mode(open_flags, flags) | (follow ? 0 : O_NOFOLLOW), 0666);
@@ -347,7 +348,7 @@ FsResult<std::shared_ptr<Descriptor>> Descriptor::open_at(bool follow, const std
   bool is_dir = S_ISDIR(st.value().st_mode);
   // A subdirectory may be changed exactly when its parent may.
   flags.mutate_directory = is_dir && flags_.mutate_directory;
-  return std::make_shared<Descriptor>(std::move(owned), flags, is_dir);
+  return std::make_shared<Descriptor>(std::move(owned), flags, is_dir, flags_.mutate_directory);
 }
 
 FsResult<std::string> Descriptor::readlink_at(const std::string& path) {
@@ -370,7 +371,7 @@ FsResult<Unit> Descriptor::remove_directory_at(const std::string& path) {
   if (auto r = need_mutate(); !r.ok()) return r;
   auto p = resolve_parent(fd_->get(), path);
   if (!p.ok()) return p.error();
-  return check_rc(::unlinkat(p.value().dir->get(), p.value().base.c_str(), AT_REMOVEDIR));
+  return check_rc(::unlinkat(p.value().dir->get(), p.value().name_with_slash().c_str(), AT_REMOVEDIR));
 }
 
 FsResult<Unit> Descriptor::rename_at(const std::string& old_path, Descriptor& new_dir, const std::string& new_path) {
@@ -380,8 +381,8 @@ FsResult<Unit> Descriptor::rename_at(const std::string& old_path, Descriptor& ne
   if (!from.ok()) return from.error();
   auto to = resolve_parent(new_dir.fd_->get(), new_path);
   if (!to.ok()) return to.error();
-  return check_rc(::renameat(from.value().dir->get(), from.value().base.c_str(), to.value().dir->get(),
-                             to.value().base.c_str()));
+  return check_rc(::renameat(from.value().dir->get(), from.value().name_with_slash().c_str(), to.value().dir->get(),
+                             to.value().name_with_slash().c_str()));
 }
 
 FsResult<Unit> Descriptor::symlink_at(const std::string& old_path, const std::string& new_path) {
@@ -390,14 +391,14 @@ FsResult<Unit> Descriptor::symlink_at(const std::string& old_path, const std::st
   if (!old_path.empty() && old_path.front() == '/') return ErrorCode::not_permitted;
   auto p = resolve_parent(fd_->get(), new_path);
   if (!p.ok()) return p.error();
-  return check_rc(::symlinkat(old_path.c_str(), p.value().dir->get(), p.value().base.c_str()));
+  return check_rc(::symlinkat(old_path.c_str(), p.value().dir->get(), p.value().name_with_slash().c_str()));
 }
 
 FsResult<Unit> Descriptor::unlink_file_at(const std::string& path) {
   if (auto r = need_mutate(); !r.ok()) return r;
   auto p = resolve_parent(fd_->get(), path);
   if (!p.ok()) return p.error();
-  return check_rc(::unlinkat(p.value().dir->get(), p.value().base.c_str(), 0));
+  return check_rc(::unlinkat(p.value().dir->get(), p.value().name_with_slash().c_str(), 0));
 }
 
 bool Descriptor::is_same_object(Descriptor& other) {

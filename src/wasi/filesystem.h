@@ -1,6 +1,7 @@
 // wasi:filesystem, host side: descriptors over directory and file fds, with
-// every path resolved beneath the descriptor's directory (openat2(2) with
-// RESOLVE_BENEATH), so a guest cannot leave its preopened directories.
+// every path resolved beneath the descriptor's directory (path_resolve.h), so
+// a guest cannot leave its preopened directories. A read-only preopen refuses
+// every change (not-permitted), and so does everything opened through it.
 // All results are WIT values: ErrorCode errors come from errno.
 #pragma once
 
@@ -82,8 +83,10 @@ class DirectoryEntryStream {
 
 class Descriptor {
  public:
-  Descriptor(std::shared_ptr<OwnedFd> fd, DescriptorFlags flags, bool is_directory)
-      : fd_(std::move(fd)), flags_(flags), is_directory_(is_directory) {}
+  // `tree_writable`: the descriptor lies in a preopen the guest may change
+  // (not one granted read-only), whatever mode it was opened in.
+  Descriptor(std::shared_ptr<OwnedFd> fd, DescriptorFlags flags, bool is_directory, bool tree_writable)
+      : fd_(std::move(fd)), flags_(flags), is_directory_(is_directory), tree_writable_(tree_writable) {}
 
   // Opens a host directory as a preopen.
   static FsResult<std::shared_ptr<Descriptor>> open_directory(const std::string& host_path, bool read_only);
@@ -124,6 +127,7 @@ class Descriptor {
   std::shared_ptr<OwnedFd> fd_;
   DescriptorFlags flags_;
   bool is_directory_;
+  bool tree_writable_;
 };
 
 }  // namespace wasmrr::wasi

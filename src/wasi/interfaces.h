@@ -28,5 +28,14 @@ void register_random_insecure(runtime::HostRegistry& r, WasiContext& cx);
 void register_random_insecure_seed(runtime::HostRegistry& r, WasiContext& cx);
 void register_filesystem_types(runtime::HostRegistry& r, WasiContext& cx);
 void register_filesystem_preopens(runtime::HostRegistry& r, WasiContext& cx);
+void register_sockets_network(runtime::HostRegistry& r, WasiContext& cx);
+void register_sockets_instance_network(runtime::HostRegistry& r, WasiContext& cx);
+void register_sockets_tcp(runtime::HostRegistry& r, WasiContext& cx);
+void register_sockets_tcp_create_socket(runtime::HostRegistry& r, WasiContext& cx);
+void register_sockets_udp(runtime::HostRegistry& r, WasiContext& cx);
+void register_sockets_udp_create_socket(runtime::HostRegistry& r, WasiContext& cx);
+void register_sockets_ip_name_lookup(runtime::HostRegistry& r, WasiContext& cx);
+void register_http_types(runtime::HostRegistry& r, WasiContext& cx);
+void register_http_outgoing_handler(runtime::HostRegistry& r, WasiContext& cx);
 
 }  // namespace wasmrr::wasi

@@ -28,6 +28,13 @@ std::shared_ptr<Pollable> Pollable::at_deadline(uint64_t deadline_ns) {
   return p;
 }
 
+std::shared_ptr<Pollable> Pollable::on_check(int wake_fd, std::function<bool()> check) {
+  auto p = std::make_shared<Pollable>();
+  p->wake_fd_ = wake_fd;
+  p->check_ = std::move(check);
+  return p;
+}
+
 bool Pollable::ready_without_fd(uint64_t now) const {
   return unconditional() || (deadline_ && now >= *deadline_) || (check_ && check_());
 }
@@ -80,8 +87,9 @@ std::vector<uint32_t> poll_all(std::span<const Pollable* const> ps, const Monoto
         fd_slot[i] = static_cast<int>(fds.size());
         fds.push_back(pollfd{p.fd_, p.events_, 0});
       }
+      if (p.wake_fd_ >= 0) fds.push_back(pollfd{p.wake_fd_, POLLIN, 0});  // wakes only
       if (p.deadline_) nearest = std::min(nearest.value_or(*p.deadline_), *p.deadline_);
-      has_check = has_check || static_cast<bool>(p.check_);
+      has_check = has_check || (p.check_ && p.wake_fd_ < 0);
     }
     std::optional<uint64_t> timeout =
         ready.empty() ? wait_timeout(now, nearest, !fds.empty(), has_check) : uint64_t{0};

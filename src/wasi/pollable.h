@@ -21,6 +21,11 @@ class Pollable {
   static std::shared_ptr<Pollable> always_ready();
   static std::shared_ptr<Pollable> on_fd(int fd, short events);
   static std::shared_ptr<Pollable> at_deadline(uint64_t deadline_ns);
+  // Ready exactly when `check` says so, where the answer can change only after
+  // `wake_fd` becomes readable (e.g. an HTTP client's epoll fd, see
+  // http_client.h): waits sleep on the fd, which by itself is no readiness,
+  // and are never cut into periodic re-checks.
+  static std::shared_ptr<Pollable> on_check(int wake_fd, std::function<bool()> check);
 
   // An additional readiness condition the OS cannot see (buffered data, a
   // closed flag, a finished worker). A pollable whose only condition is a
@@ -38,6 +43,7 @@ class Pollable {
 
   int fd_ = -1;
   short events_ = 0;
+  int wake_fd_ = -1;  // see on_check
   std::optional<uint64_t> deadline_;  // monotonic ns
   std::function<bool()> check_;
 };

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "abi/value.h"
 #include "wasi/error_code.h"
 #include "wasi/fd_io.h"
 #include "wasi/outcome.h"
@@ -23,10 +24,11 @@ struct StreamError {
   Kind kind = Kind::closed;
   std::string message;                 // error.to-debug-string
   std::optional<ErrorCode> fs_code;    // filesystem-error-code, for file streams
+  std::optional<abi::Value> http_code;  // wasi:http error-code, for HTTP body streams
 
   static StreamError closed() { return {}; }
   static StreamError failed(std::string message, std::optional<ErrorCode> code = std::nullopt) {
-    return {Kind::last_operation_failed, std::move(message), code};
+    return {Kind::last_operation_failed, std::move(message), code, std::nullopt};
   }
 };
 

@@ -56,13 +56,22 @@ void WasiHost::register_all(runtime::HostRegistry& r) {
   register_random_insecure_seed(r, cx);
   register_filesystem_types(r, cx);
   register_filesystem_preopens(r, cx);
+  register_sockets_network(r, cx);
+  register_sockets_instance_network(r, cx);
+  register_sockets_tcp(r, cx);
+  register_sockets_tcp_create_socket(r, cx);
+  register_sockets_udp(r, cx);
+  register_sockets_udp_create_socket(r, cx);
+  register_sockets_ip_name_lookup(r, cx);
+  register_http_types(r, cx);
+  register_http_outgoing_handler(r, cx);
 }
 
 size_t WasiHost::live_resources() const {
   const WasiContext& cx = *cx_;
   return cx.errors.size() + cx.pollables.size() + cx.input_streams.size() + cx.output_streams.size() +
          cx.terminal_inputs.size() + cx.terminal_outputs.size() + cx.descriptors.size() +
-         cx.directory_entry_streams.size();
+         cx.directory_entry_streams.size() + cx.sockets.size() + cx.http.live();
 }
 
 }  // namespace wasmrr::wasi

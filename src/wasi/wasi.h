@@ -13,6 +13,7 @@
 #include "runtime/host.h"
 #include "wasi/clock.h"
 #include "wasi/random_source.h"
+#include "wasi/socket_policy.h"
 
 namespace wasmrr::wasi {
 
@@ -31,6 +32,7 @@ struct WasiConfig {
   int stdin_fd = 0;
   int stdout_fd = 1;
   int stderr_fd = 2;
+  SocketsConfig sockets;  // what wasi:sockets may do; nothing by default
 };
 
 // The non-deterministic sources; any left null gets the system one.

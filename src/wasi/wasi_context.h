@@ -8,8 +8,10 @@
 #include <utility>
 
 #include "wasi/filesystem.h"
+#include "wasi/http_state.h"
 #include "wasi/pollable.h"
 #include "wasi/resource_table.h"
+#include "wasi/sockets_state.h"
 #include "wasi/stream.h"
 #include "wasi/wasi.h"
 
@@ -19,6 +21,7 @@ namespace wasmrr::wasi {
 struct IoError {
   std::string message;
   std::optional<ErrorCode> fs_code;  // set when a file operation failed
+  std::optional<abi::Value> http_code;  // wasi:http error-code, for HTTP body streams
 };
 
 // wasi:cli/terminal-input and terminal-output carry no methods in 0.2.
@@ -48,6 +51,8 @@ struct WasiContext {
   ResourceTable<Terminal> terminal_outputs{"terminal-output", reps};
   ResourceTable<Descriptor> descriptors{"descriptor", reps};
   ResourceTable<DirectoryEntryStream> directory_entry_streams{"directory-entry-stream", reps};
+  SocketsState sockets{reps};  // wasi:sockets (sockets_state.h)
+  HttpState http{reps};        // wasi:http (http_state.h)
 
   const MonotonicClock& monotonic() const { return *sources.monotonic_clock; }
 };

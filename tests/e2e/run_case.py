@@ -5,8 +5,10 @@
 
 The command's stdout and stderr go to files, never pipes (jco run loses
 output at exit when its stdout is a pipe). With --ref, the reference command
-runs with the same stdin and environment, and its stdout and exit code are
-the expected ones (a differential test). Exit status: 0 pass, 1 fail.
+runs after it, with the same environment and stdin (--ref-stdin-null: none),
+and its stdout and exit code are the expected ones: a differential test
+(wasm-rr run vs jco run or a native build) or a record/replay test (record,
+then replay, with --ref-compare-stderr). Exit status: 0 pass, 1 fail.
 
 `@MALFORMED@` in a command is replaced by the path of a file made by
 --malformed KIND (from --malformed-source) in a scratch folder; `@TMP@` by the
@@ -105,8 +107,15 @@ def parse_options(options):
     p.add_argument("--set-env", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--malformed", default=None)
     p.add_argument("--malformed-source", type=Path, default=None)
-    p.add_argument("--ref-compare", choices=["all", "exit"], default="all",
-                   help="what must match the reference run (exit: only the exit code)")
+    p.add_argument("--ref-compare", choices=["all", "exit", "none"], default="all",
+                   help="what of the reference run must match the command's: stdout and exit "
+                        "code (all), the exit code only (exit), or nothing (none)")
+    p.add_argument("--ref-compare-stderr", action="store_true",
+                   help="the reference's stderr must match the command's too")
+    p.add_argument("--ref-stdin-null", action="store_true",
+                   help="the reference reads an empty stdin (a replay must not need one)")
+    p.add_argument("--ref-exit", type=int, default=None, help="expected exit code of the reference")
+    p.add_argument("--ref-stderr-contains", action="append", default=[])
     p.add_argument("--timeout", type=float, default=300)
     return p.parse_args(options)
 
@@ -193,8 +202,20 @@ def check_output(args, outcome: Outcome, failures):
         failures.append("stderr is empty; expected an error message")
 
 
-def check_against_reference(outcome: Outcome, ref: Outcome, compare: str, failures):
-    if ref.returncode != outcome.returncode:
+def check_against_reference(outcome: Outcome, ref: Outcome, args, failures):
+    compare = args.ref_compare
+    if args.ref_exit is not None and ref.returncode != args.ref_exit:
+        failures.append(f"expected exit code {args.ref_exit} from the reference, "
+                        f"got {ref.returncode}")
+    err = ref.stderr.decode("utf-8", "replace")
+    for needle in args.ref_stderr_contains:
+        if needle not in err:
+            failures.append(f"the reference's stderr does not contain {needle!r}")
+    if args.ref_compare_stderr and ref.stderr != outcome.stderr:
+        failures.append("stderr differs from the reference's:\n" +
+                        diff(ref.stderr.decode("utf-8", "replace"),
+                             outcome.stderr.decode("utf-8", "replace")))
+    if compare != "none" and ref.returncode != outcome.returncode:
         failures.append(f"exit code {outcome.returncode} differs from the reference's "
                         f"{ref.returncode}")
     if compare == "all" and ref.stdout != outcome.stdout:
@@ -236,10 +257,11 @@ def main() -> int:
         outcome = run(cmd, stdin_path, env, workdir, "cmd", args.timeout)
         failures = []
         if ref_cmd is not None:
-            ref = run(substitute(ref_cmd, replacements), stdin_path, env, workdir, "ref",
+            ref_stdin = Path(os.devnull) if args.ref_stdin_null else stdin_path
+            ref = run(substitute(ref_cmd, replacements), ref_stdin, env, workdir, "ref",
                       args.timeout)
             check_exit(args, outcome, failures)
-            check_against_reference(outcome, ref, args.ref_compare, failures)
+            check_against_reference(outcome, ref, args, failures)
         else:
             ref = None
             if args.exit is None and not args.exit_error:

@@ -6,6 +6,10 @@ byte-reproducible, so the component is cached under a key that is the SHA-256
 of everything that determines it: the JS source, every WIT file (with its
 relative path), the world name and the componentize-js version. A hit copies
 the cached component into the build tree.
+
+A source line `// componentize-js-args: ARGS...` adds ARGS to the
+componentize-js command line (e.g. `--disable http fetch-event`, so that the
+component does not import wasi:http).
 """
 import argparse
 import hashlib
@@ -47,13 +51,23 @@ def copy_atomically(src: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
+def extra_args(source: Path) -> list:
+    marker = "// componentize-js-args:"
+    extra = []
+    for line in source.read_text().splitlines():
+        if line.startswith(marker):
+            extra += line[len(marker):].split()
+    return extra
+
+
 def build(args: argparse.Namespace, cached: Path) -> None:
     cli = args.tools_dir / "node_modules/.bin/componentize-js"
     cached.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix="build.", suffix=".wasm")
     os.close(fd)
-    cmd = [str(cli), "--wit", str(args.wit_dir), "--world-name", args.world,
-           "-o", tmp, str(args.source)]
+    # Extra args first: --disable takes every value up to the next option.
+    cmd = [str(cli), *extra_args(args.source), "--wit", str(args.wit_dir),
+           "--world-name", args.world, "-o", tmp, str(args.source)]
     try:
         subprocess.run(cmd, check=True)
         if os.path.getsize(tmp) == 0:

@@ -359,7 +359,9 @@ TEST_F(EngineTest, ExtendedConstIsFoldedAtInstantiation) {
     auto inst = engine->instantiate(*module, imports);
     ASSERT_TRUE(inst.ok()) << inst.error().message;
     instance = *inst;
-    auto global = [&](const char* name) { return std::dynamic_pointer_cast<Global>(instance->get_export(name))->get(); };
+    auto global = [&](const char* name) {
+      return std::dynamic_pointer_cast<Global>(instance->get_export(name))->get();
+    };
     EXPECT_EQ(global("a").as_i32(), base + 16);
     EXPECT_EQ(global("b").as_i64(), (int64_t{1} << 62) - 1);
     EXPECT_EQ(global("c").as_i32(), base * 3);

@@ -1,4 +1,5 @@
 // wasi:filesystem with a real preopened directory (a fresh temporary one).
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 
 #include "util/trap.h"
 #include "wasi/error_code.h"
+#include "wasi/stream.h"
 #include "wasi_test_util.h"
 
 namespace wasmrr::wasi::testing {
@@ -237,6 +239,28 @@ TEST_F(WasiFilesystemTest, ErrorsMapFaithfully) {
   ASSERT_TRUE(f.is_ok());
   EXPECT_EQ(method(*h, "open-at", f.payload().rep(), {no_path_flags(), Value::string("x"), no_open(), read_only()}),
             err(ErrorCode::not_directory));
+}
+
+TEST(WasiFileStreams, FailedWriteCarriesTheFilesystemErrorCode) {
+  int fd = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) GTEST_SKIP() << "no /dev/full";
+  FileOutputStream out(std::make_shared<OwnedFd>(fd), 0);
+  auto r = out.write("x");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, StreamError::Kind::last_operation_failed);
+  EXPECT_EQ(r.error().fs_code, ErrorCode::insufficient_space);
+  EXPECT_FALSE(out.check_write().ok());  // closed after the failure
+}
+
+TEST_F(WasiFilesystemTest, SameObjectAndReadOnlyFlags) {
+  auto h = harness(/*read_only_preopen=*/true);
+  uint32_t a = root(*h);
+  uint32_t b = root(*h);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(h->call1(kTypes, "[method]descriptor.is-same-object", {Value::borrow(a), Value::borrow(b)}),
+            Value::boolean(true));
+  EXPECT_EQ(method(*h, "get-flags", a), Value::ok(flags({true, false, false, false, false, false})));
+  EXPECT_EQ(method(*h, "metadata-hash", a), method(*h, "metadata-hash", b));
 }
 
 TEST(WasiErrorCode, ErrnoMapping) {

@@ -1,5 +1,7 @@
 // JS guest (componentize-js / StarlingMonkey): a command component whose
 // output exercises stdout, the wall clock and the random source.
+// It needs no HTTP, so the component imports no wasi:http:
+// componentize-js-args: --disable http fetch-event
 export const run = {
   run() {
     console.log("hello from js");

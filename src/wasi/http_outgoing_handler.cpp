@@ -1,0 +1,70 @@
+// wasi:http/outgoing-handler: sends an outgoing-request with the HTTP client
+// (http_client.h) and returns the future of its response. Errors in the
+// request itself (no authority, an unknown scheme) are returned at once;
+// network errors arrive through the future.
+#include "wasi/host_util.h"
+#include "wasi/interfaces.h"
+
+namespace wasmrr::wasi {
+namespace {
+
+using C = HttpErrorCode::Case;
+
+// The `method` variant's cases, in WIT order; the last is other(string).
+constexpr const char* kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+
+std::string method_name(const Value& m) {
+  if (m.case_index() < std::size(kMethods)) return kMethods[m.case_index()];
+  return m.payload().str;
+}
+
+// The URL scheme, or nullopt when curl cannot speak it. No scheme: HTTPS.
+std::optional<std::string> scheme_name(const std::optional<Value>& s) {
+  if (!s || s->case_index() == 1) return "https";
+  if (s->case_index() == 0) return "http";
+  std::string other = s->payload().str;
+  for (char& c : other) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (other == "http" || other == "https") return other;
+  return std::nullopt;
+}
+
+Values error_result(C which, std::string debug) { return one(Value::err(http_error_value(HttpErrorCode::of(which, std::move(debug))))); }
+
+// Takes an own<T> argument out of its table.
+template <typename T>
+std::shared_ptr<T> take(ResourceTable<T>& table, const Value& handle) {
+  auto object = table.shared(handle.rep());
+  table.remove(handle.rep());
+  return object;
+}
+
+}  // namespace
+
+void register_http_outgoing_handler(runtime::HostRegistry& r, WasiContext& cx) {
+  InterfaceDefiner def(r, "wasi:http/outgoing-handler");
+  def("handle", [&cx](Values& a) {
+    auto req = take(cx.http.outgoing_requests, arg(a, 0));
+    std::shared_ptr<RequestOptions> opts;
+    if (arg(a, 1).is_some()) opts = take(cx.http.request_options, arg(a, 1).payload());
+
+    auto scheme = scheme_name(req->scheme);
+    if (!scheme) return error_result(C::http_request_uri_invalid, "unsupported scheme");
+    if (!req->authority || req->authority->empty())
+      return error_result(C::http_request_uri_invalid, "the request has no authority");
+    HttpRequestSpec spec;
+    spec.method = method_name(req->method);
+    spec.url = *scheme + "://" + *req->authority + req->path_with_query.value_or("/");
+    spec.headers = *req->headers;
+    spec.body = req->body;
+    if (opts) {
+      spec.connect_timeout_ns = opts->connect_timeout_ns;
+      spec.first_byte_timeout_ns = opts->first_byte_timeout_ns;
+      spec.between_bytes_timeout_ns = opts->between_bytes_timeout_ns;
+    }
+    auto transfer = cx.http.client()->start(std::move(spec));
+    auto future = std::make_shared<FutureIncomingResponse>(FutureIncomingResponse{std::move(transfer)});
+    return one(Value::ok(Value::own(cx.http.future_responses.insert(std::move(future)))));
+  });
+}
+
+}  // namespace wasmrr::wasi

@@ -1,0 +1,106 @@
+// The wasi:http resources of one WasiHost (internal to wasi/). The request
+// and response objects refer to an HttpTransfer (http_client.h) that does the
+// work; several resources share one transfer, which lives as long as any of
+// them (or a body stream, or a pollable) still refers to it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "abi/value.h"
+#include "wasi/http_client.h"
+#include "wasi/resource_table.h"
+
+namespace wasmrr::wasi {
+
+// wasi:http fields. Immutable views share the list of the request or
+// response they came from; set, append and delete fail on them.
+struct Fields {
+  std::shared_ptr<FieldList> list;
+  bool immutable = false;
+};
+
+struct OutgoingRequest {
+  std::shared_ptr<FieldList> headers;
+  abi::Value method = abi::Value::variant(0);  // the WIT `method` value (get)
+  std::optional<abi::Value> scheme;            // the WIT `scheme` value
+  std::optional<std::string> path_with_query;
+  std::optional<std::string> authority;
+  std::shared_ptr<RequestBody> body;  // set once outgoing-request.body was called
+};
+
+struct RequestOptions {
+  std::optional<uint64_t> connect_timeout_ns;
+  std::optional<uint64_t> first_byte_timeout_ns;
+  std::optional<uint64_t> between_bytes_timeout_ns;
+};
+
+struct OutgoingBody {
+  std::shared_ptr<RequestBody> body;
+};
+
+struct FutureIncomingResponse {
+  std::shared_ptr<HttpTransfer> transfer;
+  bool taken = false;
+};
+
+struct IncomingResponse {
+  std::shared_ptr<HttpTransfer> transfer;
+  std::shared_ptr<FieldList> headers;
+  bool consumed = false;
+};
+
+struct IncomingBody {
+  std::shared_ptr<HttpTransfer> transfer;
+  bool stream_taken = false;
+};
+
+struct FutureTrailers {
+  std::shared_ptr<HttpTransfer> transfer;
+  bool taken = false;
+};
+
+// A response a guest builds; without incoming-handler it can go nowhere.
+struct OutgoingResponse {
+  std::shared_ptr<FieldList> headers;
+  uint16_t status = 200;
+  bool body_taken = false;
+};
+
+class HttpState {
+ public:
+  explicit HttpState(RepCounter& reps) : reps_(reps) {}
+
+  // The client, created on first use (a guest without HTTP pays nothing).
+  const std::shared_ptr<HttpClient>& client() {
+    if (!client_) client_ = HttpClient::create();
+    return client_;
+  }
+
+  size_t live() const {
+    return fields.size() + outgoing_requests.size() + request_options.size() + outgoing_bodies.size() +
+           future_responses.size() + incoming_responses.size() + incoming_bodies.size() +
+           future_trailers.size() + outgoing_responses.size();
+  }
+
+ private:
+  RepCounter& reps_;
+
+ public:
+  ResourceTable<Fields> fields{"fields", reps_};
+  ResourceTable<OutgoingRequest> outgoing_requests{"outgoing-request", reps_};
+  ResourceTable<RequestOptions> request_options{"request-options", reps_};
+  ResourceTable<OutgoingBody> outgoing_bodies{"outgoing-body", reps_};
+  ResourceTable<FutureIncomingResponse> future_responses{"future-incoming-response", reps_};
+  ResourceTable<IncomingResponse> incoming_responses{"incoming-response", reps_};
+  ResourceTable<IncomingBody> incoming_bodies{"incoming-body", reps_};
+  ResourceTable<FutureTrailers> future_trailers{"future-trailers", reps_};
+  ResourceTable<OutgoingResponse> outgoing_responses{"outgoing-response", reps_};
+
+ private:
+  std::shared_ptr<HttpClient> client_;
+};
+
+}  // namespace wasmrr::wasi

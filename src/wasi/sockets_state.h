@@ -1,0 +1,103 @@
+// wasi:sockets host state (internal to wasi/): the resource tables of the
+// sockets interfaces and the host objects behind them. All sockets are
+// non-blocking OS sockets; waiting happens only in wasi:io/poll (pollables on
+// their fds) or in the blocking stream calls.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "wasi/fd_io.h"
+#include "wasi/resource_table.h"
+#include "wasi/socket_addr.h"
+
+namespace wasmrr::wasi {
+
+// wasi:sockets/network: the capability token; what it grants is in
+// WasiConfig::sockets.
+struct Network {};
+
+// The TCP state machine of wasi:sockets/tcp (start-*/finish-* pairs).
+enum class TcpState {
+  unbound, bind_started, bound, listen_started, listening, connecting, connected, closed,
+};
+
+struct TcpSocket {
+  std::shared_ptr<OwnedFd> fd;
+  IpFamily family = IpFamily::ipv4;
+  TcpState state = TcpState::unbound;
+  uint32_t listen_backlog = 128;
+  // A connect(2) that finished at once: its errno (0 = connected) for finish-connect.
+  std::optional<int> connect_result;
+
+  int raw() const { return fd->get(); }
+};
+
+enum class UdpState { unbound, bind_started, bound };
+
+struct UdpSocket {
+  std::shared_ptr<OwnedFd> fd;
+  IpFamily family = IpFamily::ipv4;
+  UdpState state = UdpState::unbound;
+  std::optional<IpEndpoint> remote;  // set by stream(some(address))
+
+  int raw() const { return fd->get(); }
+};
+
+struct IncomingDatagramStream {
+  std::shared_ptr<OwnedFd> fd;
+};
+
+struct OutgoingDatagramStream {
+  std::shared_ptr<OwnedFd> fd;
+  IpFamily family = IpFamily::ipv4;
+  std::optional<IpEndpoint> remote;  // a connected stream sends only there
+  uint64_t permit = 0;               // datagrams check-send allowed
+};
+
+// The answer of one resolve-addresses call, handed out one by one.
+struct ResolveAddressStream {
+  std::deque<IpEndpoint> addresses;
+};
+
+struct SocketsState {
+  explicit SocketsState(RepCounter& reps)
+      : networks("network", reps),
+        tcp_sockets("tcp-socket", reps),
+        udp_sockets("udp-socket", reps),
+        incoming_datagram_streams("incoming-datagram-stream", reps),
+        outgoing_datagram_streams("outgoing-datagram-stream", reps),
+        resolve_address_streams("resolve-address-stream", reps) {}
+
+  ResourceTable<Network> networks;
+  ResourceTable<TcpSocket> tcp_sockets;
+  ResourceTable<UdpSocket> udp_sockets;
+  ResourceTable<IncomingDatagramStream> incoming_datagram_streams;
+  ResourceTable<OutgoingDatagramStream> outgoing_datagram_streams;
+  ResourceTable<ResolveAddressStream> resolve_address_streams;
+
+  size_t size() const {
+    return networks.size() + tcp_sockets.size() + udp_sockets.size() + incoming_datagram_streams.size() +
+           outgoing_datagram_streams.size() + resolve_address_streams.size();
+  }
+};
+
+// A new non-blocking, close-on-exec socket (IPv6 ones are IPv6-only, as
+// WASI 0.2 specifies); `type` is SOCK_STREAM or SOCK_DGRAM.
+NetResult<std::shared_ptr<OwnedFd>> open_socket(IpFamily family, int type);
+
+// The checks start-bind, start-connect and send share: the address family
+// matches the socket's, and no IPv4-mapped IPv6 address (WASI forbids them).
+bool address_fits(const IpEndpoint& e, IpFamily socket_family);
+
+// getsockopt/setsockopt of an int option, errors as error-code.
+NetResult<int> get_int_option(int fd, int level, int name);
+NetResult<Unit> set_int_option(int fd, int level, int name, int value);
+// The bound or connected address (getsockname / getpeername).
+NetResult<IpEndpoint> local_endpoint(int fd);
+NetResult<IpEndpoint> peer_endpoint(int fd);
+
+}  // namespace wasmrr::wasi

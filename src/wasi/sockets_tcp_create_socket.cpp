@@ -1,0 +1,22 @@
+// wasi:sockets/tcp-create-socket: a new, unbound, non-blocking TCP socket.
+// Creating one needs no permission; binding and connecting do.
+#include "wasi/interfaces.h"
+#include "wasi/sockets_util.h"
+
+namespace wasmrr::wasi {
+
+void register_sockets_tcp_create_socket(runtime::HostRegistry& r, WasiContext& cx) {
+  InterfaceDefiner def(r, "wasi:sockets/tcp-create-socket");
+  def("create-tcp-socket", [&cx](Values& a) {
+    uint32_t family = arg(a, 0).case_index();
+    if (family > 1) throw Trap("malformed ip-address-family value");
+    auto s = std::make_shared<TcpSocket>();
+    s->family = static_cast<IpFamily>(family);
+    auto fd = open_socket(s->family, SOCK_STREAM);
+    if (!fd.ok()) return one(net_err_value(fd.error()));
+    s->fd = std::move(fd.value());
+    return one(Value::ok(Value::own(cx.sockets.tcp_sockets.insert(std::move(s)))));
+  });
+}
+
+}  // namespace wasmrr::wasi

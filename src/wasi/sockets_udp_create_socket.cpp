@@ -1,0 +1,22 @@
+// wasi:sockets/udp-create-socket: a new, unbound, non-blocking UDP socket.
+// Creating one needs no permission; binding and sending do.
+#include "wasi/interfaces.h"
+#include "wasi/sockets_util.h"
+
+namespace wasmrr::wasi {
+
+void register_sockets_udp_create_socket(runtime::HostRegistry& r, WasiContext& cx) {
+  InterfaceDefiner def(r, "wasi:sockets/udp-create-socket");
+  def("create-udp-socket", [&cx](Values& a) {
+    uint32_t family = arg(a, 0).case_index();
+    if (family > 1) throw Trap("malformed ip-address-family value");
+    auto s = std::make_shared<UdpSocket>();
+    s->family = static_cast<IpFamily>(family);
+    auto fd = open_socket(s->family, SOCK_DGRAM);
+    if (!fd.ok()) return one(net_err_value(fd.error()));
+    s->fd = std::move(fd.value());
+    return one(Value::ok(Value::own(cx.sockets.udp_sockets.insert(std::move(s)))));
+  });
+}
+
+}  // namespace wasmrr::wasi
