@@ -47,6 +47,8 @@ int dispatch(int argc, char** argv) {
   replay->add_option("trace", rep_opts.trace_path, "Trace to replay (JSON or CBOR, recognised by content)")
       ->capture_default_str();
   replay->add_flag("--force", rep_opts.force, "Replay even if the trace was recorded with a different component");
+  replay->add_flag("--files-written", rep_opts.files_written,
+                   "After the replay, list the files the guest wrote, created, renamed or removed (from the trace)");
   replay->footer("The guest's stdout and stderr are shown again; its exit status or trap is reproduced.");
 
   ConvertOptions conv_opts;
@@ -55,6 +57,12 @@ int dispatch(int argc, char** argv) {
   convert->add_option("out", conv_opts.out_path, "Trace to write (format from the extension .json or .cbor)")->required();
   convert->add_option("-f,--format", conv_opts.format, "Output format, overriding the extension")
       ->check(CLI::IsMember({"json", "cbor"}));
+
+  InspectOptions insp_opts;
+  CLI::App* inspect = app.add_subcommand("inspect", "Show what a trace holds: header, calls per function, how the run ended");
+  inspect->add_option("trace", insp_opts.trace_path, "Trace to read (JSON or CBOR)")->capture_default_str();
+  inspect->add_flag("--events", insp_opts.events, "Print every event, one per line");
+  inspect->add_flag("--files", insp_opts.files, "List the files the guest wrote, created, renamed or removed");
 
   try {
     app.parse(argc, argv);
@@ -68,6 +76,7 @@ int dispatch(int argc, char** argv) {
     if (*record) return record_command(rec_opts);
     if (*replay) return replay_command(rep_opts);
     if (*convert) return convert_command(conv_opts);
+    if (*inspect) return inspect_command(insp_opts);
   } catch (const ToolError& e) {
     fmt::print(stderr, "wasm-rr: error: {}\n", e.what());
     return kExitToolError;

@@ -57,6 +57,12 @@ struct ReplayOptions {
   std::string component_path;
   std::string trace_path = "wasm-rr-trace.json";
   bool force = false;
+  bool files_written = false;
+};
+struct InspectOptions {
+  std::string trace_path = "wasm-rr-trace.json";
+  bool events = false;
+  bool files = false;
 };
 struct ConvertOptions {
   std::string in_path, out_path, format;
@@ -66,5 +72,6 @@ int run_command(const GuestOptions& opts);
 int record_command(const RecordOptions& opts);
 int replay_command(const ReplayOptions& opts);
 int convert_command(const ConvertOptions& opts);
+int inspect_command(const InspectOptions& opts);
 
 }  // namespace wasmrr::cli

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "cli/guest.h"
+#include "cli/trace_summary.h"
 #include "rr/replayer.h"
 #include "rr/value_codec.h"
 #include "trace/reader.h"
@@ -35,7 +36,9 @@ int replay_command(const ReplayOptions& opts) {
   try {
     runtime::Outcome outcome = run_guest(component, no_host, replayer, {.require_host_impl = false});
     replayer.finish(outcome);
-    return exit_code_of(outcome);
+    int code = exit_code_of(outcome);
+    if (opts.files_written) print_files_written(opts.trace_path, stderr);
+    return code;
   } catch (const rr::BadTrace& e) {
     throw ToolError(fmt::format("`{}`: {}", opts.trace_path, e.what()));
   } catch (const rr::Divergence& e) {

@@ -40,3 +40,8 @@ wasmrr_rr(bad.truncated_cbor ARGS --format cbor --component ${G}/ticker.wasm tru
 wasmrr_rr(bad.garbage ARGS --component ${G}/hello.wasm garbage)
 wasmrr_rr(bad.value_type ARGS --component ${G}/hello.wasm badvalue)
 wasmrr_rr(kill_recorder ARGS --component ${G}/ticker.wasm --kill-after 0.6 kill 400 5)
+
+# Which files the guest wrote, told from the trace after a replay with the directory gone.
+wasmrr_rr(files_written ARGS --component ${G}/fs_ops.wasm --data-dir
+          "--expect=/data/copy.txt: created or truncated" "--expect=renamed to /data/renamed.txt"
+          "--expect=/data/newdir: directory created" files /data)

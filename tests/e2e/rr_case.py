@@ -23,6 +23,9 @@ then does one thing with the trace:
                  125 with a message naming the event
   kill           SIGKILL the recorder after --kill-after seconds: the partial
                  trace replays a prefix of the output and reports the cut
+  files          with --data-dir: record with a scratch directory as /data,
+                 delete it, replay with --files-written; stderr must name each
+                 --expect text, and `inspect --files` must print the same list
 Exit status 0 = pass.
 """
 import argparse
@@ -59,7 +62,13 @@ def show(label, data):
 def record(a, trace, extra_env=None):
     env = dict(os.environ)
     env.update(extra_env or {})
-    cmd = [a.wasm_rr, "record", a.component, "-t", str(trace)] + sum((["--env", e] for e in a.env), []) + ["--"] + a.guest_args
+    cmd = [a.wasm_rr, "record", a.component, "-t", str(trace)] + sum((["--env", e] for e in a.env), [])
+    if a.data_dir:
+        data = trace.parent / "data"
+        data.mkdir()
+        (data / "input.txt").write_text("input for the guest\n")
+        cmd += ["--dir", f"{data}::/data"]
+    cmd += ["--"] + a.guest_args
     code, out, err, secs = run(cmd, a.stdin.encode(), env=env)
     print(f"record: exit {code} in {secs:.2f}s, trace {trace.stat().st_size if trace.exists() else 0} bytes")
     if code in (EXIT_TOOL_ERROR,) or code < 0:
@@ -111,6 +120,8 @@ def main():
     ap.add_argument("--max-replay-seconds", type=float)
     ap.add_argument("--min-record-seconds", type=float)
     ap.add_argument("--kill-after", type=float, default=0.5)
+    ap.add_argument("--data-dir", action="store_true", help="record with a scratch dir holding input.txt as /data")
+    ap.add_argument("--expect", action="append", default=[], help="text the files-written summary must contain")
     ap.add_argument("mode")
     ap.add_argument("guest_args", nargs="*")
     a = ap.parse_args()
@@ -211,6 +222,24 @@ def main():
             write_lines(trace, ls)
             code, out, err, _ = replay(a, trace, tmp=tmp)
             expect(code, err, EXIT_TOOL_ERROR, "event")
+        elif a.mode == "files":
+            import shutil
+            shutil.rmtree(tmp / "data", ignore_errors=True)
+            cmd = [a.wasm_rr, "replay", a.component, str(trace), "--files-written"]
+            code, out, err, _ = run(cmd)
+            if code != rcode or out != rout:
+                fail(f"replay differs (exit {code} vs {rcode})")
+            summary = err.decode()[len(rerr.decode()):] if err.startswith(rerr) else err.decode()
+            for e in a.expect:
+                if e not in summary:
+                    show("summary", summary.encode())
+                    fail(f"the files-written summary lacks {e!r}")
+            if (tmp / "data").exists():
+                fail("replay created the data directory")
+            code, iout, ierr, _ = run([a.wasm_rr, "inspect", "--files", str(trace)])
+            if code != 0 or iout.decode() != summary:
+                show("inspect --files", iout)
+                fail("inspect --files differs from the replay summary")
         else:
             fail(f"unknown mode {a.mode}")
     print("PASS")

@@ -1,0 +1,72 @@
+// wasm-rr inspect: what a trace holds, for people.
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/options.h"
+#include "cli/trace_summary.h"
+#include "trace/json_bytes.h"
+#include "trace/reader.h"
+
+namespace wasmrr::cli {
+
+namespace {
+
+void print_header(const trace::Header& h, const trace::TraceReader& r) {
+  fmt::print("trace:      {} ({}, {} bytes)\n", r.path(), trace::format_name(r.format()),
+             std::filesystem::file_size(r.path()));
+  fmt::print("recorded:   {} by wasm-rr {}\n", h.start_time, h.wasm_rr_version);
+  fmt::print("component:  {} ({} bytes, SHA-256 {})\n", h.component_name, h.component_size, h.component_sha256);
+  fmt::print("args:       {}\n", fmt::join(h.args, " "));
+  fmt::print("env names:  {}\n", h.env_names.empty() ? "(none)" : fmt::format("{}", fmt::join(h.env_names, " ")));
+  for (const auto& p : h.preopens)
+    fmt::print("dir:        {} -> {}{}\n", p.host, p.guest, p.read_only ? " (read-only)" : "");
+  if (!h.redacted.empty()) fmt::print("redacted:   {}\n", fmt::join(h.redacted, " "));
+}
+
+}  // namespace
+
+int inspect_command(const InspectOptions& opts) {
+  if (opts.files) return print_files_written(opts.trace_path, stdout) ? 0 : kExitToolError;
+  auto reader = trace::TraceReader::open(opts.trace_path);
+  if (!reader) throw ToolError(reader.error().message);
+  uint64_t events = 0;
+  std::map<std::string, uint64_t> per_function;
+  std::optional<trace::End> end;
+  while (true) {
+    auto el = (*reader)->next();
+    if (!el) throw ToolError(el.error().message);
+    if (!*el) break;
+    trace::Json raw = opts.events ? **el : trace::Json();
+    auto decoded = trace::decode_element(std::move(**el));
+    if (!decoded) throw ToolError(fmt::format("element {}: {}", (*reader)->position(), decoded.error().message));
+    switch (decoded->kind) {
+      case trace::Element::Kind::Header: print_header(decoded->header, **reader); break;
+      case trace::Element::Kind::Event:
+        if (opts.events) {
+          trace::bytes_to_text_model(raw);
+          fmt::print("#{} {}\n", events, raw.dump());
+        }
+        events++;
+        per_function[decoded->event.fn]++;
+        break;
+      case trace::Element::Kind::End: end = decoded->end; break;
+    }
+  }
+  fmt::print("events:     {}\n", events);
+  if (!end) fmt::print("end:        none: the recording was cut short (killed or crashed)\n");
+  else if (end->kind == trace::End::Kind::Exit) fmt::print("end:        exit status {}\n", end->status);
+  else fmt::print("end:        trap: {}\n", end->message);
+  if (!opts.events && !per_function.empty()) {
+    fmt::print("calls by function:\n");
+    std::vector<std::pair<uint64_t, std::string>> sorted;
+    for (const auto& [fn, n] : per_function) sorted.emplace_back(n, fn);
+    std::sort(sorted.rbegin(), sorted.rend());
+    for (const auto& [n, fn] : sorted) fmt::print("  {:>8}  {}\n", n, fn);
+  }
+  return 0;
+}
+
+}  // namespace wasmrr::cli

@@ -1,0 +1,161 @@
+#include "cli/trace_summary.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/options.h"
+#include "runtime/host.h"
+#include "trace/reader.h"
+
+namespace wasmrr::cli {
+
+using trace::Json;
+
+namespace {
+
+// "wasi:filesystem/types@0.2.12#[method]descriptor.write" -> ("wasi:filesystem/types", "[method]descriptor.write")
+std::pair<std::string, std::string> split_fn(const std::string& fn) {
+  auto hash = fn.find('#');
+  if (hash == std::string::npos) return {"", fn};
+  auto iface = runtime::parse_interface_name(fn.substr(0, hash));
+  return {iface ? iface->unversioned() : "", fn.substr(hash + 1)};
+}
+
+std::optional<uint64_t> handle_of(const Json& j) {
+  if (j.is_object() && j.contains("handle") && j["handle"].is_number_unsigned()) return j["handle"].get<uint64_t>();
+  return std::nullopt;
+}
+
+bool has_flag(const Json& flags, const char* name) {
+  if (!flags.is_array()) return false;
+  for (const auto& f : flags)
+    if (f == name) return true;
+  return false;
+}
+
+uint64_t byte_count(const Json& j) {
+  if (j.is_binary()) return j.get_binary().size();
+  if (j.is_object() && j.contains("$len")) return j["$len"].get<uint64_t>();
+  return 0;
+}
+
+// The ok payload of a result<T, E> value, or nullptr if the call failed.
+const Json* ok_payload(const trace::Event& e) {
+  if (e.results.size() != 1 || !e.results[0].is_object() || !e.results[0].contains("ok")) return nullptr;
+  return &e.results[0]["ok"];
+}
+
+}  // namespace
+
+std::string FileChange::describe() const {
+  std::vector<std::string> parts;
+  if (directory_created) parts.push_back("directory created");
+  if (created_or_truncated) parts.push_back("created or truncated");
+  else if (opened_for_writing) parts.push_back("opened for writing");
+  if (bytes_written) parts.push_back(fmt::format("{} bytes written", bytes_written));
+  if (size_set) parts.push_back("size set");
+  if (times_set) parts.push_back("times set");
+  for (const auto& l : links_made) parts.push_back(l);
+  for (const auto& r : renamed_to) parts.push_back("renamed to " + r);
+  if (removed) parts.push_back("removed");
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string FileWriteTracker::path_of(const Json& handle) const {
+  auto h = handle_of(handle);
+  if (!h) return "?";
+  auto it = descriptors_.find(*h);
+  return it == descriptors_.end() ? fmt::format("<descriptor {}>", *h) : it->second;
+}
+
+std::string FileWriteTracker::join(const Json& dir_handle, const Json& path) const {
+  std::string base = path_of(dir_handle);
+  std::string rel = path.is_string() ? path.get<std::string>() : "?";
+  if (base.empty() || base.back() == '/') return base + rel;
+  return base + "/" + rel;
+}
+
+void FileWriteTracker::add(const trace::Event& e) {
+  auto [iface, fn] = split_fn(e.fn);
+  const Json& a = e.args;
+  if (iface == "wasi:filesystem/preopens" && fn == "get-directories") {
+    if (e.results.size() == 1 && e.results[0].is_array())
+      for (const auto& pair : e.results[0])
+        if (pair.is_array() && pair.size() == 2 && handle_of(pair[0]) && pair[1].is_string())
+          descriptors_[*handle_of(pair[0])] = pair[1].get<std::string>();
+    return;
+  }
+  if (iface == "wasi:io/streams") {
+    if (fn == "[resource-drop]output-stream" && !a.empty() && handle_of(a[0])) streams_.erase(*handle_of(a[0]));
+    if (a.size() < 2 || !handle_of(a[0])) return;
+    auto s = streams_.find(*handle_of(a[0]));
+    if (s == streams_.end() || !ok_payload(e)) return;
+    if (fn == "[method]output-stream.write" || fn == "[method]output-stream.blocking-write-and-flush")
+      at(s->second).bytes_written += byte_count(a[1]);
+    else if (fn == "[method]output-stream.write-zeroes" || fn == "[method]output-stream.blocking-write-zeroes-and-flush")
+      at(s->second).bytes_written += a[1].is_number() ? a[1].get<uint64_t>() : 0;
+    return;
+  }
+  if (iface != "wasi:filesystem/types") return;
+  if (fn == "[resource-drop]descriptor") {
+    if (!a.empty() && handle_of(a[0])) descriptors_.erase(*handle_of(a[0]));
+    return;
+  }
+  const Json* ok = ok_payload(e);
+  if (!ok) return;  // only what succeeded changed anything
+  if (fn == "[method]descriptor.open-at" && a.size() >= 5) {
+    std::string path = join(a[0], a[2]);
+    if (auto h = handle_of(*ok)) descriptors_[*h] = path;
+    bool creates = has_flag(a[3], "create") || has_flag(a[3], "truncate");
+    if (creates) at(path).created_or_truncated = true;
+    if (has_flag(a[4], "write")) at(path).opened_for_writing = true;
+  } else if (fn == "[method]descriptor.write" && a.size() >= 2) {
+    at(path_of(a[0])).bytes_written += byte_count(a[1]);
+  } else if ((fn == "[method]descriptor.write-via-stream" || fn == "[method]descriptor.append-via-stream") && !a.empty()) {
+    if (auto s = handle_of(*ok)) streams_[*s] = path_of(a[0]);
+  } else if (fn == "[method]descriptor.set-size" && !a.empty()) {
+    at(path_of(a[0])).size_set = true;
+  } else if (fn == "[method]descriptor.set-times" && !a.empty()) {
+    at(path_of(a[0])).times_set = true;
+  } else if (fn == "[method]descriptor.set-times-at" && a.size() >= 3) {
+    at(join(a[0], a[2])).times_set = true;
+  } else if (fn == "[method]descriptor.create-directory-at" && a.size() >= 2) {
+    at(join(a[0], a[1])).directory_created = true;
+  } else if ((fn == "[method]descriptor.remove-directory-at" || fn == "[method]descriptor.unlink-file-at") && a.size() >= 2) {
+    at(join(a[0], a[1])).removed = true;
+  } else if (fn == "[method]descriptor.rename-at" && a.size() >= 4) {
+    at(join(a[0], a[1])).renamed_to.push_back(join(a[2], a[3]));
+  } else if (fn == "[method]descriptor.link-at" && a.size() >= 5) {
+    at(join(a[3], a[4])).links_made.push_back("hard link to " + join(a[0], a[2]));
+  } else if (fn == "[method]descriptor.symlink-at" && a.size() >= 3) {
+    at(join(a[0], a[2])).links_made.push_back("symlink to " + (a[1].is_string() ? a[1].get<std::string>() : "?"));
+  }
+}
+
+bool print_files_written(const std::string& trace_path, FILE* out) {
+  auto reader = trace::TraceReader::open(trace_path);
+  if (!reader) {
+    fmt::print(stderr, "wasm-rr: error: {}\n", reader.error().message);
+    return false;
+  }
+  FileWriteTracker tracker;
+  while (true) {
+    auto el = (*reader)->next();
+    if (!el) {
+      fmt::print(stderr, "wasm-rr: error: {}\n", el.error().message);
+      return false;
+    }
+    if (!*el) break;
+    auto decoded = trace::decode_element(std::move(**el));
+    if (decoded && decoded->kind == trace::Element::Kind::Event) tracker.add(decoded->event);
+  }
+  if (tracker.changes().empty()) {
+    fmt::print(out, "files written: none\n");
+    return true;
+  }
+  fmt::print(out, "files written ({} path{}):\n", tracker.changes().size(), tracker.changes().size() == 1 ? "" : "s");
+  for (const auto& [path, change] : tracker.changes()) fmt::print(out, "  {}: {}\n", path, change.describe());
+  return true;
+}
+
+}  // namespace wasmrr::cli

@@ -1,0 +1,46 @@
+// Reading a trace for people: what it holds (`wasm-rr inspect`) and which
+// files the guest changed (`inspect --files`, `replay --files-written`).
+// This is a tool on top of traces, and the one place besides the stdout echo
+// that knows WASI function names; the recorder and replayer do not.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "trace/trace.h"
+
+namespace wasmrr::cli {
+
+// What the guest did to one path, from the trace's successful filesystem calls.
+struct FileChange {
+  bool created_or_truncated = false;  // open-at with create/truncate
+  bool opened_for_writing = false;
+  uint64_t bytes_written = 0;
+  bool size_set = false, times_set = false;
+  bool removed = false, directory_created = false;
+  std::vector<std::string> renamed_to;
+  std::vector<std::string> links_made;  // hard and symbolic links created at this path
+  std::string describe() const;
+};
+
+class FileWriteTracker {
+ public:
+  void add(const trace::Event& event);
+  const std::map<std::string, FileChange>& changes() const { return changes_; }
+
+ private:
+  std::string path_of(const trace::Json& handle) const;
+  std::string join(const trace::Json& dir_handle, const trace::Json& path) const;
+  FileChange& at(const std::string& path) { return changes_[path]; }
+
+  std::map<uint64_t, std::string> descriptors_;  // descriptor handle -> guest path
+  std::map<uint64_t, std::string> streams_;      // output-stream handle -> file path
+  std::map<std::string, FileChange> changes_;
+};
+
+// Prints the files a trace says the guest changed; returns false if it could
+// not read the trace (the message goes to stderr).
+bool print_files_written(const std::string& trace_path, FILE* out);
+
+}  // namespace wasmrr::cli
