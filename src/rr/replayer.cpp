@@ -151,27 +151,53 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
   return results;
 }
 
+Replayer::EchoRole Replayer::echo_role(const runtime::ImportedFunc& f) {
+  auto cached = echo_roles_.find(&f);
+  if (cached != echo_roles_.end()) return cached->second;
+  auto [iface, func] = split_name(f.name);
+  EchoRole role = EchoRole::None;
+  if (iface == "wasi:cli/stdout" && func == "get-stdout") role = EchoRole::GetStdout;
+  else if (iface == "wasi:cli/stderr" && func == "get-stderr") role = EchoRole::GetStderr;
+  else if (iface == "wasi:io/streams") {
+    if (func == "[method]output-stream.write" || func == "[method]output-stream.blocking-write-and-flush")
+      role = EchoRole::Write;
+    else if (func == "[method]output-stream.write-zeroes" || func == "[method]output-stream.blocking-write-zeroes-and-flush")
+      role = EchoRole::WriteZeroes;
+    else if (func == "[resource-drop]output-stream")
+      role = EchoRole::DropStream;
+  }
+  echo_roles_.emplace(&f, role);
+  return role;
+}
+
 // The guest's stdout and stderr are shown again during replay: remember which
 // stream handles the guest got from get-stdout/get-stderr and copy what it
 // writes to them. This is the only WASI-specific knowledge of the replayer.
 void Replayer::echo_output(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results) {
-  auto [iface, func] = split_name(f.name);
-  if (iface == "wasi:cli/stdout" && func == "get-stdout" && !results.empty()) {
-    output_fds_[results[0].rep()] = STDOUT_FILENO;
-  } else if (iface == "wasi:cli/stderr" && func == "get-stderr" && !results.empty()) {
-    output_fds_[results[0].rep()] = STDERR_FILENO;
-  } else if (iface == "wasi:io/streams" && args.size() >= 2) {
-    auto fd = output_fds_.find(args[0].rep());
-    if (fd == output_fds_.end()) return;
-    if (func == "[method]output-stream.write" || func == "[method]output-stream.blocking-write-and-flush") {
-      const abi::Value& bytes = args[1];
-      if (bytes.bytes) write_all(fd->second, bytes.str.data(), bytes.str.size());
-    } else if (func == "[method]output-stream.write-zeroes" || func == "[method]output-stream.blocking-write-zeroes-and-flush") {
-      std::string zeros(args[1].num, '\0');
-      write_all(fd->second, zeros.data(), zeros.size());
+  switch (echo_role(f)) {
+    case EchoRole::None: return;
+    case EchoRole::GetStdout:
+      if (!results.empty()) output_fds_[results[0].rep()] = STDOUT_FILENO;
+      return;
+    case EchoRole::GetStderr:
+      if (!results.empty()) output_fds_[results[0].rep()] = STDERR_FILENO;
+      return;
+    case EchoRole::DropStream:
+      if (!args.empty()) output_fds_.erase(args[0].rep());
+      return;
+    case EchoRole::Write:
+    case EchoRole::WriteZeroes: {
+      if (args.size() < 2) return;
+      auto fd = output_fds_.find(args[0].rep());
+      if (fd == output_fds_.end()) return;
+      if (echo_role(f) == EchoRole::Write) {
+        if (args[1].bytes) write_all(fd->second, args[1].str.data(), args[1].str.size());
+      } else {
+        std::string zeros(args[1].num, '\0');
+        write_all(fd->second, zeros.data(), zeros.size());
+      }
+      return;
     }
-  } else if (iface == "wasi:io/streams" && func == "[resource-drop]output-stream" && !args.empty()) {
-    output_fds_.erase(args[0].rep());
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <deque>
 #include <map>
+#include <unordered_map>
 #include <string>
 
 #include "runtime/host.h"
@@ -61,7 +62,12 @@ class Replayer final : public runtime::CallInterposer {
   trace::TraceReader& reader_;
   uint64_t next_index_ = 0;  // index of the next event
   std::deque<Recent> recent_;
+  // What a function is to the stdout/stderr echo, decided once per import.
+  enum class EchoRole : uint8_t { None, GetStdout, GetStderr, Write, WriteZeroes, DropStream };
+  EchoRole echo_role(const runtime::ImportedFunc& f);
+
   std::map<uint32_t, int> output_fds_;  // stream rep -> host fd (stdout/stderr)
+  std::unordered_map<const runtime::ImportedFunc*, EchoRole> echo_roles_;
 };
 
 }  // namespace wasmrr::rr
