@@ -1,0 +1,140 @@
+// Instantiation on the real engine of hand-written components (text in
+// tests/unit/data/runtime/*.wat): nested components, outer aliases, guest
+// resources, records returned through a pointer, and the errors of bad binaries.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "component/ast.h"
+#include "engine/engine.h"
+#include "runtime/host.h"
+#include "runtime/instance.h"
+
+namespace wasmrr::runtime {
+namespace {
+
+using abi::Value;
+
+std::shared_ptr<const component::Component> load(const std::string& name) {
+  std::ifstream in(std::string(WASMRR_TEST_DATA_DIR) + "/runtime/" + name, std::ios::binary);
+  auto bytes = std::make_shared<std::vector<uint8_t>>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  EXPECT_FALSE(bytes->empty()) << name;
+  auto c = component::parse_component(bytes);
+  EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
+  return c.ok() ? *c : nullptr;
+}
+
+engine::Engine& shared_engine() {
+  static std::unique_ptr<engine::Engine> engine = [] {
+    auto e = engine::create_engine();
+    if (!e) throw std::runtime_error(e.error().message);
+    return std::move(*e);
+  }();
+  return *engine;
+}
+
+// A host with a `log` function that collects what the guest says.
+struct LogHost {
+  HostRegistry registry;
+  std::vector<std::string> lines;
+  LogHost(const char* iface = "test:host/log") {
+    registry.define(iface, "log", [this](Values& args) {
+      lines.push_back(args.at(0).str);
+      return Values{};
+    });
+  }
+};
+
+Outcome run(const std::string& name, const HostRegistry& host, CallInterposer& interposer) {
+  Runtime rt(shared_engine(), host, interposer);
+  auto r = rt.instantiate(load(name));
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  if (!r) return {};
+  auto outcome = rt.run_command();
+  EXPECT_TRUE(outcome.ok()) << (outcome.ok() ? "" : outcome.error().message);
+  return outcome.ok() ? *outcome : Outcome{};
+}
+
+TEST(Runtime, NestedComponentGetsItsImportFromTheParent) {
+  LogHost host;
+  PassthroughInterposer passthrough;
+  Outcome out = run("nested.wasm", host.registry, passthrough);
+  EXPECT_EQ(out.kind, Outcome::Kind::Exited);
+  EXPECT_EQ(out.exit_status, 0);
+  EXPECT_EQ(host.lines, std::vector<std::string>{"hello from a nested component"});
+}
+
+TEST(Runtime, GuestResourcesNewRepDropAndDestructor) {
+  LogHost host;
+  PassthroughInterposer passthrough;
+  Outcome out = run("resources.wasm", host.registry, passthrough);
+  // rep() of the live handle is its rep; the two handles differ; dropping runs
+  // the destructor with the rep; using the dropped handle afterwards traps.
+  EXPECT_EQ(host.lines, (std::vector<std::string>{"rep ok", "second handle differs", "dtor saw rep 42", "dtor saw another rep"}));
+  EXPECT_EQ(out.kind, Outcome::Kind::Trapped);
+  EXPECT_NE(out.trap_message.find("handle"), std::string::npos) << out.trap_message;
+}
+
+TEST(Runtime, OuterAliasedRecordReturnedThroughARetptr) {
+  HostRegistry registry;
+  std::vector<std::string> lines;
+  registry.define("test:host/geometry", "mirror", [](Values& args) {
+    const Value& p = args.at(0);
+    return Values{Value::record({Value::s32(-p.items.at(0).as_s32()), Value::s32(-p.items.at(1).as_s32())})};
+  });
+  registry.define("test:host/geometry", "log", [&lines](Values& args) {
+    lines.push_back(args.at(0).str);
+    return Values{};
+  });
+  PassthroughInterposer passthrough;
+  Outcome out = run("outer_alias.wasm", registry, passthrough);
+  EXPECT_EQ(out.exit_status, 0);
+  EXPECT_EQ(lines, std::vector<std::string>{"mirrored ok"});
+}
+
+// Every import call crosses the interposer with its full name and typed values.
+TEST(Runtime, InterposerSeesEveryCallByFullName) {
+  struct Spy : CallInterposer {
+    std::vector<std::string> calls;
+    Values call(const ImportedFunc& f, Values& args) override {
+      calls.push_back(f.name + "(" + (args.empty() ? "" : args[0].str) + ")");
+      return Values{};
+    }
+  } spy;
+  HostRegistry none;
+  Runtime rt(shared_engine(), none, spy);
+  ASSERT_TRUE(rt.instantiate(load("nested.wasm"), {.require_host_impl = false}).ok());
+  auto out = rt.run_command();
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(spy.calls, std::vector<std::string>{"test:host/log@0.2.0#log(hello from a nested component)"});
+}
+
+TEST(Runtime, MissingHostInterfaceIsReportedByName) {
+  HostRegistry none;
+  PassthroughInterposer passthrough;
+  Runtime rt(shared_engine(), none, passthrough);
+  auto r = rt.instantiate(load("nested.wasm"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("test:host/log@0.2.0"), std::string::npos) << r.error().message;
+}
+
+TEST(Runtime, OtherMajorVersionsDoNotBind) {
+  LogHost host;
+  EXPECT_NE(host.registry.find("test:host/log@0.2.9", "log"), nullptr);
+  EXPECT_EQ(host.registry.find("test:host/log@0.3.0", "log"), nullptr);
+  EXPECT_EQ(host.registry.find("test:host/log@1.0.0", "log"), nullptr);
+}
+
+TEST(Runtime, HostReturningTheWrongShapeIsAClearTrap) {
+  HostRegistry registry;
+  registry.define("test:host/geometry", "mirror", [](Values&) { return Values{Value::string("not a record")}; });
+  registry.define("test:host/geometry", "log", [](Values&) { return Values{}; });
+  PassthroughInterposer passthrough;
+  Outcome out = run("outer_alias.wasm", registry, passthrough);
+  EXPECT_EQ(out.kind, Outcome::Kind::Trapped);
+  EXPECT_NE(out.trap_message.find("string"), std::string::npos) << out.trap_message;
+}
+
+}  // namespace
+}  // namespace wasmrr::runtime
