@@ -42,13 +42,16 @@ static void add_socket_options(CLI::App& app, GuestOptions& opts) {
 
 void add_world_options(CLI::App& app, GuestOptions& opts) {
   app.add_option("--env", opts.env_flags,
-                 "Set NAME=VAL in the guest's environment, or pass NAME through from the host's environment")
-      ->type_name("NAME[=VAL]");
+                 "Set NAME=VAL in the guest's environment, or pass NAME through from the host's environment. "
+                 "Repeatable")
+      ->type_name("NAME[=VAL]")
+      ->allow_extra_args(false);  // one value per flag: what follows is the component or its args
   app.add_flag("--inherit-env", opts.inherit_env, "Pass the whole host environment to the guest");
   app.add_option("--dir", opts.dir_flags,
                  "Grant the guest a host directory, seen at GUEST (default: HOST); a `:ro` suffix after GUEST "
                  "grants it read-only (for the same path: HOST::HOST:ro). Repeatable")
-      ->type_name("HOST[::GUEST[:ro]]");
+      ->type_name("HOST[::GUEST[:ro]]")
+      ->allow_extra_args(false);
   add_socket_options(app, opts);
 }
 

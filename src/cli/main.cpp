@@ -37,7 +37,8 @@ int dispatch(int argc, char** argv) {
                      "(name, value) pair named NAME (case-insensitive); the value is then also scrubbed wherever "
                      "else it appears. The trace holds \"wasm-rr:redacted\" instead, which is what the guest sees "
                      "at replay; replay accepts any value where one was redacted")
-      ->type_name("NAME");
+      ->type_name("NAME")
+      ->allow_extra_args(false);
   add_world_options(*record, rec_opts.guest);
   record->footer("Example: wasm-rr record app.wasm -t good-run.json -- --config prod");
 
