@@ -256,37 +256,32 @@ void EventEncoder::encode_values(std::string& out, const std::vector<abi::Param>
   array_end(out);
 }
 
-void EventEncoder::encode_event(std::string& out, std::string_view fn, std::string_view args,
-                                std::string_view results) const {
+// {"fn": fn, "args": args, <tail key>: ... — the caller appends the tail value and map_end.
+void EventEncoder::event_head(std::string& out, std::string_view fn, std::string_view args, std::string_view tail) const {
   map_begin(out, 3);
   key(out, "fn", true);
   text(out, fn);
   key(out, "args", false);
   out += args;
-  key(out, "results", false);
+  key(out, tail, false);
+}
+
+void EventEncoder::encode_event(std::string& out, std::string_view fn, std::string_view args,
+                                std::string_view results) const {
+  event_head(out, fn, args, "results");
   out += results;
   map_end(out);
 }
 
 void EventEncoder::encode_exit_event(std::string& out, std::string_view fn, std::string_view args, int status) const {
-  map_begin(out, 3);
-  key(out, "fn", true);
-  text(out, fn);
-  key(out, "args", false);
-  out += args;
-  key(out, "exit", false);
+  event_head(out, fn, args, "exit");
   sint(out, status);
   map_end(out);
 }
 
 void EventEncoder::encode_trap_event(std::string& out, std::string_view fn, std::string_view args,
                                      std::string_view message) const {
-  map_begin(out, 3);
-  key(out, "fn", true);
-  text(out, fn);
-  key(out, "args", false);
-  out += args;
-  key(out, "trap", false);
+  event_head(out, fn, args, "trap");
   text(out, message);
   map_end(out);
 }

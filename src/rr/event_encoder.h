@@ -43,6 +43,7 @@ class EventEncoder {
   void map_end(std::string& out) const;
   void key(std::string& out, std::string_view k, bool first) const;
   void separator(std::string& out, bool first) const;
+  void event_head(std::string& out, std::string_view fn, std::string_view args, std::string_view tail) const;
 
   trace::Format format_;
 };
