@@ -16,7 +16,7 @@ StreamError http_stream_error(const HttpErrorCode& e) {
 
 StreamResult<std::string> HttpBodyInputStream::read(uint64_t len) {
   if (t_->buffered() == 0 && !t_->done()) t_->client().drive();
-  if (t_->buffered() > 0) return t_->take_body(static_cast<size_t>(std::min<uint64_t>(len, 16384)));
+  if (t_->buffered() > 0) return t_->take_body(static_cast<size_t>(std::min(len, kMaxIoChunk)));
   if (!t_->done()) return std::string();
   // The failure is reported once; after it the stream is closed.
   if (t_->error() && !error_reported_) {

@@ -8,8 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
-#include <cstdlib>
+#include <charconv>
 #include <cstring>
 #include <ctime>
 #include <mutex>
@@ -392,7 +391,9 @@ void HttpTransfer::header_line(std::string_view line) {
   line = trim(line);
   if (line.starts_with("HTTP/")) {  // a status line: a new header section begins
     size_t sp = line.find(' ');
-    status_ = sp == std::string_view::npos ? 0 : static_cast<uint16_t>(std::atoi(std::string(line.substr(sp + 1, 3)).c_str()));
+    std::string_view code = sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1, 3);
+    status_ = 0;
+    std::from_chars(code.data(), code.data() + code.size(), status_);
     headers_.clear();
     in_head_ = true;
     return;
@@ -463,9 +464,6 @@ std::string HttpTransfer::take_body(size_t max) {
     body_.pop_front();
   }
   buffered_ -= out.size();
-  if (const char* dump = std::getenv("WASMRR_HTTP_DUMP")) {  // DEBUG
-    FILE* f = std::fopen(dump, "ab"); std::fwrite(out.data(), 1, out.size(), f); std::fclose(f);
-  }
   if (recv_paused_ && buffered_ < kResponseBufferHigh) {
     last_byte_ns_ = now_ns();
     set_pause(false, send_paused_);

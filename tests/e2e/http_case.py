@@ -8,6 +8,8 @@ Starts an HTTP/1.1 server on 127.0.0.1 (a free port) that serves:
                      streamed in 64 KiB writes with a content-length, after
                      MS milliseconds
   /slow?ms=M&id=I    a short text body sent after M milliseconds
+  /barrier?group=G&n=N&id=I  answers once N requests of group G arrived
+                     (or after 10 s): "I: K of N together"
   /chunked           a chunked body with trailers
   /echo              (POST/PUT) the request's method, length and checksum
   /status/N          an empty response with status N
@@ -75,6 +77,32 @@ def large_bytes(offset: int, length: int) -> bytes:
     return bytes(out)
 
 
+class Barrier:
+    """Requests of one group wait (up to 10 s) until N of them arrived: the
+    proof that a client sends them concurrently."""
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.arrived = {}     # group -> arrivals in its current round
+        self.rounds = {}      # group -> completed rounds (each guest run makes one)
+
+    def wait(self, group: str, n: int) -> int:
+        with self.cond:
+            round_ = self.rounds.get(group, 0)
+            self.arrived[group] = self.arrived.get(group, 0) + 1
+            if self.arrived[group] >= n:
+                self.arrived[group] = 0
+                self.rounds[group] = round_ + 1
+                self.cond.notify_all()
+                return n
+            if self.cond.wait_for(lambda: self.rounds.get(group, 0) != round_, timeout=10):
+                return n
+            return self.arrived[group]
+
+
+BARRIER = Barrier()
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -100,6 +128,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif url.path == "/slow":
             time.sleep(int(q.get("ms", 200)) / 1000)
             self.send_body(200, f"slow {q.get('id', '-')} after {q.get('ms', 200)} ms".encode())
+        elif url.path == "/barrier":
+            arrived = BARRIER.wait(q.get("group", "-"), int(q.get("n", 2)))
+            self.send_body(200, f"{q.get('id', '-')}: {arrived} of {q.get('n', 2)} together".encode())
         elif url.path == "/chunked":
             self.serve_chunked()
         elif url.path.startswith("/status/"):
@@ -218,7 +249,8 @@ def main() -> int:
     guest_env = {"HTTP_BASE": server.base, "HTTP_CLOSED": closed_port_url()}
     guest_env.update(kv.split("=", 1) for kv in args.env)
     env = dict(os.environ, **guest_env)
-    env_flags = [f for name in guest_env for f in ("--env", name)]
+    baseline_names = [kv.split("=", 1)[0] for kv in args.baseline_env]
+    env_flags = [f for name in list(guest_env) + baseline_names for f in ("--env", name)]
     wasm_rr = [args.wasm_rr]
     trace = tmp / f"trace.{args.trace_ext}"
     try:

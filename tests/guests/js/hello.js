@@ -1,7 +1,8 @@
 // JS guest (componentize-js / StarlingMonkey): a command component whose
 // output exercises stdout, the wall clock and the random source.
-// It needs no HTTP, so the component imports no wasi:http:
-// componentize-js-args: --disable http fetch-event
+// Built with every feature on, it imports all of StarlingMonkey's interfaces
+// (wasi:http among them): a check of the parser and instantiation on a 10 MB
+// module with a large import list.
 export const run = {
   run() {
     console.log("hello from js");

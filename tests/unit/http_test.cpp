@@ -1,0 +1,433 @@
+// wasi:http: the curl-based client (streaming with flat memory, errors,
+// timeouts, uploads, trailers, waiting without spinning) and the host
+// functions of wasi:http/types and outgoing-handler, against a small HTTP
+// server on 127.0.0.1 run by the test itself.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "util/trap.h"
+#include "wasi/http_body.h"
+#include "wasi/http_client.h"
+#include "wasi_test_util.h"
+
+namespace wasmrr::wasi {
+namespace {
+
+using abi::Value;
+using runtime::Values;
+using testing::HostHarness;
+using C = HttpErrorCode::Case;
+
+// --- a one-connection-at-a-time HTTP server -----------------------------------
+
+bool send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+// Reads the request head (and returns it); a content-length body is appended.
+std::string read_request(int fd) {
+  std::string req;
+  char buf[65536];
+  while (req.find("\r\n\r\n") == std::string::npos) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return req;
+    req.append(buf, static_cast<size_t>(n));
+  }
+  return req;
+}
+
+class TestServer {
+ public:
+  using Handler = std::function<void(int fd, const std::string& request)>;
+  explicit TestServer(Handler handler) : handler_(std::move(handler)) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(listen_fd_, 8);
+    socklen_t len = sizeof a;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~TestServer() {
+    stop_ = true;
+    ::shutdown(listen_fd_, SHUT_RDWR);
+    ::close(listen_fd_);
+    thread_.join();
+  }
+  std::string authority() const { return fmt::format("127.0.0.1:{}", port_); }
+  std::string url(std::string_view path) const { return fmt::format("http://{}{}", authority(), path); }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      int fd = ::accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) return;
+      std::string req = read_request(fd);
+      handler_(fd, req);
+      ::close(fd);
+    }
+  }
+  Handler handler_;
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+char pattern(uint64_t i) { return static_cast<char>((i * 7 + i / 4096) % 251); }
+
+// Serves `size` pattern bytes with a content-length.
+void serve_pattern(int fd, uint64_t size) {
+  send_all(fd, fmt::format("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", size));
+  std::string chunk;
+  for (uint64_t off = 0; off < size;) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(65536, size - off));
+    chunk.resize(n);
+    for (size_t i = 0; i < n; ++i) chunk[i] = pattern(off + i);
+    if (!send_all(fd, chunk)) return;
+    off += n;
+  }
+}
+
+void serve_text(int fd, std::string_view body, std::string_view extra_headers = "") {
+  send_all(fd, fmt::format("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n{}\r\n{}", body.size(),
+                           extra_headers, body));
+}
+
+long max_rss_kb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+HttpRequestSpec get(const std::string& url) {
+  HttpRequestSpec spec;
+  spec.method = "GET";
+  spec.url = url;
+  return spec;
+}
+
+void wait_for(HttpClient& client, std::function<bool()> cond) {
+  auto clock = system_monotonic_clock();
+  client.pollable(std::move(cond))->block(*clock);
+}
+
+// --- the client ---------------------------------------------------------------
+
+// A 64 MiB body read by a slow reader: the host never buffers more than its
+// bound (the transfer pauses), and the process's peak memory barely moves.
+TEST(HttpClient, StreamsALargeBodyWithFlatMemory) {
+  constexpr uint64_t kSize = 64ull << 20;
+  TestServer server([](int fd, const std::string&) { serve_pattern(fd, kSize); });
+  auto client = HttpClient::create();
+  auto clock = system_monotonic_clock();
+  long rss_before = max_rss_kb();
+  auto t = client->start(get(server.url("/large")));
+  HttpBodyInputStream in(t, *clock);
+  uint64_t total = 0;
+  size_t max_buffered = 0;
+  bool same = true;
+  for (;;) {
+    auto r = in.blocking_read(1 << 16);
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().kind, StreamError::Kind::closed) << r.error().message;
+      break;
+    }
+    for (size_t i = 0; i < r.value().size(); ++i) same = same && r.value()[i] == pattern(total + i);
+    total += r.value().size();
+    max_buffered = std::max(max_buffered, t->buffered());
+    if (total % (8 << 20) < (1 << 16)) std::this_thread::sleep_for(std::chrono::milliseconds(20));  // slow reader
+  }
+  EXPECT_EQ(total, kSize);
+  EXPECT_TRUE(same) << "body bytes differ from what the server sent";
+  EXPECT_EQ(t->status(), 200);
+  EXPECT_FALSE(t->error());
+  EXPECT_LE(max_buffered, kResponseBufferHigh + (64 << 10));
+  long growth_mb = (max_rss_kb() - rss_before) / 1024;
+  EXPECT_LT(growth_mb, 16) << "peak memory grew by " << growth_mb << " MiB for a 64 MiB body";
+}
+
+TEST(HttpClient, ConnectionRefused) {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);  // nobody listens on that port now
+  auto client = HttpClient::create();
+  auto t = client->start(get(fmt::format("http://127.0.0.1:{}/", ntohs(a.sin_port))));
+  wait_for(*client, [&] { return t->done(); });
+  ASSERT_TRUE(t->error());
+  EXPECT_EQ(t->error()->which, C::connection_refused) << t->error()->debug;
+  EXPECT_FALSE(t->has_head());
+}
+
+TEST(HttpClient, FirstByteTimeout) {
+  TestServer server([](int fd, const std::string&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    serve_text(fd, "late");
+  });
+  auto client = HttpClient::create();
+  auto spec = get(server.url("/"));
+  spec.first_byte_timeout_ns = 150'000'000;
+  auto start = std::chrono::steady_clock::now();
+  double cpu_start = cpu_seconds();
+  auto t = client->start(std::move(spec));
+  wait_for(*client, [&] { return t->done(); });
+  auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(t->error());
+  EXPECT_EQ(t->error()->which, C::connection_read_timeout);
+  EXPECT_LT(waited, std::chrono::milliseconds(1000));
+  EXPECT_GE(waited, std::chrono::milliseconds(140));
+  EXPECT_LT(cpu_seconds() - cpu_start, 0.1) << "waiting must not spin";
+}
+
+TEST(HttpClient, StreamsAChunkedUploadWithTrailers) {
+  std::string received;
+  TestServer server([&](int fd, std::string req) {
+    while (req.find("\r\n0\r\n") == std::string::npos || req.substr(req.size() - 4) != "\r\n\r\n") {
+      char buf[4096];
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      req.append(buf, static_cast<size_t>(n));
+    }
+    received = req;
+    serve_text(fd, "got it");
+  });
+  auto client = HttpClient::create();
+  auto clock = system_monotonic_clock();
+  auto body = std::make_shared<RequestBody>();
+  body->trailers = {{"x-sum", "7"}};
+  auto spec = get(server.url("/upload"));
+  spec.method = "POST";
+  spec.body = body;
+  auto t = client->start(std::move(spec));
+  HttpBodyOutputStream out(body, client, *clock);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(out.write(fmt::format("part{};", i)).ok());
+    ASSERT_TRUE(out.blocking_flush().ok());
+  }
+  body->finished = true;
+  body->notify();
+  HttpBodyInputStream in(t, *clock);
+  std::string reply;
+  for (auto r = in.blocking_read(100); r.ok(); r = in.blocking_read(100)) reply += r.value();
+  EXPECT_EQ(reply, "got it");
+  EXPECT_NE(received.find("POST /upload HTTP/1.1"), std::string::npos) << received;
+  EXPECT_NE(received.find("Transfer-Encoding: chunked"), std::string::npos) << received;
+  EXPECT_NE(received.find("part0;"), std::string::npos);
+  EXPECT_NE(received.find("part2;"), std::string::npos);
+  EXPECT_NE(received.find("x-sum: 7"), std::string::npos) << received;
+}
+
+TEST(HttpClient, ResponseTrailers) {
+  TestServer server([](int fd, const std::string&) {
+    send_all(fd,
+             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: x-checksum\r\nConnection: close\r\n\r\n"
+             "5\r\nhello\r\n0\r\nx-checksum: 42\r\n\r\n");
+  });
+  auto client = HttpClient::create();
+  auto t = client->start(get(server.url("/")));
+  wait_for(*client, [&] { return t->done(); });
+  EXPECT_FALSE(t->error());
+  EXPECT_EQ(t->take_body(100), "hello");
+  ASSERT_EQ(t->trailers().size(), 1u);
+  EXPECT_EQ(t->trailers()[0].first, "x-checksum");
+  EXPECT_EQ(t->trailers()[0].second, "42");
+}
+
+// poll over a slow response, a fast one and a timer: the fast one wins, and
+// the wait for the slow one sleeps.
+TEST(HttpClient, PollWaitsAcrossTransfersAndTimers) {
+  TestServer server([](int fd, const std::string& req) {
+    if (req.find("GET /slow") == 0) std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    serve_text(fd, "x");
+  });
+  auto client = HttpClient::create();
+  auto clock = system_monotonic_clock();
+  auto slow = client->start(get(server.url("/slow")));
+  auto timer = Pollable::at_deadline(clock->now() + 5'000'000'000ull);
+  auto slow_p = client->pollable([&] { return slow->head_ready(); });
+  double cpu_start = cpu_seconds();
+  std::vector<const Pollable*> ps{slow_p.get(), timer.get()};
+  EXPECT_EQ(poll_all(ps, *clock), std::vector<uint32_t>{0});
+  EXPECT_LT(cpu_seconds() - cpu_start, 0.1) << "waiting must not spin";
+  auto fast = client->start(get(server.url("/fast")));  // served after the slow one
+  auto fast_p = client->pollable([&] { return fast->head_ready(); });
+  std::vector<const Pollable*> ps2{timer.get(), fast_p.get()};
+  EXPECT_EQ(poll_all(ps2, *clock), std::vector<uint32_t>{1});
+  EXPECT_EQ(fast->status(), 200);
+}
+
+// --- the host functions -------------------------------------------------------
+
+const std::string kTypes = "wasi:http/types";
+
+Value entry(const std::string& name, const std::string& value) {
+  return Value::tuple({Value::string(name), Value::byte_list(value)});
+}
+
+TEST(HttpTypes, FieldsValidateAndBecomeImmutable) {
+  HostHarness h;
+  Value bad = h.call1(kTypes, "[static]fields.from-list", {Value::list({entry("bad name", "v")})});
+  EXPECT_EQ(bad, Value::err(Value::variant(0)));  // invalid-syntax
+  Value forbidden = h.call1(kTypes, "[static]fields.from-list", {Value::list({entry("Connection", "close")})});
+  EXPECT_EQ(forbidden, Value::err(Value::variant(1)));
+  Value crlf = h.call1(kTypes, "[static]fields.from-list", {Value::list({entry("x-a", "a\r\nb")})});
+  EXPECT_EQ(crlf, Value::err(Value::variant(0)));
+
+  Value ok = h.call1(kTypes, "[static]fields.from-list", {Value::list({entry("X-A", "1"), entry("x-b", "2")})});
+  ASSERT_TRUE(ok.is_ok());
+  uint32_t f = ok.payload().rep();
+  EXPECT_EQ(h.call1(kTypes, "[method]fields.append", {Value::borrow(f), Value::string("x-a"), Value::byte_list("3")}),
+            Value::ok());
+  Value got = h.call1(kTypes, "[method]fields.get", {Value::borrow(f), Value::string("X-a")});
+  EXPECT_EQ(got, Value::list({Value::byte_list("1"), Value::byte_list("3")}));
+  EXPECT_EQ(h.call1(kTypes, "[method]fields.delete", {Value::borrow(f), Value::string("x-b")}), Value::ok());
+  EXPECT_EQ(h.call1(kTypes, "[method]fields.has", {Value::borrow(f), Value::string("x-b")}), Value::boolean(false));
+
+  uint32_t req = h.call1(kTypes, "[constructor]outgoing-request", {Value::own(f)}).rep();
+  uint32_t headers = h.call1(kTypes, "[method]outgoing-request.headers", {Value::borrow(req)}).rep();
+  EXPECT_EQ(h.call1(kTypes, "[method]fields.set", {Value::borrow(headers), Value::string("x-c"),
+                                                   Value::list({Value::byte_list("v")})}),
+            Value::err(Value::variant(2)));  // immutable
+  Value entries = h.call1(kTypes, "[method]fields.entries", {Value::borrow(headers)});
+  EXPECT_EQ(entries, Value::list({entry("x-a", "1"), entry("x-a", "3")}));
+  uint32_t copy = h.call1(kTypes, "[method]fields.clone", {Value::borrow(headers)}).rep();
+  EXPECT_EQ(h.call1(kTypes, "[method]fields.append", {Value::borrow(copy), Value::string("x-c"), Value::byte_list("v")}),
+            Value::ok());
+}
+
+TEST(HttpTypes, RequestSettersValidate) {
+  HostHarness h;
+  uint32_t f = h.call1(kTypes, "[constructor]fields").rep();
+  uint32_t req = h.call1(kTypes, "[constructor]outgoing-request", {Value::own(f)}).rep();
+  EXPECT_EQ(h.call1(kTypes, "[method]outgoing-request.method", {Value::borrow(req)}), Value::variant(0));
+  EXPECT_EQ(h.call1(kTypes, "[method]outgoing-request.set-method",
+                    {Value::borrow(req), Value::variant(9, Value::string("BAD METHOD"))}),
+            Value::err());
+  EXPECT_EQ(h.call1(kTypes, "[method]outgoing-request.set-authority",
+                    {Value::borrow(req), Value::some(Value::string("a/b"))}),
+            Value::err());
+  EXPECT_EQ(h.call1(kTypes, "[method]outgoing-request.set-path-with-query",
+                    {Value::borrow(req), Value::some(Value::string("/a b"))}),
+            Value::err());
+  EXPECT_TRUE(h.call1(kTypes, "[method]outgoing-request.body", {Value::borrow(req)}).is_ok());
+  EXPECT_EQ(h.call1(kTypes, "[method]outgoing-request.body", {Value::borrow(req)}), Value::err());
+  // No authority: the handler refuses the request (HTTP-request-URI-invalid).
+  Value r = h.call1("wasi:http/outgoing-handler", "handle", {Value::own(req), Value::none()});
+  EXPECT_EQ(r, Value::err(Value::variant(19)));
+}
+
+TEST(HttpTypes, ServerSideResourcesTrap) {
+  HostHarness h;
+  EXPECT_THROW(h.call(kTypes, "[method]incoming-request.method", {Value::borrow(1)}), wasmrr::Trap);
+  EXPECT_THROW(h.call(kTypes, "[static]response-outparam.set", {Value::own(1), Value::err(Value::variant(38))}),
+               wasmrr::Trap);
+}
+
+// The whole client flow through the host functions, as a guest makes it.
+TEST(HttpTypes, GetThroughTheHostFunctions) {
+  TestServer server([](int fd, const std::string& req) {
+    bool has_header = req.find("x-test: yes") != std::string::npos;
+    serve_text(fd, has_header ? "hello" : "no header", "X-Reply: 1\r\n");
+  });
+  HostHarness h;
+  Value f = h.call1(kTypes, "[static]fields.from-list", {Value::list({entry("x-test", "yes")})});
+  uint32_t req = h.call1(kTypes, "[constructor]outgoing-request", {Value::own(f.payload().rep())}).rep();
+  h.call(kTypes, "[method]outgoing-request.set-scheme", {Value::borrow(req), Value::some(Value::variant(0))});
+  h.call(kTypes, "[method]outgoing-request.set-authority", {Value::borrow(req), Value::some(Value::string(server.authority()))});
+  h.call(kTypes, "[method]outgoing-request.set-path-with-query", {Value::borrow(req), Value::some(Value::string("/x?y=1"))});
+  uint32_t opts = h.call1(kTypes, "[constructor]request-options").rep();
+  h.call(kTypes, "[method]request-options.set-connect-timeout", {Value::borrow(opts), Value::some(Value::u64(2'000'000'000))});
+  EXPECT_EQ(h.call1(kTypes, "[method]request-options.connect-timeout", {Value::borrow(opts)}),
+            Value::some(Value::u64(2'000'000'000)));
+  Value handled = h.call1("wasi:http/outgoing-handler", "handle", {Value::own(req), Value::some(Value::own(opts))});
+  ASSERT_TRUE(handled.is_ok());
+  uint32_t future = handled.payload().rep();
+  uint32_t p = h.call1(kTypes, "[method]future-incoming-response.subscribe", {Value::borrow(future)}).rep();
+  h.call("wasi:io/poll", "[method]pollable.block", {Value::borrow(p)});
+  Value got = h.call1(kTypes, "[method]future-incoming-response.get", {Value::borrow(future)});
+  ASSERT_TRUE(got.is_some());
+  ASSERT_TRUE(got.payload().is_ok() && got.payload().payload().is_ok());
+  uint32_t resp = got.payload().payload().payload().rep();
+  EXPECT_EQ(h.call1(kTypes, "[method]future-incoming-response.get", {Value::borrow(future)}), Value::some(Value::err()));
+  EXPECT_EQ(h.call1(kTypes, "[method]incoming-response.status", {Value::borrow(resp)}), Value::u16(200));
+  uint32_t headers = h.call1(kTypes, "[method]incoming-response.headers", {Value::borrow(resp)}).rep();
+  EXPECT_EQ(h.call1(kTypes, "[method]fields.get", {Value::borrow(headers), Value::string("x-reply")}),
+            Value::list({Value::byte_list("1")}));
+  uint32_t body = h.call1(kTypes, "[method]incoming-response.consume", {Value::borrow(resp)}).payload().rep();
+  uint32_t stream = h.call1(kTypes, "[method]incoming-body.stream", {Value::borrow(body)}).payload().rep();
+  std::string text;
+  for (;;) {
+    Value r = h.call1("wasi:io/streams", "[method]input-stream.blocking-read", {Value::borrow(stream), Value::u64(64)});
+    if (!r.is_ok()) break;
+    text += r.payload().str;
+  }
+  EXPECT_EQ(text, "hello");
+  h.call(kTypes, "[resource-drop]fields", {Value::own(headers)});
+  h.call("wasi:io/streams", "[resource-drop]input-stream", {Value::own(stream)});
+  uint32_t trailers = h.call1(kTypes, "[static]incoming-body.finish", {Value::own(body)}).rep();
+  EXPECT_EQ(h.call1(kTypes, "[method]future-trailers.get", {Value::borrow(trailers)}),
+            Value::some(Value::ok(Value::ok(Value::none()))));
+}
+
+// A body stream that fails reports an io error whose http-error-code is set.
+TEST(HttpTypes, BodyErrorsCarryTheirHttpErrorCode) {
+  TestServer server([](int fd, const std::string&) {
+    send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nonly this");
+  });
+  HostHarness h;
+  uint32_t f = h.call1(kTypes, "[constructor]fields").rep();
+  uint32_t req = h.call1(kTypes, "[constructor]outgoing-request", {Value::own(f)}).rep();
+  h.call(kTypes, "[method]outgoing-request.set-scheme", {Value::borrow(req), Value::some(Value::variant(0))});
+  h.call(kTypes, "[method]outgoing-request.set-authority", {Value::borrow(req), Value::some(Value::string(server.authority()))});
+  uint32_t future = h.call1("wasi:http/outgoing-handler", "handle", {Value::own(req), Value::none()}).payload().rep();
+  uint32_t p = h.call1(kTypes, "[method]future-incoming-response.subscribe", {Value::borrow(future)}).rep();
+  h.call("wasi:io/poll", "[method]pollable.block", {Value::borrow(p)});
+  uint32_t resp = h.call1(kTypes, "[method]future-incoming-response.get", {Value::borrow(future)})
+                      .payload().payload().payload().rep();
+  uint32_t body = h.call1(kTypes, "[method]incoming-response.consume", {Value::borrow(resp)}).payload().rep();
+  uint32_t stream = h.call1(kTypes, "[method]incoming-body.stream", {Value::borrow(body)}).payload().rep();
+  Value r;
+  for (;;) {
+    r = h.call1("wasi:io/streams", "[method]input-stream.blocking-read", {Value::borrow(stream), Value::u64(64)});
+    if (!r.is_ok()) break;
+  }
+  ASSERT_EQ(r.payload().case_index(), 0u) << "expected last-operation-failed";
+  uint32_t err = r.payload().payload().rep();
+  Value code = h.call1(kTypes, "http-error-code", {Value::borrow(err)});
+  EXPECT_EQ(code, Value::some(Value::variant(25)));  // HTTP-response-incomplete
+}
+
+}  // namespace
+}  // namespace wasmrr::wasi
