@@ -24,6 +24,9 @@ endforeach()
 if(WASMRR_HAVE_JS_GUESTS)
   wasmrr_rr(json.js_hello ARGS --component ${G}/js_hello.wasm roundtrip)
 endif()
+if(WASMRR_HAVE_QJS_GUESTS)
+  wasmrr_rr(json.qjs_hello ARGS --component ${G}/qjs_hello.wasm roundtrip)
+endif()
 
 # Sleeping 2 s while recording; the replay must not sleep.
 wasmrr_rr(sleep_is_skipped ARGS --component ${G}/sleeper.wasm --min-record-seconds 2 --max-replay-seconds 0.8
