@@ -19,6 +19,7 @@ foreach(format json cbor)
   wasmrr_rr(${format}.stdin_echo ARGS --format ${format} --component ${G}/stdin_echo.wasm
             "--stdin=recorded input\nsecond line\n" roundtrip)
   wasmrr_rr(${format}.bigmem ARGS --format ${format} --component ${G}/bigmem.wasm roundtrip)
+  wasmrr_rr(${format}.cpp_hello ARGS --format ${format} --component ${G}/cpp_hello.wasm roundtrip x y)
   wasmrr_rr(${format}.sha256 ARGS --format ${format} --component ${G}/sha256.wasm roundtrip 4M)
 endforeach()
 if(WASMRR_HAVE_JS_GUESTS)
