@@ -49,3 +49,9 @@ wasmrr_rr(kill_recorder ARGS --component ${G}/ticker.wasm --kill-after 0.6 kill 
 wasmrr_rr(files_written ARGS --component ${G}/fs_ops.wasm --data-dir
           "--expect=/data/copy.txt: created or truncated" "--expect=renamed to /data/renamed.txt"
           "--expect=/data/newdir: directory created" files /data)
+
+# Replay streams the trace: 1000x more events (85 MB of JSON) may not cost memory.
+foreach(format json cbor)
+  wasmrr_rr(${format}.memory_is_flat ARGS --format ${format} --component ${G}/clock_loop.wasm
+            --small-args 1000 --max-growth-mb 8 memory 1000000)
+endforeach()

@@ -23,6 +23,9 @@ then does one thing with the trace:
                  125 with a message naming the event
   kill           SIGKILL the recorder after --kill-after seconds: the partial
                  trace replays a prefix of the output and reports the cut
+  memory         record the guest with --small-args and with GUEST-ARGS (the
+                 large run), replay both: the large replay's peak memory must
+                 stay within --max-growth-mb of the small one (streaming)
   files          with --data-dir: record with a scratch directory as /data,
                  delete it, replay with --files-written; stderr must name each
                  --expect text, and `inspect --files` must print the same list
@@ -122,6 +125,8 @@ def main():
     ap.add_argument("--kill-after", type=float, default=0.5)
     ap.add_argument("--data-dir", action="store_true", help="record with a scratch dir holding input.txt as /data")
     ap.add_argument("--expect", action="append", default=[], help="text the files-written summary must contain")
+    ap.add_argument("--small-args", nargs="*", default=[], help="guest args of the small run (mode memory)")
+    ap.add_argument("--max-growth-mb", type=float, default=8.0)
     ap.add_argument("mode")
     ap.add_argument("guest_args", nargs="*")
     a = ap.parse_args()
@@ -131,6 +136,8 @@ def main():
         trace = tmp / f"trace.{a.format}"
         if a.mode == "kill":
             return mode_kill(a, tmp, trace)
+        if a.mode == "memory":
+            return mode_memory(a, tmp)
         rcode, rout, rerr, rsecs = record(a, trace)
         if a.min_record_seconds and rsecs < a.min_record_seconds:
             fail(f"recording took {rsecs:.2f}s, expected at least {a.min_record_seconds}s")
@@ -242,6 +249,32 @@ def main():
                 fail("inspect --files differs from the replay summary")
         else:
             fail(f"unknown mode {a.mode}")
+    print("PASS")
+    return 0
+
+
+def peak_rss_kb(cmd):
+    """Runs cmd and returns its own peak resident memory (KB), via wait4."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        fail(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.read().decode(errors='replace')}")
+    return usage.ru_maxrss
+
+
+def mode_memory(a, tmp):
+    peaks = {}
+    for label, args in (("small", a.small_args), ("large", a.guest_args)):
+        trace = tmp / f"{label}.{a.format}"
+        code, _, err, _ = run([a.wasm_rr, "record", a.component, "-t", str(trace), "--"] + args)
+        if code != 0:
+            fail(f"record ({label}) exited {code}: {err.decode(errors='replace')}")
+        peaks[label] = peak_rss_kb([a.wasm_rr, "replay", a.component, str(trace)])
+        print(f"{label}: trace {trace.stat().st_size} bytes, replay peak {peaks[label] / 1024:.1f} MB")
+    growth = (peaks["large"] - peaks["small"]) / 1024
+    if growth > a.max_growth_mb:
+        fail(f"replay memory grew by {growth:.1f} MB with the trace (limit {a.max_growth_mb} MB): not streaming")
     print("PASS")
     return 0
 
