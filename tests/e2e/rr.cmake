@@ -38,6 +38,7 @@ wasmrr_rr(convert_round_trip ARGS --component ${G}/stdin_echo.wasm "--stdin=byte
 wasmrr_rr(diverge.reorder ARGS --component ${G}/hello.wasm reorder a b)
 wasmrr_rr(diverge.drop ARGS --component ${G}/hello.wasm drop a b)
 wasmrr_rr(diverge.args ARGS --component ${G}/hello.wasm args a b)
+wasmrr_rr(diverge.leftover_events ARGS --component ${G}/hello.wasm leftover a b)
 wasmrr_rr(diverge.other_component ARGS --component ${G}/hello.wasm --other ${G}/random.wasm other)
 wasmrr_rr(bad.truncated_json ARGS --component ${G}/ticker.wasm truncate 40 0)
 wasmrr_rr(bad.truncated_cbor ARGS --format cbor --component ${G}/ticker.wasm truncate 40 0)

@@ -11,9 +11,10 @@ then does one thing with the trace:
                  for byte with the recording
   convert        JSON -> CBOR -> JSON must give back the same bytes, and the
                  CBOR trace must replay identically
-  reorder, drop, args
+  reorder, drop, args, leftover
                  edit the trace (swap two events / remove one / change an
-                 argument): replay must stop with a divergence report (exit 121)
+                 argument / repeat the last event before the end): replay must
+                 stop with a divergence report (exit 121)
   other          replay the trace against another component (--other): refused
                  (exit 125) unless --force
   truncate       cut the trace mid-event: replay reproduces a prefix of the
@@ -164,6 +165,13 @@ def main():
             code, out, err, _ = replay(a, cbor, tmp=tmp)
             if (code, out, err) != (rcode, rout, rerr):
                 fail("the CBOR trace replays differently")
+        elif a.mode == "leftover":
+            ls = lines(trace)
+            ev = event_lines(ls)
+            ls.insert(ev[-1] + 1, ls[ev[-1]])  # the guest will not make this call
+            write_lines(trace, ls)
+            code, out, err, _ = replay(a, trace, tmp=tmp)
+            expect(code, err, EXIT_DIVERGENCE, "more event")
         elif a.mode in ("reorder", "drop", "args"):
             ls = lines(trace)
             ev = event_lines(ls)
