@@ -149,7 +149,7 @@ class Instantiator {
     auto args = std::make_unique<std::map<std::string, Item, std::less<>>>();
     for (const auto& a : def.args) (*args)[a.name] = item(s, a.item);
     Scope& child = new_scope(comp->defining_scope, args.get());
-    arg_maps_.push_back(std::move(args));
+    rt_.arg_maps.push_back(std::move(args));
     run(child, *comp->ast);
     return std::make_shared<InstanceItems>(child.exports);
   }
@@ -422,7 +422,6 @@ class Instantiator {
 
  private:
   RuntimeState& rt_;
-  std::vector<std::unique_ptr<std::map<std::string, Item, std::less<>>>> arg_maps_;
 };
 
 }  // namespace

@@ -137,6 +137,8 @@ struct RuntimeState {
   std::vector<std::shared_ptr<const component::Component>> asts;  // kept alive for the scopes
   std::vector<std::unique_ptr<Scope>> scopes;
   std::vector<std::unique_ptr<abi::ComponentInstanceState>> instance_states;
+  // Instantiation arguments of nested instances (Scope::args points here).
+  std::vector<std::unique_ptr<std::map<std::string, Item, std::less<>>>> arg_maps;
   std::vector<std::string> imported_names;
   std::vector<std::pair<std::string, std::string>> missing_imports;  // (instance, function)
   bool require_host_impl = true;
