@@ -256,32 +256,38 @@ void EventEncoder::encode_values(std::string& out, const std::vector<abi::Param>
   array_end(out);
 }
 
-// {"fn": fn, "args": args, <tail key>: ... — the caller appends the tail value and map_end.
-void EventEncoder::event_head(std::string& out, std::string_view fn, std::string_view args, std::string_view tail) const {
+std::string EventEncoder::event_prefix(std::string_view fn) const {
+  std::string out;
   map_begin(out, 3);
   key(out, "fn", true);
   text(out, fn);
   key(out, "args", false);
+  return out;
+}
+
+// prefix, args, then the tail key: the caller appends the tail value and map_end.
+void EventEncoder::event_head(std::string& out, std::string_view prefix, std::string_view args, std::string_view tail) const {
+  out += prefix;
   out += args;
   key(out, tail, false);
 }
 
-void EventEncoder::encode_event(std::string& out, std::string_view fn, std::string_view args,
+void EventEncoder::encode_event(std::string& out, std::string_view prefix, std::string_view args,
                                 std::string_view results) const {
-  event_head(out, fn, args, "results");
+  event_head(out, prefix, args, "results");
   out += results;
   map_end(out);
 }
 
-void EventEncoder::encode_exit_event(std::string& out, std::string_view fn, std::string_view args, int status) const {
-  event_head(out, fn, args, "exit");
+void EventEncoder::encode_exit_event(std::string& out, std::string_view prefix, std::string_view args, int status) const {
+  event_head(out, prefix, args, "exit");
   sint(out, status);
   map_end(out);
 }
 
-void EventEncoder::encode_trap_event(std::string& out, std::string_view fn, std::string_view args,
+void EventEncoder::encode_trap_event(std::string& out, std::string_view prefix, std::string_view args,
                                      std::string_view message) const {
-  event_head(out, fn, args, "trap");
+  event_head(out, prefix, args, "trap");
   text(out, message);
   map_end(out);
 }

@@ -22,11 +22,14 @@ class EventEncoder {
   // Appends the encoded array of `values` (arguments: large byte lists as digests).
   void encode_values(std::string& out, const std::vector<abi::Param>& types, const std::vector<abi::Value>& values,
                      bool digest_large_bytes) const;
+  // The start of every event of function `fn`: {"fn":fn,"args": (computed
+  // once per function by the recorder).
+  std::string event_prefix(std::string_view fn) const;
   // Appends a whole event element {"fn":..,"args":..,"results":..} from encoded parts.
-  void encode_event(std::string& out, std::string_view fn, std::string_view args, std::string_view results) const;
+  void encode_event(std::string& out, std::string_view prefix, std::string_view args, std::string_view results) const;
   // ... or one whose call did not return: {"fn":..,"args":..,"exit":status} / {..,"trap":message}.
-  void encode_exit_event(std::string& out, std::string_view fn, std::string_view args, int status) const;
-  void encode_trap_event(std::string& out, std::string_view fn, std::string_view args, std::string_view message) const;
+  void encode_exit_event(std::string& out, std::string_view prefix, std::string_view args, int status) const;
+  void encode_trap_event(std::string& out, std::string_view prefix, std::string_view args, std::string_view message) const;
 
  private:
   void value(std::string& out, const abi::Value& v, const abi::Type& t, bool digest) const;
@@ -43,7 +46,7 @@ class EventEncoder {
   void map_end(std::string& out) const;
   void key(std::string& out, std::string_view k, bool first) const;
   void separator(std::string& out, bool first) const;
-  void event_head(std::string& out, std::string_view fn, std::string_view args, std::string_view tail) const;
+  void event_head(std::string& out, std::string_view prefix, std::string_view args, std::string_view tail) const;
 
   trace::Format format_;
 };

@@ -24,21 +24,23 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
   args_.clear();
   encoder_.encode_values(args_, f.type->params, args, /*digest_large_bytes=*/true);
   element_.clear();
+  auto prefix = prefixes_.find(&f);
+  if (prefix == prefixes_.end()) prefix = prefixes_.emplace(&f, encoder_.event_prefix(f.name)).first;
   runtime::Values results;
   try {
     results = (*f.impl)(args);
   } catch (const ExitRequest& e) {
-    encoder_.encode_exit_event(element_, f.name, args_, e.status());
+    encoder_.encode_exit_event(element_, prefix->second, args_, e.status());
     writer_.write_encoded(element_);
     throw;
   } catch (const Trap& e) {
-    encoder_.encode_trap_event(element_, f.name, args_, e.what());
+    encoder_.encode_trap_event(element_, prefix->second, args_, e.what());
     writer_.write_encoded(element_);
     throw;
   }
   results_.clear();
   encoder_.encode_values(results_, f.type->results, results, false);
-  encoder_.encode_event(element_, f.name, args_, results_);
+  encoder_.encode_event(element_, prefix->second, args_, results_);
   writer_.write_encoded(element_);
   return results;
 }

@@ -2,6 +2,8 @@
 // trace as one event. Knows no WASI interface: it sees names and typed values.
 #pragma once
 
+#include <unordered_map>
+
 #include "rr/event_encoder.h"
 #include "rr/redactor.h"
 #include "runtime/host.h"
@@ -28,6 +30,7 @@ class Recorder final : public runtime::CallInterposer {
   Redactor redactor_;
   EventEncoder encoder_;
   std::string args_, results_, element_;  // reused buffers of the fast path
+  std::unordered_map<const runtime::ImportedFunc*, std::string> prefixes_;  // encoded {"fn":..,"args":
   uint64_t events_ = 0;
 };
 

@@ -146,9 +146,54 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
       throw BadTrace(fmt::format("event {} ({}): results[{}]{}", index, ev.fn, i, e.what()));
     }
   }
+  track_handles(f, args, results, index);
   echo_output(f, args, results);
   remember(index, std::move(el->event));
   return results;
+}
+
+namespace {
+
+// Calls fn(type, rep) for every own handle inside v (of type t).
+template <typename F>
+void for_each_own(const abi::Value& v, const abi::Type& t, F&& fn) {
+  using abi::Kind;
+  switch (t.kind) {
+    case Kind::Own: fn(t, v.rep()); return;
+    case Kind::List:
+      if (!t.is_byte_list())
+        for (const auto& item : v.items) for_each_own(item, *t.elem, fn);
+      return;
+    case Kind::Record: case Kind::Tuple:
+      for (size_t i = 0; i < t.fields.size() && i < v.items.size(); i++) for_each_own(v.items[i], *t.fields[i].type, fn);
+      return;
+    case Kind::Option:
+      if (v.is_some() && v.has_payload()) for_each_own(v.payload(), *t.elem, fn);
+      return;
+    case Kind::Variant: case Kind::Result:
+      if (v.case_index() < t.cases.size() && t.cases[v.case_index()].type && v.has_payload())
+        for_each_own(v.payload(), *t.cases[v.case_index()].type, fn);
+      return;
+    default: return;
+  }
+}
+
+}  // namespace
+
+void Replayer::track_handles(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
+                             uint64_t index) {
+  // Own handles passed to the host (resource drops included) leave the guest.
+  for (size_t i = 0; i < args.size() && i < f.type->params.size(); i++)
+    for_each_own(args[i], *f.type->params[i].type,
+                 [&](const abi::Type& t, uint32_t rep) { live_handles_.erase({t.resource.get(), rep}); });
+  for (size_t i = 0; i < results.size(); i++)
+    for_each_own(results[i], *f.type->results[i].type, [&](const abi::Type& t, uint32_t rep) {
+      auto [it, added] = live_handles_.try_emplace({t.resource.get(), rep}, index);
+      if (!added)
+        throw BadTrace(fmt::format("event {} ({}): results[{}] gives the guest {} handle {} again, which it has held "
+                                   "since event {} (a host never does that)",
+                                   index, f.name, i, t.resource ? t.resource->name : "a", rep, it->second));
+    });
 }
 
 Replayer::EchoRole Replayer::echo_role(const runtime::ImportedFunc& f) {

@@ -66,6 +66,15 @@ class Replayer final : public runtime::CallInterposer {
   enum class EchoRole : uint8_t { None, GetStdout, GetStderr, Write, WriteZeroes, DropStream };
   EchoRole echo_role(const runtime::ImportedFunc& f);
 
+  // Own handles of host resources the guest holds, by (resource type, rep),
+  // with the event that gave each one out. A trace that gives out a rep the
+  // guest already holds is inconsistent (no host does that): without this
+  // check two of the guest's handles would silently name one host object, e.g.
+  // stderr output echoed as stdout.
+  void track_handles(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
+                     uint64_t index);
+  std::map<std::pair<const abi::ResourceType*, uint32_t>, uint64_t> live_handles_;
+
   std::map<uint32_t, int> output_fds_;  // stream rep -> host fd (stdout/stderr)
   std::unordered_map<const runtime::ImportedFunc*, EchoRole> echo_roles_;
 };

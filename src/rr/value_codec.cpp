@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <cmath>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -16,8 +17,6 @@ using abi::Type;
 using abi::Value;
 
 namespace {
-
-bool is_signed(Kind k) { return k == Kind::S8 || k == Kind::S16 || k == Kind::S32 || k == Kind::S64; }
 
 Json encode_float(double d) {
   if (std::isnan(d)) return "nan";
@@ -119,8 +118,15 @@ Json encode_value(const Value& v, const Type& t, const EncodeOptions& opts) {
 
 namespace {
 
+// A trace value for an error message. dump() throws on a string that is not
+// valid UTF-8 (possible in CBOR); that must not replace the DecodeError.
+std::string show_json(const Json& j, size_t max = 80) {
+  std::string s = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return s.size() > max ? s.substr(0, max) + "..." : s;
+}
+
 [[noreturn]] void mismatch(const std::string& path, const char* expected, const Json& j) {
-  throw DecodeError(fmt::format("{}: expected {}, found {}", path, expected, j.is_null() ? "null" : j.dump().substr(0, 80)));
+  throw DecodeError(fmt::format("{}: expected {}, found {}", path, expected, show_json(j)));
 }
 
 uint64_t decode_unsigned(const Json& j, uint64_t max, const std::string& path) {
@@ -133,7 +139,7 @@ uint64_t decode_unsigned(const Json& j, uint64_t max, const std::string& path) {
 int64_t decode_signed(const Json& j, int64_t min, int64_t max, const std::string& path) {
   if (!j.is_number_integer()) mismatch(path, "an integer", j);
   if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(max))
-    throw DecodeError(fmt::format("{}: {} is out of range", path, j.dump()));
+    throw DecodeError(fmt::format("{}: {} is out of range", path, show_json(j)));
   int64_t n = j.get<int64_t>();
   if (n < min || n > max) throw DecodeError(fmt::format("{}: {} is out of range [{}, {}]", path, n, min, max));
   return n;
@@ -207,7 +213,7 @@ Value decode_value(const Json& j, const Type& t, const std::string& path) {
       size_t i = 0;
       uint32_t c = 0;
       if (s.empty() || !abi::unicode::next_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size(), i, c) || i != s.size())
-        throw DecodeError(fmt::format("{}: expected a single Unicode character, found {}", path, j.dump()));
+        throw DecodeError(fmt::format("{}: expected a single Unicode character, found {}", path, show_json(j)));
       return Value::char_(c);
     }
     case Kind::String:
@@ -235,7 +241,7 @@ Value decode_value(const Json& j, const Type& t, const std::string& path) {
         if (it == j.end()) throw DecodeError(fmt::format("{}: missing field `{}`", path, f.name));
         fields.push_back(decode_value(*it, *f.type, path + "." + f.name));
       }
-      if (j.size() != t.fields.size()) throw DecodeError(fmt::format("{}: unexpected fields in {}", path, j.dump().substr(0, 80)));
+      if (j.size() != t.fields.size()) throw DecodeError(fmt::format("{}: unexpected fields in {}", path, show_json(j)));
       return Value::record(std::move(fields));
     }
     case Kind::Tuple: {
@@ -314,7 +320,7 @@ std::string compare_value(const Json& recorded, const Value& actual, const Type&
       for (size_t i = 0; i < b.size() && i < 24; i++) s += fmt::format("{:02x}", b[i]);
       s += b.size() > 24 ? "...>" : ">";
     } else {
-      s = copy.dump();
+      s = show_json(copy, SIZE_MAX);
     }
     return s.size() > 200 ? s.substr(0, 200) + "..." : s;
   };

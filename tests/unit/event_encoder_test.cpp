@@ -80,7 +80,7 @@ TEST(EventEncoder, MatchesTheJsonPathForEveryType) {
       std::string args, results, direct;
       enc.encode_values(args, types, values, digest);
       enc.encode_values(results, {{"", u32}}, {Value::u32(7)}, false);
-      enc.encode_event(direct, "pkg:iface/x@0.2.3#[method]thing.do", args, results);
+      enc.encode_event(direct, enc.event_prefix("pkg:iface/x@0.2.3#[method]thing.do"), args, results);
 
       Json jargs = Json::array();
       for (size_t i = 0; i < types.size(); i++)
@@ -96,8 +96,8 @@ TEST(EventEncoder, ExitAndTrapEvents) {
     EventEncoder enc(f);
     std::string args = f == trace::Format::Json ? "[]" : std::string(1, '\x80');
     std::string exit_direct, trap_direct;
-    enc.encode_exit_event(exit_direct, "wasi:cli/exit@0.2.0#exit", args, 1);
-    enc.encode_trap_event(trap_direct, "x#y", args, "unknown handle");
+    enc.encode_exit_event(exit_direct, enc.event_prefix("wasi:cli/exit@0.2.0#exit"), args, 1);
+    enc.encode_trap_event(trap_direct, enc.event_prefix("x#y"), args, "unknown handle");
     trace::Event ex{"wasi:cli/exit@0.2.0#exit", Json::array(), Json::array()};
     ex.exit = 1;
     trace::Event tr{"x#y", Json::array(), Json::array()};
