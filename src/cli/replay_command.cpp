@@ -40,7 +40,10 @@ int replay_command(const ReplayOptions& opts) {
     if (opts.files_written) print_files_written(opts.trace_path, stderr);
     return code;
   } catch (const rr::BadTrace& e) {
-    throw ToolError(fmt::format("`{}`: {}", opts.trace_path, e.what()));
+    // Reader errors already name the file; decoding errors name only the event.
+    std::string what = e.what();
+    if (what.find(opts.trace_path) != std::string::npos) throw ToolError(what);
+    throw ToolError(fmt::format("`{}`: {}", opts.trace_path, what));
   } catch (const rr::Divergence& e) {
     fmt::print(stderr, "wasm-rr: replay diverged from `{}`\n{}\n", opts.trace_path, e.what());
     return kExitDivergence;

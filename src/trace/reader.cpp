@@ -1,6 +1,7 @@
 #include "trace/reader.h"
 
 #include "trace/json_bytes.h"
+#include "trace/parse.h"
 
 #include <cerrno>
 #include <cstring>
@@ -87,18 +88,21 @@ Result<std::optional<Json>> TraceReader::next_json() {
       closed_ = true;
       break;
     }
-    Json j = Json::parse(text, nullptr, false);
-    if (j.is_discarded()) {
+    // Bounded parse: nesting and UTF-8 are checked before anything recurses (parse.h).
+    Parsed parsed = parse_json_text(text);
+    if (parsed.status != Parsed::Status::Ok) {
       if (line_number_ == 1 || text == "{") {
         WASMRR_TRY(load_whole_json());
         return next_json();
       }
-      if (in_.peek() == EOF) {  // a half-written last line
+      bool too_deep = parsed.error.find("nested") != std::string::npos;
+      if (in_.peek() == EOF && !too_deep) {  // a half-written last line
         truncated_ = true;
         return std::optional<Json>();
       }
-      return make_error(fmt::format("`{}` line {}: invalid JSON", path_, line_number_));
+      return make_error(fmt::format("`{}` line {}: invalid JSON: {}", path_, line_number_, parsed.error));
     }
+    Json j = std::move(parsed.value);
     closed_ = last;
     try {
       bytes_from_text_model(j);
@@ -116,8 +120,10 @@ Result<void> TraceReader::load_whole_json() {
   if (ec || size > kMaxWholeJsonBytes)
     return make_error(fmt::format("`{}`: invalid JSON at line {} (a trace must have one element per line)", path_, line_number_));
   std::ifstream in(path_, std::ios::binary);
-  Json j = Json::parse(in, nullptr, false);
-  if (j.is_discarded()) return make_error(fmt::format("`{}` is not valid JSON", path_));
+  Parsed parsed = parse_json_stream(in);
+  if (parsed.status != Parsed::Status::Ok)
+    return make_error(fmt::format("`{}` is not valid JSON: {}", path_, parsed.error));
+  Json j = std::move(parsed.value);
   if (!j.is_array()) return make_error(fmt::format("`{}`: a JSON trace must be an array", path_));
   whole_ = true;
   whole_json_ = std::move(j);
@@ -131,16 +137,14 @@ Result<std::optional<Json>> TraceReader::next_cbor() {
     // which the replayer checks.
     return std::optional<Json>();
   }
-  try {
-    Json j = Json::from_cbor(in_, /*strict=*/false);
-    return std::optional<Json>(std::move(j));
-  } catch (const Json::parse_error& e) {
-    if (std::string_view(e.what()).find("unexpected end of input") != std::string_view::npos) {
-      truncated_ = true;
-      return std::optional<Json>();
-    }
-    return make_error(fmt::format("`{}`: invalid CBOR after element {}: {}", path_, position_, e.what()));
+  Parsed parsed = parse_cbor_item(in_);
+  if (parsed.status == Parsed::Status::EndOfInput) {
+    truncated_ = true;
+    return std::optional<Json>();
   }
+  if (parsed.status != Parsed::Status::Ok)
+    return make_error(fmt::format("`{}`: invalid CBOR after element {}: {}", path_, position_, parsed.error));
+  return std::optional<Json>(std::move(parsed.value));
 }
 
 }  // namespace wasmrr::trace
