@@ -6,6 +6,7 @@
 
 #include "rr/value_codec.h"
 #include "trace/json_bytes.h"
+#include "trace/parse.h"
 
 namespace wasmrr::rr {
 
@@ -76,8 +77,9 @@ Result<trace::Header> Replayer::read_header() {
   return decoded->header;
 }
 
-std::optional<trace::Element> Replayer::next_element() {
-  auto el = reader_.next();
+std::optional<trace::Element> Replayer::next_element() { return decode_next(reader_.next()); }
+
+std::optional<trace::Element> Replayer::decode_next(Result<std::optional<trace::Json>> el) {
   if (!el) throw BadTrace(fmt::format("event {}: {}", next_index_, el.error().message));
   if (!*el) return std::nullopt;
   auto decoded = trace::decode_element(std::move(**el));
@@ -87,22 +89,94 @@ std::optional<trace::Element> Replayer::next_element() {
 }
 
 void Replayer::remember(uint64_t index, trace::Event event) {
-  recent_.push_back({index, std::move(event)});
+  recent_.push_back({index, std::move(event), {}});
   if (recent_.size() > kRecentEvents) recent_.pop_front();
+}
+
+void Replayer::remember_text(uint64_t index, std::string_view text) {
+  if (recent_.size() == kRecentEvents) {  // reuse the oldest entry's buffer
+    Recent r = std::move(recent_.front());
+    recent_.pop_front();
+    r.index = index;
+    r.text.assign(text);
+    recent_.push_back(std::move(r));
+  } else {
+    recent_.push_back({index, {}, std::string(text)});
+  }
 }
 
 void Replayer::diverge(const std::string& what) {
   std::string report = what;
   if (!recent_.empty()) {
     report += "\nlast events replayed before it:";
-    for (const auto& r : recent_) report += fmt::format("\n  #{} {}", r.index, summarize(r.event));
+    for (const auto& r : recent_) {
+      trace::Event ev = r.event;
+      if (!r.text.empty()) {  // accepted by the fast path, so it parses
+        trace::Parsed parsed = trace::parse_json_text(r.text);
+        if (parsed.status == trace::Parsed::Status::Ok) {
+          trace::bytes_from_text_model(parsed.value);
+          if (auto decoded = trace::decode_element(std::move(parsed.value)); decoded && decoded->kind == trace::Element::Kind::Event)
+            ev = std::move(decoded->event);
+        }
+      }
+      report += fmt::format("\n  #{} {}", r.index, summarize(ev));
+    }
   }
   throw Divergence(report);
 }
 
+// The fast path, for JSON traces: the event is accepted without parsing it
+// when its text starts exactly as the recorder would have written this call
+// (same function, same arguments, byte for byte) and holds results; only the
+// results are parsed. Anything else (another call, a divergence, an exit or
+// trap, redacted or hand-edited values) goes to the slow path, which decides.
+bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values& args, std::string_view text,
+                          runtime::Values& results) {
+  auto prefix = prefixes_.find(&f);
+  if (prefix == prefixes_.end()) prefix = prefixes_.emplace(&f, json_encoder_.event_prefix(f.name)).first;
+  if (!text.starts_with(prefix->second)) return false;
+  text.remove_prefix(prefix->second.size());
+  scratch_.clear();
+  json_encoder_.encode_values(scratch_, f.type->params, args, /*digest_large_bytes=*/true);
+  if (!text.starts_with(scratch_)) return false;
+  text.remove_prefix(scratch_.size());
+  constexpr std::string_view kResults = ",\"results\":";
+  if (!text.starts_with(kResults) || !text.ends_with('}')) return false;
+  text.remove_prefix(kResults.size());
+  text.remove_suffix(1);
+  trace::Parsed parsed = trace::parse_json_text(text);
+  if (parsed.status != trace::Parsed::Status::Ok || !parsed.value.is_array() ||
+      parsed.value.size() != f.type->results.size())
+    return false;
+  try {
+    trace::bytes_from_text_model(parsed.value);
+    for (size_t i = 0; i < f.type->results.size(); i++)
+      results.push_back(decode_value(parsed.value[i], *f.type->results[i].type, ""));
+  } catch (const std::exception&) {
+    results.clear();
+    return false;  // the slow path reports it
+  }
+  return true;
+}
+
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
   uint64_t index = next_index_;
-  auto el = next_element();
+  auto text = reader_.next_text();
+  if (!text) throw BadTrace(fmt::format("event {}: {}", next_index_, text.error().message));
+  std::optional<trace::Element> el;
+  if (!text->available) {
+    el = next_element();
+  } else if (!text->end) {
+    runtime::Values results;
+    if (fast_match(f, args, text->text, results)) {
+      next_index_++;
+      track_handles(f, args, results, index);
+      echo_output(f, args, results);
+      remember_text(index, text->text);
+      return results;
+    }
+    el = decode_next(reader_.parse_text(text->text));
+  }
   auto actual = [&] { return describe_call(f, args); };
   if (!el)
     throw TraceEnded(fmt::format("the trace ends after event {} without an end record: the recording was cut short "

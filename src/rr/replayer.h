@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <string>
 
+#include "rr/event_encoder.h"
 #include "runtime/host.h"
 #include "runtime/instance.h"
 #include "trace/reader.h"
@@ -52,9 +53,14 @@ class Replayer final : public runtime::CallInterposer {
  private:
   struct Recent {
     uint64_t index;
-    trace::Event event;  // formatted only if a report needs it
+    trace::Event event;  // formatted only if a report needs it...
+    std::string text;    // ...or, from the fast path, the event's JSON text
   };
   std::optional<trace::Element> next_element();
+  std::optional<trace::Element> decode_next(Result<std::optional<trace::Json>> el);
+  bool fast_match(const runtime::ImportedFunc& f, const runtime::Values& args, std::string_view text,
+                  runtime::Values& results);
+  void remember_text(uint64_t index, std::string_view text);
   [[noreturn]] void diverge(const std::string& what);
   void remember(uint64_t index, trace::Event event);
   void echo_output(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results);
@@ -74,6 +80,11 @@ class Replayer final : public runtime::CallInterposer {
   void track_handles(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
                      uint64_t index);
   std::map<std::pair<const abi::ResourceType*, uint32_t>, uint64_t> live_handles_;
+
+  // The fast path's view of each function: the recorder's JSON event prefix.
+  EventEncoder json_encoder_{trace::Format::Json};
+  std::unordered_map<const runtime::ImportedFunc*, std::string> prefixes_;
+  std::string scratch_;
 
   std::map<uint32_t, int> output_fds_;  // stream rep -> host fd (stdout/stderr)
   std::unordered_map<const runtime::ImportedFunc*, EchoRole> echo_roles_;

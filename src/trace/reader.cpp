@@ -62,57 +62,90 @@ Result<std::optional<Json>> TraceReader::next_json() {
     }
     return std::optional<Json>(std::move(j));
   }
+  std::string_view text;
+  auto more = read_line(text);
+  if (!more) return more.error();
+  if (!*more) return std::optional<Json>();
+  return parse_line(text, /*counted=*/false);
+}
+
+Result<bool> TraceReader::read_line(std::string_view& text) {
   while (!closed_) {
     if (!std::getline(in_, line_)) {
       if (in_.bad()) return make_error(fmt::format("reading trace `{}`: {}", path_, std::strerror(errno)));
       truncated_ = true;  // no closing bracket: the recording did not finish
-      return std::optional<Json>();
+      return false;
     }
     line_number_++;
-    std::string_view text = trim(line_);
+    text = trim(line_);
     if (line_number_ == 1) {
       if (text.empty() || text.front() != '[') return make_error(fmt::format("`{}`: a JSON trace must be an array", path_));
       text.remove_prefix(1);
       text = trim(text);
     }
     if (text.empty()) continue;
-    bool last = false;
+    line_last_ = false;
     if (text.back() == ',') {
       text.remove_suffix(1);
     } else if (text.back() == ']') {
       text.remove_suffix(1);
-      last = true;
+      line_last_ = true;
     }
     text = trim(text);
-    if (last && text.empty()) {
+    if (line_last_ && text.empty()) {
       closed_ = true;
-      break;
+      return false;
     }
-    // Bounded parse: nesting and UTF-8 are checked before anything recurses (parse.h).
-    Parsed parsed = parse_json_text(text);
-    if (parsed.status != Parsed::Status::Ok) {
-      if (line_number_ == 1 || text == "{") {
-        WASMRR_TRY(load_whole_json());
-        return next_json();
-      }
-      bool too_deep = parsed.error.find("nested") != std::string::npos;
-      if (in_.peek() == EOF && !too_deep) {  // a half-written last line
-        truncated_ = true;
-        return std::optional<Json>();
-      }
-      return make_error(fmt::format("`{}` line {}: invalid JSON: {}", path_, line_number_, parsed.error));
-    }
-    Json j = std::move(parsed.value);
-    closed_ = last;
-    try {
-      bytes_from_text_model(j);
-    } catch (const std::exception& e) {
-      return make_error(fmt::format("`{}` line {}: {}", path_, line_number_, e.what()));
-    }
-    return std::optional<Json>(std::move(j));
+    return true;
   }
-  return std::optional<Json>();
+  return false;
 }
+
+// `counted`: next_text() already counted this element in position_.
+Result<std::optional<Json>> TraceReader::parse_line(std::string_view text, bool counted) {
+  // Bounded parse: nesting and UTF-8 are checked before anything recurses (parse.h).
+  Parsed parsed = parse_json_text(text);
+  if (parsed.status != Parsed::Status::Ok) {
+    if (line_number_ == 1 || text == "{") {
+      if (counted) position_--;
+      WASMRR_TRY(load_whole_json());
+      auto el = next_json();
+      if (counted && el && *el) position_++;
+      return el;
+    }
+    bool too_deep = parsed.error.find("nested") != std::string::npos;
+    if (in_.peek() == EOF && !too_deep) {  // a half-written last line
+      truncated_ = true;
+      if (counted) position_--;
+      return std::optional<Json>();
+    }
+    return make_error(fmt::format("`{}` line {}: invalid JSON: {}", path_, line_number_, parsed.error));
+  }
+  Json j = std::move(parsed.value);
+  closed_ = line_last_;
+  try {
+    bytes_from_text_model(j);
+  } catch (const std::exception& e) {
+    return make_error(fmt::format("`{}` line {}: {}", path_, line_number_, e.what()));
+  }
+  return std::optional<Json>(std::move(j));
+}
+
+Result<TraceReader::Text> TraceReader::next_text() {
+  Text out;
+  if (format_ != Format::Json || whole_) return out;
+  out.available = true;
+  auto more = read_line(out.text);
+  if (!more) return more.error();
+  out.end = !*more;
+  if (!out.end) {
+    position_++;
+    closed_ = line_last_;
+  }
+  return out;
+}
+
+Result<std::optional<Json>> TraceReader::parse_text(std::string_view text) { return parse_line(text, /*counted=*/true); }
 
 Result<void> TraceReader::load_whole_json() {
   std::error_code ec;

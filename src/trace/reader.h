@@ -21,6 +21,18 @@ class TraceReader {
   // The next element; nullopt at the end of the trace (check truncated()).
   Result<std::optional<Json>> next();
 
+  // For the replayer's fast path: the next element's text, unparsed, when the
+  // trace is JSON in the one-element-per-line layout (`available` is false
+  // for CBOR and for a JSON trace read whole: use next()). parse_text() of
+  // that text gives exactly what next() would have returned.
+  struct Text {
+    bool available = false;
+    bool end = false;  // no more elements (as next() returning nullopt)
+    std::string_view text;  // valid until the next read
+  };
+  Result<Text> next_text();
+  Result<std::optional<Json>> parse_text(std::string_view text);
+
   Format format() const { return format_; }
   // True once next() has met the end of a file that was not completed.
   bool truncated() const { return truncated_; }
@@ -31,6 +43,10 @@ class TraceReader {
  private:
   TraceReader(std::string path, Format format);
   Result<std::optional<Json>> next_json();
+  // Reads the next element line: its text (brackets and separator removed);
+  // false at the end of the file or after the closing bracket.
+  Result<bool> read_line(std::string_view& text);
+  Result<std::optional<Json>> parse_line(std::string_view text, bool counted);
   Result<std::optional<Json>> next_cbor();
   Result<void> load_whole_json();  // for hand-edited, pretty-printed traces
 
@@ -41,6 +57,7 @@ class TraceReader {
   uint64_t line_number_ = 0;
   uint64_t position_ = 0;
   bool closed_ = false;     // saw the closing `]` (JSON)
+  bool line_last_ = false;  // the line read last ended with the closing `]`
   bool truncated_ = false;
   bool whole_ = false;      // elements come from whole_json_
   Json whole_json_;

@@ -253,6 +253,64 @@ TEST(TraceStream, PrettyPrintedJsonIsAccepted) {
   EXPECT_EQ(read_all(path), elements);
 }
 
+// The replayer's fast path reads element text; parsing that text must give
+// what next() gives, in every layout, truncated or not.
+std::vector<Json> read_all_as_text(const std::string& path, bool* truncated) {
+  auto r = trace::TraceReader::open(path);
+  EXPECT_TRUE(r.ok());
+  std::vector<Json> out;
+  while (r) {
+    auto t = (*r)->next_text();
+    EXPECT_TRUE(t.ok()) << (t.ok() ? "" : t.error().message);
+    if (!t) break;
+    std::optional<Json> el;
+    if (!t->available) {
+      auto n = (*r)->next();
+      EXPECT_TRUE(n.ok());
+      if (!n || !*n) break;
+      el = **n;
+    } else {
+      if (t->end) break;
+      auto p = (*r)->parse_text(t->text);
+      EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
+      if (!p || !*p) break;
+      el = **p;
+    }
+    out.push_back(*el);
+  }
+  if (truncated && r) *truncated = (*r)->truncated();
+  return out;
+}
+
+TEST(TraceStream, TextInterfaceAgreesWithNext) {
+  auto elements = sample_elements();
+  std::string line_layout = temp_path("text.json");
+  write_all(line_layout, trace::Format::Json, elements);
+  bool truncated = true;
+  EXPECT_EQ(read_all_as_text(line_layout, &truncated), elements);
+  EXPECT_FALSE(truncated);
+
+  std::string full = slurp(line_layout);
+  std::string cut_path = temp_path("text-cut.json");
+  std::ofstream(cut_path, std::ios::binary) << full.substr(0, full.size() - 6);
+  auto got = read_all_as_text(cut_path, &truncated);
+  EXPECT_TRUE(truncated);
+  EXPECT_EQ(got.size(), elements.size() - 1);
+
+  Json doc = Json::array();
+  for (auto e : elements) {
+    trace::bytes_to_text_model(e);
+    doc.push_back(e);
+  }
+  std::string pretty = temp_path("text-pretty.json");
+  std::ofstream(pretty) << doc.dump(2);
+  EXPECT_EQ(read_all_as_text(pretty, nullptr), elements);
+
+  std::string cbor = temp_path("text.cbor");
+  write_all(cbor, trace::Format::Cbor, elements);
+  EXPECT_EQ(read_all_as_text(cbor, nullptr), elements);
+}
+
 TEST(TraceStream, GarbageIsRejectedWithAMessage) {
   std::string path = temp_path("garbage.json");
   std::ofstream(path) << "\x01\x02 not a trace";
