@@ -265,6 +265,12 @@ std::string EventEncoder::event_prefix(std::string_view fn) const {
   return out;
 }
 
+std::string EventEncoder::results_key() const {
+  std::string out;
+  key(out, "results", false);
+  return out;
+}
+
 // prefix, args, then the tail key: the caller appends the tail value and map_end.
 void EventEncoder::event_head(std::string& out, std::string_view prefix, std::string_view args, std::string_view tail) const {
   out += prefix;

@@ -25,6 +25,9 @@ class EventEncoder {
   // The start of every event of function `fn`: {"fn":fn,"args": (computed
   // once per function by the recorder).
   std::string event_prefix(std::string_view fn) const;
+  // What follows the arguments in an event with results: `,"results":` in JSON.
+  std::string results_key() const;
+  trace::Format format() const { return format_; }
   // Appends a whole event element {"fn":..,"args":..,"results":..} from encoded parts.
   void encode_event(std::string& out, std::string_view prefix, std::string_view args, std::string_view results) const;
   // ... or one whose call did not return: {"fn":..,"args":..,"exit":status} / {..,"trap":message}.

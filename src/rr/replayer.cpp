@@ -112,9 +112,10 @@ void Replayer::diverge(const std::string& what) {
     for (const auto& r : recent_) {
       trace::Event ev = r.event;
       if (!r.text.empty()) {  // accepted by the fast path, so it parses
-        trace::Parsed parsed = trace::parse_json_text(r.text);
+        trace::Parsed parsed = fast_encoder_.format() == trace::Format::Json ? trace::parse_json_text(r.text)
+                                                                              : trace::parse_cbor_bytes(r.text);
         if (parsed.status == trace::Parsed::Status::Ok) {
-          trace::bytes_from_text_model(parsed.value);
+          if (fast_encoder_.format() == trace::Format::Json) trace::bytes_from_text_model(parsed.value);
           if (auto decoded = trace::decode_element(std::move(parsed.value)); decoded && decoded->kind == trace::Element::Kind::Event)
             ev = std::move(decoded->event);
         }
@@ -125,31 +126,36 @@ void Replayer::diverge(const std::string& what) {
   throw Divergence(report);
 }
 
-// The fast path, for JSON traces: the event is accepted without parsing it
-// when its text starts exactly as the recorder would have written this call
-// (same function, same arguments, byte for byte) and holds results; only the
-// results are parsed. Anything else (another call, a divergence, an exit or
-// trap, redacted or hand-edited values) goes to the slow path, which decides.
+// The fast path: the event is accepted without parsing it when its bytes
+// start exactly as the recorder would have written this call (same function,
+// same arguments, byte for byte) and hold results; only the results are
+// parsed. Anything else (another call, a divergence, an exit or trap,
+// redacted or hand-edited values) goes to the slow path, which decides.
 bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values& args, std::string_view text,
                           runtime::Values& results) {
   auto prefix = prefixes_.find(&f);
-  if (prefix == prefixes_.end()) prefix = prefixes_.emplace(&f, json_encoder_.event_prefix(f.name)).first;
+  if (prefix == prefixes_.end()) prefix = prefixes_.emplace(&f, fast_encoder_.event_prefix(f.name)).first;
   if (!text.starts_with(prefix->second)) return false;
   text.remove_prefix(prefix->second.size());
   scratch_.clear();
-  json_encoder_.encode_values(scratch_, f.type->params, args, /*digest_large_bytes=*/true);
+  fast_encoder_.encode_values(scratch_, f.type->params, args, /*digest_large_bytes=*/true);
   if (!text.starts_with(scratch_)) return false;
   text.remove_prefix(scratch_.size());
-  constexpr std::string_view kResults = ",\"results\":";
-  if (!text.starts_with(kResults) || !text.ends_with('}')) return false;
-  text.remove_prefix(kResults.size());
-  text.remove_suffix(1);
-  trace::Parsed parsed = trace::parse_json_text(text);
+  if (!text.starts_with(results_key_)) return false;
+  text.remove_prefix(results_key_.size());
+  trace::Parsed parsed;
+  if (fast_encoder_.format() == trace::Format::Json) {
+    if (!text.ends_with('}')) return false;
+    text.remove_suffix(1);
+    parsed = trace::parse_json_text(text);
+  } else {
+    parsed = trace::parse_cbor_bytes(text);  // must be exactly the results
+  }
   if (parsed.status != trace::Parsed::Status::Ok || !parsed.value.is_array() ||
       parsed.value.size() != f.type->results.size())
     return false;
   try {
-    trace::bytes_from_text_model(parsed.value);
+    if (fast_encoder_.format() == trace::Format::Json) trace::bytes_from_text_model(parsed.value);
     for (size_t i = 0; i < f.type->results.size(); i++)
       results.push_back(decode_value(parsed.value[i], *f.type->results[i].type, ""));
   } catch (const std::exception&) {

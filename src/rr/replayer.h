@@ -37,7 +37,8 @@ class TraceEnded : public Abort {
 
 class Replayer final : public runtime::CallInterposer {
  public:
-  explicit Replayer(trace::TraceReader& reader) : reader_(reader) {}
+  explicit Replayer(trace::TraceReader& reader)
+      : reader_(reader), fast_encoder_(reader.format()), results_key_(fast_encoder_.results_key()) {}
 
   // Reads the header; must be called first.
   Result<trace::Header> read_header();
@@ -81,8 +82,9 @@ class Replayer final : public runtime::CallInterposer {
                      uint64_t index);
   std::map<std::pair<const abi::ResourceType*, uint32_t>, uint64_t> live_handles_;
 
-  // The fast path's view of each function: the recorder's JSON event prefix.
-  EventEncoder json_encoder_{trace::Format::Json};
+  // The fast path's view of each function: the recorder's event prefix, in the trace's format.
+  EventEncoder fast_encoder_;
+  std::string results_key_;
   std::unordered_map<const runtime::ImportedFunc*, std::string> prefixes_;
   std::string scratch_;
 

@@ -115,4 +115,8 @@ Parsed parse_cbor_item(std::istream& in) {
   return parse_with(in, nlohmann::detail::input_format_t::cbor, /*strict=*/false);
 }
 
+Parsed parse_cbor_bytes(std::string_view bytes) {
+  return parse_with(bytes, nlohmann::detail::input_format_t::cbor, /*strict=*/true);
+}
+
 }  // namespace wasmrr::trace

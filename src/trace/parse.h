@@ -32,5 +32,7 @@ Parsed parse_json_text(std::string_view text);
 Parsed parse_json_stream(std::istream& in);
 // The next item of a CBOR sequence; `in` is left just after it.
 Parsed parse_cbor_item(std::istream& in);
+// One CBOR item that must fill `bytes`.
+Parsed parse_cbor_bytes(std::string_view bytes);
 
 }  // namespace wasmrr::trace

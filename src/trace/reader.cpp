@@ -41,7 +41,10 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path) 
 }
 
 TraceReader::TraceReader(std::string path, Format format)
-    : path_(std::move(path)), format_(format), in_(path_, std::ios::binary) {}
+    : path_(std::move(path)), format_(format), in_(path_, std::ios::binary) {
+  std::error_code ec;
+  file_size_ = std::filesystem::file_size(path_, ec);
+}
 
 Result<std::optional<Json>> TraceReader::next() {
   auto r = format_ == Format::Json ? next_json() : next_cbor();
@@ -131,9 +134,68 @@ Result<std::optional<Json>> TraceReader::parse_line(std::string_view text, bool 
   return std::optional<Json>(std::move(j));
 }
 
+// Copies one CBOR data item (RFC 8949) from the stream into `out`, checking
+// only its structure: heads, definite lengths that fit in the file, nesting.
+// False for anything else (indefinite lengths, a cut item, too deep): the
+// caller seeks back and lets the full parser report it.
+bool TraceReader::scan_cbor_item(std::string& out, size_t depth) {
+  if (depth > kMaxNesting) return false;
+  std::streambuf& buf = *in_.rdbuf();  // byte by byte without the istream's per-call checks
+  int first = buf.sbumpc();
+  if (first == EOF) return false;
+  out += static_cast<char>(first);
+  uint8_t major = static_cast<uint8_t>(first) >> 5, info = static_cast<uint8_t>(first) & 31;
+  uint64_t arg = info;
+  if (info >= 24 && info <= 27) {
+    arg = 0;
+    for (int i = 0; i < (1 << (info - 24)); i++) {
+      int b = buf.sbumpc();
+      if (b == EOF) return false;
+      out += static_cast<char>(b);
+      arg = (arg << 8) | static_cast<uint8_t>(b);
+    }
+  } else if (info > 27) {
+    return false;  // indefinite length or reserved
+  }
+  switch (major) {
+    case 0: case 1: case 7: return true;
+    case 2: case 3: {
+      if (arg > file_size_) return false;
+      size_t at = out.size();
+      out.resize(at + arg);
+      return buf.sgetn(out.data() + at, static_cast<std::streamsize>(arg)) == static_cast<std::streamsize>(arg);
+    }
+    case 4: case 5: {
+      uint64_t items = major == 5 ? arg * 2 : arg;
+      if (arg > file_size_) return false;
+      for (uint64_t i = 0; i < items; i++)
+        if (!scan_cbor_item(out, depth + 1)) return false;
+      return true;
+    }
+    default: return scan_cbor_item(out, depth + 1);  // 6: a tag and its item
+  }
+}
+
 Result<TraceReader::Text> TraceReader::next_text() {
   Text out;
-  if (format_ != Format::Json || whole_) return out;
+  if (format_ == Format::Cbor) {
+    if (in_.peek() == EOF) {
+      out.available = out.end = true;
+      return out;
+    }
+    item_.clear();
+    if (!scan_cbor_item(item_, 0)) {
+      in_.clear();
+      in_.seekg(cbor_offset_);
+      return out;  // not available: next() parses and reports it
+    }
+    cbor_offset_ += static_cast<std::streamoff>(item_.size());
+    out.available = true;
+    out.text = item_;
+    position_++;
+    return out;
+  }
+  if (whole_) return out;
   out.available = true;
   auto more = read_line(out.text);
   if (!more) return more.error();
@@ -145,7 +207,17 @@ Result<TraceReader::Text> TraceReader::next_text() {
   return out;
 }
 
-Result<std::optional<Json>> TraceReader::parse_text(std::string_view text) { return parse_line(text, /*counted=*/true); }
+Result<std::optional<Json>> TraceReader::parse_text(std::string_view text) {
+  if (format_ == Format::Cbor) return parse_cbor_text(text);
+  return parse_line(text, /*counted=*/true);
+}
+
+Result<std::optional<Json>> TraceReader::parse_cbor_text(std::string_view bytes) {
+  position_--;  // next_text() counted the item; count it again only if it parses
+  auto r = cbor_result(parse_cbor_bytes(bytes));
+  if (r && *r) position_++;
+  return r;
+}
 
 Result<void> TraceReader::load_whole_json() {
   std::error_code ec;
@@ -170,7 +242,12 @@ Result<std::optional<Json>> TraceReader::next_cbor() {
     // which the replayer checks.
     return std::optional<Json>();
   }
-  Parsed parsed = parse_cbor_item(in_);
+  auto r = cbor_result(parse_cbor_item(in_));
+  cbor_offset_ = in_.tellg();  // the slow path: a syscall is fine here
+  return r;
+}
+
+Result<std::optional<Json>> TraceReader::cbor_result(Parsed parsed) {
   if (parsed.status == Parsed::Status::EndOfInput) {
     truncated_ = true;
     return std::optional<Json>();

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "trace/parse.h"
 #include "trace/trace.h"
 
 namespace wasmrr::trace {
@@ -21,10 +22,12 @@ class TraceReader {
   // The next element; nullopt at the end of the trace (check truncated()).
   Result<std::optional<Json>> next();
 
-  // For the replayer's fast path: the next element's text, unparsed, when the
-  // trace is JSON in the one-element-per-line layout (`available` is false
-  // for CBOR and for a JSON trace read whole: use next()). parse_text() of
-  // that text gives exactly what next() would have returned.
+  // For the replayer's fast path: the next element's encoded bytes, unparsed:
+  // a line of a JSON trace in the one-element-per-line layout, or one CBOR
+  // item. `available` is false where the reader cannot tell an element's
+  // extent without parsing it (a JSON trace read whole; a CBOR item with
+  // indefinite lengths or too deep): then use next(). parse_text() of the
+  // text gives exactly what next() would have returned.
   struct Text {
     bool available = false;
     bool end = false;  // no more elements (as next() returning nullopt)
@@ -47,6 +50,12 @@ class TraceReader {
   // false at the end of the file or after the closing bracket.
   Result<bool> read_line(std::string_view& text);
   Result<std::optional<Json>> parse_line(std::string_view text, bool counted);
+  Result<std::optional<Json>> parse_cbor_text(std::string_view bytes);
+  Result<std::optional<Json>> cbor_result(Parsed parsed);
+  bool scan_cbor_item(std::string& out, size_t depth);
+  uint64_t file_size_ = 0;
+  std::string item_;       // the CBOR item last scanned
+  std::streamoff cbor_offset_ = 0;  // where the next CBOR item starts
   Result<std::optional<Json>> next_cbor();
   Result<void> load_whole_json();  // for hand-edited, pretty-printed traces
 
