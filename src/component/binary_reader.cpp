@@ -512,14 +512,8 @@ class Parser {
   static CoreType read_core_valtype(Reader& r, std::string_view what) {
     size_t start = r.pos();
     uint8_t b = r.read_u8(what);
+    if (auto t = core_type_from_byte(b)) return *t;
     switch (b) {
-      case 0x7f: return CoreType::I32;
-      case 0x7e: return CoreType::I64;
-      case 0x7d: return CoreType::F32;
-      case 0x7c: return CoreType::F64;
-      case 0x7b: return CoreType::V128;
-      case 0x70: return CoreType::FuncRef;
-      case 0x6f: return CoreType::ExternRef;
       case 0x63: case 0x64: case 0x65: case 0x66: case 0x67: case 0x68: case 0x69:
       case 0x6a: case 0x6b: case 0x6c: case 0x6d: case 0x6e: case 0x71: case 0x72: case 0x73: case 0x74:
         r.fail(start, fmt::format("unsupported core valtype 0x{:02x} (GC reference types)", b));

@@ -75,16 +75,9 @@ class Reader {
 
   CoreType valtype(const char* what) {
     uint8_t b = u8(what);
-    switch (b) {
-      case 0x7f: return CoreType::I32;
-      case 0x7e: return CoreType::I64;
-      case 0x7d: return CoreType::F32;
-      case 0x7c: return CoreType::F64;
-      case 0x7b: return CoreType::V128;
-      case 0x70: return CoreType::FuncRef;
-      case 0x6f: return CoreType::ExternRef;
-      default: --pos_; fail(fmt::format("unknown value type 0x{:02x} ({})", b, what));
-    }
+    if (auto t = core_type_from_byte(b)) return *t;
+    --pos_;
+    fail(fmt::format("unknown value type 0x{:02x} ({})", b, what));
   }
 
   Limits limits(bool is_memory, bool* shared) {

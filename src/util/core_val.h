@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +13,21 @@ namespace wasmrr {
 enum class CoreType : uint8_t { I32, I64, F32, F64, V128, FuncRef, ExternRef };
 
 std::string_view core_type_name(CoreType t);
+
+// The core valtype encoded by `byte` in a binary (numtype, vectype, reftype
+// shorthands), or nullopt for any other byte.
+constexpr std::optional<CoreType> core_type_from_byte(uint8_t byte) {
+  switch (byte) {
+    case 0x7f: return CoreType::I32;
+    case 0x7e: return CoreType::I64;
+    case 0x7d: return CoreType::F32;
+    case 0x7c: return CoreType::F64;
+    case 0x7b: return CoreType::V128;
+    case 0x70: return CoreType::FuncRef;
+    case 0x6f: return CoreType::ExternRef;
+    default: return std::nullopt;
+  }
+}
 
 // One core value. The type is known from the signature, so only bits are kept.
 // f32 is stored as its bit pattern in the low 32 bits (NaN payloads survive).
