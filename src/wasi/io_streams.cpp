@@ -13,7 +13,7 @@ namespace {
 Value stream_error_value(WasiContext& cx, StreamError e) {
   if (e.kind == StreamError::Kind::closed) return Value::variant(1);
   uint32_t rep =
-      cx.errors.insert(std::make_shared<IoError>(IoError{std::move(e.message), e.fs_code, std::move(e.http_code)}));
+      cx.errors.insert(std::make_shared<IoError>(IoError{std::move(e.message), e.fs_code, std::move(e.http_code), std::move(e.net_code)}));
   return Value::variant(0, Value::own(rep));
 }
 

@@ -13,9 +13,10 @@ void register_sockets_network(runtime::HostRegistry& r, WasiContext& cx) {
   });
   // Stream errors of TCP sockets carry a message only (io/error has no
   // socket code), so there is no error-code to give back: none.
+  // Some(code) for errors of TCP streams; none for any other error.
   def("network-error-code", [&cx](Values& a) {
-    (void)cx.errors.at(arg(a, 0).rep());
-    return one(Value::none());
+    const IoError& e = cx.errors.at(arg(a, 0).rep());
+    return one(e.net_code ? Value::some(*e.net_code) : Value::none());
   });
 }
 

@@ -1,5 +1,7 @@
 #include "wasi/sockets_tcp_stream.h"
 
+#include "wasi/socket_addr.h"
+
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -11,6 +13,14 @@
 
 namespace wasmrr::wasi {
 namespace {
+
+// A failed send or receive: the io error carries the socket error code that
+// network-error-code reports.
+StreamError socket_failure(const char* what, int err) {
+  StreamError e = StreamError::failed(fmt::format("{}: {}", what, std::strerror(err)));
+  e.net_code = abi::Value::enum_(static_cast<uint32_t>(net_error_from_errno(err)));
+  return e;
+}
 
 // The budget check-write grants: about one socket send buffer.
 constexpr uint64_t kTcpWriteBudget = 64 * 1024;
@@ -45,7 +55,7 @@ StreamResult<std::string> TcpInputStream::receive(uint64_t len, bool blocking) {
       return std::string();
     }
     closed_ = true;
-    return StreamError::failed(fmt::format("tcp receive: {}", std::strerror(errno)));
+    return socket_failure("tcp receive", errno);
   }
 }
 
@@ -78,7 +88,7 @@ bool TcpOutputStream::push() {
 StreamResult<Unit> TcpOutputStream::failure() {
   closed_ = true;
   if (error_ == EPIPE) return StreamError::closed();  // we or the peer shut the connection down
-  return StreamError::failed(fmt::format("tcp send: {}", std::strerror(error_)));
+  return socket_failure("tcp send", error_);
 }
 
 StreamResult<uint64_t> TcpOutputStream::check_write() {

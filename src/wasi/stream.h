@@ -18,17 +18,20 @@
 namespace wasmrr::wasi {
 
 // stream-error: last-operation-failed(error) or closed. For the failed case
-// the host creates a wasi:io/error resource from `message` and `fs_code`.
+// the host creates a wasi:io/error resource from `message` and the interface
+// error code, if any, that filesystem-error-code / http-error-code /
+// network-error-code give back for it.
 struct StreamError {
   enum class Kind { last_operation_failed, closed };
   Kind kind = Kind::closed;
   std::string message;                 // error.to-debug-string
   std::optional<ErrorCode> fs_code;    // filesystem-error-code, for file streams
   std::optional<abi::Value> http_code;  // wasi:http error-code, for HTTP body streams
+  std::optional<abi::Value> net_code;   // wasi:sockets error-code, for TCP streams
 
   static StreamError closed() { return {}; }
   static StreamError failed(std::string message, std::optional<ErrorCode> code = std::nullopt) {
-    return {Kind::last_operation_failed, std::move(message), code, std::nullopt};
+    return {Kind::last_operation_failed, std::move(message), code, std::nullopt, std::nullopt};
   }
 };
 

@@ -22,6 +22,7 @@ struct IoError {
   std::string message;
   std::optional<ErrorCode> fs_code;  // set when a file operation failed
   std::optional<abi::Value> http_code;  // wasi:http error-code, for HTTP body streams
+  std::optional<abi::Value> net_code;   // wasi:sockets error-code, for TCP streams
 };
 
 // wasi:cli/terminal-input and terminal-output carry no methods in 0.2.

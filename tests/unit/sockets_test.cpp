@@ -250,6 +250,34 @@ TEST_F(SocketsHost, ConnectAcceptAndExchangeBytes) {
   EXPECT_EQ(endpoint_from_value(remote.payload()).port, port);
 }
 
+// A connection reset by the peer fails the stream with an io error whose
+// network-error-code is connection-reset; other io errors have none.
+TEST_F(SocketsHost, StreamErrorsCarryTheirNetworkErrorCode) {
+  auto [server, port] = listener();
+  uint32_t client = tcp_socket();
+  ASSERT_TRUE(tcp("start-connect", client, {Value::borrow(network), loopback(port)}).is_ok());
+  Value connected = until_ready("finish-connect", client);
+  ASSERT_TRUE(connected.is_ok());
+  Value accepted = until_ready("accept", server);
+  ASSERT_TRUE(accepted.is_ok());
+  uint32_t client_in = connected.payload().items[0].rep();
+  uint32_t client_out = connected.payload().items[1].rep();
+  ASSERT_TRUE(h.call1("wasi:io/streams", "[method]output-stream.blocking-write-and-flush",
+                      {Value::borrow(client_out), Value::byte_list("unread")}).is_ok());
+  // Closing a socket with unread data sends a reset.
+  const Value& a = accepted.payload();
+  h.call("wasi:io/streams", "[resource-drop]input-stream", {Value::own(a.items[1].rep())});
+  h.call("wasi:io/streams", "[resource-drop]output-stream", {Value::own(a.items[2].rep())});
+  h.call("wasi:sockets/tcp", "[resource-drop]tcp-socket", {Value::own(a.items[0].rep())});
+  Value r = h.call1("wasi:io/streams", "[method]input-stream.blocking-read", {Value::borrow(client_in), Value::u64(100)});
+  ASSERT_FALSE(r.is_ok());
+  ASSERT_EQ(r.payload().case_index(), 0u) << "expected last-operation-failed, got closed";
+  uint32_t error = r.payload().payload().rep();
+  Value code = h.call1("wasi:sockets/network", "network-error-code", {Value::borrow(error)});
+  ASSERT_TRUE(code.is_some());
+  EXPECT_EQ(code.payload().num, static_cast<uint64_t>(NetError::connection_reset));
+}
+
 TEST_F(SocketsHost, StateMachineErrors) {
   uint32_t s = tcp_socket();
   EXPECT_TRUE(is_err(tcp("finish-bind", s), NetError::not_in_progress));
