@@ -1,5 +1,6 @@
-// Small Unicode helpers private to abi/: UTF-8 encoding, validation and
-// decoding, as the string rules of the Canonical ABI need them.
+// Small Unicode helpers: UTF-8 encoding, validation and decoding, as the
+// string rules of the Canonical ABI need them. Also used where host text is
+// checked before it becomes a WIT string (wasi/, cli/) and by the trace codec.
 #pragma once
 
 #include <cstddef>

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "abi/unicode.h"
 #include "engine/engine.h"
 
 extern char** environ;
@@ -122,11 +123,26 @@ static wasi::SocketPolicy parse_socket_policy(const char* flag, const std::vecto
   return policy;
 }
 
+static bool is_utf8(const std::string& s) {
+  return abi::unicode::is_valid_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
 wasi::WasiConfig guest_config(const GuestOptions& opts) {
   wasi::WasiConfig config;
   config.args.push_back(std::filesystem::path(opts.component_path).filename().string());
   config.args.insert(config.args.end(), opts.guest_args.begin(), opts.guest_args.end());
-  config.env = guest_environment(opts);
+  // WASI passes arguments and environment as WIT strings, which are Unicode.
+  for (size_t i = 0; i < config.args.size(); i++)
+    if (!is_utf8(config.args[i]))
+      throw ToolError(fmt::format("argument {} is not valid UTF-8: WASI arguments are Unicode strings", i));
+  for (auto& [name, value] : guest_environment(opts)) {
+    if (is_utf8(name) && is_utf8(value)) {
+      config.env.emplace_back(std::move(name), std::move(value));
+    } else {
+      fmt::print(stderr, "wasm-rr: warning: environment variable `{}` is not valid UTF-8; the guest does not get it\n",
+                 is_utf8(name) ? name : std::string("(unprintable name)"));
+    }
+  }
   config.preopens = parse_dirs(opts.dir_flags);
   config.sockets.tcp = parse_socket_policy("--allow-tcp", opts.allow_tcp);
   config.sockets.udp = parse_socket_policy("--allow-udp", opts.allow_udp);

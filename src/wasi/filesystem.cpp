@@ -1,5 +1,7 @@
 #include "wasi/filesystem.h"
 
+#include "abi/unicode.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,6 +18,12 @@ namespace wasmrr::wasi {
 namespace {
 
 ErrorCode last_error() { return error_code_from_errno(errno); }
+
+// WIT strings are Unicode; a host name that is not UTF-8 cannot cross as one
+// (wasmtime answers illegal-byte-sequence for it too).
+bool is_utf8(std::string_view s) {
+  return abi::unicode::is_valid_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
 
 FsResult<Unit> check_rc(int rc) {
   if (rc == 0) return Unit{};
@@ -164,6 +172,7 @@ FsResult<std::optional<DirectoryEntry>> DirectoryEntryStream::next() {
     }
     std::string name = e->d_name;
     if (name == "." || name == "..") continue;
+    if (!is_utf8(name)) return ErrorCode::illegal_byte_sequence;
     DirectoryEntry entry{DescriptorType::unknown, name};
     if (e->d_type != DT_UNKNOWN) {
       entry.type = type_from_mode(DTTOIF(e->d_type));
@@ -361,6 +370,7 @@ FsResult<std::string> Descriptor::readlink_at(const std::string& path) {
     if (n < 0) return last_error();
     if (static_cast<size_t>(n) < buf.size()) {
       buf.resize(static_cast<size_t>(n));
+      if (!is_utf8(buf)) return ErrorCode::illegal_byte_sequence;
       return buf;
     }
     buf.resize(buf.size() * 2);  // possibly truncated: try again with more room

@@ -201,6 +201,34 @@ TEST_F(WasiFilesystemTest, ReadsTheDirectory) {
   h->call(kTypes, "[resource-drop]directory-entry-stream", {Value::own(stream)});
 }
 
+// A name that is not UTF-8 cannot become a WIT string: the entry (and
+// readlink of such a target) is an illegal-byte-sequence error, not a trap.
+TEST_F(WasiFilesystemTest, NonUtf8NamesAreIllegalByteSequences) {
+  fs::remove(dir_.path() + "/hello.txt");
+  fs::remove(dir_.path() + "/sub");
+  std::ofstream(dir_.path() + "/bad\xff.txt") << "x";
+  fs::create_symlink("bad\xfe-target", dir_.path() + "/link");
+  auto h = harness();
+  uint32_t d = root(*h);
+  Value s = method(*h, "read-directory", d);
+  ASSERT_TRUE(s.is_ok());
+  uint32_t stream = s.payload().rep();
+  bool saw_illegal = false;
+  for (int i = 0; i < 4; i++) {
+    Value e = h->call1(kTypes, "[method]directory-entry-stream.read-directory-entry", {Value::borrow(stream)});
+    if (!e.is_ok()) {
+      EXPECT_EQ(e.payload(), Value::enum_(static_cast<uint32_t>(ErrorCode::illegal_byte_sequence)));
+      saw_illegal = true;
+      break;
+    }
+    if (!e.payload().is_some()) break;
+  }
+  EXPECT_TRUE(saw_illegal);
+  Value r = method(*h, "readlink-at", d, {Value::string("link")});
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.payload(), Value::enum_(static_cast<uint32_t>(ErrorCode::illegal_byte_sequence)));
+}
+
 TEST_F(WasiFilesystemTest, PathsCannotEscapeThePreopen) {
   auto h = harness();
   uint32_t d = root(*h);
