@@ -1,13 +1,22 @@
-// wasi:sockets/ip-name-lookup: resolve-addresses runs getaddrinfo(3) at
-// once (it may block for the resolver's time; the answer is then handed out
-// by resolve-next-address, whose pollable is always ready). Needs
+// wasi:sockets/ip-name-lookup. resolve-addresses never blocks, as the WIT
+// asks: an address literal answers at once, a host name is resolved by
+// getaddrinfo(3) on a worker thread; resolve-next-address says would-block
+// until it is done (subscribe's pollable sleeps on the lookup's eventfd) and
+// then hands out the addresses or the resolver's error. Needs
 // --allow-ip-name-lookup; otherwise access-denied.
 #include <netdb.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
+#include <thread>
+
+#include <fmt/format.h>
 
 #include "wasi/interfaces.h"
+#include "util/trap.h"
 #include "wasi/sockets_util.h"
 
 namespace wasmrr::wasi {
@@ -32,12 +41,15 @@ NetError resolver_error(int rc) {
   }
 }
 
-NetResult<std::deque<IpEndpoint>> resolve(std::string_view name) {
+// An address literal (IPv6 possibly in brackets) resolves to itself.
+std::optional<IpEndpoint> address_literal(std::string_view name) {
   std::string text(name);
-  // An address literal (IPv6 possibly in brackets) resolves to itself.
   if (text.size() > 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
-  if (auto ip = parse_ip(text)) return std::deque<IpEndpoint>{*ip};
-  if (!plausible_host_name(name)) return NetError::invalid_argument;
+  return parse_ip(text);
+}
+
+// getaddrinfo: may block for as long as the resolver takes (worker thread only).
+NetResult<std::deque<IpEndpoint>> resolve_host_name(const std::string& text) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;  // one entry per address, not one per socket type
@@ -58,28 +70,80 @@ NetResult<std::deque<IpEndpoint>> resolve(std::string_view name) {
   return out;
 }
 
+// Starts resolving `name` on a detached worker; the lookup object outlives
+// the thread and the stream, whichever ends last.
+std::shared_ptr<NameLookup> start_lookup(std::string name) {
+  auto lookup = std::make_shared<NameLookup>();
+  std::thread([lookup, name = std::move(name)] {
+    auto r = resolve_host_name(name);
+    {
+      std::lock_guard<std::mutex> lock(lookup->mutex);
+      if (r.ok()) lookup->found = std::move(r.value());
+      else lookup->error = r.error();
+      lookup->done = true;
+    }
+    uint64_t one = 1;
+    (void)!::write(lookup->done_fd, &one, sizeof one);
+  }).detach();
+  return lookup;
+}
+
+// Moves a finished lookup's answer into the stream; false while it runs.
+bool take_answer(ResolveAddressStream& s) {
+  if (!s.pending) return true;
+  std::lock_guard<std::mutex> lock(s.pending->mutex);
+  if (!s.pending->done) return false;
+  s.addresses = std::move(s.pending->found);
+  s.error = s.pending->error;
+  s.pending.reset();
+  return true;
+}
+
 }  // namespace
+
+NameLookup::NameLookup() : done_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  if (done_fd < 0) throw Trap(fmt::format("ip-name-lookup: eventfd failed: {}", std::strerror(errno)));
+}
+
+NameLookup::~NameLookup() {
+  if (done_fd >= 0) ::close(done_fd);
+}
 
 void register_sockets_ip_name_lookup(runtime::HostRegistry& r, WasiContext& cx) {
   InterfaceDefiner def(r, "wasi:sockets/ip-name-lookup");
   def("resolve-addresses", [&cx](Values& a) {
     (void)cx.sockets.networks.at(arg(a, 0).rep());
     if (!cx.config.sockets.ip_name_lookup) return one(net_err_value(NetError::access_denied));
-    auto found = resolve(arg(a, 1).str);
-    if (!found.ok()) return one(net_err_value(found.error()));
-    auto stream = std::make_shared<ResolveAddressStream>(ResolveAddressStream{std::move(found.value())});
+    const std::string& name = arg(a, 1).str;
+    auto stream = std::make_shared<ResolveAddressStream>();
+    if (auto ip = address_literal(name)) {
+      stream->addresses.push_back(*ip);
+    } else if (plausible_host_name(name)) {
+      stream->pending = start_lookup(name);
+    } else {
+      return one(net_err_value(NetError::invalid_argument));
+    }
     return one(Value::ok(Value::own(cx.sockets.resolve_address_streams.insert(std::move(stream)))));
   });
   def("[method]resolve-address-stream.resolve-next-address", [&cx](Values& a) {
-    auto& addresses = cx.sockets.resolve_address_streams.at(arg(a, 0).rep()).addresses;
+    ResolveAddressStream& stream = cx.sockets.resolve_address_streams.at(arg(a, 0).rep());
+    if (!take_answer(stream)) return one(net_err_value(NetError::would_block));
+    if (stream.error) return one(net_err_value(*stream.error));
+    auto& addresses = stream.addresses;
     if (addresses.empty()) return one(Value::ok(Value::none()));
     Value next = address_to_value(addresses.front());
     addresses.pop_front();
     return one(Value::ok(Value::some(std::move(next))));
   });
   def("[method]resolve-address-stream.subscribe", [&cx](Values& a) {
-    (void)cx.sockets.resolve_address_streams.at(arg(a, 0).rep());
-    return one(Value::own(cx.pollables.insert(Pollable::always_ready())));
+    ResolveAddressStream& stream = cx.sockets.resolve_address_streams.at(arg(a, 0).rep());
+    std::shared_ptr<NameLookup> lookup = stream.pending;
+    if (!lookup) return one(Value::own(cx.pollables.insert(Pollable::always_ready())));
+    auto done = [lookup] {
+      std::lock_guard<std::mutex> lock(lookup->mutex);
+      return lookup->done;
+    };
+    return one(Value::own(cx.pollables.insert(Pollable::on_check(lookup->done_fd, done))));
   });
   def("[resource-drop]resolve-address-stream", [&cx](Values& a) {
     cx.sockets.resolve_address_streams.remove(arg(a, 0).rep());

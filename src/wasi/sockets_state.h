@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,8 +60,25 @@ struct OutgoingDatagramStream {
 };
 
 // The answer of one resolve-addresses call, handed out one by one.
+// A getaddrinfo running on a worker thread; done_fd (an eventfd) becomes
+// readable when it has finished, so polls can sleep on it.
+struct NameLookup {
+  NameLookup();
+  ~NameLookup();
+  NameLookup(const NameLookup&) = delete;
+  NameLookup& operator=(const NameLookup&) = delete;
+
+  std::mutex mutex;
+  bool done = false;                // guarded by mutex
+  std::deque<IpEndpoint> found;     // guarded by mutex
+  std::optional<NetError> error;    // guarded by mutex
+  int done_fd = -1;
+};
+
 struct ResolveAddressStream {
   std::deque<IpEndpoint> addresses;
+  std::shared_ptr<NameLookup> pending;  // until the lookup's answer is taken
+  std::optional<NetError> error;        // the lookup failed
 };
 
 struct SocketsState {
