@@ -13,25 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char* errno_name(int e) {
-  switch (e) {
-    case 0: return "ok";
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case EBADF: return "EBADF";
-    case EACCES: return "EACCES";
-    case EEXIST: return "EEXIST";
-    case EXDEV: return "EXDEV";
-    case ENOTDIR: return "ENOTDIR";
-    case EISDIR: return "EISDIR";
-    case EINVAL: return "EINVAL";
-    case ELOOP: return "ELOOP";
-#ifdef ENOTCAPABLE
-    case ENOTCAPABLE: return "ENOTCAPABLE";
-#endif
-    default: return "other";
-  }
-}
+#include "../support/errno_name.h"
+
 
 static int escaped;
 

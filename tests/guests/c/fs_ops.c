@@ -14,27 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char* errno_name(int e) {
-  switch (e) {
-    case 0: return "ok";
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case EBADF: return "EBADF";
-    case EACCES: return "EACCES";
-    case EEXIST: return "EEXIST";
-    case EXDEV: return "EXDEV";
-    case ENOTDIR: return "ENOTDIR";
-    case EISDIR: return "EISDIR";
-    case EINVAL: return "EINVAL";
-    case ENOTEMPTY: return "ENOTEMPTY";
-    case ELOOP: return "ELOOP";
-    case EROFS: return "EROFS";
-#ifdef ENOTCAPABLE
-    case ENOTCAPABLE: return "ENOTCAPABLE";
-#endif
-    default: return "other";
-  }
-}
+#include "../support/errno_name.h"
+
 
 static const char* base;
 
