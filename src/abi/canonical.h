@@ -55,6 +55,12 @@ struct ResourceHandle {
 
 class HandleTable {
  public:
+  // Beyond the spec: at most this many live handles (wasm-rr --max-handles),
+  // so a guest that never drops its handles traps instead of growing the host
+  // without bound. The default is far above what real programs hold.
+  static constexpr size_t kDefaultMaxLive = 1 << 20;
+  void set_max_live(size_t max) { max_live_ = max; }
+
   // Index 0 is reserved (never a valid handle), as in the spec.
   uint32_t add(ResourceHandle h);
   ResourceHandle& get(uint32_t i);      // traps on a bad index
@@ -64,6 +70,7 @@ class HandleTable {
  private:
   std::vector<std::optional<ResourceHandle>> array_{std::nullopt};
   std::vector<uint32_t> free_;
+  size_t max_live_ = kDefaultMaxLive;
 };
 
 // The parts of the spec's ComponentInstance the ABI touches.

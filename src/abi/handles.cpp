@@ -13,6 +13,9 @@ using detail::TABLE_MAX_LENGTH;
 // --- HandleTable (spec: Table) ---
 
 uint32_t HandleTable::add(ResourceHandle h) {
+  if (live_count() >= max_live_)
+    trap("the component instance already holds {} live handles, the limit (--max-handles); "
+         "is it dropping the resources it no longer uses?", max_live_);
   if (!free_.empty()) {
     const uint32_t i = free_.back();
     free_.pop_back();

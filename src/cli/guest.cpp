@@ -11,9 +11,15 @@
 #include <fmt/format.h>
 
 #include "abi/unicode.h"
+#include "cli/units.h"
+#include "util/printable.h"
 #include "engine/engine.h"
 
 extern char** environ;
+
+namespace {
+constexpr uint64_t kWasmPage = 64 * 1024;
+}
 
 namespace wasmrr::cli {
 
@@ -24,21 +30,61 @@ void add_component_options(CLI::App& app, GuestOptions& opts) {
                  "component's file name");
 }
 
-// wasi:sockets access (README.md, Sockets): denied unless granted.
+// wasi:sockets and wasi:http access (README.md, Sockets and HTTP): denied
+// unless granted. --allow-tcp/--allow-udp take SPEC as the next argument or
+// after `=`, or none (any address). CLI11 would let an optional value take
+// the component that follows the flag, so the value is checked here, before
+// "component is required": a component is never a valid socket SPEC.
+// --allow-http is a flag whose SPEC must be attached (`--allow-http=SPEC`):
+// a host name looks like a file name, so a separate value could be the
+// component or a guest argument.
 static void add_socket_options(CLI::App& app, GuestOptions& opts) {
+  auto socket_spec = CLI::Validator(
+      [](std::string& spec) -> std::string {
+        std::string error;
+        if (wasi::parse_socket_rule(spec, error)) return {};
+        if (std::filesystem::exists(spec))  // the component, taken as the flag's value
+          return fmt::format("`{}` is a file, not a SPEC: a bare --allow-tcp/--allow-udp cannot come just "
+                             "before the component (put it after the component, or write --allow-tcp=*)",
+                             spec);
+        return fmt::format("`{}`: {}", spec, error);
+      },
+      "");
   app.add_option("--allow-tcp", opts.allow_tcp,
-                 "Let the guest bind and connect TCP sockets to addresses matching SPEC (repeatable): "
-                 "`*` (anything) or ADDR[/PREFIX][:PORTS], ADDR an IPv4 address, [IPv6] or `*`, "
-                 "PORTS `*`, N or N-M; e.g. 127.0.0.1:8080, 127.0.0.0/8:*, [::1]:*")
-      ->type_name("SPEC")
-      ->allow_extra_args(false);  // one SPEC per flag: the component follows
+                 "Let the guest bind and connect TCP sockets to addresses matching SPEC, the next argument or "
+                 "after `=` (repeatable; without SPEC: any address): `*` (anything) or ADDR[/PREFIX][:PORTS], "
+                 "ADDR an IPv4 address, [IPv6] or `*`, PORTS `*`, N or N-M; e.g. 127.0.0.1:8080, 127.0.0.0/8:*, "
+                 "[::1]:*")
+      ->type_name("[SPEC]")
+      ->expected(0, 1)
+      ->default_str("*")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(socket_spec)
+      ->allow_extra_args(false);  // at most one SPEC per flag: the component or its args follow
   app.add_option("--allow-udp", opts.allow_udp,
                  "Let the guest bind UDP sockets to and send datagrams to addresses matching SPEC "
-                 "(repeatable; SPEC as for --allow-tcp)")
-      ->type_name("SPEC")
-      ->allow_extra_args(false);  // one SPEC per flag: the component follows
+                 "(repeatable; without SPEC: any address; SPEC as for --allow-tcp)")
+      ->type_name("[SPEC]")
+      ->expected(0, 1)
+      ->default_str("*")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(socket_spec)
+      ->allow_extra_args(false);
   app.add_flag("--allow-ip-name-lookup", opts.allow_ip_name_lookup,
                "Let the guest resolve host names (wasi:sockets/ip-name-lookup)");
+  app.add_flag("--allow-http{*}", opts.allow_http,
+               "Let the guest send HTTP requests (wasi:http): bare, to any destination; --allow-http=SPEC, to "
+               "destinations matching SPEC (SPEC only after `=`: a separate word is the component or a guest "
+               "argument). Repeatable. SPEC: HOST[:PORTS], HOST a host name (case-insensitive), *.NAME (the "
+               "subdomains of NAME), an IPv4 address, [IPv6] or `*`; PORTS `*`, N or N-M (default: any port); "
+               "e.g. --allow-http=api.example.com, --allow-http='*.example.com:443', --allow-http=127.0.0.1:8080")
+      ->option_text("[=SPEC]")  // the name shows {*}: what a bare flag means
+      ->check(CLI::Validator(
+          [](std::string& spec) -> std::string {
+            std::string error;
+            return wasi::parse_http_rule(spec, error) ? std::string() : fmt::format("`{}`: {}", spec, error);
+          },
+          ""));
 }
 
 void add_world_options(CLI::App& app, GuestOptions& opts) {
@@ -83,30 +129,80 @@ std::vector<std::pair<std::string, std::string>> guest_environment(const GuestOp
 }
 
 LoadedComponent load_component(const std::string& path) {
+  // Far above any real component (a whole Python or JS runtime is tens of MB);
+  // it bounds what a wrong path costs.
+  static constexpr uint64_t kMaxComponentBytes = 1ull << 30;
+  // Checked before opening: opening a FIFO would wait for a writer, and
+  // /dev/zero or a pipe would be read forever.
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (!ec && !std::filesystem::is_regular_file(status)) {
+    const char* what = std::filesystem::is_directory(status)         ? "a directory"
+                       : std::filesystem::is_fifo(status)            ? "a FIFO"
+                       : std::filesystem::is_character_file(status)  ? "a character device"
+                       : std::filesystem::is_block_file(status)      ? "a block device"
+                       : std::filesystem::is_socket(status)          ? "a socket"
+                                                                     : "not a regular file";
+    throw ToolError(fmt::format("`{}` is {}: a component must be a regular file (.wasm)", path, what));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ToolError(fmt::format("cannot open `{}`: {}", path, std::strerror(errno)));
-  auto bytes = std::make_shared<std::vector<uint8_t>>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) throw ToolError(fmt::format("cannot read `{}`", path));
+  auto too_large = [&] {
+    return ToolError(fmt::format("`{}` is larger than {} MiB, the size limit for a component", path, kMaxComponentBytes >> 20));
+  };
+  if (auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxComponentBytes) throw too_large();
+  auto bytes = std::make_shared<std::vector<uint8_t>>();
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    bytes->insert(bytes->end(), chunk, chunk + in.gcount());
+    if (bytes->size() > kMaxComponentBytes) throw too_large();  // it grew while being read
+  }
+  if (in.bad()) throw ToolError(fmt::format("cannot read `{}`: {}", path, std::strerror(errno)));
   auto ast = component::parse_component(bytes);
   if (!ast) throw ToolError(fmt::format("`{}`: {}", path, ast.error().message));
   return LoadedComponent{path, bytes, *ast};
 }
 
+// --dir HOST[::GUEST[:ro|:rw]]. The mode suffixes are looked for only after
+// "::", so a HOST-only path may contain ':'. Any other text after GUEST's
+// last ':' that reads like a mode (`:RO`, `:readonly`, `: ro`, a bare `:`)
+// is refused rather than taken as part of the guest path.
 static std::vector<wasi::Preopen> parse_dirs(const std::vector<std::string>& flags) {
+  auto looks_like_mode = [](std::string_view s) {
+    if (s.size() > 16) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_' || c == ' ' || c == '\t';
+    });
+  };
   std::vector<wasi::Preopen> out;
   for (const auto& flag : flags) {
+    // WASI paths are Unicode strings; a host path the guest could not name is refused too.
+    if (!abi::unicode::is_valid_utf8(reinterpret_cast<const uint8_t*>(flag.data()), flag.size()))
+      throw ToolError("--dir: the path is not valid UTF-8: WASI paths are Unicode strings");
     wasi::Preopen p;
     auto sep = flag.find("::");
     p.host_path = flag.substr(0, sep);
     p.guest_path = sep == std::string::npos ? p.host_path : flag.substr(sep + 2);
-    // ":ro" is only looked for after "::", so a HOST-only path may contain ':'.
-    if (sep != std::string::npos && p.guest_path.ends_with(":ro")) {
-      p.guest_path.resize(p.guest_path.size() - 3);
-      p.read_only = true;
+    if (sep != std::string::npos) {
+      auto colon = p.guest_path.rfind(':');
+      std::string_view suffix =
+          colon == std::string::npos ? std::string_view() : std::string_view(p.guest_path).substr(colon + 1);
+      if (suffix == "ro" || suffix == "rw") {
+        p.read_only = suffix == "ro";
+        p.guest_path.resize(colon);
+      } else if (colon != std::string::npos && looks_like_mode(suffix)) {
+        throw ToolError(fmt::format("--dir `{}`: unknown suffix `:{}`: the only suffixes are `:ro` (read-only) and "
+                                    "`:rw` (read-write, the default)",
+                                    flag, suffix));
+      }
     }
-    if (p.host_path.empty() || p.guest_path.empty()) throw ToolError(fmt::format("--dir `{}`: expected HOST[::GUEST[:ro]]", flag));
-    if (!std::filesystem::is_directory(p.host_path))
-      throw ToolError(fmt::format("--dir `{}`: `{}` is not a directory", flag, p.host_path));
+    if (p.host_path.empty() || p.guest_path.empty())
+      throw ToolError(fmt::format("--dir `{}`: expected HOST[::GUEST[:ro|:rw]]", flag));
+    if (!std::filesystem::is_directory(p.host_path)) {
+      bool mode_typo = sep == std::string::npos && (flag.ends_with(":ro") || flag.ends_with(":rw"));
+      throw ToolError(fmt::format("--dir `{}`: `{}` is not a directory{}", flag, p.host_path,
+                                  mode_typo ? " (a mode suffix goes after the guest path: HOST::GUEST:ro)" : ""));
+    }
     out.push_back(std::move(p));
   }
   return out;
@@ -147,12 +243,81 @@ wasi::WasiConfig guest_config(const GuestOptions& opts) {
   config.sockets.tcp = parse_socket_policy("--allow-tcp", opts.allow_tcp);
   config.sockets.udp = parse_socket_policy("--allow-udp", opts.allow_udp);
   config.sockets.ip_name_lookup = opts.allow_ip_name_lookup;
+  bool any_http = false;
+  for (const auto& spec : opts.allow_http) {
+    std::string error;
+    auto rule = wasi::parse_http_rule(spec, error);
+    if (!rule) throw ToolError(fmt::format("--allow-http `{}`: {}", spec, error));
+    any_http |= rule->kind == wasi::HttpRule::Kind::any_host && rule->port_lo == 0 && rule->port_hi == 65535;
+    config.http.allow(std::move(*rule));
+  }
+  // `--allow-http api.example.com` (SPEC not attached) grants everything and
+  // passes the name to the guest: say so when the guest's first argument reads
+  // like a destination.
+  if (any_http && !opts.guest_args.empty()) {
+    std::string error;
+    const std::string& first = opts.guest_args[0];
+    if (wasi::parse_http_rule(first, error) && first.find_first_of(".:") != std::string::npos && first != "*")
+      fmt::print(stderr,
+                 "wasm-rr: note: --allow-http grants every destination and `{}` is an argument for the guest; "
+                 "to grant only it, write --allow-http={}\n",
+                 first, first);
+  }
   return config;
 }
 
+void add_limit_options(CLI::App& app, LimitOptions& opts) {
+  app.add_option("--timeout", opts.timeout,
+                 "Stop the guest after DURATION (e.g. 500ms, 2s, 1m), exit status 124. A recording so stopped "
+                 "ends with a record saying so; its replay stops at the same event, without waiting")
+      ->type_name("DURATION")
+      ->allow_extra_args(false);
+  app.add_option("--max-memory", opts.max_memory,
+                 "Cap each of the guest's linear memories at SIZE (e.g. 64M, 1G): memory.grow beyond it fails, "
+                 "as at a memory's declared maximum. Default: the engine's own limit (4 GiB)")
+      ->type_name("SIZE")
+      ->allow_extra_args(false);
+  app.add_option("--max-handles", opts.max_handles,
+                 "Most live resource handles a component instance may hold; one more traps. Default 1048576")
+      ->type_name("N")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 28))
+      ->allow_extra_args(false);
+}
+
+GuestLimits guest_limits(const LimitOptions& opts) {
+  GuestLimits limits;
+  if (!opts.timeout.empty()) {
+    auto d = parse_duration(opts.timeout);
+    if (!d) throw ToolError("--timeout " + d.error().message);
+    if (*d < std::chrono::milliseconds(1)) throw ToolError("--timeout: the shortest timeout is 1ms");
+    limits.timeout = *d;
+  }
+  if (!opts.max_memory.empty()) {
+    auto size = parse_size(opts.max_memory);
+    if (!size) throw ToolError("--max-memory " + size.error().message);
+    if (*size < kWasmPage)
+      throw ToolError(fmt::format("--max-memory {}: less than one 64 KiB page of WebAssembly memory", opts.max_memory));
+    limits.max_memory_bytes = *size / kWasmPage * kWasmPage;
+  }
+  if (opts.max_handles) limits.max_handles = opts.max_handles;
+  return limits;
+}
+
+engine::EngineOptions GuestLimits::engine_options() const {
+  engine::EngineOptions o;
+  if (max_memory_bytes) o.max_memory_pages = *max_memory_bytes / kWasmPage;
+  return o;
+}
+
+size_t GuestLimits::handle_limit() const {
+  return max_handles ? static_cast<size_t>(*max_handles) : abi::HandleTable::kDefaultMaxLive;
+}
+
 runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry& registry,
-                           runtime::CallInterposer& interposer, const runtime::InstantiateOptions& options) {
-  auto engine = engine::create_engine();
+                           runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
+                           const GuestLimits& limits) {
+  options.max_handles = limits.handle_limit();
+  auto engine = engine::create_engine(limits.engine_options());
   if (!engine) throw ToolError(engine.error().message);
   runtime::Runtime rt(**engine, registry, interposer);
   if (auto r = rt.instantiate(c.ast, options); !r) throw ToolError(fmt::format("`{}`: {}", c.path, r.error().message));
@@ -163,10 +328,12 @@ runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry
 
 int exit_code_of(const runtime::Outcome& outcome) {
   if (outcome.kind == runtime::Outcome::Kind::Exited) return outcome.exit_status;
-  fmt::print(stderr, "wasm-rr: guest trapped: {}\n", outcome.trap_message);
+  // The message and frame names come from the guest (or its trace): escaped.
+  fmt::print(stderr, "wasm-rr: guest trapped: {}\n", printable(outcome.trap_message));
   if (!outcome.backtrace.empty()) {
     fmt::print(stderr, "guest backtrace:\n");
-    for (size_t i = 0; i < outcome.backtrace.size(); i++) fmt::print(stderr, "  {:>3}: {}\n", i, outcome.backtrace[i]);
+    for (size_t i = 0; i < outcome.backtrace.size(); i++)
+      fmt::print(stderr, "  {:>3}: {}\n", i, printable(outcome.backtrace[i]));
   }
   return kExitGuestTrap;
 }

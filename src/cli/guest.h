@@ -2,7 +2,9 @@
 // the part that run, record and replay share.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,10 +28,21 @@ LoadedComponent load_component(const std::string& path);
 // The guest's world from the command line: argv (argv[0] = the component's file name), env, preopens.
 wasi::WasiConfig guest_config(const GuestOptions& opts);
 
+// The guest's limits from --timeout, --max-memory and --max-handles; throws ToolError.
+struct GuestLimits {
+  std::optional<std::chrono::microseconds> timeout;
+  std::optional<uint64_t> max_memory_bytes;
+  std::optional<uint64_t> max_handles;
+  engine::EngineOptions engine_options() const;
+  size_t handle_limit() const;
+};
+GuestLimits guest_limits(const LimitOptions& opts);
+
 // Instantiates the component with `registry` behind `interposer` and runs
 // wasi:cli/run. Throws ToolError if it cannot start.
 runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry& registry,
-                           runtime::CallInterposer& interposer, const runtime::InstantiateOptions& options);
+                           runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
+                           const GuestLimits& limits);
 
 // Prints a trap (message and backtrace) and maps an outcome to wasm-rr's exit code.
 int exit_code_of(const runtime::Outcome& outcome);

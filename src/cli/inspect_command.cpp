@@ -15,8 +15,10 @@ namespace wasmrr::cli {
 namespace {
 
 void print_header(const trace::Header& h, const trace::TraceReader& r) {
-  fmt::print("trace:      {} ({}, {} bytes)\n", r.path(), trace::format_name(r.format()),
-             std::filesystem::file_size(r.path()));
+  if (auto size = r.file_size())
+    fmt::print("trace:      {} ({}, {} bytes)\n", r.path(), trace::format_name(r.format()), *size);
+  else
+    fmt::print("trace:      {} ({}, read from a pipe)\n", r.path() == "-" ? "(stdin)" : r.path(), trace::format_name(r.format()));
   fmt::print("recorded:   {} by wasm-rr {}\n", h.start_time, h.wasm_rr_version);
   fmt::print("component:  {} ({} bytes, SHA-256 {})\n", h.component_name, h.component_size, h.component_sha256);
   fmt::print("args:       {}\n", fmt::join(h.args, " "));
@@ -29,9 +31,9 @@ void print_header(const trace::Header& h, const trace::TraceReader& r) {
 }  // namespace
 
 int inspect_command(const InspectOptions& opts) {
-  if (opts.files) return print_files_written(opts.trace_path, stdout) ? 0 : kExitToolError;
   auto reader = trace::TraceReader::open(opts.trace_path);
   if (!reader) throw ToolError(reader.error().message);
+  if (opts.files) return print_files_written(**reader, stdout) ? 0 : kExitToolError;
   uint64_t events = 0;
   std::map<std::string, uint64_t> per_function;
   std::optional<trace::End> end;
@@ -57,8 +59,7 @@ int inspect_command(const InspectOptions& opts) {
   }
   fmt::print("events:     {}\n", events);
   if (!end) fmt::print("end:        none: the recording was cut short (killed or crashed)\n");
-  else if (end->kind == trace::End::Kind::Exit) fmt::print("end:        exit status {}\n", end->status);
-  else fmt::print("end:        trap: {}\n", end->message);
+  else fmt::print("end:        {}\n", trace::describe(*end));
   if (!opts.events && !per_function.empty()) {
     fmt::print("calls by function:\n");
     std::vector<std::pair<uint64_t, std::string>> sorted;

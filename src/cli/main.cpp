@@ -6,10 +6,24 @@
 #include <fmt/format.h>
 
 #include "cli/options.h"
+#include "util/printable.h"
 #include "util/trap.h"
 
 namespace wasmrr::cli {
 namespace {
+
+// Errors may quote a trace or a component (names, values): escaped line by
+// line, keeping the message's own line breaks.
+std::string printable_lines(std::string_view text) {
+  std::string out;
+  for (size_t start = 0; start <= text.size();) {
+    size_t end = std::min(text.find('\n', start), text.size());
+    if (start > 0) out += '\n';
+    out += printable(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
 
 int dispatch(int argc, char** argv) {
   CLI::App app{"wasm-rr: run, record and replay WebAssembly (WASI 0.2) components.\n"
@@ -23,13 +37,16 @@ int dispatch(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run a WASI 0.2 command component (no trace)");
   add_component_options(*run, run_opts);
   add_world_options(*run, run_opts);
+  add_limit_options(*run, run_opts.limits);
   run->footer("Example: wasm-rr run hello.wasm --env HOME=/tmp -- --verbose input.txt");
 
   RecordOptions rec_opts;
   CLI::App* record = app.add_subcommand("record", "Run a component against the real host and record every host call");
   add_component_options(*record, rec_opts.guest);
   record->add_option("-t,--trace", rec_opts.trace_path,
-                     "Trace file to write (default wasm-rr-trace.json; the extension .json or .cbor picks the format)");
+                     "Trace file to write (default wasm-rr-trace.json; the extension .json or .cbor picks the "
+                     "format). An earlier trace there is kept as TRACE~ until the new recording has ended")
+      ->type_name("TRACE");
   record->add_option("-f,--format", rec_opts.format, "Trace format, overriding the extension")
       ->check(CLI::IsMember({"json", "cbor"}));
   record->add_option("--redact", rec_opts.redact,
@@ -40,6 +57,7 @@ int dispatch(int argc, char** argv) {
       ->type_name("NAME")
       ->allow_extra_args(false);
   add_world_options(*record, rec_opts.guest);
+  add_limit_options(*record, rec_opts.guest.limits);
   record->footer("Example: wasm-rr record app.wasm -t good-run.json -- --config prod");
 
   ReplayOptions rep_opts;
@@ -79,10 +97,10 @@ int dispatch(int argc, char** argv) {
     if (*convert) return convert_command(conv_opts);
     if (*inspect) return inspect_command(insp_opts);
   } catch (const ToolError& e) {
-    fmt::print(stderr, "wasm-rr: error: {}\n", e.what());
+    fmt::print(stderr, "wasm-rr: error: {}\n", printable_lines(e.what()));
     return kExitToolError;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "wasm-rr: internal error: {}\n", e.what());
+    fmt::print(stderr, "wasm-rr: internal error: {}\n", printable_lines(e.what()));
     return kExitToolError;
   }
   return kExitToolError;

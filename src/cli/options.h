@@ -1,6 +1,8 @@
 // What the subcommands share: guest options, exit codes, errors.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -13,14 +15,18 @@ namespace wasmrr::cli {
 // Exit codes of wasm-rr itself (documented in README.md and --help). A guest
 // that exits passes its own status through: exit(ok) -> 0, exit(err) -> 1.
 constexpr int kExitDivergence = 121;  // replay: the guest diverged from the trace, or the trace ended early
+constexpr int kExitTimeout = 124;     // the guest ran longer than --timeout (as timeout(1) exits)
 constexpr int kExitToolError = 125;   // bad usage, unreadable or invalid component or trace, missing import
 constexpr int kExitGuestTrap = 134;   // the guest trapped (128 + SIGABRT, as wasmtime does)
 
 constexpr const char* kExitCodeHelp = R"(Exit status:
   the guest's own status (exit ok -> 0, exit err -> 1, exit-with-code N -> N)
   121  replay: the guest diverged from the trace, or the trace ended early
+  124  the guest ran longer than --timeout (recorded: its replay stops there with 124 too)
   125  wasm-rr could not do its job (bad usage, invalid component or trace, missing import)
-  134  the guest trapped (the trap message and guest backtrace go to stderr))";
+  134  the guest trapped (the trap message and guest backtrace go to stderr)
+  128+N  stopped by signal N (SIGHUP 129, SIGINT 130, SIGTERM 143); a recording so stopped
+         ends with a record saying so, and its replay stops there with the same code)";
 
 // An error of wasm-rr's own (not the guest's): printed as "wasm-rr: error: ...", exit 125.
 class ToolError : public std::runtime_error {
@@ -28,21 +34,33 @@ class ToolError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Limits on the guest (run and record; record keeps them in the trace header
+// and replay applies the same memory and handle limits).
+struct LimitOptions {
+  std::string timeout;      // --timeout DURATION
+  std::string max_memory;   // --max-memory SIZE
+  uint64_t max_handles = 0; // --max-handles N (0: the default)
+};
+
 struct GuestOptions {
+  LimitOptions limits;
   std::string component_path;
   std::vector<std::string> guest_args;   // after the component name / after `--`
   std::vector<std::string> env_flags;    // --env NAME=VAL | --env NAME
   bool inherit_env = false;
-  std::vector<std::string> dir_flags;    // --dir HOST[::GUEST]
-  std::vector<std::string> allow_tcp;    // --allow-tcp SPEC (wasi/socket_policy.h)
-  std::vector<std::string> allow_udp;    // --allow-udp SPEC
+  std::vector<std::string> dir_flags;    // --dir HOST[::GUEST[:ro|:rw]]
+  std::vector<std::string> allow_tcp;    // --allow-tcp [SPEC] (wasi/socket_policy.h); bare: "*"
+  std::vector<std::string> allow_udp;    // --allow-udp [SPEC]; bare: "*"
   bool allow_ip_name_lookup = false;     // --allow-ip-name-lookup
+  std::vector<std::string> allow_http;   // --allow-http[=SPEC] (wasi/http_policy.h); bare: "*"
 };
 
 // Adds the component positional and the guest's arguments.
 void add_component_options(CLI::App& app, GuestOptions& opts);
 // Adds --env, --inherit-env and --dir.
 void add_world_options(CLI::App& app, GuestOptions& opts);
+// Adds --timeout, --max-memory and --max-handles.
+void add_limit_options(CLI::App& app, LimitOptions& opts);
 
 // The guest's environment from --env/--inherit-env, in order, later wins.
 std::vector<std::pair<std::string, std::string>> guest_environment(const GuestOptions& opts);
@@ -50,7 +68,7 @@ std::vector<std::pair<std::string, std::string>> guest_environment(const GuestOp
 struct RecordOptions {
   GuestOptions guest;
   std::vector<std::string> redact;
-  std::string trace_path;
+  std::optional<std::string> trace_path;  // -t; unset: wasm-rr-trace.json (or .cbor with -f cbor)
   std::string format;
 };
 struct ReplayOptions {

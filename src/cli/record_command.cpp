@@ -4,6 +4,10 @@
 #include <fmt/format.h>
 
 #include "cli/guest.h"
+#include "cli/stop_watch.h"
+#include "cli/trace_output.h"
+#include "util/before_blocking.h"
+#include "wasi/filesystem.h"
 #include "rr/recorder.h"
 #include "rr/value_codec.h"
 #include "trace/writer.h"
@@ -25,10 +29,11 @@ trace::Format choose_format(const RecordOptions& opts, std::string& path) {
   if (!opts.format.empty()) {
     auto f = trace::format_from_name(opts.format);
     if (!f) throw ToolError(f.error().message);
-    if (path.empty()) path = fmt::format("wasm-rr-trace.{}", trace::format_name(*f));
+    path = opts.trace_path.value_or(fmt::format("wasm-rr-trace.{}", trace::format_name(*f)));
     return *f;
   }
-  if (path.empty()) path = "wasm-rr-trace.json";
+  path = opts.trace_path.value_or("wasm-rr-trace.json");
+  if (path.empty()) return trace::Format::Json;  // TraceOutput refuses it with a clear message
   auto f = trace::format_from_path(path);
   if (!f) throw ToolError(f.error().message);
   return *f;
@@ -50,25 +55,61 @@ trace::Header make_header(const LoadedComponent& c, const wasi::WasiConfig& conf
 }  // namespace
 
 int record_command(const RecordOptions& opts) {
-  std::string path = opts.trace_path;
+  std::string path;
   trace::Format format = choose_format(opts, path);
   LoadedComponent component = load_component(opts.guest.component_path);
   wasi::WasiConfig config = guest_config(opts.guest);
+  GuestLimits limits = guest_limits(opts.guest.limits);
   trace::Header header = make_header(component, config);
   header.redacted = opts.redact;
+  header.max_memory = limits.max_memory_bytes;
+  header.max_handles = limits.max_handles;
 
-  auto writer = trace::TraceWriter::create(path, format);
-  if (!writer) throw ToolError(writer.error().message);
-  (*writer)->write(trace::to_json(header));
-  (*writer)->flush();
+  // Everything that can be refused is checked: only now does the disk change.
+  TraceOutput output = TraceOutput::create(path, {component.path});
+  for (const struct stat& st : output.files_to_protect()) wasi::protect_host_file(st);
+  auto writer = trace::TraceWriter::adopt(output.release_fd(), path, format);
+  writer->write(trace::to_json(header));
+  writer->flush();
+  // Blocking host calls write out what is buffered first (util/before_blocking.h).
+  set_before_blocking([w = writer.get()] { w->flush(); });
 
   runtime::HostRegistry registry;
   wasi::WasiHost host(std::move(config));
   host.register_all(registry);
-  rr::Recorder recorder(**writer, opts.redact);
-  runtime::Outcome outcome = run_guest(component, registry, recorder, {});
+  rr::Recorder recorder(*writer, opts.redact);
+  std::optional<StopWatch> stop_watch;
+  stop_watch.emplace(limits.timeout, [&](const StopCause& cause) {
+    trace::End end;
+    if (cause.is_timeout()) {
+      end.kind = trace::End::Kind::Timeout;
+      end.timeout_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(cause.timeout).count());
+    } else {
+      end.kind = trace::End::Kind::Signal;
+      end.signal = cause.signal;
+      end.signal_name = cause.signal_name();
+    }
+    uint64_t events = recorder.finish_stopped(end);  // counted under the writer's lock
+    output.ended();
+    fmt::print(stderr, "wasm-rr: {}: stopped after {} event{}; the trace `{}` ends there and replays up to there\n",
+               cause.describe(), events, events == 1 ? "" : "s", path);
+  });
+  runtime::Outcome outcome;
+  try {
+    outcome = run_guest(component, registry, recorder, {}, limits);
+  } catch (const ToolError&) {
+    // The guest never ran: this trace holds nothing worth more than the earlier one.
+    stop_watch.reset();
+    set_before_blocking(nullptr);
+    (void)writer->close();
+    output.abandon();
+    throw;
+  }
+  stop_watch.reset();  // from here on the run has its own end
+  set_before_blocking(nullptr);
   recorder.finish(outcome);
-  if (auto r = (*writer)->close(); !r) throw ToolError(r.error().message);
+  if (auto r = writer->close(); !r) throw ToolError(r.error().message);
+  output.ended();
   return exit_code_of(outcome);
 }
 

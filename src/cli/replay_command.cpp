@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "cli/guest.h"
+#include "cli/stop_watch.h"
 #include "cli/trace_summary.h"
 #include "rr/replayer.h"
 #include "rr/value_codec.h"
@@ -26,6 +27,8 @@ int replay_command(const ReplayOptions& opts) {
   LoadedComponent component = load_component(opts.component_path);
   auto reader = trace::TraceReader::open(opts.trace_path);
   if (!reader) throw ToolError(reader.error().message);
+  FilesWrittenWatcher files;  // --files-written: gathered during the one pass over the trace
+  if (opts.files_written) (*reader)->set_observer(&files);
   rr::Replayer replayer(**reader);
   auto header = replayer.read_header();
   if (!header) throw ToolError(header.error().message);
@@ -33,11 +36,19 @@ int replay_command(const ReplayOptions& opts) {
 
   // No host at all: every import is answered from the trace.
   runtime::HostRegistry no_host;
+  GuestLimits limits;  // the recording's, so the guest meets them at the same points
+  limits.max_memory_bytes = header->max_memory;
+  limits.max_handles = header->max_handles;
+  // Ctrl-C ends the replay at once, wherever the guest is.
+  StopWatch stop_watch(std::nullopt, [](const StopCause& cause) {
+    fmt::print(stderr, "wasm-rr: replay {}\n", cause.describe());
+  });
   try {
-    runtime::Outcome outcome = run_guest(component, no_host, replayer, {.require_host_impl = false});
+    replayer.stop_if_stopped_here();
+    runtime::Outcome outcome = run_guest(component, no_host, replayer, {.require_host_impl = false}, limits);
     replayer.finish(outcome);
     int code = exit_code_of(outcome);
-    if (opts.files_written) print_files_written(opts.trace_path, stderr);
+    if (opts.files_written) files.print(stderr);
     return code;
   } catch (const rr::BadTrace& e) {
     // Reader errors already name the file; decoding errors name only the event.
@@ -47,6 +58,12 @@ int replay_command(const ReplayOptions& opts) {
   } catch (const rr::Divergence& e) {
     fmt::print(stderr, "wasm-rr: replay diverged from `{}`\n{}\n", opts.trace_path, e.what());
     return kExitDivergence;
+  } catch (const rr::Stopped& e) {
+    // Everything the recording saw has been replayed; it went no further.
+    const trace::End& end = e.end();
+    fmt::print(stderr, "wasm-rr: the recording was {}; the replay stops there too\n", trace::describe(end));
+    if (opts.files_written) files.print(stderr);
+    return end.kind == trace::End::Kind::Timeout ? kExitTimeout : 128 + end.signal;
   } catch (const rr::TraceEnded& e) {
     fmt::print(stderr, "wasm-rr: replay of `{}` stopped: {}\n", opts.trace_path, e.what());
     return kExitDivergence;

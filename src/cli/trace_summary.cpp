@@ -132,29 +132,41 @@ void FileWriteTracker::add(const trace::Event& e) {
   }
 }
 
-bool print_files_written(const std::string& trace_path, FILE* out) {
-  auto reader = trace::TraceReader::open(trace_path);
-  if (!reader) {
-    fmt::print(stderr, "wasm-rr: error: {}\n", reader.error().message);
-    return false;
+bool FilesWrittenWatcher::wants(std::string_view encoded) {
+  // Only filesystem and stream events matter (`/` may be escaped in JSON text).
+  return encoded.find("wasi:filesystem") != std::string_view::npos || encoded.find("wasi:io") != std::string_view::npos;
+}
+
+void FilesWrittenWatcher::element(const Json& j) {
+  if (!j.is_object() || !j.contains("fn")) return;
+  auto decoded = trace::decode_element(j);
+  if (decoded && decoded->kind == trace::Element::Kind::Event) tracker_.add(decoded->event);
+}
+
+void FilesWrittenWatcher::print(FILE* out) const {
+  const auto& changes = tracker_.changes();
+  if (changes.empty()) {
+    fmt::print(out, "files written: none\n");
+    return;
   }
-  FileWriteTracker tracker;
+  fmt::print(out, "files written ({} path{}):\n", changes.size(), changes.size() == 1 ? "" : "s");
+  for (const auto& [path, change] : changes) fmt::print(out, "  {}: {}\n", path, change.describe());
+}
+
+bool print_files_written(trace::TraceReader& reader, FILE* out) {
+  FilesWrittenWatcher watcher;
+  reader.set_observer(&watcher);
   while (true) {
-    auto el = (*reader)->next();
+    auto el = reader.next();
     if (!el) {
+      reader.set_observer(nullptr);
       fmt::print(stderr, "wasm-rr: error: {}\n", el.error().message);
       return false;
     }
     if (!*el) break;
-    auto decoded = trace::decode_element(std::move(**el));
-    if (decoded && decoded->kind == trace::Element::Kind::Event) tracker.add(decoded->event);
   }
-  if (tracker.changes().empty()) {
-    fmt::print(out, "files written: none\n");
-    return true;
-  }
-  fmt::print(out, "files written ({} path{}):\n", tracker.changes().size(), tracker.changes().size() == 1 ? "" : "s");
-  for (const auto& [path, change] : tracker.changes()) fmt::print(out, "  {}: {}\n", path, change.describe());
+  reader.set_observer(nullptr);
+  watcher.print(out);
   return true;
 }
 

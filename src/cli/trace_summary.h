@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "trace/reader.h"
 #include "trace/trace.h"
 
 namespace wasmrr::cli {
@@ -39,8 +40,21 @@ class FileWriteTracker {
   std::map<std::string, FileChange> changes_;
 };
 
-// Prints the files a trace says the guest changed; returns false if it could
-// not read the trace (the message goes to stderr).
-bool print_files_written(const std::string& trace_path, FILE* out);
+// Gathers what FileWriteTracker needs from every element a reader reads,
+// during the reader's own pass over the trace (replay --files-written): a
+// trace from a pipe cannot be read a second time.
+class FilesWrittenWatcher : public trace::ElementObserver {
+ public:
+  bool wants(std::string_view encoded) override;
+  void element(const trace::Json& j) override;
+  void print(FILE* out) const;
+
+ private:
+  FileWriteTracker tracker_;
+};
+
+// Reads the rest of `reader` and prints the files the trace says the guest
+// changed; returns false if it could not read the trace (the message goes to stderr).
+bool print_files_written(trace::TraceReader& reader, FILE* out);
 
 }  // namespace wasmrr::cli

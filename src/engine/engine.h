@@ -11,6 +11,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -155,8 +156,15 @@ class Engine {
   virtual Result<std::shared_ptr<Global>> new_global(const GlobalType& type, CoreVal init) = 0;
 };
 
+struct EngineOptions {
+  // Caps every linear memory at this many 64 KiB pages: memory.grow past it
+  // fails (returns -1) and a module whose memory starts above it does not
+  // compile. nullopt: only the engine's own limit.
+  std::optional<uint64_t> max_memory_pages;
+};
+
 // The SpiderMonkey engine. Creating it initialises SpiderMonkey for the process;
 // at most one may exist at a time.
-Result<std::unique_ptr<Engine>> create_engine();
+Result<std::unique_ptr<Engine>> create_engine(const EngineOptions& options = {});
 
 }  // namespace wasmrr::engine

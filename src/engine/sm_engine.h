@@ -39,7 +39,7 @@ struct HostFuncData {
 
 class SmEngine final : public Engine {
  public:
-  SmEngine() = default;
+  explicit SmEngine(EngineOptions options) : options_(options) {}
   ~SmEngine() override;
   Result<void> init();
 
@@ -82,6 +82,7 @@ class SmEngine final : public Engine {
   Result<void> compile_folded(SmModule& module, const std::vector<std::shared_ptr<Extern>>& values);
   Error instantiation_error(const SmModule& module);
 
+  EngineOptions options_;
   JSContext* cx_ = nullptr;
   JS::Realm* old_realm_ = nullptr;
   bool realm_entered_ = false;

@@ -15,12 +15,14 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <optional>
 #include <unordered_map>
 
 #include "engine/const_fold.h"
+#include "engine/memory_cap.h"
 #include "engine/sm_engine.h"
 
 namespace wasmrr::engine {
@@ -350,6 +352,17 @@ Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const bin
 Result<std::shared_ptr<Module>> SmEngine::compile(std::span<const uint8_t> bytes) {
   auto info = binary::parse_module(bytes);
   if (!info) return make_error("invalid module: " + info.error().message);
+  std::vector<uint8_t> capped;
+  if (options_.max_memory_pages) {
+    auto r = cap_memories(bytes, *info, *options_.max_memory_pages);
+    if (!r) return r.error();
+    if (r->size() != bytes.size() || !std::equal(r->begin(), r->end(), bytes.begin())) {
+      capped = std::move(*r);
+      bytes = capped;
+      info = binary::parse_module(bytes);  // section offsets moved
+      if (!info) return make_error("invalid module after capping its memory: " + info.error().message);
+    }
+  }
   auto module = std::make_shared<SmModule>(cx_, std::move(*info));
   if (module->needs_folding()) {
     // Compiled in instantiate(), once the imported globals' values are known.
@@ -484,7 +497,15 @@ std::shared_ptr<Func> SmEngine::host_function(const CoreFuncType& type, HostFunc
   return wrap_func(*this, fn, type);
 }
 
-Result<std::shared_ptr<Memory>> SmEngine::new_memory(const MemoryType& type) {
+Result<std::shared_ptr<Memory>> SmEngine::new_memory(const MemoryType& requested) {
+  MemoryType type = requested;
+  if (auto cap = options_.max_memory_pages; cap && exceeds_cap(type.limits, *cap)) {
+    if (type.limits.min > *cap)
+      return make_error(fmt::format("new memory: {} pages initially, more than the memory limit of {} pages",
+                                    type.limits.min, *cap));
+    type.limits.has_max = true;
+    type.limits.max = *cap;
+  }
   JS::RootedObject desc(cx_, limits_descriptor(cx_, type.limits));
   if (!desc) return make_error("new memory: " + take_error().message);
   if (type.shared) {
@@ -526,9 +547,9 @@ Result<std::shared_ptr<Global>> SmEngine::new_global(const GlobalType& type, Cor
 
 }  // namespace sm
 
-Result<std::unique_ptr<Engine>> create_engine() {
+Result<std::unique_ptr<Engine>> create_engine(const EngineOptions& options) {
   if (sm::g_engine_alive) return make_error("a SpiderMonkey engine already exists in this process");
-  auto engine = std::make_unique<sm::SmEngine>();
+  auto engine = std::make_unique<sm::SmEngine>(options);
   sm::g_engine_alive = true;
   if (auto r = engine->init(); !r) return r.error();
   return std::unique_ptr<Engine>(std::move(engine));

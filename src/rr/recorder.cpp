@@ -37,6 +37,14 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
     encoder_.encode_trap_event(element_, prefix->second, args_, e.what());
     writer_.write_encoded(element_);
     throw;
+  } catch (const Abort&) {
+    throw;  // not the guest's doing: no event
+  } catch (const std::exception& e) {
+    // A host failure ends the run as a trap at this call, so the trace replays to the same end.
+    Trap trap(host_error_message(e));
+    encoder_.encode_trap_event(element_, prefix->second, args_, trap.what());
+    writer_.write_encoded(element_);
+    throw trap;
   }
   results_.clear();
   encoder_.encode_values(results_, f.type->results, results, false);
@@ -66,6 +74,13 @@ runtime::Values Recorder::call_redacting(const runtime::ImportedFunc& f, runtime
     event.trap = e.what();
     write(event);
     throw;
+  } catch (const Abort&) {
+    throw;
+  } catch (const std::exception& e) {
+    Trap trap(host_error_message(e));
+    event.trap = trap.what();
+    write(event);
+    throw trap;
   }
   event.results = encode_all(f.type->results, results, {});
   write(event);
@@ -75,6 +90,16 @@ runtime::Values Recorder::call_redacting(const runtime::ImportedFunc& f, runtime
 void Recorder::write(trace::Event& event) {
   redactor_.apply(event.results);
   writer_.write(trace::to_json(event));
+}
+
+// The count is taken under the writer's lock, with the end record written and
+// the file closed in the same step: no event can slip in between.
+uint64_t Recorder::finish_stopped(trace::End end) {
+  (void)writer_.close_with([&](uint64_t elements) {
+    end.events = elements > 0 ? elements - 1 : 0;  // the header is not an event
+    return trace::to_json(end);
+  });
+  return end.events;
 }
 
 void Recorder::finish(const runtime::Outcome& outcome) {

@@ -20,6 +20,11 @@ class Recorder final : public runtime::CallInterposer {
   runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
   // Ends the trace with the run's outcome.
   void finish(const runtime::Outcome& outcome);
+  // Ends and closes the trace with a stop from outside (a signal, --timeout),
+  // counting the events written (end.events). May be called from another
+  // thread while the guest runs; nothing is written after it.
+  // Returns the number of events in the trace.
+  uint64_t finish_stopped(trace::End end);
   uint64_t events() const { return events_; }
 
  private:

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "rr/value_codec.h"
+#include "util/printable.h"
 #include "trace/json_bytes.h"
 #include "trace/parse.h"
 
@@ -17,7 +18,7 @@ constexpr size_t kRecentEvents = 5;
 std::string short_json(const Json& j) {
   Json copy = j;
   trace::bytes_to_text_model(copy);
-  std::string s = copy.dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string s = printable(copy.dump(-1, ' ', false, Json::error_handler_t::replace));
   return s.size() > 160 ? s.substr(0, 160) + "..." : s;
 }
 
@@ -32,9 +33,9 @@ std::string list_json(const Json& values) {
 }
 
 std::string summarize(const trace::Event& ev) {
-  std::string s = fmt::format("{}({})", ev.fn, list_json(ev.args));
+  std::string s = fmt::format("{}({})", printable(ev.fn), list_json(ev.args));
   if (ev.exit) return s + fmt::format(" -> exit {}", *ev.exit);
-  if (ev.trap) return s + " -> trap: " + *ev.trap;
+  if (ev.trap) return s + " -> trap: " + printable(*ev.trap);
   return ev.results.empty() ? s : s + " -> " + list_json(ev.results);
 }
 
@@ -43,7 +44,7 @@ std::string describe_call(const runtime::ImportedFunc& f, const runtime::Values&
   Json encoded = Json::array();
   for (size_t i = 0; i < args.size() && i < f.type->params.size(); i++)
     encoded.push_back(encode_value(args[i], *f.type->params[i].type, EncodeOptions{.digest_large_bytes = true}));
-  return fmt::format("{}({})", f.name, list_json(encoded));
+  return fmt::format("{}({})", printable(f.name), list_json(encoded));
 }
 
 // Splits "wasi:cli/stdout@0.2.12#get-stdout" into unversioned interface and function.
@@ -77,7 +78,56 @@ Result<trace::Header> Replayer::read_header() {
   return decoded->header;
 }
 
-std::optional<trace::Element> Replayer::next_element() { return decode_next(reader_.next()); }
+Result<trace::TraceReader::Text> Replayer::next_text() {
+  if (!have_ahead_) return reader_.next_text();
+  have_ahead_ = false;
+  trace::TraceReader::Text text = ahead_;
+  text.text = ahead_bytes_;
+  return text;
+}
+
+namespace {
+
+// Whether an element's bytes, as the recorder writes them, are an end record:
+// {"end":... in JSON; in CBOR a map whose first key is the text "end".
+bool looks_like_end(std::string_view text, trace::Format format) {
+  if (format == trace::Format::Json) return text.starts_with("{\"end\":");
+  return text.size() > 4 && (static_cast<uint8_t>(text[0]) & 0xe0) == 0xa0 && text.substr(1, 4) == "\x63" "end";
+}
+
+}  // namespace
+
+void Replayer::stop_if_stopped_here() {
+  auto text = reader_.next_text();
+  if (!text) throw BadTrace(fmt::format("event {}: {}", next_index_, text.error().message));
+  ahead_ = *text;
+  ahead_bytes_.assign(text->text);
+  have_ahead_ = true;
+  if (text->available && text->end) {
+    // Cut short (killed): stop now rather than wait for the guest's next call,
+    // which a guest that was computing when the recorder died may never make.
+    throw TraceEnded(fmt::format("the trace ends after {} without an end record: the recording was cut short (killed "
+                                 "or crashed). Everything up to there replayed",
+                                 next_index_ == 0 ? std::string("its header") : fmt::format("event {}", next_index_ - 1)));
+  }
+  if (!text->available || !looks_like_end(ahead_bytes_, fast_encoder_.format())) return;
+  have_ahead_ = false;
+  auto el = decode_next(reader_.parse_text(ahead_bytes_));
+  if (el && el->kind == trace::Element::Kind::End && el->end.is_stop()) throw Stopped(el->end);
+  // Another end: keep it for the guest's next call or finish(), which report it.
+  if (el) pending_element_ = std::move(el);
+  else pending_cut_ = true;
+}
+
+std::optional<trace::Element> Replayer::next_element() {
+  if (pending_element_) return std::exchange(pending_element_, std::nullopt);
+  if (pending_cut_) return std::nullopt;
+  if (have_ahead_) {
+    have_ahead_ = false;
+    if (ahead_.available && !ahead_.end) return decode_next(reader_.parse_text(ahead_bytes_));
+  }
+  return decode_next(reader_.next());
+}
 
 std::optional<trace::Element> Replayer::decode_next(Result<std::optional<trace::Json>> el) {
   if (!el) throw BadTrace(fmt::format("event {}: {}", next_index_, el.error().message));
@@ -167,45 +217,54 @@ bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values&
 
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
   uint64_t index = next_index_;
-  auto text = reader_.next_text();
-  if (!text) throw BadTrace(fmt::format("event {}: {}", next_index_, text.error().message));
   std::optional<trace::Element> el;
-  if (!text->available) {
+  if (pending_element_ || pending_cut_) {
     el = next_element();
-  } else if (!text->end) {
-    runtime::Values results;
-    if (fast_match(f, args, text->text, results)) {
-      next_index_++;
-      track_handles(f, args, results, index);
-      echo_output(f, args, results);
-      remember_text(index, text->text);
-      return results;
+  } else {
+    auto text = next_text();
+    if (!text) throw BadTrace(fmt::format("event {}: {}", next_index_, text.error().message));
+    if (!text->available) {
+      el = next_element();
+    } else if (!text->end) {
+      runtime::Values results;
+      if (fast_match(f, args, text->text, results)) {
+        next_index_++;
+        track_handles(f, args, results, index);
+        echo_output(f, args, results);
+        remember_text(index, text->text);
+        stop_if_stopped_here();
+        return results;
+      }
+      el = decode_next(reader_.parse_text(text->text));
     }
-    el = decode_next(reader_.parse_text(text->text));
   }
   auto actual = [&] { return describe_call(f, args); };
   if (!el)
     throw TraceEnded(fmt::format("the trace ends after event {} without an end record: the recording was cut short "
                                  "(killed or crashed). Everything up to there replayed; the guest's next call was {}",
                                  index == 0 ? std::string("(none)") : std::to_string(index - 1), actual()));
+  if (el->kind == trace::Element::Kind::End && el->end.is_stop()) throw Stopped(el->end);
   if (el->kind == trace::Element::Kind::End)
     diverge(fmt::format("divergence at event {}: the recording ended here ({}), but the guest called {}", index,
-                        el->end.kind == trace::End::Kind::Exit ? fmt::format("exit status {}", el->end.status)
-                                                               : "trap: " + el->end.message,
-                        actual()));
+                        trace::describe(el->end), actual()));
   const trace::Event& ev = el->event;
   if (ev.fn != f.name)
-    diverge(fmt::format("divergence at event {}: wrong function\n  expected: {}({})\n  actual:   {}", index, ev.fn,
+    diverge(fmt::format("divergence at event {}: wrong function\n  expected: {}({})\n  actual:   {}", index, printable(ev.fn),
                         list_json(ev.args), actual()));
   if (ev.args.size() != f.type->params.size())
-    throw BadTrace(fmt::format("event {} ({}): {} arguments recorded, the function takes {}", index, ev.fn, ev.args.size(),
+    throw BadTrace(fmt::format("event {} ({}): {} arguments recorded, the function takes {}", index, printable(ev.fn), ev.args.size(),
                                f.type->params.size()));
   for (size_t i = 0; i < args.size(); i++) {
-    std::string diff = compare_value(ev.args[i], args[i], *f.type->params[i].type, "");
+    std::string diff;
+    try {
+      diff = compare_value(ev.args[i], args[i], *f.type->params[i].type, "");
+    } catch (const DecodeError& e) {  // e.g. an integer out of its type's range
+      throw BadTrace(fmt::format("event {} ({}): args[{}]{}", index, printable(ev.fn), i, printable(e.what())));
+    }
     if (!diff.empty()) {
-      diff = fmt::format("argument {} ({}){}", i, f.type->params[i].name, diff);
+      diff = printable(fmt::format("argument {} ({}){}", i, f.type->params[i].name, diff));
       diverge(fmt::format("divergence at event {}: {} called with different arguments\n  expected: {}({})\n  actual:   {}\n  differs:  {}",
-                          index, f.name, ev.fn, list_json(ev.args), actual(), diff));
+                          index, printable(f.name), printable(ev.fn), list_json(ev.args), actual(), diff));
     }
   }
   next_index_++;
@@ -216,19 +275,20 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
   }
 
   if (ev.results.size() != f.type->results.size())
-    throw BadTrace(fmt::format("event {} ({}): {} results recorded, the function returns {}", index, ev.fn,
+    throw BadTrace(fmt::format("event {} ({}): {} results recorded, the function returns {}", index, printable(ev.fn),
                                ev.results.size(), f.type->results.size()));
   runtime::Values results;
   for (size_t i = 0; i < f.type->results.size(); i++) {
     try {
       results.push_back(decode_value(ev.results[i], *f.type->results[i].type, ""));
     } catch (const DecodeError& e) {
-      throw BadTrace(fmt::format("event {} ({}): results[{}]{}", index, ev.fn, i, e.what()));
+      throw BadTrace(fmt::format("event {} ({}): results[{}]{}", index, printable(ev.fn), i, printable(e.what())));
     }
   }
   track_handles(f, args, results, index);
   echo_output(f, args, results);
   remember(index, std::move(el->event));
+  stop_if_stopped_here();
   return results;
 }
 
@@ -272,7 +332,8 @@ void Replayer::track_handles(const runtime::ImportedFunc& f, const runtime::Valu
       if (!added)
         throw BadTrace(fmt::format("event {} ({}): results[{}] gives the guest {} handle {} again, which it has held "
                                    "since event {} (a host never does that)",
-                                   index, f.name, i, t.resource ? t.resource->name : "a", rep, it->second));
+                                   index, printable(f.name), i, printable(t.resource ? t.resource->name : "a"), rep,
+                                   it->second));
     });
 }
 
@@ -330,14 +391,14 @@ void Replayer::finish(const runtime::Outcome& outcome) {
   auto el = next_element();
   std::string replayed = outcome.kind == runtime::Outcome::Kind::Exited
                              ? fmt::format("exit status {}", outcome.exit_status)
-                             : "trap: " + outcome.trap_message;
+                             : "trap: " + printable(outcome.trap_message);
   if (!el)
     throw TraceEnded(fmt::format("the trace ends after event {} without an end record: the recording was cut short "
                                  "(killed or crashed); the guest then ended with {}",
                                  next_index_ == 0 ? std::string("(none)") : std::to_string(next_index_ - 1), replayed));
   if (el->kind == trace::Element::Kind::Event) {
     uint64_t left = 1;
-    std::string first = el->event.fn;
+    std::string first = printable(el->event.fn);
     while (auto more = next_element()) {
       if (more->kind != trace::Element::Kind::Event) break;
       left++;
@@ -346,13 +407,13 @@ void Replayer::finish(const runtime::Outcome& outcome) {
                         next_index_, replayed, left, left == 1 ? "" : "s", first));
   }
   const trace::End& end = el->end;
+  if (end.is_stop()) throw Stopped(end);
   bool same = end.kind == trace::End::Kind::Exit
                   ? outcome.kind == runtime::Outcome::Kind::Exited && outcome.exit_status == end.status
                   : outcome.kind == runtime::Outcome::Kind::Trapped && outcome.trap_message == end.message;
   if (!same)
     diverge(fmt::format("divergence at the end: the recording ended with {}, the replay with {}",
-                        end.kind == trace::End::Kind::Exit ? fmt::format("exit status {}", end.status) : "trap: " + end.message,
-                        replayed));
+                        trace::describe(end), replayed));
   if (auto extra = next_element())
     throw BadTrace(fmt::format("event {}: elements after the end record", next_index_));
 }

@@ -35,6 +35,17 @@ class TraceEnded : public Abort {
   using Abort::Abort;
 };
 
+// The recording was stopped from outside (a signal, --timeout) at this point:
+// the replay stops here too, with the recording's exit code.
+class Stopped : public Abort {
+ public:
+  explicit Stopped(trace::End end) : Abort(trace::describe(end)), end_(std::move(end)) {}
+  const trace::End& end() const { return end_; }
+
+ private:
+  trace::End end_;
+};
+
 class Replayer final : public runtime::CallInterposer {
  public:
   explicit Replayer(trace::TraceReader& reader)
@@ -42,6 +53,12 @@ class Replayer final : public runtime::CallInterposer {
 
   // Reads the header; must be called first.
   Result<trace::Header> read_header();
+  // Throws Stopped if the trace stops from outside (an end of kind signal or
+  // timeout) right here. Called after each answered call, so that a replay of
+  // a guest that then computed or blocked until it was stopped does not wait;
+  // call it once before the guest starts, for a recording stopped before its
+  // first event.
+  void stop_if_stopped_here();
 
   runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
 
@@ -57,6 +74,8 @@ class Replayer final : public runtime::CallInterposer {
     trace::Event event;  // formatted only if a report needs it...
     std::string text;    // ...or, from the fast path, the event's JSON text
   };
+  // The next element's text: the one looked at ahead, or the reader's next.
+  Result<trace::TraceReader::Text> next_text();
   std::optional<trace::Element> next_element();
   std::optional<trace::Element> decode_next(Result<std::optional<trace::Json>> el);
   bool fast_match(const runtime::ImportedFunc& f, const runtime::Values& args, std::string_view text,
@@ -87,6 +106,14 @@ class Replayer final : public runtime::CallInterposer {
   std::string results_key_;
   std::unordered_map<const runtime::ImportedFunc*, std::string> prefixes_;
   std::string scratch_;
+  // The element looked at ahead by stop_if_stopped_here(), kept for next_text().
+  bool have_ahead_ = false;
+  trace::TraceReader::Text ahead_;
+  std::string ahead_bytes_;
+  // An end record parsed ahead that is not a stop (or a cut-off last element:
+  // pending_cut_), for the next call or finish() to report.
+  std::optional<trace::Element> pending_element_;
+  bool pending_cut_ = false;
 
   std::map<uint32_t, int> output_fds_;  // stream rep -> host fd (stdout/stderr)
   std::unordered_map<const runtime::ImportedFunc*, EchoRole> echo_roles_;

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 
@@ -145,6 +146,11 @@ int64_t decode_signed(const Json& j, int64_t min, int64_t max, const std::string
   return n;
 }
 
+// Throws DecodeError if an integer or handle inside `j`, a recorded value of
+// type t, is out of its type's range (which a cast would wrap); other
+// differences of shape are for the comparison to report.
+void check_integers(const Json& j, const Type& t, const std::string& path);
+
 double decode_float(const Json& j, const std::string& path) {
   if (j.is_number()) return j.get<double>();
   if (j == "nan") return std::nan("");
@@ -205,7 +211,12 @@ Value decode_value(const Json& j, const Type& t, const std::string& path) {
     case Kind::S16: return Value::s16(static_cast<int16_t>(decode_signed(j, INT16_MIN, INT16_MAX, path)));
     case Kind::S32: return Value::s32(static_cast<int32_t>(decode_signed(j, INT32_MIN, INT32_MAX, path)));
     case Kind::S64: return Value::s64(decode_signed(j, INT64_MIN, INT64_MAX, path));
-    case Kind::F32: return Value::f32(static_cast<float>(decode_float(j, path)));
+    case Kind::F32: {
+      double d = decode_float(j, path);
+      if (std::isfinite(d) && std::fabs(d) > FLT_MAX)
+        throw DecodeError(fmt::format("{}: {} is out of range for an f32", path, show_json(j)));
+      return Value::f32(static_cast<float>(d));
+    }
     case Kind::F64: return Value::f64_(decode_float(j, path));
     case Kind::Char: {
       if (!j.is_string()) mismatch(path, "a one-character string", j);
@@ -284,14 +295,65 @@ Value decode_value(const Json& j, const Type& t, const std::string& path) {
   throw DecodeError(path + ": unsupported type");
 }
 
+namespace {
+
+void check_integers(const Json& j, const Type& t, const std::string& path) {
+  switch (t.kind) {
+    case Kind::U8: case Kind::U16: case Kind::U32: case Kind::U64:
+    case Kind::S8: case Kind::S16: case Kind::S32: case Kind::S64:
+      if (j.is_number_integer()) (void)decode_value(j, t, path);
+      return;
+    case Kind::Own: case Kind::Borrow:
+      if (j.is_object() && j.contains("handle") && j["handle"].is_number_integer())
+        (void)decode_unsigned(j["handle"], UINT32_MAX, path + ".handle");
+      return;
+    case Kind::List:
+      if (!t.is_byte_list() && j.is_array())
+        for (size_t i = 0; i < j.size(); i++) check_integers(j[i], *t.elem, fmt::format("{}[{}]", path, i));
+      return;
+    case Kind::Record:
+      if (j.is_object())
+        for (const auto& f : t.fields)
+          if (auto it = j.find(f.name); it != j.end()) check_integers(*it, *f.type, path + "." + f.name);
+      return;
+    case Kind::Tuple:
+      if (j.is_array() && j.size() == t.fields.size())
+        for (size_t i = 0; i < t.fields.size(); i++) check_integers(j[i], *t.fields[i].type, fmt::format("{}[{}]", path, i));
+      return;
+    case Kind::Variant: case Kind::Result:
+      if (j.is_object() && j.size() == 1)
+        for (const auto& c : t.cases)
+          if (c.type && c.name == j.begin().key()) check_integers(j.begin().value(), *c.type, path + "." + c.name);
+      return;
+    case Kind::Option:
+      if (j.is_null()) return;
+      if (t.elem->kind != Kind::Option) return check_integers(j, *t.elem, path);
+      if (j.is_object() && j.size() == 1 && j.contains("some")) check_integers(j["some"], *t.elem, path + ".some");
+      return;
+    default: return;
+  }
+}
+
+std::string compare_checked(const Json& recorded, const Value& actual, const Type& t, const std::string& path);
+
+}  // namespace
+
 std::string compare_value(const Json& recorded, const Value& actual, const Type& t, const std::string& path) {
+  check_integers(recorded, t, path);
+  return compare_checked(recorded, actual, t, path);
+}
+
+namespace {
+
+std::string compare_checked(const Json& recorded, const Value& actual, const Type& t, const std::string& path) {
   Json now;
   if (t.is_byte_list() && recorded.is_object() && recorded.contains("$sha256")) {
     std::string bytes = byte_list_contents(actual);
-    if (recorded.value("$len", uint64_t{0}) == bytes.size() && recorded["$sha256"] == sha256_hex(bytes)) return "";
-    return fmt::format("{}: recorded {} bytes with SHA-256 {}, now {} bytes with SHA-256 {}", path,
-                       recorded.value("$len", uint64_t{0}), recorded["$sha256"].get<std::string>(), bytes.size(),
-                       sha256_hex(bytes));
+    const Json& len = recorded.contains("$len") ? recorded["$len"] : Json();
+    bool same_len = len.is_number_unsigned() && len.get<uint64_t>() == bytes.size();
+    if (same_len && recorded["$sha256"] == sha256_hex(bytes)) return "";
+    return fmt::format("{}: recorded {} bytes with SHA-256 {}, now {} bytes with SHA-256 {}", path, show_json(len),
+                       show_json(recorded["$sha256"]), bytes.size(), sha256_hex(bytes));
   }
   now = encode_value(actual, t);
   if (now == recorded) return "";
@@ -301,13 +363,13 @@ std::string compare_value(const Json& recorded, const Value& actual, const Type&
     for (size_t i = 0; i < t.fields.size(); i++) {
       const Json& r = t.kind == Kind::Record ? recorded.value(t.fields[i].name, Json()) : recorded[i];
       std::string sub = t.kind == Kind::Record ? path + "." + t.fields[i].name : fmt::format("{}[{}]", path, i);
-      std::string d = compare_value(r, actual.items.at(i), *t.fields[i].type, sub);
+      std::string d = compare_checked(r, actual.items.at(i), *t.fields[i].type, sub);
       if (!d.empty()) return d;
     }
   }
   if (t.kind == Kind::List && !t.is_byte_list() && recorded.is_array() && recorded.size() == actual.items.size()) {
     for (size_t i = 0; i < actual.items.size(); i++) {
-      std::string d = compare_value(recorded[i], actual.items[i], *t.elem, fmt::format("{}[{}]", path, i));
+      std::string d = compare_checked(recorded[i], actual.items[i], *t.elem, fmt::format("{}[{}]", path, i));
       if (!d.empty()) return d;
     }
   }
@@ -326,5 +388,7 @@ std::string compare_value(const Json& recorded, const Value& actual, const Type&
   };
   return fmt::format("{}: recorded {}, now {}", path, show(recorded), show(now));
 }
+
+}  // namespace
 
 }  // namespace wasmrr::rr

@@ -56,6 +56,7 @@ class Instantiator {
     scope->parent = parent;
     scope->args = args;
     rt_.instance_states.push_back(std::make_unique<abi::ComponentInstanceState>());
+    rt_.instance_states.back()->resources.set_max_live(rt_.max_handles);
     scope->inst = rt_.instance_states.back().get();
     rt_.scopes.push_back(std::move(scope));
     return *rt_.scopes.back();
@@ -439,6 +440,7 @@ Runtime::~Runtime() = default;
 
 Result<void> Runtime::instantiate(std::shared_ptr<const component::Component> component, const InstantiateOptions& options) {
   state_->require_host_impl = options.require_host_impl;
+  state_->max_handles = options.max_handles;
   state_->asts.push_back(component);
   try {
     Instantiator inst(*state_);
@@ -518,7 +520,7 @@ Result<Outcome> Runtime::run_command() {
   } catch (const std::exception& e) {
     // A host failure that is neither a WIT error nor a trap: end the run as a trap.
     out.kind = Outcome::Kind::Trapped;
-    out.trap_message = fmt::format("host error: {}", e.what());
+    out.trap_message = host_error_message(e);
   }
   return out;
 }

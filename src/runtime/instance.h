@@ -22,6 +22,8 @@ struct InstantiateOptions {
   // implementation; missing ones are reported by name before the guest runs.
   // Replay sets it to false: the trace answers the calls.
   bool require_host_impl = true;
+  // Live handles per component instance (abi::HandleTable::set_max_live).
+  size_t max_handles = abi::HandleTable::kDefaultMaxLive;
 };
 
 // How a guest run ended, as the CLI reports it.

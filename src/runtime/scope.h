@@ -142,6 +142,7 @@ struct RuntimeState {
   std::vector<std::string> imported_names;
   std::vector<std::pair<std::string, std::string>> missing_imports;  // (instance, function)
   bool require_host_impl = true;
+  size_t max_handles = abi::HandleTable::kDefaultMaxLive;
   Scope* root = nullptr;
 };
 

@@ -1,19 +1,130 @@
 #include "trace/reader.h"
 
-#include "trace/json_bytes.h"
-#include "trace/parse.h"
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 #include <fmt/format.h>
 
+#include "trace/json_bytes.h"
+#include "trace/parse.h"
+
 namespace wasmrr::trace {
 
-namespace {
+// The input, read once through one buffer. Bytes stay in the buffer from the
+// read position on, so an element can be scanned to its end before it is
+// consumed, and the bytes of the element consumed last can be given back
+// (unconsume) as long as nothing was read since.
+class InputBuffer {
+ public:
+  InputBuffer(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  ~InputBuffer() {
+    if (owned_) ::close(fd_);
+  }
+  InputBuffer(const InputBuffer&) = delete;
+  InputBuffer& operator=(const InputBuffer&) = delete;
 
-constexpr uint64_t kMaxWholeJsonBytes = 256ull << 20;
+  // At least n bytes from the read position, or false (at the end of the
+  // input, or on an error: see error()).
+  bool need(size_t n) { return end_ - pos_ >= n || fill(n); }
+  const char* data() const { return buf_.get() + pos_; }
+  size_t available() const { return end_ - pos_; }
+  void consume(size_t n) {
+    pos_ += n;
+    offset_ += n;
+  }
+  void unconsume(size_t n) {
+    pos_ -= n;
+    offset_ -= n;
+  }
+  uint64_t offset() const { return offset_; }  // bytes consumed since the start
+  const std::string& error() const { return error_; }
+
+  // The next line: its length without the newline, and whether a newline ends
+  // it (not for the input's last line). False at the end of the input.
+  bool line(size_t& len, bool& newline) {
+    size_t scanned = 0;
+    while (true) {
+      if (available() > scanned) {
+        const void* nl = std::memchr(data() + scanned, '\n', available() - scanned);
+        if (nl) {
+          len = static_cast<size_t>(static_cast<const char*>(nl) - data());
+          newline = true;
+          return true;
+        }
+        scanned = available();
+      }
+      if (scanned > kMaxElementBytes) {
+        error_ = fmt::format("a line longer than {} MiB (no trace element is that large)", kMaxElementBytes >> 20);
+        return false;
+      }
+      if (!need(scanned + 1)) {
+        if (scanned == 0 || !error_.empty()) return false;
+        len = scanned;
+        newline = false;
+        return true;
+      }
+    }
+  }
+
+ private:
+  static constexpr size_t kInitial = 256 << 10;
+  static constexpr size_t kMinRead = 64 << 10;
+  static constexpr size_t kShrinkAbove = 8 << 20;
+
+  bool fill(size_t n) {
+    while (end_ - pos_ < n) {
+      if (eof_ || !error_.empty()) return false;
+      if (cap_ - end_ < kMinRead || cap_ - pos_ < n) make_room(n);
+      ssize_t got = ::read(fd_, buf_.get() + end_, cap_ - end_);
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        error_ = std::strerror(errno);
+        return false;
+      }
+      if (got == 0) {
+        eof_ = true;
+        return false;
+      }
+      end_ += static_cast<size_t>(got);
+    }
+    return true;
+  }
+
+  // Moves the live bytes to the front, growing the buffer for n of them plus
+  // a read, or shrinking it after a large element.
+  void make_room(size_t n) {
+    size_t live = end_ - pos_;
+    size_t want = std::max(n, live) + kMinRead;
+    size_t cap = cap_;
+    if (want > cap) cap = std::max({want, cap * 2, kInitial});
+    else if (cap > kShrinkAbove && want < cap / 4) cap = std::max(want * 2, kInitial);
+    if (cap == cap_) {
+      if (pos_ > 0) std::memmove(buf_.get(), buf_.get() + pos_, live);
+    } else {
+      std::unique_ptr<char[]> grown(new char[cap]);
+      if (live) std::memcpy(grown.get(), buf_.get() + pos_, live);
+      buf_ = std::move(grown);
+      cap_ = cap;
+    }
+    pos_ = 0;
+    end_ = live;
+  }
+
+  int fd_;
+  bool owned_;
+  std::unique_ptr<char[]> buf_;
+  size_t cap_ = 0, pos_ = 0, end_ = 0;
+  uint64_t offset_ = 0;
+  bool eof_ = false;
+  std::string error_;
+};
+
+namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -23,228 +134,461 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The free-layout JSON reader's view of the input, counting lines.
+class LineCountingSource : public ByteSource {
+ public:
+  LineCountingSource(InputBuffer& in, uint64_t& line) : in_(in), line_(line) {}
+  int peek() override { return in_.need(1) ? static_cast<uint8_t>(in_.data()[0]) : -1; }
+  void advance() override {
+    if (in_.data()[0] == '\n') line_++;
+    in_.consume(1);
+  }
+  uint64_t consumed() const override { return in_.offset(); }
+  void skip_space() {
+    int c;
+    while ((c = peek()) >= 0 && is_space(static_cast<char>(c))) advance();
+  }
+
+ private:
+  InputBuffer& in_;
+  uint64_t& line_;
+};
+
+// CBOR (RFC 8949) item structure, checked before anything is parsed: heads,
+// lengths, nesting, and integers nlohmann would wrap (a negative integer below
+// -2^63 comes out of from_cbor as a positive one).
+enum class Scan : uint8_t { Ok, End, Invalid };
+
+class CborScanner {
+ public:
+  explicit CborScanner(InputBuffer& in) : in_(in) {}
+
+  // Scans the item at `off`, leaving `off` just after it.
+  Scan item(size_t& off, size_t depth) {
+    if (depth > kMaxNesting) return invalid(fmt::format("values nested more than {} levels deep", kMaxNesting));
+    if (!need(off, 1)) return end();
+    uint8_t head = at(off++);
+    uint8_t major = head >> 5, info = head & 31;
+    uint64_t arg = info;
+    bool indefinite = false;
+    if (info >= 24 && info <= 27) {
+      size_t n = size_t{1} << (info - 24);
+      if (!need(off, n)) return end();
+      arg = 0;
+      for (size_t i = 0; i < n; i++) arg = (arg << 8) | at(off + i);
+      off += n;
+    } else if (info >= 28 && info <= 30) {
+      return invalid(fmt::format("reserved additional information {} in the head 0x{:02x}", info, head));
+    } else if (info == 31) {
+      indefinite = true;
+      if (major == 0 || major == 1 || major == 6) return invalid(fmt::format("the head 0x{:02x} is not well-formed", head));
+    }
+    switch (major) {
+      case 0: return Scan::Ok;
+      case 1:
+        if (arg > static_cast<uint64_t>(INT64_MAX))
+          return invalid(fmt::format("the integer -1-{} is out of range (below -2^63)", arg));
+        return Scan::Ok;
+      case 2: case 3:
+        if (indefinite) {
+          while (true) {  // definite-length chunks of the same type, then a break
+            if (!need(off, 1)) return end();
+            uint8_t chunk = at(off);
+            if (chunk == 0xff) {
+              off++;
+              return Scan::Ok;
+            }
+            if ((chunk >> 5) != major || (chunk & 31) == 31) return invalid("a bad chunk in an indefinite-length string");
+            if (Scan s = item(off, depth + 1); s != Scan::Ok) return s;
+          }
+        }
+        if (arg > kMaxElementBytes) return invalid(fmt::format("a string of {} bytes (larger than any trace element)", arg));
+        if (!need(off, arg)) return end();
+        off += arg;
+        return Scan::Ok;
+      case 4: case 5: {
+        if (indefinite) {
+          for (uint64_t n = 0;; n++) {
+            if (!need(off, 1)) return end();
+            if (at(off) == 0xff) {
+              if (major == 5 && n % 2) return invalid("a map with a key but no value");
+              off++;
+              return Scan::Ok;
+            }
+            if (Scan s = item(off, depth + 1); s != Scan::Ok) return s;
+          }
+        }
+        if (arg > kMaxElementBytes)
+          return invalid(fmt::format("{} declaring {} entries (more than any trace element holds)",
+                                     major == 4 ? "an array" : "a map", arg));
+        uint64_t items = major == 5 ? arg * 2 : arg;
+        for (uint64_t i = 0; i < items; i++)
+          if (Scan s = item(off, depth + 1); s != Scan::Ok) return s;
+        return Scan::Ok;
+      }
+      case 6: return item(off, depth + 1);  // a tag and its item (the parser refuses tags)
+      default:
+        if (indefinite) return invalid("a break (0xff) outside an indefinite-length item");
+        return Scan::Ok;  // simple values and floats
+    }
+  }
+
+  const std::string& error() const { return error_; }
+
+ private:
+  bool need(size_t off, uint64_t n) {
+    if (off + n > kMaxElementBytes) {
+      too_large_ = true;
+      return false;
+    }
+    return in_.need(off + static_cast<size_t>(n));
+  }
+  uint8_t at(size_t off) const { return static_cast<uint8_t>(in_.data()[off]); }
+  Scan end() {
+    if (too_large_) return invalid(fmt::format("an element larger than {} MiB", kMaxElementBytes >> 20));
+    return Scan::End;
+  }
+  Scan invalid(std::string why) {
+    error_ = std::move(why);
+    return Scan::Invalid;
+  }
+
+  InputBuffer& in_;
+  std::string error_;
+  bool too_large_ = false;
+};
+
 }  // namespace
 
 Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path) {
-  std::ifstream probe(path, std::ios::binary);
-  if (!probe) return make_error(fmt::format("cannot open trace `{}`: {}", path, std::strerror(errno)));
-  int c;
-  do { c = probe.get(); } while (c != EOF && is_space(static_cast<char>(c)));
-  if (c == EOF) return make_error(fmt::format("trace `{}` is empty", path));
+  int fd = 0;
+  bool owned = false;
+  if (path != "-") {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return make_error(fmt::format("cannot open trace `{}`: {}", path, std::strerror(errno)));
+    owned = true;
+  }
+  auto in = std::make_unique<InputBuffer>(fd, owned);
+  struct stat st {};
+  std::optional<uint64_t> size;
+  if (::fstat(fd, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return make_error(fmt::format("cannot read trace `{}`: it is a directory", path));
+    if (S_ISREG(st.st_mode)) size = static_cast<uint64_t>(st.st_size);
+  }
+  // Leading whitespace (a JSON trace may start with blank lines), then the first byte decides.
+  uint64_t newlines = 0;
+  while (in->need(1) && is_space(in->data()[0])) {
+    newlines += in->data()[0] == '\n';
+    in->consume(1);
+  }
+  if (!in->error().empty()) return make_error(fmt::format("cannot read trace `{}`: {}", path, in->error()));
+  if (!in->need(1)) return make_error(fmt::format("trace `{}` is empty", path));
+  auto c = static_cast<uint8_t>(in->data()[0]);
   Format format;
   if (c == '[' || c == '{') format = Format::Json;
-  else if ((c & 0xe0) == 0xa0 || c == 0xbf) format = Format::Cbor;  // CBOR map (major type 5)
+  else if ((c & 0xe0) == 0xa0) format = Format::Cbor;  // CBOR map (major type 5)
   else return make_error(fmt::format("`{}` is not a wasm-rr trace (neither JSON nor CBOR: first byte 0x{:02x})", path, c));
-  auto reader = std::unique_ptr<TraceReader>(new TraceReader(path, format));
-  if (!reader->in_) return make_error(fmt::format("cannot open trace `{}`: {}", path, std::strerror(errno)));
+  auto reader = std::unique_ptr<TraceReader>(new TraceReader(path, format, std::move(in)));
+  reader->file_size_ = size;
+  reader->line_number_ = newlines;
   return reader;
 }
 
-TraceReader::TraceReader(std::string path, Format format)
-    : path_(std::move(path)), format_(format), in_(path_, std::ios::binary) {
-  std::error_code ec;
-  file_size_ = std::filesystem::file_size(path_, ec);
-}
+TraceReader::TraceReader(std::string path, Format format, std::unique_ptr<InputBuffer> in)
+    : path_(std::move(path)), format_(format), in_(std::move(in)) {}
+
+TraceReader::~TraceReader() = default;
 
 Result<std::optional<Json>> TraceReader::next() {
-  auto r = format_ == Format::Json ? next_json() : next_cbor();
+  Result<std::optional<Json>> r = std::optional<Json>();
+  if (format_ == Format::Cbor) {
+    auto text = next_cbor_text();
+    if (!text) return text.error();
+    if (text->end) return std::optional<Json>();
+    r = cbor_result(parse_cbor_bytes(text->text));
+    if (r && *r) notify(**r);
+  } else if (free_) {
+    r = next_free();
+  } else {
+    std::string_view text;
+    auto more = read_line(text);
+    if (!more) return more.error();
+    if (!*more) r = free_ ? next_free() : std::optional<Json>();
+    else r = parse_line(text, /*counted=*/false);
+  }
   if (r && *r) position_++;
   return r;
 }
 
-// Streams the line-per-element layout that TraceWriter produces. Anything
-// else that is valid JSON (a pretty-printed or hand-edited trace) is read whole.
-Result<std::optional<Json>> TraceReader::next_json() {
-  if (whole_) {
-    if (whole_index_ >= whole_json_.size()) return std::optional<Json>();
-    Json j = std::move(whole_json_[whole_index_++]);
-    try {
-      bytes_from_text_model(j);
-    } catch (const std::exception& e) {
-      return make_error(fmt::format("`{}` element {}: {}", path_, whole_index_ - 1, e.what()));
-    }
-    return std::optional<Json>(std::move(j));
-  }
-  std::string_view text;
-  auto more = read_line(text);
-  if (!more) return more.error();
-  if (!*more) return std::optional<Json>();
-  return parse_line(text, /*counted=*/false);
-}
+// --- JSON, one element per line (what TraceWriter writes) ---------------------
 
 Result<bool> TraceReader::read_line(std::string_view& text) {
-  while (!closed_) {
-    if (!std::getline(in_, line_)) {
-      if (in_.bad()) return make_error(fmt::format("reading trace `{}`: {}", path_, std::strerror(errno)));
+  while (true) {
+    if (expect_ == Expect::Done) {
+      WASMRR_TRY(check_trailing(line_number_ + 1));
+      return false;
+    }
+    if (expect_ == Expect::Separator) {  // the last element's line had no `,` or `]`
+      switch_to_free(false);
+      return false;
+    }
+    size_t len;
+    bool newline;
+    if (!in_->line(len, newline)) {
+      if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
       truncated_ = true;  // no closing bracket: the recording did not finish
       return false;
     }
     line_number_++;
-    text = trim(line_);
-    if (line_number_ == 1) {
-      if (text.empty() || text.front() != '[') return make_error(fmt::format("`{}`: a JSON trace must be an array", path_));
+    line_bytes_ = len + newline;
+    line_newline_ = newline;
+    // Whether anything follows this line, known before it is consumed (a read
+    // now could move the line's bytes, which a fallback to free mode needs).
+    line_more_ = newline && in_->need(line_bytes_ + 1);
+    text = trim(std::string_view(in_->data(), len));
+    in_->consume(line_bytes_);
+    expect_before_ = expect_;
+    if (expect_ == Expect::Open) {
+      if (text.empty()) continue;
+      if (text.front() != '[') return make_error(fmt::format("`{}`: a JSON trace must be an array", path_));
       text.remove_prefix(1);
       text = trim(text);
+      expect_ = Expect::FirstValue;
     }
     if (text.empty()) continue;
-    line_last_ = false;
+    line_last_ = line_comma_ = false;
     if (text.back() == ',') {
       text.remove_suffix(1);
+      line_comma_ = true;
     } else if (text.back() == ']') {
       text.remove_suffix(1);
       line_last_ = true;
     }
     text = trim(text);
-    if (line_last_ && text.empty()) {
-      closed_ = true;
-      return false;
+    if (text.empty()) {
+      if (line_last_ && expect_ == Expect::FirstValue) {  // `[]`, or a `]` alone after `[`
+        expect_ = Expect::Done;
+        continue;
+      }
+      return make_error(fmt::format("`{}` line {}: invalid JSON: {}", path_, line_number_,
+                                    line_last_ ? "`]` after `,` (an element is missing)" : "`,` without an element"));
     }
     return true;
   }
-  return false;
 }
 
-// `counted`: next_text() already counted this element in position_.
+void TraceReader::accept_line() {
+  expect_ = line_last_ ? Expect::Done : line_comma_ ? Expect::Value : Expect::Separator;
+}
+
+// `counted`: next_text() already counted this element in position_ and accepted its line.
 Result<std::optional<Json>> TraceReader::parse_line(std::string_view text, bool counted) {
-  // Bounded parse: nesting and UTF-8 are checked before anything recurses (parse.h).
+  // Bounded parse: nesting, UTF-8 and memory are checked as it goes (parse.h).
   Parsed parsed = parse_json_text(text);
   if (parsed.status != Parsed::Status::Ok) {
-    if (line_number_ == 1 || text == "{") {
+    if (parsed.status == Parsed::Status::EndOfInput) {
       if (counted) position_--;
-      WASMRR_TRY(load_whole_json());
-      auto el = next_json();
-      if (counted && el && *el) position_++;
-      return el;
-    }
-    bool too_deep = parsed.error.find("nested") != std::string::npos;
-    if (in_.peek() == EOF && !too_deep) {  // a half-written last line
-      truncated_ = true;
-      if (counted) position_--;
+      if (line_more_) {
+        // The element goes on past its line: a pretty-printed or hand-edited
+        // trace. Read the rest value by value, from this line on.
+        expect_ = expect_before_;
+        switch_to_free(true);
+        auto el = next_free();
+        if (counted && el && *el) position_++;
+        return el;
+      }
+      truncated_ = true;  // a half-written last line
       return std::optional<Json>();
     }
     return make_error(fmt::format("`{}` line {}: invalid JSON: {}", path_, line_number_, parsed.error));
   }
   Json j = std::move(parsed.value);
-  closed_ = line_last_;
+  if (!counted) accept_line();
   try {
     bytes_from_text_model(j);
   } catch (const std::exception& e) {
     return make_error(fmt::format("`{}` line {}: {}", path_, line_number_, e.what()));
   }
+  if (!counted) notify(j);
   return std::optional<Json>(std::move(j));
 }
 
-// Copies one CBOR data item (RFC 8949) from the stream into `out`, checking
-// only its structure: heads, definite lengths that fit in the file, nesting.
-// False for anything else (indefinite lengths, a cut item, too deep): the
-// caller seeks back and lets the full parser report it.
-bool TraceReader::scan_cbor_item(std::string& out, size_t depth) {
-  if (depth > kMaxNesting) return false;
-  std::streambuf& buf = *in_.rdbuf();  // byte by byte without the istream's per-call checks
-  int first = buf.sbumpc();
-  if (first == EOF) return false;
-  out += static_cast<char>(first);
-  uint8_t major = static_cast<uint8_t>(first) >> 5, info = static_cast<uint8_t>(first) & 31;
-  uint64_t arg = info;
-  if (info >= 24 && info <= 27) {
-    arg = 0;
-    for (int i = 0; i < (1 << (info - 24)); i++) {
-      int b = buf.sbumpc();
-      if (b == EOF) return false;
-      out += static_cast<char>(b);
-      arg = (arg << 8) | static_cast<uint8_t>(b);
-    }
-  } else if (info > 27) {
-    return false;  // indefinite length or reserved
+Result<void> TraceReader::check_trailing(uint64_t line) {
+  if (trailing_checked_) return {};
+  while (in_->need(1)) {
+    char c = in_->data()[0];
+    if (!is_space(c))
+      return make_error(fmt::format("`{}` line {}: unexpected text after the closing `]` of the trace", path_, line));
+    line += c == '\n';
+    in_->consume(1);
   }
-  switch (major) {
-    case 0: case 1: case 7: return true;
-    case 2: case 3: {
-      if (arg > file_size_) return false;
-      size_t at = out.size();
-      out.resize(at + arg);
-      return buf.sgetn(out.data() + at, static_cast<std::streamsize>(arg)) == static_cast<std::streamsize>(arg);
-    }
-    case 4: case 5: {
-      uint64_t items = major == 5 ? arg * 2 : arg;
-      if (arg > file_size_) return false;
-      for (uint64_t i = 0; i < items; i++)
-        if (!scan_cbor_item(out, depth + 1)) return false;
-      return true;
-    }
-    default: return scan_cbor_item(out, depth + 1);  // 6: a tag and its item
+  if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+  trailing_checked_ = true;
+  return {};
+}
+
+// --- JSON laid out otherwise: value by value ----------------------------------
+
+void TraceReader::switch_to_free(bool rewind_line) {
+  free_ = true;
+  if (rewind_line) {
+    in_->unconsume(line_bytes_);
+    free_line_ = line_number_;
+    line_number_--;
+  } else {
+    free_line_ = line_number_ + (line_newline_ ? 1 : 0);
   }
 }
+
+Result<std::optional<Json>> TraceReader::next_free() {
+  LineCountingSource src(*in_, free_line_);
+  auto fail = [&](std::string_view what) {
+    return make_error(fmt::format("`{}` line {}: invalid JSON: {}", path_, free_line_, what));
+  };
+  while (true) {
+    src.skip_space();
+    if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+    int c = src.peek();
+    switch (expect_) {
+      case Expect::Open:
+        if (c < 0) return make_error(fmt::format("trace `{}` is empty", path_));
+        if (c != '[') return make_error(fmt::format("`{}`: a JSON trace must be an array", path_));
+        src.advance();
+        expect_ = Expect::FirstValue;
+        continue;
+      case Expect::Separator:
+        if (c < 0) break;
+        if (c == ',') {
+          src.advance();
+          expect_ = Expect::Value;
+          continue;
+        }
+        if (c == ']') {
+          src.advance();
+          expect_ = Expect::Done;
+          continue;
+        }
+        return fail("expected `,` or `]` after an element");
+      case Expect::Done:
+        WASMRR_TRY(check_trailing(free_line_));
+        return std::optional<Json>();
+      case Expect::FirstValue:
+      case Expect::Value:
+        if (c == ']') {
+          if (expect_ == Expect::Value) return fail("`]` after `,` (an element is missing)");
+          src.advance();
+          expect_ = Expect::Done;
+          continue;
+        }
+        if (c == '-' || (c >= '0' && c <= '9')) return fail("an element must be an object, not a number");
+        break;
+    }
+    if (c < 0) {  // the file ends where an element or separator should be
+      truncated_ = true;
+      return std::optional<Json>();
+    }
+    uint64_t first_line = free_line_;
+    Parsed parsed = parse_json_prefix(src);
+    if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+    if (parsed.status == Parsed::Status::EndOfInput) {
+      truncated_ = true;
+      return std::optional<Json>();
+    }
+    if (parsed.status != Parsed::Status::Ok) return fail(parsed.error);
+    Json j = std::move(parsed.value);
+    expect_ = Expect::Separator;
+    try {
+      bytes_from_text_model(j);
+    } catch (const std::exception& e) {
+      return make_error(fmt::format("`{}` line {}: {}", path_, first_line, e.what()));
+    }
+    notify(j);
+    return std::optional<Json>(std::move(j));
+  }
+}
+
+// --- the text interface (the replayer's fast path) -----------------------------
 
 Result<TraceReader::Text> TraceReader::next_text() {
   Text out;
   if (format_ == Format::Cbor) {
-    if (in_.peek() == EOF) {
-      out.available = out.end = true;
-      return out;
+    auto text = next_cbor_text();
+    if (!text) return text.error();
+    if (!text->end) {
+      position_++;
+      notify_text(text->text);
     }
-    item_.clear();
-    if (!scan_cbor_item(item_, 0)) {
-      in_.clear();
-      in_.seekg(cbor_offset_);
-      return out;  // not available: next() parses and reports it
-    }
-    cbor_offset_ += static_cast<std::streamoff>(item_.size());
-    out.available = true;
-    out.text = item_;
-    position_++;
+    return text;
+  }
+  if (free_) return out;
+  std::string_view text;
+  auto more = read_line(text);
+  if (!more) return more.error();
+  if (!*more) {
+    if (free_) return out;  // not available: next() reads on
+    out.available = out.end = true;
     return out;
   }
-  if (whole_) return out;
   out.available = true;
-  auto more = read_line(out.text);
-  if (!more) return more.error();
-  out.end = !*more;
-  if (!out.end) {
-    position_++;
-    closed_ = line_last_;
-  }
+  out.text = text;
+  position_++;
+  accept_line();
+  notify_text(text);
   return out;
 }
 
 Result<std::optional<Json>> TraceReader::parse_text(std::string_view text) {
-  if (format_ == Format::Cbor) return parse_cbor_text(text);
+  if (format_ == Format::Cbor) {
+    position_--;  // next_text() counted the item; count it again only if it parses
+    auto r = cbor_result(parse_cbor_bytes(text));
+    if (r && *r) position_++;
+    return r;
+  }
   return parse_line(text, /*counted=*/true);
 }
 
-Result<std::optional<Json>> TraceReader::parse_cbor_text(std::string_view bytes) {
-  position_--;  // next_text() counted the item; count it again only if it parses
-  auto r = cbor_result(parse_cbor_bytes(bytes));
-  if (r && *r) position_++;
-  return r;
-}
-
-Result<void> TraceReader::load_whole_json() {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path_, ec);
-  if (ec || size > kMaxWholeJsonBytes)
-    return make_error(fmt::format("`{}`: invalid JSON at line {} (a trace must have one element per line)", path_, line_number_));
-  std::ifstream in(path_, std::ios::binary);
-  Parsed parsed = parse_json_stream(in);
-  if (parsed.status != Parsed::Status::Ok)
-    return make_error(fmt::format("`{}` is not valid JSON: {}", path_, parsed.error));
-  Json j = std::move(parsed.value);
-  if (!j.is_array()) return make_error(fmt::format("`{}`: a JSON trace must be an array", path_));
-  whole_ = true;
-  whole_json_ = std::move(j);
-  whole_index_ = position_;  // elements already returned are skipped
-  return {};
-}
-
-Result<std::optional<Json>> TraceReader::next_cbor() {
-  if (in_.peek() == EOF) {
-    // CBOR sequences have no closing mark; a complete trace ends with its end element,
-    // which the replayer checks.
-    return std::optional<Json>();
+void TraceReader::notify_text(std::string_view text) {
+  if (!observer_ || !observer_->wants(text)) return;
+  Parsed parsed = format_ == Format::Json ? parse_json_text(text) : parse_cbor_bytes(text);
+  if (parsed.status != Parsed::Status::Ok) return;  // the element's reader reports it (or reads on)
+  try {
+    if (format_ == Format::Json) bytes_from_text_model(parsed.value);
+  } catch (const std::exception&) {
+    return;
   }
-  auto r = cbor_result(parse_cbor_item(in_));
-  cbor_offset_ = in_.tellg();  // the slow path: a syscall is fine here
-  return r;
+  observer_->element(parsed.value);
+}
+
+// --- CBOR: a sequence of items --------------------------------------------------
+
+Result<TraceReader::Text> TraceReader::next_cbor_text() {
+  Text out;
+  out.available = true;
+  if (!in_->need(1)) {
+    if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+    // CBOR sequences have no closing mark; a complete trace ends with its end
+    // element, which the replayer checks.
+    out.end = true;
+    return out;
+  }
+  CborScanner scanner(*in_);
+  size_t off = 0;
+  switch (scanner.item(off, 0)) {
+    case Scan::Ok: break;
+    case Scan::End:
+      if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+      truncated_ = true;  // the recording was killed in the middle of an item
+      out.end = true;
+      return out;
+    case Scan::Invalid: return make_error(cbor_error(scanner.error()));
+  }
+  out.text = std::string_view(in_->data(), off);
+  in_->consume(off);
+  return out;
+}
+
+std::string TraceReader::cbor_error(std::string_view what) const {
+  return fmt::format("`{}`: invalid CBOR after element {}: {}", path_, position_, what);
 }
 
 Result<std::optional<Json>> TraceReader::cbor_result(Parsed parsed) {
@@ -252,8 +596,7 @@ Result<std::optional<Json>> TraceReader::cbor_result(Parsed parsed) {
     truncated_ = true;
     return std::optional<Json>();
   }
-  if (parsed.status != Parsed::Status::Ok)
-    return make_error(fmt::format("`{}`: invalid CBOR after element {}: {}", path_, position_, parsed.error));
+  if (parsed.status != Parsed::Status::Ok) return make_error(cbor_error(parsed.error));
   return std::optional<Json>(std::move(parsed.value));
 }
 

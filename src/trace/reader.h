@@ -1,11 +1,17 @@
-// Reads a trace one element at a time, in constant memory, whatever its size.
-// The format is recognised from the content (JSON starts with `[`; CBOR with a
-// map), so a renamed file still reads. A file that ends in the middle of an
-// element (a recording that was killed) reads up to its last whole element and
-// then reports truncated().
+// Reads a trace one element at a time, in one pass over the input, so that it
+// can come from a file, a pipe, a FIFO or stdin (`-`). The format is recognised
+// from the first bytes (JSON starts with `[`; CBOR with a map), so a renamed
+// file still reads. A file that ends in the middle of an element (a recording
+// that was killed) reads up to its last whole element and then reports
+// truncated().
+//
+// Memory: the input is read through one buffer that holds at most the element
+// being read (it grows for a large element); a parsed element is bounded by
+// parse_budget() of its encoded size (trace/parse.h); an encoded element is at
+// most kMaxElementBytes.
 #pragma once
 
-#include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,9 +21,29 @@
 
 namespace wasmrr::trace {
 
+// No element of a real trace comes near this (host reads are at most 1 MiB;
+// a 64 MiB result is the largest the tests use); it bounds a declared CBOR
+// length and an element line, whatever the input is.
+constexpr uint64_t kMaxElementBytes = 1ull << 30;
+
+class InputBuffer;  // reader.cpp
+
+// Sees every element the reader reads, once, as it is read (e.g. to gather
+// what `--files-written` prints during a replay's one pass over the trace).
+class ElementObserver {
+ public:
+  virtual ~ElementObserver() = default;
+  // Whether an element given as text (next_text()) is of interest: only then
+  // is it parsed for element(). `encoded` is its JSON text or CBOR bytes.
+  virtual bool wants(std::string_view encoded) { (void)encoded; return true; }
+  virtual void element(const Json& j) = 0;
+};
+
 class TraceReader {
  public:
+  // `path` may be `-`: standard input. Pipes and FIFOs work: nothing is read twice.
   static Result<std::unique_ptr<TraceReader>> open(const std::string& path);
+  ~TraceReader();
 
   // The next element; nullopt at the end of the trace (check truncated()).
   Result<std::optional<Json>> next();
@@ -25,9 +51,9 @@ class TraceReader {
   // For the replayer's fast path: the next element's encoded bytes, unparsed:
   // a line of a JSON trace in the one-element-per-line layout, or one CBOR
   // item. `available` is false where the reader cannot tell an element's
-  // extent without parsing it (a JSON trace read whole; a CBOR item with
-  // indefinite lengths or too deep): then use next(). parse_text() of the
-  // text gives exactly what next() would have returned.
+  // extent without parsing it (a JSON trace laid out otherwise): then use
+  // next(). parse_text() of the text gives exactly what next() would have
+  // returned.
   struct Text {
     bool available = false;
     bool end = false;  // no more elements (as next() returning nullopt)
@@ -36,41 +62,59 @@ class TraceReader {
   Result<Text> next_text();
   Result<std::optional<Json>> parse_text(std::string_view text);
 
+  void set_observer(ElementObserver* observer) { observer_ = observer; }
+
   Format format() const { return format_; }
   // True once next() has met the end of a file that was not completed.
   bool truncated() const { return truncated_; }
   // 0-based position of the element last returned (0 = the header).
   uint64_t position() const { return position_ - 1; }
   const std::string& path() const { return path_; }
+  // The file's size if it is a regular file (not for a pipe or stdin from one).
+  std::optional<uint64_t> file_size() const { return file_size_; }
 
  private:
-  TraceReader(std::string path, Format format);
-  Result<std::optional<Json>> next_json();
-  // Reads the next element line: its text (brackets and separator removed);
-  // false at the end of the file or after the closing bracket.
+  enum class Expect : uint8_t { Open, FirstValue, Value, Separator, Done };
+  TraceReader(std::string path, Format format, std::unique_ptr<InputBuffer> in);
+
+  // JSON, one element per line.
   Result<bool> read_line(std::string_view& text);
   Result<std::optional<Json>> parse_line(std::string_view text, bool counted);
-  Result<std::optional<Json>> parse_cbor_text(std::string_view bytes);
+  void accept_line();  // the line read last holds an element: what comes next
+  Result<void> check_trailing(uint64_t line);
+  // JSON laid out otherwise: streamed value by value from where the lines stopped.
+  void switch_to_free(bool rewind_line);
+  Result<std::optional<Json>> next_free();
+  // CBOR.
+  Result<Text> next_cbor_text();
   Result<std::optional<Json>> cbor_result(Parsed parsed);
-  bool scan_cbor_item(std::string& out, size_t depth);
-  uint64_t file_size_ = 0;
-  std::string item_;       // the CBOR item last scanned
-  std::streamoff cbor_offset_ = 0;  // where the next CBOR item starts
-  Result<std::optional<Json>> next_cbor();
-  Result<void> load_whole_json();  // for hand-edited, pretty-printed traces
+  std::string cbor_error(std::string_view what) const;
+
+  void notify(const Json& j) {
+    if (observer_) observer_->element(j);
+  }
+  void notify_text(std::string_view text);
 
   std::string path_;
   Format format_;
-  std::ifstream in_;
-  std::string line_;
-  uint64_t line_number_ = 0;
+  std::unique_ptr<InputBuffer> in_;
+  std::optional<uint64_t> file_size_;
+  ElementObserver* observer_ = nullptr;
   uint64_t position_ = 0;
-  bool closed_ = false;     // saw the closing `]` (JSON)
-  bool line_last_ = false;  // the line read last ended with the closing `]`
   bool truncated_ = false;
-  bool whole_ = false;      // elements come from whole_json_
-  Json whole_json_;
-  size_t whole_index_ = 0;
+
+  // JSON state.
+  bool free_ = false;          // not (or no longer) one element per line
+  Expect expect_ = Expect::Open;
+  uint64_t line_number_ = 0;   // line mode: the line read last (1-based)
+  size_t line_bytes_ = 0;      // line mode: bytes of that line, its newline included
+  bool line_last_ = false;     // the line read last ended with the closing `]`
+  bool line_comma_ = false;    // ... with a `,`
+  bool line_newline_ = false;  // ... with a newline
+  bool line_more_ = false;     // more input follows that line
+  Expect expect_before_ = Expect::Open;  // expect_ before that line
+  bool trailing_checked_ = false;
+  uint64_t free_line_ = 1;     // free mode: the line at the read position
 };
 
 }  // namespace wasmrr::trace

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/printable.h"
+
 namespace wasmrr::trace {
 
 std::string_view format_name(Format f) { return f == Format::Json ? "json" : "cbor"; }
@@ -22,12 +24,19 @@ Result<Format> format_from_path(const std::string& path) {
 Json to_json(const Header& h) {
   Json preopens = Json::array();
   for (const auto& p : h.preopens) preopens.push_back({{"host", p.host}, {"guest", p.guest}, {"read_only", p.read_only}});
-  return Json{{"format", kFormatName},
+  Json j{{"format", kFormatName},
               {"version", kFormatVersion},
               {"wasm_rr_version", h.wasm_rr_version},
               {"component", {{"name", h.component_name}, {"sha256", h.component_sha256}, {"size", h.component_size}}},
               {"command", {{"args", h.args}, {"env_names", h.env_names}, {"preopens", preopens}, {"redacted", h.redacted}}},
               {"start_time", h.start_time}};
+  if (h.max_memory || h.max_handles) {
+    Json limits = Json::object();
+    if (h.max_memory) limits["max_memory"] = *h.max_memory;
+    if (h.max_handles) limits["max_handles"] = *h.max_handles;
+    j["limits"] = std::move(limits);
+  }
+  return j;
 }
 
 Json to_json(const Event& e) {
@@ -39,8 +48,25 @@ Json to_json(const Event& e) {
 }
 
 Json to_json(const End& e) {
-  if (e.kind == End::Kind::Exit) return Json{{"end", "exit"}, {"status", e.status}};
-  return Json{{"end", "trap"}, {"message", e.message}, {"backtrace", e.backtrace}};
+  switch (e.kind) {
+    case End::Kind::Exit: return Json{{"end", "exit"}, {"status", e.status}};
+    case End::Kind::Trap: return Json{{"end", "trap"}, {"message", e.message}, {"backtrace", e.backtrace}};
+    case End::Kind::Signal:
+      return Json{{"end", "signal"}, {"signal", e.signal_name}, {"number", e.signal}, {"events", e.events}};
+    case End::Kind::Timeout: return Json{{"end", "timeout"}, {"timeout_ms", e.timeout_ms}, {"events", e.events}};
+  }
+  return Json();
+}
+
+std::string describe(const End& e) {
+  auto events = [&] { return fmt::format("{} event{}", e.events, e.events == 1 ? "" : "s"); };
+  switch (e.kind) {
+    case End::Kind::Exit: return fmt::format("exit status {}", e.status);
+    case End::Kind::Trap: return "trap: " + printable(e.message);
+    case End::Kind::Signal: return fmt::format("interrupted by {} after {}", printable(e.signal_name), events());
+    case End::Kind::Timeout: return fmt::format("stopped by --timeout {} ms after {}", e.timeout_ms, events());
+  }
+  return "";
 }
 
 namespace {
@@ -64,7 +90,23 @@ class Fields {
   std::string str(const char* key) const { return get(key, Json::value_t::string).get<std::string>(); }
   const Json& arr(const char* key) const { return get(key, Json::value_t::array); }
   const Json& obj(const char* key) const { return get(key, Json::value_t::object); }
-  int64_t num(const char* key) const { return get(key, Json::value_t::number_integer).get<int64_t>(); }
+  // An integer in [min, max]; anything else (a float, a number out of range,
+  // which a cast would silently wrap) is an error naming the field.
+  int64_t num(const char* key, int64_t min = INT64_MIN, int64_t max = INT64_MAX) const {
+    const Json& v = get(key, Json::value_t::number_integer);
+    bool in_range = v.is_number_unsigned() ? v.get<uint64_t>() <= static_cast<uint64_t>(max)
+                                           : v.get<int64_t>() >= min && v.get<int64_t>() <= max;
+    if (!in_range) throw std::runtime_error(fmt::format("{}field `{}`: {} is out of range [{}, {}]", where_, key, v.dump(), min, max));
+    return v.get<int64_t>();
+  }
+  uint64_t unum(const char* key, uint64_t max = UINT64_MAX) const {
+    const Json& v = get(key, Json::value_t::number_integer);
+    if (!v.is_number_unsigned() && v.get<int64_t>() < 0)
+      throw std::runtime_error(fmt::format("{}field `{}`: {} is out of range [0, {}]", where_, key, v.dump(), max));
+    if (v.get<uint64_t>() > max)
+      throw std::runtime_error(fmt::format("{}field `{}`: {} is out of range [0, {}]", where_, key, v.dump(), max));
+    return v.get<uint64_t>();
+  }
   std::vector<std::string> strings(const char* key) const {
     std::vector<std::string> out;
     for (const auto& s : arr(key)) {
@@ -91,7 +133,7 @@ Header decode_header(const Json& j) {
   Fields c(f.obj("component"), "component: ");
   h.component_name = c.str("name");
   h.component_sha256 = c.str("sha256");
-  h.component_size = static_cast<uint64_t>(c.num("size"));
+  h.component_size = c.unum("size");
   Fields cmd(f.obj("command"), "command: ");
   h.args = cmd.strings("args");
   h.env_names = cmd.strings("env_names");
@@ -101,6 +143,16 @@ Header decode_header(const Json& j) {
   }
   if (cmd.has("redacted")) h.redacted = cmd.strings("redacted");
   h.start_time = f.str("start_time");
+  if (f.has("limits")) {
+    Fields limits(f.obj("limits"), "limits: ");
+    auto positive = [&](const char* key) {
+      int64_t v = limits.num(key);
+      if (v <= 0) throw std::runtime_error(fmt::format("limits: `{}` must be positive", key));
+      return static_cast<uint64_t>(v);
+    };
+    if (limits.has("max_memory")) h.max_memory = positive("max_memory");
+    if (limits.has("max_handles")) h.max_handles = positive("max_handles");
+  }
   return h;
 }
 
@@ -120,7 +172,7 @@ Result<Element> decode_element(Json j) {
       el.event.args = std::move(j["args"]);
       if (!el.event.args.is_array()) return make_error("field `args` must be an array");
       if (j.contains("exit")) {
-        el.event.exit = static_cast<int>(f.num("exit"));
+        el.event.exit = static_cast<int>(f.num("exit", 0, 255));  // a process exit status
       } else if (j.contains("trap")) {
         el.event.trap = f.str("trap");
       } else {
@@ -131,13 +183,24 @@ Result<Element> decode_element(Json j) {
       el.kind = Element::Kind::End;
       std::string kind = f.str("end");
       if (kind == "exit") {
-        el.end.status = static_cast<int>(f.num("status"));
+        el.end.status = static_cast<int>(f.num("status", 0, 255));
       } else if (kind == "trap") {
         el.end.kind = End::Kind::Trap;
         el.end.message = f.str("message");
         el.end.backtrace = f.strings("backtrace");
+      } else if (kind == "signal") {
+        el.end.kind = End::Kind::Signal;
+        el.end.signal_name = f.str("signal");
+        int64_t number = f.num("number");
+        if (number < 1 || number > 64) return make_error(fmt::format("signal number {} is out of range", number));
+        el.end.signal = static_cast<int>(number);
+        el.end.events = f.unum("events");
+      } else if (kind == "timeout") {
+        el.end.kind = End::Kind::Timeout;
+        el.end.timeout_ms = f.unum("timeout_ms");
+        el.end.events = f.unum("events");
       } else {
-        return make_error(fmt::format("unknown end kind `{}` (expected exit or trap)", kind));
+        return make_error(fmt::format("unknown end kind `{}` (expected exit, trap, signal or timeout)", kind));
       }
     } else {
       return make_error("not a header, event or end (no `format`, `fn` or `end` field)");

@@ -43,6 +43,10 @@ struct Header {
   std::vector<Preopen> preopens;
   std::vector<std::string> redacted;   // names whose values were kept out (record --redact)
   std::string start_time;              // RFC 3339, UTC
+  // The guest's limits (record --max-memory, --max-handles): replay applies
+  // the same, so the guest meets them at the same points.
+  std::optional<uint64_t> max_memory;   // bytes
+  std::optional<uint64_t> max_handles;
 };
 
 // One host call: function name exactly as imported, then the arguments and
@@ -57,13 +61,23 @@ struct Event {
   std::optional<std::string> trap;
 };
 
+// How the run ended. Exit and Trap are the guest's own ends, which a replay
+// reproduces by running the guest; Signal and Timeout are stops from outside
+// (Ctrl-C, kill, --timeout) after `events` events, where a replay stops too.
 struct End {
-  enum class Kind : uint8_t { Exit, Trap };
+  enum class Kind : uint8_t { Exit, Trap, Signal, Timeout };
   Kind kind = Kind::Exit;
-  int status = 0;
-  std::string message;
-  std::vector<std::string> backtrace;
+  int status = 0;                       // Exit
+  std::string message;                  // Trap
+  std::vector<std::string> backtrace;   // Trap
+  int signal = 0;                       // Signal: its number, e.g. 2
+  std::string signal_name;              // Signal: e.g. "SIGINT"
+  uint64_t timeout_ms = 0;              // Timeout: the limit that was reached
+  uint64_t events = 0;                  // Signal, Timeout: events recorded before the stop
+  bool is_stop() const { return kind == Kind::Signal || kind == Kind::Timeout; }
 };
+// "exit status 0", "trap: unreachable", "interrupted by SIGINT after 3 events", ...
+std::string describe(const End& e);
 
 Json to_json(const Header& h);
 Json to_json(const Event& e);

@@ -7,19 +7,10 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 
 #include <fmt/format.h>
 
 namespace wasmrr::trace {
-
-// A coarse clock is enough to bound how long an element waits in the buffer,
-// and it costs a few nanoseconds: it is read once per element.
-static uint64_t coarse_now_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
-}
 
 static bool contains_binary(const Json& j) {
   if (j.is_binary()) return true;
@@ -32,16 +23,32 @@ static bool contains_binary(const Json& j) {
 Result<std::unique_ptr<TraceWriter>> TraceWriter::create(const std::string& path, Format format) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return make_error(fmt::format("cannot create trace `{}`: {}", path, std::strerror(errno)));
-  return std::unique_ptr<TraceWriter>(new TraceWriter(fd, format, path));
+  return adopt(fd, path, format);
+}
+
+std::unique_ptr<TraceWriter> TraceWriter::adopt(int fd, std::string path, Format format) {
+  return std::unique_ptr<TraceWriter>(new TraceWriter(fd, format, std::move(path)));
 }
 
 TraceWriter::TraceWriter(int fd, Format format, std::string path)
-    : fd_(fd), format_(format), path_(std::move(path)), last_flush_ms_(coarse_now_ms()) {
+    : fd_(fd), format_(format), path_(std::move(path)) {
   buffer_.reserve(kBufferLimit + 4096);
+  flusher_ = std::thread([this] { flusher_loop(); });
 }
 
-TraceWriter::~TraceWriter() {
-  if (fd_ >= 0) (void)close();
+TraceWriter::~TraceWriter() { (void)close(); }
+
+// Waits for the first element that is not yet written, gives later ones
+// kFlushDelay to join it, and writes them all.
+void TraceWriter::flusher_loop() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_flusher_.wait(lock, [this] { return closing_ || !buffer_.empty(); });
+    if (closing_) return;
+    wake_flusher_.wait_for(lock, kFlushDelay, [this] { return closing_; });
+    if (closing_) return;
+    flush_locked();
+  }
 }
 
 // JSON layout: a JSON array with one element per line, so that a reader can
@@ -51,23 +58,31 @@ TraceWriter::~TraceWriter() {
 //   {"end":"exit","status":0}]
 // CBOR layout: a CBOR sequence (RFC 8742), one data item per element.
 void TraceWriter::begin_element() {
+  if (buffer_.empty()) wake_flusher_.notify_one();  // it starts the clock when it gets the lock
   if (format_ == Format::Json) buffer_ += first_ ? "[" : ",\n";
   first_ = false;
+  elements_++;
 }
 
 void TraceWriter::end_element() {
-  if (buffer_.size() >= kBufferLimit ||
-      coarse_now_ms() - last_flush_ms_ >= static_cast<uint64_t>(kFlushInterval.count()))
-    flush();
+  if (buffer_.size() >= kBufferLimit) flush_locked();
 }
 
 void TraceWriter::write_encoded(std::string_view element) {
+  std::lock_guard lock(mutex_);
+  if (fd_ < 0) return;
   begin_element();
   buffer_ += element;
   end_element();
 }
 
 void TraceWriter::write(const Json& element) {
+  std::lock_guard lock(mutex_);
+  if (fd_ < 0) return;
+  append(element);
+}
+
+void TraceWriter::append(const Json& element) {
   begin_element();
   if (format_ == Format::Json) {
     if (contains_binary(element)) {
@@ -84,7 +99,17 @@ void TraceWriter::write(const Json& element) {
 }
 
 void TraceWriter::flush() {
-  last_flush_ms_ = coarse_now_ms();
+  std::lock_guard lock(mutex_);
+  flush_locked();
+}
+
+uint64_t TraceWriter::bytes_written() const {
+  std::lock_guard lock(mutex_);
+  return bytes_written_;
+}
+
+void TraceWriter::flush_locked() {
+  if (fd_ < 0) return;
   size_t done = 0;
   while (done < buffer_.size() && !failed_) {
     ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
@@ -101,9 +126,25 @@ void TraceWriter::flush() {
 }
 
 Result<void> TraceWriter::close() {
+  return close_with(nullptr);
+}
+
+Result<void> TraceWriter::close_with(const std::function<Json(uint64_t elements)>& make_last) {
+  {
+    std::lock_guard lock(mutex_);
+    if (fd_ >= 0 && make_last) append(make_last(elements_));
+    closing_ = true;
+  }
+  wake_flusher_.notify_one();
+  if (flusher_.joinable() && flusher_.get_id() != std::this_thread::get_id()) flusher_.join();
+  std::lock_guard lock(mutex_);
+  return close_locked();
+}
+
+Result<void> TraceWriter::close_locked() {
   if (fd_ < 0) return {};
   if (format_ == Format::Json) buffer_ += first_ ? "[]\n" : "]\n";
-  flush();
+  flush_locked();
   int rc = ::close(fd_);
   fd_ = -1;
   if (failed_ || rc != 0) return make_error(fmt::format("writing trace `{}` failed", path_));

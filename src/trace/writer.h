@@ -1,14 +1,24 @@
 // Streams trace elements to a file as the guest runs. Memory stays bounded:
 // elements are encoded into a small buffer that is written out (write(2), so
-// it survives the process being killed) when it fills or when it has waited
-// kFlushInterval. A killed recording therefore loses at most the last few
-// milliseconds of events, and the file up to there stays readable.
+// it survives the process being killed) when it fills, and by a flusher
+// thread at most kFlushDelay after the first element that is waiting, however
+// long the guest then blocks, sleeps or computes. A killed recording therefore
+// loses at most the last few milliseconds of events, and the file up to there
+// stays readable.
+//
+// Threading: write*, flush and close may be called from any thread; they are
+// serialised by one mutex (uncontended on the hot path: the flusher takes it
+// about once per kFlushDelay).
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "trace/trace.h"
 
@@ -17,9 +27,14 @@ namespace wasmrr::trace {
 class TraceWriter {
  public:
   static constexpr size_t kBufferLimit = 64 * 1024;
-  static constexpr std::chrono::milliseconds kFlushInterval{10};
+  // How long an element may wait in the buffer. The promise (README) is 10 ms;
+  // half of it leaves room for the scheduler and the write itself.
+  static constexpr std::chrono::milliseconds kFlushDelay{5};
 
+  // Creates (truncates) `path`.
   static Result<std::unique_ptr<TraceWriter>> create(const std::string& path, Format format);
+  // Writes to an open file descriptor, which the writer then owns; `path` is for messages.
+  static std::unique_ptr<TraceWriter> adopt(int fd, std::string path, Format format);
   ~TraceWriter();
 
   void write(const Json& element);
@@ -29,24 +44,37 @@ class TraceWriter {
   // Writes everything buffered to the file.
   void flush();
   // Completes the file (the JSON array's closing bracket) and closes it.
+  // Later writes are ignored.
   Result<void> close();
+  // Writes make_last(elements written so far) as the last element and closes,
+  // in one step: no other thread's element can come between.
+  Result<void> close_with(const std::function<Json(uint64_t elements)>& make_last);
 
-  uint64_t bytes_written() const { return bytes_written_; }
+  uint64_t bytes_written() const;
 
  private:
   TraceWriter(int fd, Format format, std::string path);
+  // With mutex_ held:
   void begin_element();
   void end_element();
+  void append(const Json& element);
+  void flush_locked();
+  Result<void> close_locked();
+  void flusher_loop();
 
   int fd_;
   Format format_;
   std::string path_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_flusher_;
   std::string buffer_;
   bool first_ = true;
+  uint64_t elements_ = 0;
   bool failed_ = false;
+  bool closing_ = false;
   uint64_t bytes_written_ = 0;
-  uint64_t last_flush_ms_ = 0;
+  std::thread flusher_;  // last: started once everything above is set up
 };
-
 
 }  // namespace wasmrr::trace

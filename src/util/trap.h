@@ -37,4 +37,9 @@ class Abort : public std::runtime_error {
   explicit Abort(const std::string& message) : std::runtime_error(message) {}
 };
 
+// A host function failed with an exception that is neither a WIT error, a
+// Trap nor an exit (a bug or a resource failure on the host side): the run
+// ends as a trap with this message, in run, record and replay alike.
+inline std::string host_error_message(const std::exception& e) { return std::string("host error: ") + e.what(); }
+
 }  // namespace wasmrr

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "util/before_blocking.h"
+
 namespace wasmrr::wasi {
 
 OwnedFd::~OwnedFd() {
@@ -13,6 +15,7 @@ OwnedFd::~OwnedFd() {
 
 bool wait_fd(int fd, short events) {
   pollfd p{fd, events, 0};
+  before_blocking();
   for (;;) {
     int n = ::poll(&p, 1, -1);
     if (n >= 0) return true;
@@ -48,6 +51,7 @@ int write_all(int fd, std::string_view data, std::optional<uint64_t> offset) {
 
 ReadOutcome read_fd(int fd, size_t max, bool blocking, std::optional<uint64_t> offset) {
   ReadOutcome out;
+  if (blocking && !offset && !readable_now(fd)) before_blocking();  // read(2) will wait
   if (!blocking && !offset && !readable_now(fd)) {
     out.status = ReadOutcome::Status::would_block;
     return out;

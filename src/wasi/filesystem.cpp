@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <set>
 #include <climits>
 #include <string>
 
@@ -23,6 +24,21 @@ ErrorCode last_error() { return error_code_from_errno(errno); }
 // (wasmtime answers illegal-byte-sequence for it too).
 bool is_utf8(std::string_view s) {
   return abi::unicode::is_valid_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+// Host files the guest may not touch (protect_host_file), by device and inode.
+std::set<std::pair<dev_t, ino_t>>& protected_files() {
+  static std::set<std::pair<dev_t, ino_t>> files;
+  return files;
+}
+
+bool is_protected(const struct stat& st) { return protected_files().contains({st.st_dev, st.st_ino}); }
+
+// True if `base` in `dirfd` is a protected file itself (a symlink to one is not).
+bool names_protected(int dirfd, const std::string& base) {
+  struct stat st {};
+  return !protected_files().empty() && ::fstatat(dirfd, base.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+         is_protected(st);
 }
 
 FsResult<Unit> check_rc(int rc) {
@@ -332,11 +348,13 @@ FsResult<Unit> Descriptor::link_at(bool follow, const std::string& old_path, Des
     int fd = open_beneath(fd_->get(), old_path, O_PATH);
     if (fd < 0) return last_error();
     OwnedFd target(fd);
+    if (auto st = fstat_of(fd); st.ok() && is_protected(st.value())) return ErrorCode::not_permitted;
     return check_rc(::linkat(AT_FDCWD, proc_fd_path(fd).c_str(), to.value().dir->get(), to.value().base.c_str(),
                              AT_SYMLINK_FOLLOW));
   }
   auto from = resolve_parent(fd_->get(), old_path);
   if (!from.ok()) return from.error();
+  if (names_protected(from.value().dir->get(), from.value().base)) return ErrorCode::not_permitted;
   return check_rc(::linkat(from.value().dir->get(), from.value().base.c_str(), to.value().dir->get(),
                            to.value().base.c_str(), 0));
 }
@@ -349,11 +367,16 @@ FsResult<std::shared_ptr<Descriptor>> Descriptor::open_at(bool follow, const std
     return ErrorCode::invalid;
   bool mutates = open_flags.create || open_flags.truncate || flags.write || flags.mutate_directory;
   if (mutates && !flags_.mutate_directory) return ErrorCode::not_permitted;
+  if (!protected_files().empty()) {  // checked before O_TRUNC could act, and again on what was opened
+    auto before = stat_beneath(fd_->get(), path, follow);
+    if (before.ok() && is_protected(before.value())) return ErrorCode::not_permitted;
+  }
   int fd = open_beneath(fd_->get(), path, open_mode(open_flags, flags) | (follow ? 0 : O_NOFOLLOW), 0666);
   if (fd < 0) return last_error();
   auto owned = std::make_shared<OwnedFd>(fd);
   auto st = fstat_of(fd);
   if (!st.ok()) return st.error();
+  if (is_protected(st.value())) return ErrorCode::not_permitted;
   bool is_dir = S_ISDIR(st.value().st_mode);
   // A subdirectory may be changed exactly when its parent may.
   flags.mutate_directory = is_dir && flags_.mutate_directory;
@@ -391,6 +414,8 @@ FsResult<Unit> Descriptor::rename_at(const std::string& old_path, Descriptor& ne
   if (!from.ok()) return from.error();
   auto to = resolve_parent(new_dir.fd_->get(), new_path);
   if (!to.ok()) return to.error();
+  if (names_protected(from.value().dir->get(), from.value().base) || names_protected(to.value().dir->get(), to.value().base))
+    return ErrorCode::not_permitted;
   return check_rc(::renameat(from.value().dir->get(), from.value().name_with_slash().c_str(), to.value().dir->get(),
                              to.value().name_with_slash().c_str()));
 }
@@ -408,6 +433,7 @@ FsResult<Unit> Descriptor::unlink_file_at(const std::string& path) {
   if (auto r = need_mutate(); !r.ok()) return r;
   auto p = resolve_parent(fd_->get(), path);
   if (!p.ok()) return p.error();
+  if (names_protected(p.value().dir->get(), p.value().base)) return ErrorCode::not_permitted;
   return check_rc(::unlinkat(p.value().dir->get(), p.value().name_with_slash().c_str(), 0));
 }
 
@@ -429,5 +455,7 @@ FsResult<MetadataHash> Descriptor::metadata_hash_at(bool follow, const std::stri
   if (!st.ok()) return st.error();
   return hash_of(st.value());
 }
+
+void protect_host_file(const struct stat& st) { protected_files().insert({st.st_dev, st.st_ino}); }
 
 }  // namespace wasmrr::wasi

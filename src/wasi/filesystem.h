@@ -11,6 +11,8 @@
 #include <string>
 #include <utility>
 
+#include <sys/stat.h>
+
 #include "wasi/clock.h"
 #include "wasi/error_code.h"
 #include "wasi/fd_io.h"
@@ -68,6 +70,12 @@ struct MetadataHash {
   uint64_t lower = 0;
   uint64_t upper = 0;
 };
+
+// Makes a host file untouchable for the guest wherever it appears in its
+// preopens (the trace being recorded, and the one it replaces): opening it,
+// renaming it or something onto it, linking and removing it all answer
+// not-permitted. Call before the guest starts.
+void protect_host_file(const struct stat& st);
 
 class DirectoryEntryStream {
  public:

@@ -94,7 +94,8 @@ void register_streams_and_io(const InterfaceDefiner& def, WasiContext& cx) {
     return fs_unit(d(a).set_times(new_timestamp(arg(a, 1)), new_timestamp(arg(a, 2))));
   });
   def("[method]descriptor.read", [d](Values& a) {
-    return fs_result(d(a).read(buffer_len(arg(a, 1).as_u64()), arg(a, 2).as_u64()),
+    // length is a maximum (Descriptor::read caps it): any u64, never a trap.
+    return fs_result(d(a).read(arg(a, 1).as_u64(), arg(a, 2).as_u64()),
                      [](std::pair<std::string, bool> r) {
                        return Value::tuple({Value::byte_list(std::move(r.first)), Value::boolean(r.second)});
                      });

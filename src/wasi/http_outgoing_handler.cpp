@@ -1,7 +1,12 @@
 // wasi:http/outgoing-handler: sends an outgoing-request with the HTTP client
 // (http_client.h) and returns the future of its response. Errors in the
 // request itself (no authority, an unknown scheme) are returned at once;
-// network errors arrive through the future.
+// network errors arrive through the future. A request to a destination the
+// HttpPolicy does not grant (--allow-http) fails with HTTP-request-denied.
+#include <cstdio>
+
+#include <fmt/format.h>
+
 #include "wasi/host_util.h"
 #include "wasi/interfaces.h"
 
@@ -51,6 +56,14 @@ void register_http_outgoing_handler(runtime::HostRegistry& r, WasiContext& cx) {
     if (!scheme) return error_result(C::http_request_uri_invalid, "unsupported scheme");
     if (!req->authority || req->authority->empty())
       return error_result(C::http_request_uri_invalid, "the request has no authority");
+    auto dest = http_destination(*req->authority, *scheme == "http" ? 80 : 443);
+    if (!dest) return error_result(C::http_request_uri_invalid, "the request's authority names no host");
+    if (!cx.config.http.allows(*dest)) {
+      if (cx.http.denied_destinations.insert(dest->to_string()).second)
+        fmt::print(stderr, "{}\n", http_denied_notice(*dest));
+      return error_result(C::http_request_denied,
+                          fmt::format("HTTP request to {} denied: not granted by --allow-http", dest->to_string()));
+    }
     HttpRequestSpec spec;
     spec.method = method_name(req->method);
     spec.url = *scheme + "://" + *req->authority + req->path_with_query.value_or("/");

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "abi/value.h"
@@ -98,6 +99,9 @@ class HttpState {
   ResourceTable<IncomingBody> incoming_bodies{"incoming-body", reps_};
   ResourceTable<FutureTrailers> future_trailers{"future-trailers", reps_};
   ResourceTable<OutgoingResponse> outgoing_responses{"outgoing-response", reps_};
+
+  // Destinations already named on stderr as denied (each is named once).
+  std::set<std::string> denied_destinations;
 
  private:
   std::shared_ptr<HttpClient> client_;

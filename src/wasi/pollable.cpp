@@ -11,6 +11,8 @@
 
 #include "util/trap.h"
 
+#include "util/before_blocking.h"
+
 namespace wasmrr::wasi {
 
 std::shared_ptr<Pollable> Pollable::always_ready() { return std::make_shared<Pollable>(); }
@@ -98,6 +100,7 @@ std::vector<uint32_t> poll_all(std::span<const Pollable* const> ps, const Monoto
       ts.tv_sec = static_cast<time_t>(*timeout / 1'000'000'000u);
       ts.tv_nsec = static_cast<long>(*timeout % 1'000'000'000u);
     }
+    if (!timeout || *timeout > 0) before_blocking();
     int n = ::ppoll(fds.data(), fds.size(), timeout ? &ts : nullptr, nullptr);
     if (n < 0) {
       if (errno == EINTR) continue;

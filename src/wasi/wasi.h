@@ -12,6 +12,7 @@
 
 #include "runtime/host.h"
 #include "wasi/clock.h"
+#include "wasi/http_policy.h"
 #include "wasi/random_source.h"
 #include "wasi/socket_policy.h"
 
@@ -33,6 +34,7 @@ struct WasiConfig {
   int stdout_fd = 1;
   int stderr_fd = 2;
   SocketsConfig sockets;  // what wasi:sockets may do; nothing by default
+  HttpPolicy http;        // where wasi:http may send requests; nowhere by default
 };
 
 // The non-deterministic sources; any left null gets the system one.

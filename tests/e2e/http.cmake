@@ -10,15 +10,47 @@ endif()
 set(HTTP_CASE ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/http_case.py
     --wasm-rr ${WASMRR_EXE} --jco ${WASMRR_JCO})
 
-# wasmrr_http(NAME GUEST [TIMEOUT seconds] http_case-args...)
+# wasmrr_http(NAME GUEST [TIMEOUT seconds] http_case-args...): run and record
+# with a bare --allow-http (any destination).
 function(wasmrr_http name guest)
   cmake_parse_arguments(PARSE_ARGV 2 H "" "TIMEOUT" "")
   if(NOT H_TIMEOUT)
     set(H_TIMEOUT 300)
   endif()
-  add_test(NAME e2e.http.${name} COMMAND ${HTTP_CASE} --guest ${G}/${guest} ${H_UNPARSED_ARGUMENTS})
+  add_test(NAME e2e.http.${name} COMMAND ${HTTP_CASE} --guest ${G}/${guest} --grant=--allow-http ${H_UNPARSED_ARGUMENTS})
   set_tests_properties(e2e.http.${name} PROPERTIES LABELS "e2e;http;js;rr;diff" TIMEOUT ${H_TIMEOUT})
 endfunction()
+
+# Grants (--allow-http[=SPEC]): http_error.js fetches a closed port, a name
+# that does not resolve and the server's /status/204. Whatever is not granted
+# fails with HTTP-request-denied (an Error in the guest, where a refused
+# connection is a TypeError) and stderr names the destination and the flag; a
+# granted server answers 204. Recorded with the grants, replayed with none
+# (http_case.py checks the replay reports no denial). No `jco run` here: jco
+# grants everything.
+# wasmrr_http_grant(NAME SERVER-LINE http_case-args...)
+function(wasmrr_http_grant name server_line)
+  add_test(NAME e2e.http.grant-${name}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/http_case.py --wasm-rr ${WASMRR_EXE}
+                   --guest ${G}/js_http_error.wasm --stdout-regex "^server: ${server_line}$" ${ARGN})
+  set_tests_properties(e2e.http.grant-${name} PROPERTIES LABELS "e2e;http;js;rr" TIMEOUT 300)
+endfunction()
+set(_denied_server "wasm-rr: denied an HTTP request to 127\\.0\\.0\\.1:@PORT@: grant it with --allow-http=127\\.0\\.0\\.1:@PORT@ \\(or --allow-http for any destination\\)$")
+set(_denied_bad_host "denied an HTTP request to no-such-host\\.invalid:80: grant it with --allow-http=no-such-host\\.invalid:80")
+wasmrr_http_grant(none "Error" --stderr-regex ${_denied_server} --stderr-regex ${_denied_bad_host})
+wasmrr_http_grant(bare-first "status 204" --grants-first --grant=--allow-http)
+wasmrr_http_grant(address-port "status 204" --grants-first --grant=--allow-http=127.0.0.1:@PORT@
+  --stderr-regex ${_denied_bad_host} --stderr-regex "denied an HTTP request to 127\\.0\\.0\\.1:[0-9]+: ")
+wasmrr_http_grant(address "status 204" --grant=--allow-http=127.0.0.1 --stderr-regex ${_denied_bad_host})
+wasmrr_http_grant(host-name "status 204" --base-host localhost --grant=--allow-http=localhost
+  --stderr-regex ${_denied_bad_host})
+wasmrr_http_grant(host-name-port "status 204" --base-host LocalHost --grant=--allow-http=LOCALHOST:@PORT@
+  --stderr-regex "denied an HTTP request to 127\\.0\\.0\\.1:[0-9]+: ")
+wasmrr_http_grant(wildcard-no-match "Error" --grant=--allow-http=*.example.com --stderr-regex ${_denied_server})
+wasmrr_http_grant(wildcard-subdomain "Error" --base-host localhost --grant=--allow-http=*.localhost
+  --stderr-regex "denied an HTTP request to localhost:[0-9]+: ")
+wasmrr_http_grant(wrong-port "Error" --grant=--allow-http=127.0.0.1:@WRONG_PORT@ --grant=--allow-http=localhost
+  --stderr-regex ${_denied_server})
 
 wasmrr_http(json js_http_json.wasm
   --stdout-regex "^status: 200 ok: true$" --stdout-regex "^content-type: application/json$"

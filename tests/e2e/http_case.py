@@ -31,6 +31,12 @@ real run's max RSS exceeds the baseline's by N MiB or more. In VALUE, @RUN_MS@
 is the real run's duration in milliseconds: SpiderMonkey compiles the guest's
 optimized code on helper threads for seconds (and that takes memory), so a
 fair baseline lives as long as the run (e.g. a tiny body sent that late).
+--grant FLAG (repeatable, e.g. --grant=--allow-http=127.0.0.1:@PORT@) is
+given to run and record, after the guest (--grants-first: before it); in
+FLAG and in --stderr-regex, @PORT@ is the server's port and @WRONG_PORT@
+another one. --base-host HOST puts HOST in HTTP_BASE instead of 127.0.0.1.
+--stderr-regex checks the stderr of run and record; the replay's stderr must
+never report a denied request (replay needs no grant and has no host).
 Exit status 0 when every check passes, 1 otherwise (with a report).
 """
 import argparse
@@ -193,7 +199,8 @@ class Server:
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.port = self.httpd.server_address[1]
+        self.base = f"http://127.0.0.1:{self.port}"
 
     def stop(self):
         self.httpd.shutdown()
@@ -241,25 +248,42 @@ def main() -> int:
     ap.add_argument("--max-rss-growth-mb", type=float)
     ap.add_argument("--baseline-env", action="append", default=[])
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("--grant", action="append", default=[], help="a wasm-rr flag for run and record")
+    ap.add_argument("--grants-first", action="store_true", help="put the grants before the guest")
+    ap.add_argument("--base-host", default="127.0.0.1", help="the host name in HTTP_BASE")
+    ap.add_argument("--stderr-regex", action="append", default=[], help="checked on run's and record's stderr")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="wasmrr-http-"))
     failures = []
     server = Server()
-    guest_env = {"HTTP_BASE": server.base, "HTTP_CLOSED": closed_port_url()}
+    port = str(server.port)
+    wrong_port = str(server.port + 1 if server.port < 65535 else 1)
+
+    def subst(text: str) -> str:
+        return text.replace("@PORT@", port).replace("@WRONG_PORT@", wrong_port)
+
+    grants = [subst(g) for g in args.grant]
+    stderr_regexes = [subst(r) for r in args.stderr_regex]
+
+    def wasm_rr_cmd(command: str, *more: str) -> list:
+        if args.grants_first:
+            return [args.wasm_rr, command, *grants, args.guest, *more]
+        return [args.wasm_rr, command, args.guest, *more, *grants]
+
+    guest_env = {"HTTP_BASE": f"http://{args.base_host}:{port}", "HTTP_CLOSED": closed_port_url()}
     guest_env.update(kv.split("=", 1) for kv in args.env)
     env = dict(os.environ, **guest_env)
     baseline_names = [kv.split("=", 1)[0] for kv in args.baseline_env]
     env_flags = [f for name in list(guest_env) + baseline_names for f in ("--env", name)]
-    wasm_rr = [args.wasm_rr]
     trace = tmp / f"trace.{args.trace_ext}"
     try:
-        results = [run("run", wasm_rr + ["run", args.guest] + env_flags, tmp, env)]
+        results = [run("run", wasm_rr_cmd("run", *env_flags), tmp, env)]
         if args.max_rss_growth_mb is not None:
             base_env = dict(env)
             run_ms = str(int(results[0].seconds * 1000))
             base_env.update((k, v.replace("@RUN_MS@", run_ms)) for k, v in (kv.split("=", 1) for kv in args.baseline_env))
-            base = run("baseline", wasm_rr + ["run", args.guest] + env_flags, tmp, base_env)
+            base = run("baseline", wasm_rr_cmd("run", *env_flags), tmp, base_env)
             growth = (results[0].maxrss_kb - base.maxrss_kb) / 1024
             print(f"max RSS: run {results[0].maxrss_kb / 1024:.1f} MiB, baseline "
                   f"{base.maxrss_kb / 1024:.1f} MiB, growth {growth:.1f} MiB")
@@ -267,10 +291,11 @@ def main() -> int:
                 failures.append(f"max RSS grew by {growth:.1f} MiB (limit {args.max_rss_growth_mb} MiB)")
         if args.jco:
             results.append(run("jco", [args.jco, "run", args.guest], tmp, env))
-        results.append(run("record", wasm_rr + ["record", args.guest, "-t", str(trace)] + env_flags, tmp, env))
+        results.append(run("record", wasm_rr_cmd("record", "-t", str(trace), *env_flags), tmp, env))
     finally:
         server.stop()
-    results.append(run("replay", wasm_rr + ["replay", args.guest, str(trace)], tmp, dict(os.environ)))
+    # Replay: no grant, no server.
+    results.append(run("replay", [args.wasm_rr, "replay", args.guest, str(trace)], tmp, dict(os.environ)))
 
     for r in results:
         print(f"{r.name}: exit {r.code}, {len(r.stdout)} bytes of stdout, {r.seconds:.2f} s, "
@@ -281,6 +306,15 @@ def main() -> int:
     for pattern in args.stdout_regex:
         if not re.search(pattern, first.stdout.decode("utf-8", "replace"), re.M):
             failures.append(f"run stdout does not match /{pattern}/")
+    for r in results:
+        if r.name not in ("run", "record"):
+            continue
+        for pattern in stderr_regexes:
+            if not re.search(pattern, r.stderr.decode("utf-8", "replace"), re.M):
+                failures.append(f"{r.name} stderr does not match /{pattern}/\nstderr: {show(r.stderr)}")
+    replay = results[-1]
+    if b"denied an HTTP request" in replay.stderr:
+        failures.append(f"replay reports a denied request\nstderr: {show(replay.stderr)}")
     for r in results[1:]:
         if r.stdout != first.stdout:
             failures.append(f"{r.name} stdout differs from run:\n--- run\n{show(first.stdout)}\n"

@@ -16,6 +16,9 @@ exit status to equal the recording's byte for byte. Cases:
   denied      no --allow-tcp: connecting fails with access-denied (exit 1)
   denied-port --allow-tcp for another port: access-denied as well
   lookup-denied  no --allow-ip-name-lookup: access-denied
+  tcp-client-bare  tcp-client granted by a bare --allow-tcp (any address)
+  udp-bare    udp granted by a bare --allow-udp
+  bare-before-component  `--allow-tcp COMPONENT ...`: exit 125 naming the mistake
 
 Exit status: 0 pass, 1 fail.
 """
@@ -77,9 +80,10 @@ class Case:
         self.wasm_rr, self.guest, self.tmp = a.wasm_rr, a.guest, tmp
         self.trace = tmp / f"trace.{a.trace_ext}"
 
-    def record(self, flags, guest_args) -> Run:
-        return start("record", [self.wasm_rr, "record", "-t", str(self.trace), *flags, self.guest, "--", *guest_args],
-                     self.tmp)
+    def record(self, flags, guest_args, flags_after=()) -> Run:
+        """flags go before the guest, flags_after after it (a bare --allow-tcp must not precede it)."""
+        return start("record", [self.wasm_rr, "record", "-t", str(self.trace), *flags, self.guest, *flags_after, "--",
+                                *guest_args], self.tmp)
 
     def run(self, flags, guest_args) -> Run:
         return start("run", [self.wasm_rr, "run", *flags, self.guest, "--", *guest_args], self.tmp).finish()
@@ -128,13 +132,17 @@ def in_thread(fn, *args):
 
 # --- cases -------------------------------------------------------------------
 
-def case_tcp_client(c: Case):
+def case_tcp_client(c: Case, bare=False):
     with socket.socket() as listener:
         listener.bind((LOOPBACK, 0))
         listener.listen(1)
         port = listener.getsockname()[1]
         peer = in_thread(tcp_echo_server, listener, b"echo: ")
-        rec = c.record(["--allow-tcp", f"{LOOPBACK}:{port}"], ["tcp-client", str(port), "hello over tcp"]).finish()
+        guest_args = ["tcp-client", str(port), "hello over tcp"]
+        if bare:
+            rec = c.record([], guest_args, flags_after=["--allow-tcp"]).finish()
+        else:
+            rec = c.record(["--allow-tcp", f"{LOOPBACK}:{port}"], guest_args).finish()
         peer.join(TIMEOUT)
     expect(rec, 0, r"^finish-connect: ok$", rf"^remote-address: 127\.0\.0\.1:{port}$",
            r"^reply: echo: hello over tcp$")
@@ -167,12 +175,16 @@ def case_tcp_server(c: Case):
     c.replay_matches(rec)
 
 
-def case_udp(c: Case):
+def case_udp(c: Case, bare=False):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind((LOOPBACK, 0))
         port = sock.getsockname()[1]
         peer = in_thread(udp_echo_server, sock, b"udp echo: ")
-        rec = c.record(["--allow-udp", f"{LOOPBACK}:*"], ["udp", str(port), "one datagram"]).finish()
+        guest_args = ["udp", str(port), "one datagram"]
+        if bare:  # followed by another option, then `--`
+            rec = c.record([], guest_args, flags_after=["--allow-udp", "--allow-ip-name-lookup"]).finish()
+        else:
+            rec = c.record(["--allow-udp", f"{LOOPBACK}:*"], guest_args).finish()
         peer.join(TIMEOUT)
     expect(rec, 0, r"^datagrams sent: 1$", r"^datagram from 127\.0\.0\.1:\d+: udp echo: one datagram$")
     c.replay_matches(rec)
@@ -219,6 +231,14 @@ def case_lookup_denied(c: Case):
     c.replay_matches(rec)
 
 
+def case_bare_before_component(c: Case):
+    """A bare --allow-tcp just before the component would take it as its SPEC: refused, saying so."""
+    run = c.run(["--allow-tcp"], ["tcp-client", "1", "never sent"])
+    if run.code != 125 or b"is a file, not a SPEC" not in run.err:
+        raise Failure("expected exit 125 naming the bare --allow-tcp\n" + run.describe())
+    print("refused: " + run.err.decode(errors="replace").strip().splitlines()[0])
+
+
 CASES = {
     "tcp-client": case_tcp_client,
     "tcp-server": case_tcp_server,
@@ -228,6 +248,9 @@ CASES = {
     "denied": lambda c: case_denied(c, lambda port: []),
     "denied-port": lambda c: case_denied(c, lambda port: ["--allow-tcp", f"{LOOPBACK}:{port + 1 if port < 65535 else 1}"]),
     "lookup-denied": case_lookup_denied,
+    "tcp-client-bare": lambda c: case_tcp_client(c, bare=True),
+    "udp-bare": lambda c: case_udp(c, bare=True),
+    "bare-before-component": case_bare_before_component,
 }
 
 

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "util/trap.h"
 #include "wasi/http_body.h"
@@ -296,6 +297,42 @@ Value entry(const std::string& name, const std::string& value) {
   return Value::tuple({Value::string(name), Value::byte_list(value)});
 }
 
+// A host whose wasi:http may reach destinations matching `specs` (--allow-http).
+WasiConfig allow_http(const std::vector<std::string>& specs) {
+  WasiConfig c;
+  for (const auto& spec : specs) {
+    std::string error;
+    auto rule = parse_http_rule(spec, error);
+    EXPECT_TRUE(rule) << spec << ": " << error;
+    if (rule) c.http.allow(*rule);
+  }
+  return c;
+}
+
+// outgoing-handler.handle of a GET to http://AUTHORITY/ (the result value).
+Value handle_get(HostHarness& h, const std::string& authority) {
+  uint32_t f = h.call1(kTypes, "[constructor]fields").rep();
+  uint32_t req = h.call1(kTypes, "[constructor]outgoing-request", {Value::own(f)}).rep();
+  h.call(kTypes, "[method]outgoing-request.set-scheme", {Value::borrow(req), Value::some(Value::variant(0))});
+  h.call(kTypes, "[method]outgoing-request.set-authority", {Value::borrow(req), Value::some(Value::string(authority))});
+  return h.call1("wasi:http/outgoing-handler", "handle", {Value::own(req), Value::none()});
+}
+
+// Waits for the response of a handled request; returns its status and its body's input-stream.
+std::pair<uint16_t, uint32_t> response_body(HostHarness& h, const Value& handled) {
+  uint32_t future = handled.payload().rep();
+  uint32_t p = h.call1(kTypes, "[method]future-incoming-response.subscribe", {Value::borrow(future)}).rep();
+  h.call("wasi:io/poll", "[method]pollable.block", {Value::borrow(p)});
+  Value got = h.call1(kTypes, "[method]future-incoming-response.get", {Value::borrow(future)});
+  EXPECT_TRUE(got.is_some() && got.payload().is_ok() && got.payload().payload().is_ok()) << "no response";
+  uint32_t resp = got.payload().payload().payload().rep();
+  auto status = static_cast<uint16_t>(h.call1(kTypes, "[method]incoming-response.status", {Value::borrow(resp)}).num);
+  uint32_t body = h.call1(kTypes, "[method]incoming-response.consume", {Value::borrow(resp)}).payload().rep();
+  return {status, h.call1(kTypes, "[method]incoming-body.stream", {Value::borrow(body)}).payload().rep()};
+}
+
+constexpr uint32_t kRequestDenied = 15;  // error-code.HTTP-request-denied
+
 TEST(HttpTypes, FieldsValidateAndBecomeImmutable) {
   HostHarness h;
   Value bad = h.call1(kTypes, "[static]fields.from-list", {Value::list({entry("bad name", "v")})});
@@ -361,7 +398,7 @@ TEST(HttpTypes, GetThroughTheHostFunctions) {
     bool has_header = req.find("x-test: yes") != std::string::npos;
     serve_text(fd, has_header ? "hello" : "no header", "X-Reply: 1\r\n");
   });
-  HostHarness h;
+  HostHarness h(allow_http({"*"}));
   Value f = h.call1(kTypes, "[static]fields.from-list", {Value::list({entry("x-test", "yes")})});
   uint32_t req = h.call1(kTypes, "[constructor]outgoing-request", {Value::own(f.payload().rep())}).rep();
   h.call(kTypes, "[method]outgoing-request.set-scheme", {Value::borrow(req), Value::some(Value::variant(0))});
@@ -406,7 +443,7 @@ TEST(HttpTypes, BodyErrorsCarryTheirHttpErrorCode) {
   TestServer server([](int fd, const std::string&) {
     send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nonly this");
   });
-  HostHarness h;
+  HostHarness h(allow_http({"*"}));
   uint32_t f = h.call1(kTypes, "[constructor]fields").rep();
   uint32_t req = h.call1(kTypes, "[constructor]outgoing-request", {Value::own(f)}).rep();
   h.call(kTypes, "[method]outgoing-request.set-scheme", {Value::borrow(req), Value::some(Value::variant(0))});
@@ -427,6 +464,111 @@ TEST(HttpTypes, BodyErrorsCarryTheirHttpErrorCode) {
   uint32_t err = r.payload().payload().rep();
   Value code = h.call1(kTypes, "http-error-code", {Value::borrow(err)});
   EXPECT_EQ(code, Value::some(Value::variant(25)));  // HTTP-response-incomplete
+}
+
+// --- grants (--allow-http) -------------------------------------------------------
+
+// Without a grant the request fails at once with HTTP-request-denied, never
+// reaches the server, and stderr names the destination and the flag (once).
+TEST(HttpGrants, DeniedWithoutAGrant) {
+  std::atomic<int> served{0};
+  TestServer server([&](int fd, const std::string&) {
+    ++served;
+    serve_text(fd, "hello");
+  });
+  HostHarness h;
+  ::testing::internal::CaptureStderr();
+  Value first = handle_get(h, server.authority());
+  Value second = handle_get(h, server.authority());
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(first, Value::err(Value::variant(kRequestDenied)));
+  EXPECT_EQ(second, Value::err(Value::variant(kRequestDenied)));
+  std::string line = fmt::format("denied an HTTP request to {}: grant it with --allow-http={}", server.authority(),
+                                 server.authority());
+  EXPECT_NE(err.find(line), std::string::npos) << err;
+  EXPECT_EQ(err.find(line), err.rfind(line)) << "named more than once:\n" << err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(served.load(), 0);
+}
+
+// Each SPEC form against a real server: granted ones get the response,
+// others are denied.
+TEST(HttpGrants, EachSpecFormGrantsWhatItNames) {
+  TestServer server([](int fd, const std::string&) { serve_text(fd, "granted"); });
+  const std::string port = server.authority().substr(server.authority().rfind(':') + 1);
+  const std::string wrong_port = std::to_string(std::stoi(port) == 65535 ? 1 : std::stoi(port) + 1);
+  struct Case {
+    std::vector<std::string> specs;
+    std::string authority;
+    bool granted;
+  };
+  const Case cases[] = {
+      {{"*"}, server.authority(), true},
+      {{"127.0.0.1"}, server.authority(), true},
+      {{"127.0.0.1:" + port}, server.authority(), true},
+      {{"127.0.0.1:" + wrong_port}, server.authority(), false},
+      {{"127.0.0.0:" + port}, server.authority(), false},
+      {{"localhost"}, "localhost:" + port, true},
+      {{"LOCALHOST:" + port}, "localhost:" + port, true},
+      {{"localhost"}, server.authority(), false},  // a name does not grant its address
+      {{"*.localhost"}, "localhost:" + port, false},
+      {{"*.example.com", "example.com"}, server.authority(), false},
+      {{"*:" + wrong_port, "127.0.0.1:" + port}, server.authority(), true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(fmt::format("--allow-http={} to {}", fmt::join(c.specs, " --allow-http="), c.authority));
+    HostHarness h(allow_http(c.specs));
+    ::testing::internal::CaptureStderr();
+    Value handled = handle_get(h, c.authority);
+    std::string err = ::testing::internal::GetCapturedStderr();
+    if (!c.granted) {
+      EXPECT_EQ(handled, Value::err(Value::variant(kRequestDenied)));
+      EXPECT_NE(err.find("denied an HTTP request to"), std::string::npos) << err;
+      continue;
+    }
+    ASSERT_TRUE(handled.is_ok());
+    EXPECT_EQ(err, "");
+    auto [status, stream] = response_body(h, handled);
+    EXPECT_EQ(status, 200);
+    Value r = h.call1("wasi:io/streams", "[method]input-stream.blocking-read", {Value::borrow(stream), Value::u64(64)});
+    ASSERT_TRUE(r.is_ok());
+    EXPECT_EQ(r.payload().str, "granted");
+  }
+}
+
+// A huge len on an incoming body's stream returns what has arrived, at most
+// one chunk (kMaxIoChunk); skip and blocking-skip likewise.
+TEST(HttpTypes, HugeReadLengthsOnABodyReturnWhatIsAvailable) {
+  constexpr uint64_t kHuge = ~uint64_t{0};
+  constexpr uint64_t kSize = 3 * kMaxIoChunk + 123;
+  TestServer server([](int fd, const std::string&) { serve_pattern(fd, kSize); });
+  HostHarness h(allow_http({"127.0.0.1"}));
+  auto [status, stream] = response_body(h, handle_get(h, server.authority()));
+  EXPECT_EQ(status, 200);
+  auto call = [&](const char* method) {
+    return h.call1("wasi:io/streams", std::string("[method]input-stream.") + method,
+                   {Value::borrow(stream), Value::u64(kHuge)});
+  };
+  uint64_t offset = 0;
+  bool same = true;
+  const char* const methods[] = {"blocking-read", "read", "blocking-skip", "skip"};
+  for (size_t i = 0;; ++i) {
+    const char* method = methods[i % 4];
+    Value r = call(method);
+    if (!r.is_ok()) {
+      EXPECT_EQ(r.payload().case_index(), 1u) << "expected closed, after " << offset << " bytes";
+      break;
+    }
+    uint64_t n = std::string_view(method).ends_with("skip") ? r.payload().num : r.payload().str.size();
+    EXPECT_LE(n, kMaxIoChunk) << method;
+    if (std::string_view(method) == "blocking-read" || std::string_view(method) == "blocking-skip") {
+      EXPECT_GT(n, 0u) << method;
+    }
+    for (size_t k = 0; k < r.payload().str.size(); ++k) same = same && r.payload().str[k] == pattern(offset + k);
+    offset += n;
+  }
+  EXPECT_EQ(offset, kSize);
+  EXPECT_TRUE(same) << "body bytes differ from what the server sent";
 }
 
 }  // namespace

@@ -250,6 +250,51 @@ TEST_F(SocketsHost, ConnectAcceptAndExchangeBytes) {
   EXPECT_EQ(endpoint_from_value(remote.payload()).port, port);
 }
 
+// A huge len (2^64 - 1) on a TCP input stream is a maximum: what arrived is
+// returned, nothing traps (wasi_read_len_test.cpp does stdin and files).
+TEST_F(SocketsHost, HugeReadLengthsReturnWhatIsAvailable) {
+  constexpr uint64_t kHuge = ~uint64_t{0};
+  auto [server, port] = listener();
+  uint32_t client = tcp_socket();
+  ASSERT_TRUE(tcp("start-connect", client, {Value::borrow(network), loopback(port)}).is_ok());
+  Value connected = until_ready("finish-connect", client);
+  ASSERT_TRUE(connected.is_ok());
+  Value accepted = until_ready("accept", server);
+  ASSERT_TRUE(accepted.is_ok());
+  uint32_t out = connected.payload().items[1].rep();
+  uint32_t in = accepted.payload().items[1].rep();
+  auto send = [&](const char* text) {
+    ASSERT_TRUE(h.call1("wasi:io/streams", "[method]output-stream.blocking-write-and-flush",
+                        {Value::borrow(out), Value::byte_list(text)})
+                    .is_ok());
+  };
+  auto in_call = [&](const char* method, uint64_t len) {
+    return h.call1("wasi:io/streams", std::string("[method]input-stream.") + method, {Value::borrow(in), Value::u64(len)});
+  };
+  EXPECT_EQ(in_call("read", kHuge), Value::ok(Value::byte_list("")));  // nothing arrived yet
+  send("ping");
+  std::string got;
+  while (got.size() < 4) {
+    Value r = in_call("blocking-read", kHuge);
+    ASSERT_TRUE(r.is_ok());
+    got += r.payload().str;
+  }
+  EXPECT_EQ(got, "ping");
+  send("skipped");
+  uint64_t skipped = 0;
+  while (skipped < 7) {
+    Value r = in_call("blocking-skip", kHuge);
+    ASSERT_TRUE(r.is_ok());
+    skipped += r.payload().num;
+  }
+  EXPECT_EQ(skipped, 7u);
+  EXPECT_EQ(in_call("skip", kHuge), Value::ok(Value::u64(0)));
+  EXPECT_TRUE(tcp("shutdown", client, {Value::enum_(1)}).is_ok());
+  Value r = in_call("blocking-read", kHuge);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.payload().case_index(), 1u);  // closed
+}
+
 // A connection reset by the peer fails the stream with an io error whose
 // network-error-code is connection-reset; other io errors have none.
 TEST_F(SocketsHost, StreamErrorsCarryTheirNetworkErrorCode) {

@@ -1,0 +1,61 @@
+// Text from a trace or chosen by the guest (file names, trap messages,
+// function names, values) is printed escaped, so that it cannot move the
+// cursor, change colours, retitle the terminal or fake lines of wasm-rr's
+// own output: C0 controls, DEL and C1 controls become \n, \t, \r, \e or \xNN
+// (C1 as \u0080..\u009f), and bytes that are not UTF-8 become \xNN. Printable
+// text, including non-ASCII letters, is unchanged.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace wasmrr {
+
+// The length of the UTF-8 sequence at s[i], or 0 if it is not one.
+inline size_t utf8_sequence_length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
+  uint8_t b = byte(i);
+  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; k++)
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+  uint32_t cp = n == 1 ? b : b & (0xff >> (n + 1));
+  for (size_t k = 1; k < n; k++) cp = (cp << 6) | (byte(i + k) & 0x3f);
+  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;  // overlong, too big, surrogate
+  return n;
+}
+
+inline std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    auto b = static_cast<uint8_t>(s[i]);
+    size_t n = utf8_sequence_length(s, i);
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", b);
+      i++;
+    } else if (n == 1 && (b < 0x20 || b == 0x7f)) {
+      switch (b) {
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        case 0x1b: out += "\\e"; break;
+        default: out += fmt::format("\\x{:02x}", b);
+      }
+      i++;
+    } else if (n == 2 && b == 0xc2 && static_cast<uint8_t>(s[i + 1]) < 0xa0) {  // C1: U+0080..U+009F
+      out += fmt::format("\\u{:04x}", static_cast<uint8_t>(s[i + 1]));
+      i += 2;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+}  // namespace wasmrr
