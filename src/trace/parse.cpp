@@ -80,6 +80,7 @@ class BoundedSax : public nlohmann::detail::json_sax_dom_parser<Json> {
   bool string(string_t& s) { return check_text(s) && charge(kStringCost + s.size()) && Base::string(s); }
   bool key(string_t& s) {
     if (!keys_.empty() && ++keys_.back() > kMaxObjectKeys) {
+      bound_ = true;
       error_ = fmt::format("an object with more than {} keys", kMaxObjectKeys);
       return false;
     }
@@ -101,17 +102,20 @@ class BoundedSax : public nlohmann::detail::json_sax_dom_parser<Json> {
     }
     p.status = end_of_input_ ? Parsed::Status::EndOfInput : Parsed::Status::Invalid;
     p.error = error_.empty() ? "invalid input" : error_;
+    p.bound = bound_;
     return p;
   }
 
  private:
   bool enter() {
     if (++depth_ <= kMaxNesting) return true;
+    bound_ = true;
     error_ = fmt::format("values nested more than {} levels deep", kMaxNesting);
     return false;
   }
   bool check_text(const string_t& s) {
     if (valid_utf8(s)) return true;
+    bound_ = true;
     error_ = "a text string that is not valid UTF-8";
     return false;
   }
@@ -120,6 +124,7 @@ class BoundedSax : public nlohmann::detail::json_sax_dom_parser<Json> {
     uint64_t encoded = source_ ? source_->consumed() - source_start_ : input_size_;
     uint64_t budget = parse_budget(encoded);
     if (cost_ <= budget) return true;
+    bound_ = true;
     error_ = fmt::format(
         "too large once parsed: its values would take more than {} MiB of memory (an element may take {} MiB plus "
         "{} times its {} encoded bytes)",
@@ -135,6 +140,7 @@ class BoundedSax : public nlohmann::detail::json_sax_dom_parser<Json> {
   std::vector<uint32_t> keys_;  // keys seen in each open object
   std::string error_;
   bool end_of_input_ = false;
+  bool bound_ = false;
 };
 
 // Runs one sax_parse. The DOM builder throws out_of_range even when told not

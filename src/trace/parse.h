@@ -47,6 +47,7 @@ struct Parsed {
   Status status = Status::Ok;
   Json value;
   std::string error;  // for Invalid and EndOfInput: what was wrong, and where
+  bool bound = false;  // Invalid because of a bound (nesting, memory, keys) or bad UTF-8, not the syntax
 };
 
 // One JSON value that must fill `text` (a line of a trace).

@@ -138,7 +138,13 @@ std::string_view trim(std::string_view s) {
 class LineCountingSource : public ByteSource {
  public:
   LineCountingSource(InputBuffer& in, uint64_t& line) : in_(in), line_(line) {}
-  int peek() override { return in_.need(1) ? static_cast<uint8_t>(in_.data()[0]) : -1; }
+  // An element may be at most kMaxElementBytes: past that, the input ends here.
+  void start_element() { limit_ = in_.offset() + kMaxElementBytes; }
+  bool too_large() const { return in_.offset() >= limit_; }
+  int peek() override {
+    if (too_large()) return -1;
+    return in_.need(1) ? static_cast<uint8_t>(in_.data()[0]) : -1;
+  }
   void advance() override {
     if (in_.data()[0] == '\n') line_++;
     in_.consume(1);
@@ -152,6 +158,7 @@ class LineCountingSource : public ByteSource {
  private:
   InputBuffer& in_;
   uint64_t& line_;
+  uint64_t limit_ = UINT64_MAX;
 };
 
 // CBOR (RFC 8949) item structure, checked before anything is parsed: heads,
@@ -386,21 +393,20 @@ Result<std::optional<Json>> TraceReader::parse_line(std::string_view text, bool 
   // Bounded parse: nesting, UTF-8 and memory are checked as it goes (parse.h).
   Parsed parsed = parse_json_text(text);
   if (parsed.status != Parsed::Status::Ok) {
-    if (parsed.status == Parsed::Status::EndOfInput) {
-      if (counted) position_--;
-      if (line_more_) {
-        // The element goes on past its line: a pretty-printed or hand-edited
-        // trace. Read the rest value by value, from this line on.
-        expect_ = expect_before_;
-        switch_to_free(true);
-        auto el = next_free();
-        if (counted && el && *el) position_++;
-        return el;
-      }
+    if (parsed.bound) return make_error(fmt::format("`{}` line {}: invalid JSON: {}", path_, line_number_, parsed.error));
+    if (counted) position_--;
+    if (parsed.status == Parsed::Status::EndOfInput && !line_more_) {
       truncated_ = true;  // a half-written last line
       return std::optional<Json>();
     }
-    return make_error(fmt::format("`{}` line {}: invalid JSON: {}", path_, line_number_, parsed.error));
+    // Not one element per line (pretty-printed, hand-edited, all on one
+    // line), or broken: read on value by value from this line, which reports
+    // what is wrong, and where.
+    expect_ = expect_before_;
+    switch_to_free(true);
+    auto el = next_free();
+    if (counted && el && *el) position_++;
+    return el;
   }
   Json j = std::move(parsed.value);
   if (!counted) accept_line();
@@ -442,11 +448,14 @@ void TraceReader::switch_to_free(bool rewind_line) {
 
 Result<std::optional<Json>> TraceReader::next_free() {
   LineCountingSource src(*in_, free_line_);
+  uint64_t first_line = free_line_;  // where the element starts
   auto fail = [&](std::string_view what) {
-    return make_error(fmt::format("`{}` line {}: invalid JSON: {}", path_, free_line_, what));
+    std::string where = first_line == free_line_ ? "" : fmt::format(" (in the element from line {})", first_line);
+    return make_error(fmt::format("`{}` line {}: invalid JSON{}: {}", path_, free_line_, where, what));
   };
   while (true) {
     src.skip_space();
+    first_line = free_line_;
     if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
     int c = src.peek();
     switch (expect_) {
@@ -487,9 +496,10 @@ Result<std::optional<Json>> TraceReader::next_free() {
       truncated_ = true;
       return std::optional<Json>();
     }
-    uint64_t first_line = free_line_;
+    src.start_element();
     Parsed parsed = parse_json_prefix(src);
     if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+    if (src.too_large()) return fail(fmt::format("an element larger than {} MiB", kMaxElementBytes >> 20));
     if (parsed.status == Parsed::Status::EndOfInput) {
       truncated_ = true;
       return std::optional<Json>();
