@@ -35,7 +35,7 @@ bool has_flag(const Json& flags, const char* name) {
 
 uint64_t byte_count(const Json& j) {
   if (j.is_binary()) return j.get_binary().size();
-  if (j.is_object() && j.contains("$len")) return j["$len"].get<uint64_t>();
+  if (j.is_object() && j.contains("$len") && j["$len"].is_number_unsigned()) return j["$len"].get<uint64_t>();
   return 0;
 }
 
@@ -140,7 +140,11 @@ bool FilesWrittenWatcher::wants(std::string_view encoded) {
 void FilesWrittenWatcher::element(const Json& j) {
   if (!j.is_object() || !j.contains("fn")) return;
   auto decoded = trace::decode_element(j);
-  if (decoded && decoded->kind == trace::Element::Kind::Event) tracker_.add(decoded->event);
+  try {
+    if (decoded && decoded->kind == trace::Element::Kind::Event) tracker_.add(decoded->event);
+  } catch (const std::exception&) {
+    // A malformed event: the summary is best effort, the replay reports the event.
+  }
 }
 
 void FilesWrittenWatcher::print(FILE* out) const {

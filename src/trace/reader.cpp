@@ -336,6 +336,16 @@ Result<bool> TraceReader::read_line(std::string_view& text) {
       return false;
     }
     if (expect_ == Expect::Separator) {  // the last element's line had no `,` or `]`
+      // At the end of the input (a killed recording), the trace is cut short
+      // here, which the replayer wants to know at once; otherwise the layout
+      // is not one element per line after all: read on value by value.
+      size_t i = 0;
+      while (i < (size_t{1} << 20) && in_->need(i + 1) && is_space(in_->data()[i])) i++;
+      if (!in_->need(i + 1)) {
+        if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+        truncated_ = true;
+        return false;
+      }
       switch_to_free(false);
       return false;
     }
