@@ -96,8 +96,8 @@ void add_world_options(CLI::App& app, GuestOptions& opts) {
   app.add_flag("--inherit-env", opts.inherit_env, "Pass the whole host environment to the guest");
   app.add_option("--dir", opts.dir_flags,
                  "Grant the guest a host directory, seen at GUEST (default: HOST); a `:ro` suffix after GUEST "
-                 "grants it read-only (for the same path: HOST::HOST:ro). Repeatable")
-      ->type_name("HOST[::GUEST[:ro]]")
+                 "grants it read-only (for the same path: HOST::HOST:ro), `:rw` read-write (the default). Repeatable")
+      ->type_name("HOST[::GUEST[:ro|:rw]]")
       ->allow_extra_args(false);
   add_socket_options(app, opts);
 }

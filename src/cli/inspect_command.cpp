@@ -9,6 +9,7 @@
 #include "cli/trace_summary.h"
 #include "trace/json_bytes.h"
 #include "trace/reader.h"
+#include "util/printable.h"
 
 namespace wasmrr::cli {
 
@@ -19,13 +20,20 @@ void print_header(const trace::Header& h, const trace::TraceReader& r) {
     fmt::print("trace:      {} ({}, {} bytes)\n", r.path(), trace::format_name(r.format()), *size);
   else
     fmt::print("trace:      {} ({}, read from a pipe)\n", r.path() == "-" ? "(stdin)" : r.path(), trace::format_name(r.format()));
-  fmt::print("recorded:   {} by wasm-rr {}\n", h.start_time, h.wasm_rr_version);
-  fmt::print("component:  {} ({} bytes, SHA-256 {})\n", h.component_name, h.component_size, h.component_sha256);
-  fmt::print("args:       {}\n", fmt::join(h.args, " "));
-  fmt::print("env names:  {}\n", h.env_names.empty() ? "(none)" : fmt::format("{}", fmt::join(h.env_names, " ")));
+  // Everything below comes from the trace: escaped (util/printable.h).
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : " ") + printable(s);
+    return out;
+  };
+  fmt::print("recorded:   {} by wasm-rr {}\n", printable(h.start_time), printable(h.wasm_rr_version));
+  fmt::print("component:  {} ({} bytes, SHA-256 {})\n", printable(h.component_name), h.component_size,
+             printable(h.component_sha256));
+  fmt::print("args:       {}\n", join(h.args));
+  fmt::print("env names:  {}\n", h.env_names.empty() ? "(none)" : join(h.env_names));
   for (const auto& p : h.preopens)
-    fmt::print("dir:        {} -> {}{}\n", p.host, p.guest, p.read_only ? " (read-only)" : "");
-  if (!h.redacted.empty()) fmt::print("redacted:   {}\n", fmt::join(h.redacted, " "));
+    fmt::print("dir:        {} -> {}{}\n", printable(p.host), printable(p.guest), p.read_only ? " (read-only)" : "");
+  if (!h.redacted.empty()) fmt::print("redacted:   {}\n", join(h.redacted));
 }
 
 }  // namespace
@@ -49,7 +57,7 @@ int inspect_command(const InspectOptions& opts) {
       case trace::Element::Kind::Event:
         if (opts.events) {
           trace::bytes_to_text_model(raw);
-          fmt::print("#{} {}\n", events, raw.dump());
+          fmt::print("#{} {}\n", events, printable(raw.dump()));
         }
         events++;
         per_function[decoded->event.fn]++;
@@ -65,7 +73,7 @@ int inspect_command(const InspectOptions& opts) {
     std::vector<std::pair<uint64_t, std::string>> sorted;
     for (const auto& [fn, n] : per_function) sorted.emplace_back(n, fn);
     std::sort(sorted.rbegin(), sorted.rend());
-    for (const auto& [n, fn] : sorted) fmt::print("  {:>8}  {}\n", n, fn);
+    for (const auto& [n, fn] : sorted) fmt::print("  {:>8}  {}\n", n, printable(fn));
   }
   return 0;
 }

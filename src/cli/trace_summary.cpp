@@ -6,6 +6,7 @@
 #include "cli/options.h"
 #include "runtime/host.h"
 #include "trace/reader.h"
+#include "util/printable.h"
 
 namespace wasmrr::cli {
 
@@ -154,7 +155,8 @@ void FilesWrittenWatcher::print(FILE* out) const {
     return;
   }
   fmt::print(out, "files written ({} path{}):\n", changes.size(), changes.size() == 1 ? "" : "s");
-  for (const auto& [path, change] : changes) fmt::print(out, "  {}: {}\n", path, change.describe());
+  // Paths are the guest's choice: escaped (util/printable.h).
+  for (const auto& [path, change] : changes) fmt::print(out, "  {}: {}\n", printable(path), printable(change.describe()));
 }
 
 bool print_files_written(trace::TraceReader& reader, FILE* out) {
@@ -164,7 +166,7 @@ bool print_files_written(trace::TraceReader& reader, FILE* out) {
     auto el = reader.next();
     if (!el) {
       reader.set_observer(nullptr);
-      fmt::print(stderr, "wasm-rr: error: {}\n", el.error().message);
+      fmt::print(stderr, "wasm-rr: error: {}\n", printable(el.error().message));
       return false;
     }
     if (!*el) break;

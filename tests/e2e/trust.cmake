@@ -28,6 +28,7 @@ wasmrr_trust(lock ARGS lock)
 wasmrr_trust(guest_cannot_touch_trace ARGS protect)
 wasmrr_trust(guest_cannot_touch_trace_cbor ARGS --format cbor protect)
 wasmrr_trust(max_memory ARGS max-memory)
+wasmrr_trust(escaped_output ARGS escape)
 
 # A hand-written guest that never drops its handles.
 set(_hoarder ${G}/handle_hoarder.wasm)

@@ -30,6 +30,9 @@ Modes (each records a real guest from DIR, then checks the trace and its replay)
                     16 MiB (malloc fails, no trap); recorded and replayed alike
   handles COMPONENT a guest that never drops handles traps at --max-handles,
                     and at the default limit; the trap replays
+  escape            file names, trap messages and function names with control
+                    characters (from a guest or an edited trace) are printed
+                    escaped by inspect, replay --files-written and reports
 Exit status 0 = pass.
 """
 import argparse
@@ -309,6 +312,50 @@ def mode_handles(case, component):
         print(f"{limit} handles: trapped after {seconds:.2f} s")
 
 
+def no_control_bytes(data, what):
+    bad = [b for b in data if (b < 0x20 and b not in b"\n") or b == 0x7F]
+    check(not bad, f"{what} prints raw control bytes {bytes(bad)!r}: {data!r}")
+
+
+def mode_escape(case):
+    """Text from a guest or a trace reaches the terminal escaped."""
+    work = case.tmp / "work"
+    work.mkdir()
+    evil = "evil\x1b[31m\x07\rname"
+    p, _ = run([case.exe, "record", case.guest("trace_tamper"), "-t", str(case.trace), "--dir", str(work) + "::.",
+                "--", evil], cwd=case.tmp)
+    check(p.returncode == 0, f"record: {p.returncode} {p.stderr!r}")
+    for cmd in (["inspect", str(case.trace), "--files"], ["inspect", str(case.trace), "--events"],
+                ["replay", case.guest("trace_tamper"), str(case.trace), "--files-written"]):
+        r, _ = run([case.exe, *cmd])
+        out = r.stdout + r.stderr
+        check(r.returncode == 0, f"{cmd[0]}: {r.returncode} {r.stderr!r}")
+        no_control_bytes(r.stderr if cmd[0] == "replay" else r.stdout, " ".join(cmd[:1] + cmd[2:]))
+        if "--events" not in cmd:
+            check(b"evil\\e[31m\\x07\\rname" in out, f"{cmd}: the file name is not shown escaped: {out!r}")
+
+    # A trace that says the guest trapped with a message that would drive a terminal.
+    hello = case.guest("hello")
+    trace = case.tmp / "hello.json"
+    p, _ = run([case.exe, "record", hello, "-t", str(trace)])
+    lines = trace.read_text().splitlines()
+    evil_end = {"end": "trap", "message": "\x1b]0;pwned\x07\x1b[2J\nwasm-rr: all good", "backtrace": ["\x1b[5mframe"]}
+    trace.write_text("\n".join(lines[:-1] + [json.dumps(evil_end) + "]"]) + "\n")
+    for cmd in (["replay", hello, str(trace)], ["inspect", str(trace)]):
+        r, _ = run([case.exe, *cmd])
+        no_control_bytes(r.stdout + r.stderr, cmd[0])
+        check(b"\\e]0;pwned\\x07\\e[2J\\nwasm-rr: all good" in r.stdout + r.stderr,
+              f"{cmd[0]} does not show the message escaped: {r.stdout + r.stderr!r}")
+    # A function name with controls in a divergence report.
+    events = [json.loads(l.rstrip(",")) for l in lines[1:-1]]
+    events[0]["fn"] = "\x1b[31mwasi:evil/fn#x"
+    trace.write_text("\n".join([lines[0]] + [json.dumps(e) + "," for e in events] + [lines[-1]]) + "\n")
+    r, _ = run([case.exe, "replay", hello, str(trace)])
+    check(r.returncode == EXIT_DIVERGENCE, f"edited trace: {r.returncode} {r.stderr!r}")
+    no_control_bytes(r.stderr, "a divergence report")
+    check(b"\\e[31mwasi:evil/fn#x" in r.stderr, f"the name is not shown escaped: {r.stderr!r}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wasm-rr", required=True)
@@ -319,7 +366,7 @@ def main():
     args = ap.parse_args()
     modes = {"kill": mode_kill, "signal": mode_signal, "timeout": mode_timeout, "run-timeout": mode_run_timeout,
              "stop-computing": mode_stop_computing, "rerecord": mode_rerecord, "refused": mode_refused,
-             "lock": mode_lock, "protect": mode_protect, "max-memory": mode_max_memory, "handles": mode_handles}
+             "lock": mode_lock, "protect": mode_protect, "escape": mode_escape, "max-memory": mode_max_memory, "handles": mode_handles}
     with tempfile.TemporaryDirectory(prefix="wasm-rr-trust-") as tmp:
         modes[args.mode](Case(args, Path(tmp)), *args.rest)
     print("PASS")
