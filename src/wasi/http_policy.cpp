@@ -15,23 +15,7 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::optional<uint16_t> parse_port(std::string_view s) {
-  unsigned v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v > 65535) return std::nullopt;
-  return static_cast<uint16_t>(v);
-}
-
-bool parse_ports(std::string_view s, HttpRule& rule) {
-  if (s == "*") return true;
-  auto dash = s.find('-');
-  auto lo = parse_port(s.substr(0, dash));
-  auto hi = dash == std::string_view::npos ? lo : parse_port(s.substr(dash + 1));
-  if (!lo || !hi || *lo > *hi) return false;
-  rule.port_lo = *lo;
-  rule.port_hi = *hi;
-  return true;
-}
+bool parse_ports(std::string_view s, HttpRule& rule) { return parse_port_range(s, rule.port_lo, rule.port_hi); }
 
 // A DNS name: dot-separated non-empty labels of letters, digits, '-' and '_'
 // (lower case already); one trailing dot (the root) is dropped.

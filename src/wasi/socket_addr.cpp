@@ -1,5 +1,7 @@
 #include "wasi/socket_addr.h"
 
+#include <charconv>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -186,5 +188,23 @@ std::optional<IpEndpoint> parse_ip(std::string_view text) {
 }
 
 Value net_err_value(NetError e) { return Value::err(Value::enum_(static_cast<uint32_t>(e))); }
+
+std::optional<uint16_t> parse_port(std::string_view s) {
+  unsigned v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v > 65535) return std::nullopt;
+  return static_cast<uint16_t>(v);
+}
+
+bool parse_port_range(std::string_view s, uint16_t& lo, uint16_t& hi) {
+  if (s == "*") return true;
+  auto dash = s.find('-');
+  auto first = parse_port(s.substr(0, dash));
+  auto last = dash == std::string_view::npos ? first : parse_port(s.substr(dash + 1));
+  if (!first || !last || *first > *last) return false;
+  lo = *first;
+  hi = *last;
+  return true;
+}
 
 }  // namespace wasmrr::wasi

@@ -68,6 +68,12 @@ std::optional<IpEndpoint> from_sockaddr(const sockaddr_storage& sa);
 // Parses a literal address ("127.0.0.1", "::1"); port 0.
 std::optional<IpEndpoint> parse_ip(std::string_view text);
 
+// Port grammar shared by the grant SPECs (--allow-tcp, --allow-udp,
+// --allow-http): a decimal 0..65535, and PORTS := "*" | PORT | PORT "-" PORT.
+// parse_port_range leaves lo/hi as they are for "*" (any port).
+std::optional<uint16_t> parse_port(std::string_view text);
+bool parse_port_range(std::string_view text, uint16_t& lo, uint16_t& hi);
+
 // Results as WIT values: ok(payload) or err(error-code enum).
 abi::Value net_err_value(NetError e);
 
