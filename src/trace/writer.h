@@ -28,8 +28,8 @@ class TraceWriter {
  public:
   static constexpr size_t kBufferLimit = 64 * 1024;
   // How long an element may wait in the buffer. The promise (README) is 10 ms;
-  // half of it leaves room for the scheduler and the write itself.
-  static constexpr std::chrono::milliseconds kFlushDelay{5};
+  // the rest leaves room for a loaded machine's scheduler and the write itself.
+  static constexpr std::chrono::milliseconds kFlushDelay{3};
 
   // Creates (truncates) `path`.
   static Result<std::unique_ptr<TraceWriter>> create(const std::string& path, Format format);
