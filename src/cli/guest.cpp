@@ -14,6 +14,7 @@
 #include "cli/units.h"
 #include "util/printable.h"
 #include "engine/engine.h"
+#include "wasi/command.h"
 
 extern char** environ;
 
@@ -321,7 +322,7 @@ runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry
   if (!engine) throw ToolError(engine.error().message);
   runtime::Runtime rt(**engine, registry, interposer);
   if (auto r = rt.instantiate(c.ast, options); !r) throw ToolError(fmt::format("`{}`: {}", c.path, r.error().message));
-  auto outcome = rt.run_command();
+  auto outcome = wasi::run_command(rt);
   if (!outcome) throw ToolError(fmt::format("`{}`: {}", c.path, outcome.error().message));
   return *outcome;
 }

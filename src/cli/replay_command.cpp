@@ -4,15 +4,17 @@
 #include "cli/stop_watch.h"
 #include "cli/trace_summary.h"
 #include "rr/replayer.h"
+#include "wasi/stdio_echo.h"
 #include "rr/value_codec.h"
 #include "trace/reader.h"
+#include "trace/sha256.h"
 
 namespace wasmrr::cli {
 
 namespace {
 
 void check_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path, bool force) {
-  std::string sha = rr::sha256_hex(std::string_view(reinterpret_cast<const char*>(c.bytes->data()), c.bytes->size()));
+  std::string sha = trace::sha256_hex(std::string_view(reinterpret_cast<const char*>(c.bytes->data()), c.bytes->size()));
   if (sha == h.component_sha256) return;
   std::string msg = fmt::format(
       "`{}` was recorded with another component: `{}` ({} bytes, SHA-256 {}), not `{}` ({} bytes, SHA-256 {})",
@@ -30,6 +32,8 @@ int replay_command(const ReplayOptions& opts) {
   FilesWrittenWatcher files;  // --files-written: gathered during the one pass over the trace
   if (opts.files_written) (*reader)->set_observer(&files);
   rr::Replayer replayer(**reader);
+  wasi::StdioEcho echo;  // the guest's stdout and stderr, shown again
+  replayer.observe(echo);
   auto header = replayer.read_header();
   if (!header) throw ToolError(header.error().message);
   check_component(*header, component, opts.trace_path, opts.force);

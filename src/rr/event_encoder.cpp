@@ -6,6 +6,7 @@
 #include "abi/unicode.h"
 #include "rr/value_codec.h"
 #include "trace/json_bytes.h"
+#include "trace/sha256.h"
 
 namespace wasmrr::rr {
 
@@ -148,7 +149,7 @@ void EventEncoder::bytes(std::string& out, std::string_view b, bool digest) cons
     key(out, "$len", true);
     uint(out, b.size());
     key(out, "$sha256", false);
-    text(out, sha256_hex(b));
+    text(out, trace::sha256_hex(b));
     map_end(out);
   } else if (format_ == Format::Json) {
     out += "{\"$bytes\":\"";

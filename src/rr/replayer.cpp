@@ -47,24 +47,6 @@ std::string describe_call(const runtime::ImportedFunc& f, const runtime::Values&
   return fmt::format("{}({})", printable(f.name), list_json(encoded));
 }
 
-// Splits "wasi:cli/stdout@0.2.12#get-stdout" into unversioned interface and function.
-std::pair<std::string, std::string_view> split_name(std::string_view name) {
-  auto hash = name.find('#');
-  if (hash == std::string_view::npos) return {"", name};
-  auto iface = runtime::parse_interface_name(name.substr(0, hash));
-  return {iface ? iface->unversioned() : "", name.substr(hash + 1)};
-}
-
-void write_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // the user's terminal went away: nothing useful to do
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-}
-
 }  // namespace
 
 Result<trace::Header> Replayer::read_header() {
@@ -230,7 +212,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
       if (fast_match(f, args, text->text, results)) {
         next_index_++;
         track_handles(f, args, results, index);
-        echo_output(f, args, results);
+        notify(index, f, args, results);
         remember_text(index, text->text);
         stop_if_stopped_here();
         return results;
@@ -286,7 +268,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
     }
   }
   track_handles(f, args, results, index);
-  echo_output(f, args, results);
+  notify(index, f, args, results);
   remember(index, std::move(el->event));
   stop_if_stopped_here();
   return results;
@@ -337,54 +319,9 @@ void Replayer::track_handles(const runtime::ImportedFunc& f, const runtime::Valu
     });
 }
 
-Replayer::EchoRole Replayer::echo_role(const runtime::ImportedFunc& f) {
-  auto cached = echo_roles_.find(&f);
-  if (cached != echo_roles_.end()) return cached->second;
-  auto [iface, func] = split_name(f.name);
-  EchoRole role = EchoRole::None;
-  if (iface == "wasi:cli/stdout" && func == "get-stdout") role = EchoRole::GetStdout;
-  else if (iface == "wasi:cli/stderr" && func == "get-stderr") role = EchoRole::GetStderr;
-  else if (iface == "wasi:io/streams") {
-    if (func == "[method]output-stream.write" || func == "[method]output-stream.blocking-write-and-flush")
-      role = EchoRole::Write;
-    else if (func == "[method]output-stream.write-zeroes" || func == "[method]output-stream.blocking-write-zeroes-and-flush")
-      role = EchoRole::WriteZeroes;
-    else if (func == "[resource-drop]output-stream")
-      role = EchoRole::DropStream;
-  }
-  echo_roles_.emplace(&f, role);
-  return role;
-}
-
-// The guest's stdout and stderr are shown again during replay: remember which
-// stream handles the guest got from get-stdout/get-stderr and copy what it
-// writes to them. This is the only WASI-specific knowledge of the replayer.
-void Replayer::echo_output(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results) {
-  switch (echo_role(f)) {
-    case EchoRole::None: return;
-    case EchoRole::GetStdout:
-      if (!results.empty()) output_fds_[results[0].rep()] = STDOUT_FILENO;
-      return;
-    case EchoRole::GetStderr:
-      if (!results.empty()) output_fds_[results[0].rep()] = STDERR_FILENO;
-      return;
-    case EchoRole::DropStream:
-      if (!args.empty()) output_fds_.erase(args[0].rep());
-      return;
-    case EchoRole::Write:
-    case EchoRole::WriteZeroes: {
-      if (args.size() < 2) return;
-      auto fd = output_fds_.find(args[0].rep());
-      if (fd == output_fds_.end()) return;
-      if (echo_role(f) == EchoRole::Write) {
-        if (args[1].bytes) write_all(fd->second, args[1].str.data(), args[1].str.size());
-      } else {
-        std::string zeros(args[1].num, '\0');
-        write_all(fd->second, zeros.data(), zeros.size());
-      }
-      return;
-    }
-  }
+void Replayer::notify(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,
+                      const runtime::Values& results) {
+  for (runtime::CallObserver* o : observers_) o->on_call(index, f, args, results);
 }
 
 void Replayer::finish(const runtime::Outcome& outcome) {

@@ -1,7 +1,7 @@
 // Replay: every import call is answered from the trace; no real host exists.
 // Each call must match the next event (same function, same arguments) or the
-// replay stops with a divergence report. Bytes the guest writes to its stdout
-// and stderr are echoed, the one place where replay knows WASI by name.
+// replay stops with a divergence report. Observers see every answered call
+// (the CLI's stdout/stderr echo is one); the replayer knows no WASI name.
 #pragma once
 
 #include <deque>
@@ -68,6 +68,10 @@ class Replayer final : public runtime::CallInterposer {
 
   uint64_t events_replayed() const { return next_index_; }
 
+  // `observer` sees every call answered from the trace, after it is answered
+  // (not the calls that end the run); it must outlive the replay.
+  void observe(runtime::CallObserver& observer) { observers_.push_back(&observer); }
+
  private:
   struct Recent {
     uint64_t index;
@@ -83,14 +87,12 @@ class Replayer final : public runtime::CallInterposer {
   void remember_text(uint64_t index, std::string_view text);
   [[noreturn]] void diverge(const std::string& what);
   void remember(uint64_t index, trace::Event event);
-  void echo_output(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results);
+  void notify(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,
+              const runtime::Values& results);
 
   trace::TraceReader& reader_;
   uint64_t next_index_ = 0;  // index of the next event
   std::deque<Recent> recent_;
-  // What a function is to the stdout/stderr echo, decided once per import.
-  enum class EchoRole : uint8_t { None, GetStdout, GetStderr, Write, WriteZeroes, DropStream };
-  EchoRole echo_role(const runtime::ImportedFunc& f);
 
   // Own handles of host resources the guest holds, by (resource type, rep),
   // with the event that gave each one out. A trace that gives out a rep the
@@ -115,8 +117,7 @@ class Replayer final : public runtime::CallInterposer {
   std::optional<trace::Element> pending_element_;
   bool pending_cut_ = false;
 
-  std::map<uint32_t, int> output_fds_;  // stream rep -> host fd (stdout/stderr)
-  std::unordered_map<const runtime::ImportedFunc*, EchoRole> echo_roles_;
+  std::vector<runtime::CallObserver*> observers_;
 };
 
 }  // namespace wasmrr::rr

@@ -1,7 +1,5 @@
 #include "rr/value_codec.h"
 
-#include <openssl/evp.h>
-
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -10,10 +8,12 @@
 
 #include "abi/unicode.h"
 #include "rr/redactor.h"
+#include "trace/sha256.h"
 
 namespace wasmrr::rr {
 
 using abi::Kind;
+using trace::sha256_hex;
 using abi::Type;
 using abi::Value;
 
@@ -42,16 +42,6 @@ std::string byte_list_contents(const Value& v) {
 }
 
 }  // namespace
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned i = 0; i < len; i++) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
-}
 
 void digest_large_bytes(Json& j) {
   if (j.is_binary()) {

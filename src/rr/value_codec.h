@@ -44,8 +44,6 @@ abi::Value decode_value(const Json& j, const abi::Type& t, const std::string& pa
 // Returns an empty string if they match, else the path and both sides.
 std::string compare_value(const Json& recorded, const abi::Value& actual, const abi::Type& t, const std::string& path);
 
-std::string sha256_hex(std::string_view bytes);
-
 // Replaces every byte string longer than kDigestThreshold in `j` by its digest.
 void digest_large_bytes(Json& j);
 

@@ -1,5 +1,7 @@
 #include "runtime/host.h"
 
+#include <charconv>
+
 namespace wasmrr::runtime {
 
 std::optional<InterfaceName> parse_interface_name(std::string_view name) {
@@ -21,28 +23,89 @@ std::optional<InterfaceName> parse_interface_name(std::string_view name) {
   return out;
 }
 
-// Any 0.2.x version binds to the implementation; other versions do not.
-static bool version_supported(const std::string& version) {
-  return version.empty() || version == "0.2" || version.rfind("0.2.", 0) == 0;
+FuncName split_func_name(std::string_view name) {
+  FuncName out;
+  auto hash = name.find('#');
+  if (hash == std::string_view::npos) {
+    out.func = name;
+    return out;
+  }
+  out.instance = name.substr(0, hash);
+  out.func = name.substr(hash + 1);
+  out.interface = parse_interface_name(out.instance);
+  return out;
 }
 
-void HostRegistry::define(std::string interface, std::string func, HostFunc fn) {
-  interfaces_[std::move(interface)][std::move(func)] = std::move(fn);
+namespace {
+
+// MAJOR.MINOR.PATCH of a semver 2.0 version without a pre-release; build
+// metadata is dropped. nullopt for a pre-release or anything malformed.
+std::optional<std::array<uint64_t, 3>> release_version(std::string_view v) {
+  if (auto plus = v.find('+'); plus != std::string_view::npos) {
+    if (plus + 1 == v.size()) return std::nullopt;  // "1.0.0+" is malformed
+    v = v.substr(0, plus);
+  }
+  std::array<uint64_t, 3> out{};
+  for (size_t i = 0; i < 3; ++i) {
+    size_t len = 0;
+    while (len < v.size() && v[len] >= '0' && v[len] <= '9') ++len;
+    if (len == 0 || (len > 1 && v[0] == '0')) return std::nullopt;  // empty, or a leading zero
+    if (std::from_chars(v.data(), v.data() + len, out[i]).ec != std::errc()) return std::nullopt;
+    v.remove_prefix(len);
+    if (i < 2) {
+      if (v.empty() || v[0] != '.') return std::nullopt;
+      v.remove_prefix(1);
+    }
+  }
+  if (!v.empty()) return std::nullopt;  // a pre-release ("-rc1") or trailing junk
+  return out;
 }
 
-bool HostRegistry::has_interface(std::string_view instance_name) const {
+std::string compat_key(const std::array<uint64_t, 3>& v) {
+  if (v[0] != 0) return std::to_string(v[0]);
+  if (v[1] != 0) return "0." + std::to_string(v[1]);
+  return "0.0." + std::to_string(v[2]);
+}
+
+}  // namespace
+
+std::optional<std::string> semver_compat_key(std::string_view version) {
+  auto v = release_version(version);
+  if (!v) return std::nullopt;
+  return compat_key(*v);
+}
+
+void HostRegistry::define(std::string_view interface, std::string func, HostFunc fn) {
+  auto [it, inserted] = interfaces_.try_emplace(std::string(interface));
+  it->second[std::move(func)] = std::move(fn);
+  if (!inserted) return;
+  auto parsed = parse_interface_name(interface);
+  if (!parsed || parsed->version.empty()) return;
+  auto version = release_version(parsed->version);
+  if (!version) return;
+  std::string track = parsed->unversioned() + "@" + compat_key(*version);
+  auto [t, fresh] = tracks_.try_emplace(std::move(track), Track{it->first, *version});
+  if (!fresh && t->second.version < *version) t->second = Track{it->first, *version};
+}
+
+const HostRegistry::Funcs* HostRegistry::interface_for(std::string_view instance_name) const {
+  if (auto exact = interfaces_.find(instance_name); exact != interfaces_.end()) return &exact->second;
   auto parsed = parse_interface_name(instance_name);
-  if (!parsed || !version_supported(parsed->version)) return false;
-  return interfaces_.find(parsed->unversioned()) != interfaces_.end();
+  if (!parsed || parsed->version.empty()) return nullptr;
+  auto key = semver_compat_key(parsed->version);
+  if (!key) return nullptr;
+  auto track = tracks_.find(parsed->unversioned() + "@" + *key);
+  if (track == tracks_.end()) return nullptr;
+  return &interfaces_.find(track->second.name)->second;
 }
+
+bool HostRegistry::has_interface(std::string_view instance_name) const { return interface_for(instance_name) != nullptr; }
 
 const HostFunc* HostRegistry::find(std::string_view instance_name, std::string_view func) const {
-  auto parsed = parse_interface_name(instance_name);
-  if (!parsed || !version_supported(parsed->version)) return nullptr;
-  auto it = interfaces_.find(parsed->unversioned());
-  if (it == interfaces_.end()) return nullptr;
-  auto f = it->second.find(func);
-  return f == it->second.end() ? nullptr : &f->second;
+  const Funcs* funcs = interface_for(instance_name);
+  if (!funcs) return nullptr;
+  auto f = funcs->find(func);
+  return f == funcs->end() ? nullptr : &f->second;
 }
 
 }  // namespace wasmrr::runtime

@@ -4,6 +4,8 @@
 // implementations (wasi/) never see the guest's memory or the ABI.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -25,34 +27,69 @@ using Values = std::vector<abi::Value>;
 using HostFunc = std::function<Values(Values& args)>;
 
 // An import name split per the component model's interface naming:
-// "wasi:cli/stdout@0.2.12" -> package "wasi:cli", interface "stdout", version "0.2.12".
+// "ns:pkg/iface@1.2.3" -> package "ns:pkg", interface "iface", version "1.2.3".
 struct InterfaceName {
-  std::string package;    // "wasi:cli"
-  std::string interface;  // "stdout"
-  std::string version;    // "0.2.12", or empty
+  std::string package;    // "ns:pkg"
+  std::string interface;  // "iface"
+  std::string version;    // "1.2.3", or empty
   std::string unversioned() const { return interface.empty() ? package : package + "/" + interface; }
 };
 std::optional<InterfaceName> parse_interface_name(std::string_view name);
 
-// Host functions by unversioned interface name and function name. Function
-// names are as WIT mangles them: "now", "[method]output-stream.write",
-// "[static]...", "[constructor]...", and "[resource-drop]output-stream" for the
-// host's destructor of a resource type.
+// A function's full name as the runtime spells imports and exports,
+// "ns:pkg/iface@1.2.3#[method]res.op", split at the '#': the instance part,
+// parsed as an interface name when it is one, and the function. A name
+// without '#' is a root-level function: empty instance, no interface.
+struct FuncName {
+  std::string_view instance;               // "ns:pkg/iface@1.2.3"
+  std::string_view func;                   // "[method]res.op"
+  std::optional<InterfaceName> interface;  // parse_interface_name(instance)
+};
+FuncName split_func_name(std::string_view name);
+
+// Semver compatibility of interface versions, the rule of Wasmtime's linker:
+// two versions are compatible when their keys are equal, and the key keeps
+// the leading components up to the first nonzero one:
+//   "1.2.3" -> "1", "0.2.3" -> "0.2", "0.0.3" -> "0.0.3" (compatible with itself only).
+// Build metadata is ignored ("0.2.3+abc" -> "0.2"). A pre-release
+// ("0.2.0-rc-2023-11-10") or anything that is not MAJOR.MINOR.PATCH (no
+// leading zeros) has no key: such a name binds only to exactly itself.
+std::optional<std::string> semver_compat_key(std::string_view version);
+
+// Host functions by interface and function name. Function names are as WIT
+// mangles them: "now", "[method]output-stream.write", "[static]...",
+// "[constructor]...", and "[resource-drop]output-stream" for the host's
+// destructor of a resource type.
+//
+// An interface is defined under the name it implements, with its version
+// ("ns:pkg/iface@0.2.12") or without. An import binds to the interface of
+// exactly its name if there is one, else to a semver-compatible one of the
+// same package and interface (the highest version defined on that track):
+// "@0.2.0" and "@0.2.15" bind to "@0.2.12", "@1.4.0" to "@1.0.0"; "@0.20.0",
+// "@0.3.0" and "@2.0.0" do not bind to "@0.2.12" or "@1.0.0", and an
+// unversioned import binds only to an unversioned definition.
 class HostRegistry {
  public:
-  void define(std::string interface, std::string func, HostFunc fn);
-  // Finds the implementation for an import instance name (any @0.2.x version
-  // binds to the same implementation) and function name; nullptr if none.
+  void define(std::string_view interface, std::string func, HostFunc fn);
+  // The implementation for an import instance name and function name; nullptr if none.
   const HostFunc* find(std::string_view instance_name, std::string_view func) const;
   bool has_interface(std::string_view instance_name) const;
 
  private:
-  std::map<std::string, std::map<std::string, HostFunc, std::less<>>, std::less<>> interfaces_;
+  using Funcs = std::map<std::string, HostFunc, std::less<>>;
+  const Funcs* interface_for(std::string_view instance_name) const;
+
+  std::map<std::string, Funcs, std::less<>> interfaces_;  // by the exact name defined
+  struct Track {
+    std::string name;  // the defined name with the highest version on this track
+    std::array<uint64_t, 3> version;
+  };
+  std::map<std::string, Track, std::less<>> tracks_;  // by "ns:pkg/iface@<compat key>"
 };
 
 // One bound import, as the interposer sees it.
 struct ImportedFunc {
-  std::string name;            // full, e.g. "wasi:clocks/wall-clock@0.2.3#now"
+  std::string name;            // full, e.g. "ns:pkg/iface@0.2.3#now"
   abi::FuncTypePtr type;       // as the component declares it
   const HostFunc* impl = nullptr;  // the real host; nullptr when none is bound (replay)
 };
@@ -63,6 +100,15 @@ class CallInterposer {
  public:
   virtual ~CallInterposer() = default;
   virtual Values call(const ImportedFunc& f, Values& args) = 0;
+};
+
+// Sees import calls after they are done, in order, with their event index:
+// a replay's stdout echo, progress, a debugger's break on call. It only
+// looks; knowing what a call means (WASI names) is the observer's business.
+class CallObserver {
+ public:
+  virtual ~CallObserver() = default;
+  virtual void on_call(uint64_t index, const ImportedFunc& f, const Values& args, const Values& results) = 0;
 };
 
 class PassthroughInterposer final : public CallInterposer {

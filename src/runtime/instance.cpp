@@ -1,6 +1,6 @@
 // Instantiation: executes a component's definitions in binary order, building
 // the index spaces of each (nested) component instance as Binary.md defines
-// them, then runs the exported wasi:cli/run.
+// them; then calls exports and reports how each call ended (run_export).
 #include "runtime/instance.h"
 
 #include <fmt/format.h>
@@ -487,25 +487,21 @@ Result<Values> Runtime::call_export(const std::string& instance_export, const st
   return f->invoke(*state_, args);
 }
 
-Result<Outcome> Runtime::run_command() {
-  if (!state_->root) return make_error("no component instantiated");
-  std::string run_instance;
-  for (const auto& [name, item] : state_->root->exports.exports) {
-    auto parsed = parse_interface_name(name);
-    if (parsed && parsed->unversioned() == "wasi:cli/run" &&
-        (parsed->version.empty() || parsed->version.starts_with("0.2")))
-      run_instance = name;
-  }
-  if (run_instance.empty())
-    return make_error("the component does not export wasi:cli/run@0.2.x: it is not a WASI command (is it a library or a reactor?)");
-  auto f = find_export(*state_->root, run_instance, "run");
-  if (!f) return make_error(fmt::format("export `{}` has no function `run`", run_instance));
+std::vector<std::string> Runtime::export_names() const {
+  std::vector<std::string> names;
+  if (state_->root)
+    for (const auto& [name, item] : state_->root->exports.exports) names.push_back(name);
+  return names;
+}
 
+Result<Outcome> Runtime::run_export(const std::string& instance_export, const std::string& func, Values args) {
+  if (!state_->root) return make_error("no component instantiated");
+  auto f = find_export(*state_->root, instance_export, func);
+  if (!f) return make_error(fmt::format("the component has no exported function `{}#{}`", instance_export, func));
   Outcome out;
   try {
-    Values args;
-    Values results = f->invoke(*state_, args);
-    out.exit_status = (!results.empty() && results[0].kind == abi::Kind::Result && !results[0].is_ok()) ? 1 : 0;
+    out.results = f->invoke(*state_, args);
+    out.kind = Outcome::Kind::Returned;
   } catch (const ExitRequest& e) {
     out.exit_status = e.status();
   } catch (const GuestTrap& e) {

@@ -26,13 +26,15 @@ struct InstantiateOptions {
   size_t max_handles = abi::HandleTable::kDefaultMaxLive;
 };
 
-// How a guest run ended, as the CLI reports it.
+// How a call into the guest ended: it exited (a host call such as an exit
+// function ended the run with a status), trapped, or returned its results.
 struct Outcome {
-  enum class Kind { Exited, Trapped };
+  enum class Kind { Exited, Trapped, Returned };
   Kind kind = Kind::Exited;
   int exit_status = 0;                 // Exited
   std::string trap_message;            // Trapped
   std::vector<std::string> backtrace;  // Trapped: guest frames, innermost first
+  Values results;                      // Returned
 };
 
 class ComponentInstance;  // defined in instance.cpp
@@ -51,8 +53,14 @@ class Runtime {
   // available after instantiate().
   const std::vector<std::string>& imported_function_names() const;
 
-  // Calls the exported `wasi:cli/run@0.2.x#run` and reports how the guest ended.
-  Result<Outcome> run_command();
+  // The names the root component exports (instances and functions).
+  std::vector<std::string> export_names() const;
+
+  // Calls an exported function (`instance_export` empty for one exported by
+  // the root itself) and reports how it ended; an error if there is no such
+  // function. Abort (a replay divergence, a bad trace) is not an outcome: it
+  // propagates.
+  Result<Outcome> run_export(const std::string& instance_export, const std::string& func, Values args = {});
 
   // Calls any exported function: `instance_export` may be empty for a
   // function exported directly by the root component.

@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "runtime/host.h"
 #include "runtime/instance.h"
+#include "wasi/command.h"
 
 namespace wasmrr::runtime {
 namespace {
@@ -38,7 +39,7 @@ engine::Engine& shared_engine() {
 struct LogHost {
   HostRegistry registry;
   std::vector<std::string> lines;
-  LogHost(const char* iface = "test:host/log") {
+  LogHost(const char* iface = "test:host/log@0.2.0") {
     registry.define(iface, "log", [this](Values& args) {
       lines.push_back(args.at(0).str);
       return Values{};
@@ -51,7 +52,7 @@ Outcome run(const std::string& name, const HostRegistry& host, CallInterposer& i
   auto r = rt.instantiate(load(name));
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
   if (!r) return {};
-  auto outcome = rt.run_command();
+  auto outcome = wasi::run_command(rt);
   EXPECT_TRUE(outcome.ok()) << (outcome.ok() ? "" : outcome.error().message);
   return outcome.ok() ? *outcome : Outcome{};
 }
@@ -79,11 +80,11 @@ TEST(Runtime, GuestResourcesNewRepDropAndDestructor) {
 TEST(Runtime, OuterAliasedRecordReturnedThroughARetptr) {
   HostRegistry registry;
   std::vector<std::string> lines;
-  registry.define("test:host/geometry", "mirror", [](Values& args) {
+  registry.define("test:host/geometry@0.2.0", "mirror", [](Values& args) {
     const Value& p = args.at(0);
     return Values{Value::record({Value::s32(-p.items.at(0).as_s32()), Value::s32(-p.items.at(1).as_s32())})};
   });
-  registry.define("test:host/geometry", "log", [&lines](Values& args) {
+  registry.define("test:host/geometry@0.2.0", "log", [&lines](Values& args) {
     lines.push_back(args.at(0).str);
     return Values{};
   });
@@ -105,7 +106,7 @@ TEST(Runtime, InterposerSeesEveryCallByFullName) {
   HostRegistry none;
   Runtime rt(shared_engine(), none, spy);
   ASSERT_TRUE(rt.instantiate(load("nested.wasm"), {.require_host_impl = false}).ok());
-  auto out = rt.run_command();
+  auto out = wasi::run_command(rt);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(spy.calls, std::vector<std::string>{"test:host/log@0.2.0#log(hello from a nested component)"});
 }
@@ -128,8 +129,8 @@ TEST(Runtime, OtherMajorVersionsDoNotBind) {
 
 TEST(Runtime, HostReturningTheWrongShapeIsAClearTrap) {
   HostRegistry registry;
-  registry.define("test:host/geometry", "mirror", [](Values&) { return Values{Value::string("not a record")}; });
-  registry.define("test:host/geometry", "log", [](Values&) { return Values{}; });
+  registry.define("test:host/geometry@0.2.0", "mirror", [](Values&) { return Values{Value::string("not a record")}; });
+  registry.define("test:host/geometry@0.2.0", "log", [](Values&) { return Values{}; });
   PassthroughInterposer passthrough;
   Outcome out = run("outer_alias.wasm", registry, passthrough);
   EXPECT_EQ(out.kind, Outcome::Kind::Trapped);

@@ -19,6 +19,7 @@
 #include "rr/recorder.h"
 #include "rr/replayer.h"
 #include "runtime/instance.h"
+#include "wasi/command.h"
 #include "trace/reader.h"
 #include "trace/writer.h"
 #include "util/printable.h"
@@ -85,7 +86,7 @@ runtime::Outcome run_nested(engine::Engine& engine, const runtime::HostRegistry&
                             runtime::CallInterposer& interposer, bool require_host) {
   runtime::Runtime rt(engine, host, interposer);
   EXPECT_TRUE(rt.instantiate(load_runtime_component("nested.wasm"), {.require_host_impl = require_host}).ok());
-  auto outcome = rt.run_command();
+  auto outcome = wasi::run_command(rt);
   EXPECT_TRUE(outcome.ok());
   return outcome.ok() ? *outcome : runtime::Outcome{};
 }
@@ -97,7 +98,7 @@ TEST(HostFailure, IsRecordedAsTheEndOfTheRunAndReplaysToIt) {
   auto engine = engine::create_engine();
   ASSERT_TRUE(engine.ok());
   runtime::HostRegistry host;
-  host.define("test:host/log", "log", [](runtime::Values&) -> runtime::Values {
+  host.define("test:host/log@0.2.0", "log", [](runtime::Values&) -> runtime::Values {
     throw std::runtime_error("the disk is on fire");
   });
   std::string path = temp_path("host_failure.json");

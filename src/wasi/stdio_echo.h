@@ -1,0 +1,34 @@
+// The guest's stdout and stderr, shown again during a replay. An observer of
+// the replayed calls (runtime::CallObserver): it remembers which output-stream
+// handles the guest got from wasi:cli/stdout#get-stdout and
+// wasi:cli/stderr#get-stderr, and copies to the real stdout and stderr what
+// the guest writes to them (write, blocking-write-and-flush, and the
+// write-zeroes pair). Knowing these names is WASI's business, so it lives
+// here; the replayer only calls observers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <unordered_map>
+
+#include "runtime/host.h"
+
+namespace wasmrr::wasi {
+
+class StdioEcho final : public runtime::CallObserver {
+ public:
+  StdioEcho(int stdout_fd = 1, int stderr_fd = 2) : stdout_fd_(stdout_fd), stderr_fd_(stderr_fd) {}
+  void on_call(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,
+               const runtime::Values& results) override;
+
+ private:
+  enum class Role : uint8_t { None, GetStdout, GetStderr, Write, WriteZeroes, DropStream };
+  // What a function is to the echo, decided once per import.
+  Role role_of(const runtime::ImportedFunc& f);
+
+  int stdout_fd_, stderr_fd_;
+  std::map<uint32_t, int> output_fds_;  // stream rep -> host fd
+  std::unordered_map<const runtime::ImportedFunc*, Role> roles_;
+};
+
+}  // namespace wasmrr::wasi
