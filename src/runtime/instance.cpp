@@ -104,7 +104,8 @@ class Instantiator {
     check_missing_imports();
     const auto& module = index_space_at(s.core_modules, def.module, "core module");
     if (!module->compiled) {
-      auto compiled = rt_.engine.compile(std::span<const uint8_t>(module->bytes->data() + module->offset, module->size));
+      auto compiled = rt_.modules ? rt_.modules->get(module->bytes, module->offset, module->size)
+                                  : rt_.engine.compile(std::span<const uint8_t>(module->bytes->data() + module->offset, module->size));
       if (!compiled) throw InstantiationError(fmt::format("core module {}: {}", def.module, compiled.error().message));
       module->compiled = *compiled;
     }
@@ -441,6 +442,7 @@ Runtime::~Runtime() = default;
 Result<void> Runtime::instantiate(std::shared_ptr<const component::Component> component, const InstantiateOptions& options) {
   state_->require_host_impl = options.require_host_impl;
   state_->max_handles = options.max_handles;
+  state_->modules = options.modules;
   state_->asts.push_back(component);
   try {
     Instantiator inst(*state_);

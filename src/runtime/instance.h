@@ -13,6 +13,7 @@
 #include "component/ast.h"
 #include "engine/engine.h"
 #include "runtime/host.h"
+#include "runtime/module_cache.h"
 #include "util/result.h"
 
 namespace wasmrr::runtime {
@@ -24,6 +25,10 @@ struct InstantiateOptions {
   bool require_host_impl = true;
   // Live handles per component instance (abi::HandleTable::set_max_live).
   size_t max_handles = abi::HandleTable::kDefaultMaxLive;
+  // Where compiled core modules come from and go: shared with other
+  // instantiations on the same engine (translate once, instantiate many).
+  // nullptr: this instantiation compiles its own.
+  ModuleCache* modules = nullptr;
 };
 
 // How a call into the guest ended: it exited (a host call such as an exit

@@ -14,6 +14,7 @@
 #include "component/ast.h"
 #include "engine/engine.h"
 #include "runtime/host.h"
+#include "runtime/module_cache.h"
 #include "util/trap.h"
 
 namespace wasmrr::runtime {
@@ -143,6 +144,7 @@ struct RuntimeState {
   std::vector<std::pair<std::string, std::string>> missing_imports;  // (instance, function)
   bool require_host_impl = true;
   size_t max_handles = abi::HandleTable::kDefaultMaxLive;
+  ModuleCache* modules = nullptr;  // compiled core modules shared across instantiations, if any
   Scope* root = nullptr;
 };
 
