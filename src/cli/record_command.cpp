@@ -11,6 +11,7 @@
 #include "rr/recorder.h"
 #include "rr/value_codec.h"
 #include "trace/writer.h"
+#include "trace/sha256.h"
 
 namespace wasmrr::cli {
 
@@ -43,7 +44,7 @@ trace::Header make_header(const LoadedComponent& c, const wasi::WasiConfig& conf
   trace::Header h;
   h.wasm_rr_version = WASMRR_VERSION;
   h.component_name = std::filesystem::path(c.path).filename().string();
-  h.component_sha256 = rr::sha256_hex(std::string_view(reinterpret_cast<const char*>(c.bytes->data()), c.bytes->size()));
+  h.component_sha256 = trace::sha256_hex(std::string_view(reinterpret_cast<const char*>(c.bytes->data()), c.bytes->size()));
   h.component_size = c.bytes->size();
   h.args = config.args;
   for (const auto& [name, value] : config.env) h.env_names.push_back(name);

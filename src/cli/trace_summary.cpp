@@ -16,10 +16,8 @@ namespace {
 
 // "wasi:filesystem/types@0.2.12#[method]descriptor.write" -> ("wasi:filesystem/types", "[method]descriptor.write")
 std::pair<std::string, std::string> split_fn(const std::string& fn) {
-  auto hash = fn.find('#');
-  if (hash == std::string::npos) return {"", fn};
-  auto iface = runtime::parse_interface_name(fn.substr(0, hash));
-  return {iface ? iface->unversioned() : "", fn.substr(hash + 1)};
+  auto name = runtime::split_func_name(fn);
+  return {name.interface ? name.interface->unversioned() : "", std::string(name.func)};
 }
 
 std::optional<uint64_t> handle_of(const Json& j) {

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <map>
 
+#include "util/byte_reader.h"
+
 namespace wasmrr::engine {
 namespace {
 
@@ -22,11 +24,16 @@ class Evaluator {
   // nullopt with `error` set when the expression cannot be folded.
   std::optional<CoreVal> eval(const ConstExpr& e, std::string* error) {
     std::vector<uint64_t> stack;
-    size_t pos = e.begin;
-    while (pos < e.end) {
-      uint8_t op = bytes_[pos++];
-      if (op == 0x0b) break;
-      if (!step(op, pos, stack, error)) return std::nullopt;
+    ByteReader r(bytes_.data(), e.begin, e.end, "constant expression");
+    try {
+      while (!r.at_end()) {
+        uint8_t op = r.read_u8("opcode");
+        if (op == 0x0b) break;
+        if (!step(op, r, stack, error)) return std::nullopt;
+      }
+    } catch (const ByteReadError& x) {
+      *error = x.text();
+      return std::nullopt;
     }
     if (stack.size() != 1) {
       *error = "constant expression does not produce exactly one value";
@@ -36,11 +43,11 @@ class Evaluator {
   }
 
  private:
-  bool step(uint8_t op, size_t& pos, std::vector<uint64_t>& stack, std::string* error) {
+  bool step(uint8_t op, ByteReader& r, std::vector<uint64_t>& stack, std::string* error) {
     switch (op) {
-      case 0x41: return push_leb(pos, stack, true);
-      case 0x42: return push_leb(pos, stack, false);
-      case 0x23: return push_global(pos, stack, error);
+      case 0x41: stack.push_back(static_cast<uint32_t>(r.read_sleb(32, "i32.const"))); return true;
+      case 0x42: stack.push_back(static_cast<uint64_t>(r.read_sleb(64, "i64.const"))); return true;
+      case 0x23: return push_global(r, stack, error);
       case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: {
         if (stack.size() < 2) {
           *error = "constant expression stack underflow";
@@ -68,22 +75,14 @@ class Evaluator {
     }
   }
 
-  bool push_leb(size_t& pos, std::vector<uint64_t>& stack, bool is_i32) {
-    auto v = binary::read_sleb(bytes_, pos);
-    if (!v) return false;
-    stack.push_back(is_i32 ? static_cast<uint32_t>(*v) : static_cast<uint64_t>(*v));
-    return true;
-  }
-
-  bool push_global(size_t& pos, std::vector<uint64_t>& stack, std::string* error) {
-    auto index = binary::read_uleb(bytes_, pos);
-    if (!index) return false;
-    if (*index >= globals.size() || !globals[*index]) {
-      *error = fmt::format("it reads global {}{}, whose value is not known", *index, import_name(*index));
+  bool push_global(ByteReader& r, std::vector<uint64_t>& stack, std::string* error) {
+    uint64_t index = r.read_u32_leb("global.get index");
+    if (index >= globals.size() || !globals[index]) {
+      *error = fmt::format("it reads global {}{}, whose value is not known", index, import_name(index));
       return false;
     }
-    CoreVal v = *globals[*index];
-    bool is_i32 = *index < info_.globals.size() && info_.globals[*index].type == CoreType::I32;
+    CoreVal v = *globals[index];
+    bool is_i32 = index < info_.globals.size() && info_.globals[index].type == CoreType::I32;
     stack.push_back(is_i32 ? v.as_u32() : v.bits);
     return true;
   }
@@ -105,10 +104,10 @@ std::vector<uint8_t> encode_const(CoreType type, CoreVal v) {
   std::vector<uint8_t> out;
   if (type == CoreType::I64) {
     out.push_back(0x42);
-    binary::write_sleb(out, v.as_i64());
+    write_sleb(out, v.as_i64());
   } else {
     out.push_back(0x41);
-    binary::write_sleb(out, v.as_i32());
+    write_sleb(out, v.as_i32());
   }
   out.push_back(0x0b);
   return out;
@@ -134,7 +133,7 @@ std::vector<uint8_t> rewrite(std::span<const uint8_t> bytes, const binary::Modul
     }
     content.insert(content.end(), bytes.begin() + pos, bytes.begin() + s.end);
     out.push_back(s.id);
-    binary::write_uleb(out, content.size());
+    write_uleb(out, content.size());
     out.insert(out.end(), content.begin(), content.end());
   }
   return out;

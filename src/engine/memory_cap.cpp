@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/byte_reader.h"
+
 namespace wasmrr::engine {
 
 namespace {
@@ -24,37 +26,38 @@ Result<std::vector<uint8_t>> cap_memories(std::span<const uint8_t> bytes, const 
   if (!section) return unchanged;  // no memory of its own (it may import one, which is capped where defined)
 
   // memsec ::= section_5(vec(memtype)); memtype ::= limits ::= flags min [max]
-  size_t pos = section->content_begin;
-  auto count = binary::read_uleb(bytes, pos);
-  if (!count) return make_error("memory section: bad count");
+  // parse_module has read this section already, so a failure here is a bug.
+  ByteReader r(bytes.data(), section->content_begin, section->end, "section 'memory'");
   std::vector<uint8_t> content;
-  binary::write_uleb(content, *count);
   bool changed = false;
-  for (uint64_t i = 0; i < *count; i++) {
-    if (pos >= section->end) return make_error("memory section: truncated");
-    uint8_t flags = bytes[pos++];
-    auto min = binary::read_uleb(bytes, pos);
-    std::optional<uint64_t> max;
-    if (flags & kHasMax) max = binary::read_uleb(bytes, pos);
-    if (!min || ((flags & kHasMax) && !max)) return make_error("memory section: bad limits");
-    if (*min > max_pages)
-      return make_error(fmt::format("memory {} starts at {}, more than the memory limit of {}", i, pages_text(*min),
-                                    pages_text(max_pages)));
-    Limits limits{*min, max.has_value(), max.value_or(0)};
-    if (exceeds_cap(limits, max_pages)) {
-      changed = true;
-      max = max_pages;
+  try {
+    uint32_t count = r.read_u32_leb("memory count");
+    write_uleb(content, count);
+    for (uint32_t i = 0; i < count; i++) {
+      uint8_t flags = r.read_u8("limits flags");
+      uint64_t min = r.read_u32_leb("limits minimum");
+      uint64_t max = (flags & kHasMax) ? r.read_u32_leb("limits maximum") : 0;
+      if (min > max_pages)
+        return make_error(fmt::format("memory {} starts at {}, more than the memory limit of {}", i, pages_text(min),
+                                      pages_text(max_pages)));
+      Limits limits{min, (flags & kHasMax) != 0, max};
+      if (exceeds_cap(limits, max_pages)) {
+        changed = true;
+        max = max_pages;
+      }
+      content.push_back(static_cast<uint8_t>(flags | kHasMax));
+      write_uleb(content, min);
+      write_uleb(content, max);
     }
-    content.push_back(static_cast<uint8_t>(flags | kHasMax));
-    binary::write_uleb(content, *min);
-    binary::write_uleb(content, *max);
+    if (!r.at_end()) r.fail_here("unexpected bytes after the memories");
+  } catch (const ByteReadError& e) {
+    return make_error("memory section: " + e.text());
   }
-  if (pos != section->end) return make_error("memory section: unexpected bytes after the memories");
   if (!changed) return unchanged;
 
   std::vector<uint8_t> out(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(section->header_begin));
   out.push_back(kMemorySectionId);
-  binary::write_uleb(out, content.size());
+  write_uleb(out, content.size());
   out.insert(out.end(), content.begin(), content.end());
   out.insert(out.end(), bytes.begin() + static_cast<std::ptrdiff_t>(section->end), bytes.end());
   return out;

@@ -51,7 +51,8 @@ struct ModuleInfo {
 };
 
 // Parses the module's structure. Fails with an offset-bearing message on a
-// malformed binary, or with a message naming an unsupported proposal
+// malformed binary (util/byte_reader.h's format: "0x0000000a: unexpected end
+// of ..."), or with a message naming an unsupported proposal
 // (multi-memory, memory64) when the declarations already show it.
 Result<ModuleInfo> parse_module(std::span<const uint8_t> bytes);
 
@@ -60,12 +61,5 @@ Result<ModuleInfo> parse_module(std::span<const uint8_t> bytes);
 // Only worth its cost after SpiderMonkey has rejected a module.
 std::optional<std::string> find_unsupported_instruction(std::span<const uint8_t> bytes,
                                                         const ModuleInfo& info);
-
-// LEB128 helpers, shared with the constant folder. The readers advance `pos`
-// and return nullopt on a truncated or overlong encoding.
-std::optional<uint64_t> read_uleb(std::span<const uint8_t> bytes, size_t& pos);
-std::optional<int64_t> read_sleb(std::span<const uint8_t> bytes, size_t& pos);
-void write_uleb(std::vector<uint8_t>& out, uint64_t v);
-void write_sleb(std::vector<uint8_t>& out, int64_t v);
 
 }  // namespace wasmrr::engine::binary

@@ -9,6 +9,7 @@
 #include "abi/unicode.h"
 #include "rr/redactor.h"
 #include "trace/sha256.h"
+#include "trace/value_sink.h"
 
 namespace wasmrr::rr {
 
@@ -19,18 +20,7 @@ using abi::Value;
 
 namespace {
 
-Json encode_float(double d) {
-  if (std::isnan(d)) return "nan";
-  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
-  return d;
-}
-
 Json digest_of(std::string_view bytes) { return Json{{"$len", bytes.size()}, {"$sha256", sha256_hex(bytes)}}; }
-
-Json encode_bytes(const std::string& bytes, const EncodeOptions& opts) {
-  if (opts.digest_large_bytes && bytes.size() > kDigestThreshold) return digest_of(bytes);
-  return Json::binary(Json::binary_t::container_type(bytes.begin(), bytes.end()));
-}
 
 // A list<u8> Value may hold its bytes in `str` (the usual case) or as items.
 std::string byte_list_contents(const Value& v) {
@@ -53,58 +43,9 @@ void digest_large_bytes(Json& j) {
 }
 
 Json encode_value(const Value& v, const Type& t, const EncodeOptions& opts) {
-  switch (t.kind) {
-    case Kind::Bool: return v.num != 0;
-    case Kind::S8: case Kind::S16: case Kind::S32: case Kind::S64: return static_cast<int64_t>(v.num);
-    case Kind::U8: case Kind::U16: case Kind::U32: case Kind::U64: return v.num;
-    case Kind::F32: case Kind::F64: return encode_float(v.f64);
-    case Kind::Char: {
-      std::string s;
-      abi::unicode::append_utf8(s, static_cast<uint32_t>(v.num));
-      return s;
-    }
-    case Kind::String: return v.str;
-    case Kind::List: {
-      if (t.is_byte_list()) return encode_bytes(byte_list_contents(v), opts);
-      Json arr = Json::array();
-      for (const auto& item : v.items) arr.push_back(encode_value(item, *t.elem, opts));
-      return arr;
-    }
-    case Kind::Record: {
-      Json obj = Json::object();
-      for (size_t i = 0; i < t.fields.size(); i++) obj[t.fields[i].name] = encode_value(v.items.at(i), *t.fields[i].type, opts);
-      return obj;
-    }
-    case Kind::Tuple: {
-      Json arr = Json::array();
-      for (size_t i = 0; i < t.fields.size(); i++) arr.push_back(encode_value(v.items.at(i), *t.fields[i].type, opts));
-      return arr;
-    }
-    case Kind::Variant: {
-      const abi::Case& c = t.cases.at(v.case_index());
-      if (!c.type) return c.name;
-      return Json{{c.name, encode_value(v.payload(), *c.type, opts)}};
-    }
-    case Kind::Enum: return t.labels.at(v.case_index());
-    case Kind::Option: {
-      if (!v.is_some()) return nullptr;
-      Json inner = encode_value(v.payload(), *t.elem, opts);
-      if (t.elem->kind == Kind::Option) return Json{{"some", std::move(inner)}};
-      return inner;
-    }
-    case Kind::Result: {
-      const abi::Case& c = t.cases.at(v.case_index());
-      return Json{{c.name, c.type ? encode_value(v.payload(), *c.type, opts) : Json(nullptr)}};
-    }
-    case Kind::Flags: {
-      Json arr = Json::array();
-      for (size_t i = 0; i < t.labels.size() && i < v.items.size(); i++)
-        if (v.items[i].num) arr.push_back(t.labels[i]);
-      return arr;
-    }
-    case Kind::Own: case Kind::Borrow: return Json{{"handle", v.num}};
-  }
-  return nullptr;
+  trace::JsonDomSink sink;
+  write_value(sink, v, t, opts.digest_large_bytes);
+  return sink.take();
 }
 
 namespace {

@@ -18,13 +18,12 @@
 
 #include "abi/type.h"
 #include "abi/value.h"
+#include "rr/value_walker.h"
 #include "trace/trace.h"
 
 namespace wasmrr::rr {
 
 using trace::Json;
-
-constexpr size_t kDigestThreshold = 256;
 
 // A trace value that does not fit the type; `what()` names the path.
 class DecodeError : public std::runtime_error {

@@ -7,34 +7,11 @@
 
 #include <fmt/format.h>
 
+#include "util/utf8.h"
+
 namespace wasmrr::trace {
 
 namespace {
-
-// RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto b = static_cast<uint8_t>(s[i]);
-    if (b < 0x80) { i++; continue; }
-    size_t len;
-    uint32_t cp;
-    if ((b & 0xe0) == 0xc0) { len = 2; cp = b & 0x1f; }
-    else if ((b & 0xf0) == 0xe0) { len = 3; cp = b & 0x0f; }
-    else if ((b & 0xf8) == 0xf0) { len = 4; cp = b & 0x07; }
-    else return false;
-    if (s.size() - i < len) return false;
-    for (size_t k = 1; k < len; k++) {
-      auto c = static_cast<uint8_t>(s[i + k]);
-      if ((c & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += len;
-  }
-  return true;
-}
 
 // Estimated heap bytes of each kind of node in an ordered_json DOM (a json is
 // 16 bytes, held in a vector that may be up to twice its size; containers,
@@ -114,7 +91,7 @@ class BoundedSax : public nlohmann::detail::json_sax_dom_parser<Json> {
     return false;
   }
   bool check_text(const string_t& s) {
-    if (valid_utf8(s)) return true;
+    if (unicode::is_valid_utf8(s)) return true;
     bound_ = true;
     error_ = "a text string that is not valid UTF-8";
     return false;

@@ -12,29 +12,16 @@
 
 #include <fmt/format.h>
 
-namespace wasmrr {
+#include "util/utf8.h"
 
-// The length of the UTF-8 sequence at s[i], or 0 if it is not one.
-inline size_t utf8_sequence_length(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  uint8_t b = byte(i);
-  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; k++)
-    if ((byte(i + k) & 0xc0) != 0x80) return 0;
-  uint32_t cp = n == 1 ? b : b & (0xff >> (n + 1));
-  for (size_t k = 1; k < n; k++) cp = (cp << 6) | (byte(i + k) & 0x3f);
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;  // overlong, too big, surrogate
-  return n;
-}
+namespace wasmrr {
 
 inline std::string printable(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     auto b = static_cast<uint8_t>(s[i]);
-    size_t n = utf8_sequence_length(s, i);
+    size_t n = unicode::utf8_sequence_length(s, i);
     if (n == 0) {
       out += fmt::format("\\x{:02x}", b);
       i++;

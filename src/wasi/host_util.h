@@ -51,10 +51,16 @@ inline Value datetime_value(const Datetime& d) {
   return Value::record({Value::u64(d.seconds), Value::u32(d.nanoseconds)});
 }
 
-// Binds `interface#func` names for one interface.
+// The WASI version this host implements; imports of any semver-compatible
+// version (every 0.2.x) bind to it (runtime/host.h).
+inline constexpr std::string_view kWasiVersion = "0.2.12";
+
+// Binds `interface#func` names for one interface ("wasi:cli/stdout", which
+// is defined as "wasi:cli/stdout@0.2.12").
 class InterfaceDefiner {
  public:
-  InterfaceDefiner(runtime::HostRegistry& r, std::string interface) : r_(r), interface_(std::move(interface)) {}
+  InterfaceDefiner(runtime::HostRegistry& r, std::string_view interface)
+      : r_(r), interface_(fmt::format("{}@{}", interface, kWasiVersion)) {}
   void operator()(std::string func, HostFunc fn) const { r_.define(interface_, std::move(func), std::move(fn)); }
 
  private:

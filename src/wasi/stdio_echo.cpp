@@ -36,11 +36,10 @@ StdioEcho::Role StdioEcho::role_of(const runtime::ImportedFunc& f) {
   auto cached = roles_.find(&f);
   if (cached != roles_.end()) return cached->second;
   Role role = Role::None;
-  auto hash = f.name.find('#');
-  auto iface = runtime::parse_interface_name(std::string_view(f.name).substr(0, hash));
-  if (hash != std::string::npos && iface) {
-    std::string_view func = std::string_view(f.name).substr(hash + 1);
-    std::string name = iface->unversioned();
+  runtime::FuncName split = runtime::split_func_name(f.name);
+  if (split.interface) {
+    std::string_view func = split.func;
+    std::string name = split.interface->unversioned();
     if (name == "wasi:cli/stdout" && func == "get-stdout") role = Role::GetStdout;
     else if (name == "wasi:cli/stderr" && func == "get-stderr") role = Role::GetStderr;
     else if (name == "wasi:io/streams") {

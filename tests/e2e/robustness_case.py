@@ -34,9 +34,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-EXIT_DIVERGENCE = 121
-EXIT_TOOL_ERROR = 125
-EXIT_TRAP = 134
+from exit_codes import EXIT_DIVERGENCE, EXIT_GUEST_TRAP as EXIT_TRAP, EXIT_TOOL_ERROR  # src/cli/options.h
 REPORTED = {EXIT_DIVERGENCE, EXIT_TOOL_ERROR, EXIT_TRAP}
 
 

@@ -43,8 +43,7 @@ import tempfile
 import time
 from pathlib import Path
 
-EXIT_DIVERGENCE = 121
-EXIT_TOOL_ERROR = 125
+from exit_codes import EXIT_DIVERGENCE, EXIT_TOOL_ERROR  # src/cli/options.h
 
 
 def fail(msg):

@@ -28,7 +28,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-EXIT_TOOL_ERROR = 125
+from exit_codes import EXIT_TOOL_ERROR  # src/cli/options.h
 MiB = 1 << 20
 
 

@@ -45,10 +45,7 @@ import tempfile
 import time
 from pathlib import Path
 
-EXIT_DIVERGENCE = 121
-EXIT_TIMEOUT = 124
-EXIT_TOOL_ERROR = 125
-EXIT_TRAP = 134
+from exit_codes import EXIT_DIVERGENCE, EXIT_GUEST_TRAP as EXIT_TRAP, EXIT_TIMEOUT, EXIT_TOOL_ERROR  # src/cli/options.h
 HANG_LINES = [f"line {i} before hanging ({{how}})\n" for i in range(3)]
 
 

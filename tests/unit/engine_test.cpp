@@ -344,7 +344,8 @@ TEST_F(EngineTest, UnsupportedProposalsAreNamed) {
   // A truncated type section: the reader names the offset and what it read.
   auto junk = engine->compile(std::vector<uint8_t>{0, 'a', 's', 'm', 1, 0, 0, 0, 1, 5, 1});
   ASSERT_FALSE(junk.ok());
-  EXPECT_EQ(junk.error().message, "invalid module: offset 0xa: unexpected end reading section contents");
+  EXPECT_EQ(junk.error().message,
+            "invalid module: 0x0000000a: unexpected end of input while reading section 'type' (5 bytes needed, 1 remain)");
 }
 
 TEST_F(EngineTest, ExtendedConstIsFoldedAtInstantiation) {

@@ -1,0 +1,187 @@
+#include "trace/value_sink.h"
+
+#include <charconv>
+#include <cmath>
+#include <memory>
+
+#include "trace/json_bytes.h"
+
+namespace wasmrr::trace {
+
+namespace {
+
+Json float_json(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  return d;
+}
+
+template <typename N>
+void append_number(std::string& out, N n) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+}
+
+// JSON string escaping as nlohmann's dump does it (no ensure_ascii). Runs of
+// characters that need no escape are appended whole.
+void json_escaped(std::string& out, std::string_view s) {
+  out += '"';
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); i++) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        static const char hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xf];
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+}  // namespace
+
+// --- JSON text ---
+
+void JsonTextSink::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (has_items_.empty()) return;
+  if (has_items_.back()) *out_ += ',';
+  has_items_.back() = true;
+}
+
+void JsonTextSink::null() { before_value(); *out_ += "null"; }
+void JsonTextSink::boolean(bool b) { before_value(); *out_ += b ? "true" : "false"; }
+void JsonTextSink::uint(uint64_t n) { before_value(); append_number(*out_, n); }
+void JsonTextSink::sint(int64_t n) { before_value(); append_number(*out_, n); }
+// Floats are rare at the host boundary: nlohmann formats them, so that every
+// path agrees on the shortest round-trip form.
+void JsonTextSink::float_(double d) { before_value(); *out_ += float_json(d).dump(); }
+void JsonTextSink::text(std::string_view s) { before_value(); json_escaped(*out_, s); }
+void JsonTextSink::bytes(std::string_view b) {
+  before_value();
+  *out_ += "{\"$bytes\":\"";
+  *out_ += base64_encode(b);
+  *out_ += "\"}";
+}
+void JsonTextSink::begin_array(size_t) {
+  before_value();
+  *out_ += '[';
+  has_items_.push_back(false);
+}
+void JsonTextSink::end_array() {
+  has_items_.pop_back();
+  *out_ += ']';
+}
+void JsonTextSink::begin_map(size_t) {
+  before_value();
+  *out_ += '{';
+  has_items_.push_back(false);
+}
+void JsonTextSink::key(std::string_view k) {
+  before_value();
+  json_escaped(*out_, k);
+  *out_ += ':';
+  after_key_ = true;
+}
+void JsonTextSink::end_map() {
+  has_items_.pop_back();
+  *out_ += '}';
+}
+
+// --- CBOR ---
+
+void CborSink::head(uint8_t major, uint64_t n) {
+  auto m = static_cast<uint8_t>(major << 5);
+  auto be = [this](uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; i--) *out_ += static_cast<char>((v >> (8 * i)) & 0xff);
+  };
+  if (n < 24) {
+    *out_ += static_cast<char>(m | n);
+  } else if (n <= 0xff) {
+    *out_ += static_cast<char>(m | 24);
+    be(n, 1);
+  } else if (n <= 0xffff) {
+    *out_ += static_cast<char>(m | 25);
+    be(n, 2);
+  } else if (n <= 0xffffffffull) {
+    *out_ += static_cast<char>(m | 26);
+    be(n, 4);
+  } else {
+    *out_ += static_cast<char>(m | 27);
+    be(n, 8);
+  }
+}
+
+void CborSink::null() { *out_ += static_cast<char>(0xf6); }
+void CborSink::boolean(bool b) { *out_ += static_cast<char>(b ? 0xf5 : 0xf4); }
+void CborSink::uint(uint64_t n) { head(0, n); }
+void CborSink::sint(int64_t n) {
+  if (n >= 0) head(0, static_cast<uint64_t>(n));
+  else head(1, static_cast<uint64_t>(-(n + 1)));
+}
+void CborSink::float_(double d) { Json::to_cbor(float_json(d), *out_); }
+void CborSink::text(std::string_view s) {
+  head(3, s.size());
+  *out_ += s;
+}
+void CborSink::bytes(std::string_view b) {
+  head(2, b.size());
+  *out_ += b;
+}
+void CborSink::begin_array(size_t n) { head(4, n); }
+void CborSink::begin_map(size_t n) { head(5, n); }
+
+// --- Json DOM ---
+
+Json* JsonDomSink::put(Json v) {
+  if (stack_.empty()) {
+    root_ = std::move(v);
+    return &root_;
+  }
+  Json& top = *stack_.back();
+  if (top.is_array()) {
+    top.push_back(std::move(v));
+    return &top.back();
+  }
+  Json& slot = top[key_];
+  slot = std::move(v);
+  return &slot;
+}
+
+void JsonDomSink::float_(double d) { put(float_json(d)); }
+void JsonDomSink::begin_array(size_t) { stack_.push_back(put(Json::array())); }
+void JsonDomSink::begin_map(size_t) { stack_.push_back(put(Json::object())); }
+
+std::string further_key(Format format, std::string_view key) {
+  std::string out;
+  if (format == Format::Json) {
+    out += ',';
+    json_escaped(out, key);
+    out += ':';
+  } else {
+    CborSink(out).text(key);
+  }
+  return out;
+}
+
+std::string_view map_end(Format format) { return format == Format::Json ? "}" : ""; }
+
+}  // namespace wasmrr::trace
