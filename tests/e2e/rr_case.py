@@ -44,11 +44,7 @@ import time
 from pathlib import Path
 
 from exit_codes import EXIT_DIVERGENCE, EXIT_TOOL_ERROR  # src/cli/options.h
-
-
-def fail(msg):
-    print(f"FAIL: {msg}")
-    sys.exit(1)
+from harness import fail, replay_hint, scratch  # a failing case keeps its traces and says how to replay them
 
 
 def run(cmd, stdin_bytes=b"", env=None, cwd=None, timeout=300):
@@ -77,6 +73,10 @@ def record(a, trace, extra_env=None):
     if code in (EXIT_TOOL_ERROR,) or code < 0:
         show("record stderr", err)
         fail(f"record failed with {code}")
+    # Whatever the guest did, a recording holds a header, its events and an end.
+    if not trace.exists() or trace.stat().st_size == 0:
+        show("record stderr", err)
+        fail(f"record (exit {code}) wrote no trace")
     return code, out, err, secs
 
 
@@ -131,9 +131,10 @@ def main():
     ap.add_argument("guest_args", nargs="*")
     a = ap.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="wasmrr-rr-") as tmpdir:
-        tmp = Path(tmpdir)
+    name = f"rr-{a.mode}-{Path(a.component).stem}-{a.format}"
+    with scratch(name, "wasmrr-rr-") as tmp:
         trace = tmp / f"trace.{a.format}"
+        replay_hint(a.wasm_rr, a.component, trace)
         if a.mode == "kill":
             return mode_kill(a, tmp, trace)
         if a.mode == "memory":

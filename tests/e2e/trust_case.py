@@ -41,28 +41,13 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from exit_codes import EXIT_DIVERGENCE, EXIT_GUEST_TRAP as EXIT_TRAP, EXIT_TIMEOUT, EXIT_TOOL_ERROR  # src/cli/options.h
+from harness import check, fail, replay_hint, run, scratch  # noqa: F401
+
 HANG_LINES = [f"line {i} before hanging ({{how}})\n" for i in range(3)]
-
-
-def fail(msg):
-    print(f"FAIL: {msg}")
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-
-
-def run(cmd, timeout=120, **kw):
-    start = time.monotonic()
-    p = subprocess.run(cmd, capture_output=True, timeout=timeout, **kw)
-    return p, time.monotonic() - start
 
 
 class Case:
@@ -72,6 +57,7 @@ class Case:
         self.format = args.format
         self.tmp = tmp
         self.trace = tmp / f"trace.{args.format}"
+        replay_hint(self.exe, self.guest("hang"), self.trace)
 
     def guest(self, name):
         return str(self.guests / f"{name}.wasm")
@@ -364,8 +350,8 @@ def main():
     modes = {"kill": mode_kill, "signal": mode_signal, "timeout": mode_timeout, "run-timeout": mode_run_timeout,
              "stop-computing": mode_stop_computing, "rerecord": mode_rerecord, "refused": mode_refused,
              "lock": mode_lock, "protect": mode_protect, "escape": mode_escape, "max-memory": mode_max_memory, "handles": mode_handles}
-    with tempfile.TemporaryDirectory(prefix="wasm-rr-trust-") as tmp:
-        modes[args.mode](Case(args, Path(tmp)), *args.rest)
+    with scratch(f"trust-{args.mode}-{'-'.join(args.rest)}-{args.format}".replace("/", "_"), "wasm-rr-trust-") as tmp:
+        modes[args.mode](Case(args, tmp), *args.rest)
     print("PASS")
 
 
