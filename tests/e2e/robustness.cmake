@@ -23,14 +23,8 @@ endforeach()
 wasmrr_robust(component.hello ARGS --component ${G}/hello.wasm --seed 3 --count 300 component)
 
 # --- a guest that misuses a handle ---------------------------------------------
+wasmrr_wat_component(robust_handle_misuse ${CMAKE_CURRENT_SOURCE_DIR}/robustness/handle_misuse.wat)
 set(_misuse ${G}/robust_handle_misuse.wasm)
-add_custom_command(
-  OUTPUT ${_misuse}
-  COMMAND ${WASMRR_JCO} parse ${CMAKE_CURRENT_SOURCE_DIR}/robustness/handle_misuse.wat -o ${_misuse}
-  DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/robustness/handle_misuse.wat
-  COMMENT "Assembling the handle-misuse test component (jco parse)"
-  VERBATIM)
-add_custom_target(robust_guests ALL DEPENDS ${_misuse})
 
 # The argument count picks the misuse (see handle_misuse.wat).
 set(_misuse_checks --exit ${WASMRR_EXIT_TRAP} "--stdout=about to misuse a handle\n")

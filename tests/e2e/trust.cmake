@@ -31,12 +31,5 @@ wasmrr_trust(max_memory ARGS max-memory)
 wasmrr_trust(escaped_output ARGS escape)
 
 # A hand-written guest that never drops its handles.
-set(_hoarder ${G}/handle_hoarder.wasm)
-add_custom_command(
-  OUTPUT ${_hoarder}
-  COMMAND ${WASMRR_JCO} parse ${CMAKE_CURRENT_SOURCE_DIR}/trust/handle_hoarder.wat -o ${_hoarder}
-  DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/trust/handle_hoarder.wat
-  COMMENT "Assembling the handle-hoarding test component (jco parse)"
-  VERBATIM)
-add_custom_target(trust_guests ALL DEPENDS ${_hoarder})
-wasmrr_trust(handle_limit ARGS handles ${_hoarder})
+wasmrr_wat_component(handle_hoarder ${CMAKE_CURRENT_SOURCE_DIR}/trust/handle_hoarder.wat)
+wasmrr_trust(handle_limit ARGS handles ${G}/handle_hoarder.wasm)
