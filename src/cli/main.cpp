@@ -1,4 +1,5 @@
 // wasm-rr: run, record and replay WebAssembly (WASI 0.2) components.
+#include <algorithm>
 #include <csignal>
 
 #include <CLI/CLI.hpp>
@@ -83,11 +84,23 @@ int dispatch(int argc, char** argv) {
   inspect->add_flag("--events", insp_opts.events, "Print every event, one per line");
   inspect->add_flag("--files", insp_opts.files, "List the files the guest wrote, created, renamed or removed");
 
+  // CLI11 would say only "A subcommand is required" for `wasm-rr frobnicate`.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string name = argv[1];
+    auto subs = app.get_subcommands([](const CLI::App*) { return true; });
+    if (std::none_of(subs.begin(), subs.end(), [&](const CLI::App* sub) { return sub->get_name() == name; })) {
+      fmt::print(stderr, "wasm-rr: error: unknown subcommand `{}` (expected run, record, replay, convert or inspect)\n"
+                         "Run `wasm-rr --help` for usage.\n", printable(name));
+      return kExitToolError;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : kExitToolError;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    fmt::print(stderr, "wasm-rr: error: {}\nRun `wasm-rr{} --help` for usage.\n", printable_lines(e.what()),
+               argc > 1 && argv[1][0] != '-' ? std::string(" ") + printable(argv[1]) : std::string());
+    return kExitToolError;
   }
 
   try {

@@ -89,7 +89,7 @@ void Replayer::stop_if_stopped_here() {
     // Cut short (killed): stop now rather than wait for the guest's next call,
     // which a guest that was computing when the recorder died may never make.
     throw TraceEnded(fmt::format("the trace ends after {} without an end record: the recording was cut short (killed "
-                                 "or crashed). Everything up to there replayed",
+                                 "or crashed). Everything up to there replayed.",
                                  next_index_ == 0 ? std::string("its header") : fmt::format("event {}", next_index_ - 1)));
   }
   if (!text->available || !looks_like_end(ahead_bytes_, fast_encoder_.format())) return;
@@ -223,7 +223,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
   auto actual = [&] { return describe_call(f, args); };
   if (!el)
     throw TraceEnded(fmt::format("the trace ends after event {} without an end record: the recording was cut short "
-                                 "(killed or crashed). Everything up to there replayed; the guest's next call was {}",
+                                 "(killed or crashed). Everything up to there replayed; the guest's next call was {}.",
                                  index == 0 ? std::string("(none)") : std::to_string(index - 1), actual()));
   if (el->kind == trace::Element::Kind::End && el->end.is_stop()) throw Stopped(el->end);
   if (el->kind == trace::Element::Kind::End)
@@ -234,8 +234,8 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
     diverge(fmt::format("divergence at event {}: wrong function\n  expected: {}({})\n  actual:   {}", index, printable(ev.fn),
                         list_json(ev.args), actual()));
   if (ev.args.size() != f.type->params.size())
-    throw BadTrace(fmt::format("event {} ({}): {} arguments recorded, the function takes {}", index, printable(ev.fn), ev.args.size(),
-                               f.type->params.size()));
+    throw BadTrace(fmt::format("event {} ({}): {} argument{} recorded, the function takes {}", index, printable(ev.fn),
+                               ev.args.size(), ev.args.size() == 1 ? "" : "s", f.type->params.size()));
   for (size_t i = 0; i < args.size(); i++) {
     std::string diff;
     try {
@@ -257,8 +257,8 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
   }
 
   if (ev.results.size() != f.type->results.size())
-    throw BadTrace(fmt::format("event {} ({}): {} results recorded, the function returns {}", index, printable(ev.fn),
-                               ev.results.size(), f.type->results.size()));
+    throw BadTrace(fmt::format("event {} ({}): {} result{} recorded, the function returns {}", index, printable(ev.fn),
+                               ev.results.size(), ev.results.size() == 1 ? "" : "s", f.type->results.size()));
   runtime::Values results;
   for (size_t i = 0; i < f.type->results.size(); i++) {
     try {

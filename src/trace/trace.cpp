@@ -64,7 +64,11 @@ std::string describe(const End& e) {
     case End::Kind::Exit: return fmt::format("exit status {}", e.status);
     case End::Kind::Trap: return "trap: " + printable(e.message);
     case End::Kind::Signal: return fmt::format("interrupted by {} after {}", printable(e.signal_name), events());
-    case End::Kind::Timeout: return fmt::format("stopped by --timeout {} ms after {}", e.timeout_ms, events());
+    case End::Kind::Timeout: {
+      // As the limit is spelled when it is reached (cli/units.h duration_text).
+      std::string limit = e.timeout_ms % 1000 == 0 ? fmt::format("{} s", e.timeout_ms / 1000) : fmt::format("{} ms", e.timeout_ms);
+      return fmt::format("stopped by --timeout {} after {}", limit, events());
+    }
   }
   return "";
 }

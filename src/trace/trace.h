@@ -57,8 +57,8 @@ struct Event {
   Json results = Json::array();
   // A host call that did not return: it ended the run (wasi:cli/exit) or
   // trapped. Replay ends the run the same way at this call.
-  std::optional<int> exit;
-  std::optional<std::string> trap;
+  std::optional<int> exit = std::nullopt;
+  std::optional<std::string> trap = std::nullopt;
 };
 
 // How the run ended. Exit and Trap are the guest's own ends, which a replay
