@@ -16,14 +16,14 @@ namespace wasmrr::cli {
 // that exits passes its own status through: exit(ok) -> 0, exit(err) -> 1.
 constexpr int kExitDivergence = 121;  // replay: the guest diverged from the trace, or the trace ended early
 constexpr int kExitTimeout = 124;     // the guest ran longer than --timeout (as timeout(1) exits)
-constexpr int kExitToolError = 125;   // bad usage, unreadable or invalid component or trace, missing import
+constexpr int kExitToolError = 125;   // bad usage, unreadable or invalid component or trace, missing or mistyped import
 constexpr int kExitGuestTrap = 134;   // the guest trapped (128 + SIGABRT, as wasmtime does)
 
 constexpr const char* kExitCodeHelp = R"(Exit status:
   the guest's own status (exit ok -> 0, exit err -> 1, exit-with-code N -> N)
   121  replay: the guest diverged from the trace, or the trace ended early
   124  the guest ran longer than --timeout (recorded: its replay stops there with 124 too)
-  125  wasm-rr could not do its job (bad usage, invalid component or trace, missing import)
+  125  wasm-rr could not do its job (bad usage, invalid component or trace, missing or mistyped import)
   134  the guest trapped (the trap message and guest backtrace go to stderr)
   128+N  stopped by signal N (SIGHUP 129, SIGINT 130, SIGTERM 143); a recording so stopped
          ends with a record saying so, and its replay stops there with the same code)";

@@ -5,6 +5,7 @@
 #include "cli/trace_summary.h"
 #include "rr/replayer.h"
 #include "wasi/stdio_echo.h"
+#include "wasi/wit_signatures.h"
 #include "rr/value_codec.h"
 #include "trace/reader.h"
 #include "trace/sha256.h"
@@ -38,8 +39,11 @@ int replay_command(const ReplayOptions& opts) {
   if (!header) throw ToolError(header.error().message);
   check_component(*header, component, opts.trace_path, opts.force);
 
-  // No host at all: every import is answered from the trace.
+  // No host at all: every import is answered from the trace. The host's
+  // signatures are still there, so a wrong-typed import is refused as in
+  // run and record.
   runtime::HostRegistry no_host;
+  wasi::declare_wasi_signatures(no_host);
   GuestLimits limits;  // the recording's, so the guest meets them at the same points
   limits.max_memory_bytes = header->max_memory;
   limits.max_handles = header->max_handles;

@@ -75,9 +75,9 @@ std::optional<std::string> semver_compat_key(std::string_view version) {
   return compat_key(*v);
 }
 
-void HostRegistry::define(std::string_view interface, std::string func, HostFunc fn) {
+void HostRegistry::define(std::string_view interface, std::string func, HostFunc fn, abi::FuncTypePtr type) {
   auto [it, inserted] = interfaces_.try_emplace(std::string(interface));
-  it->second[std::move(func)] = std::move(fn);
+  it->second[std::move(func)] = Entry{std::move(fn), std::move(type)};
   if (!inserted) return;
   auto parsed = parse_interface_name(interface);
   if (!parsed || parsed->version.empty()) return;
@@ -101,11 +101,35 @@ const HostRegistry::Funcs* HostRegistry::interface_for(std::string_view instance
 
 bool HostRegistry::has_interface(std::string_view instance_name) const { return interface_for(instance_name) != nullptr; }
 
-const HostFunc* HostRegistry::find(std::string_view instance_name, std::string_view func) const {
+void HostRegistry::declare(std::string_view interface, std::string func, abi::FuncTypePtr type) {
+  define(interface, std::move(func), nullptr, std::move(type));
+}
+
+const HostRegistry::Entry* HostRegistry::find_entry(std::string_view instance_name, std::string_view func) const {
   const Funcs* funcs = interface_for(instance_name);
   if (!funcs) return nullptr;
   auto f = funcs->find(func);
   return f == funcs->end() ? nullptr : &f->second;
+}
+
+const HostFunc* HostRegistry::find(std::string_view instance_name, std::string_view func) const {
+  const Entry* e = find_entry(instance_name, func);
+  return e && e->fn ? &e->fn : nullptr;
+}
+
+abi::FuncTypePtr HostRegistry::find_type(std::string_view instance_name, std::string_view func) const {
+  const Entry* e = find_entry(instance_name, func);
+  return e ? e->type : nullptr;
+}
+
+std::vector<std::string> HostRegistry::untyped_functions() const {
+  std::vector<std::string> out;
+  for (const auto& [interface, funcs] : interfaces_) {
+    for (const auto& [name, entry] : funcs) {
+      if (!entry.type) out.push_back(interface + "#" + name);
+    }
+  }
+  return out;
 }
 
 }  // namespace wasmrr::runtime

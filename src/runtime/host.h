@@ -68,15 +68,32 @@ std::optional<std::string> semver_compat_key(std::string_view version);
 // "@0.2.0" and "@0.2.15" bind to "@0.2.12", "@1.4.0" to "@1.0.0"; "@0.20.0",
 // "@0.3.0" and "@2.0.0" do not bind to "@0.2.12" or "@1.0.0", and an
 // unversioned import binds only to an unversioned definition.
+//
+// A function may carry its type (its WIT signature). An import bound to a
+// typed function must declare the same type (abi/type_match.h), else the
+// component is refused before it runs. A function may also be declared with
+// its type and no body (replay: the trace answers, the type is still checked).
 class HostRegistry {
  public:
-  void define(std::string_view interface, std::string func, HostFunc fn);
+  struct Entry {
+    HostFunc fn;              // empty: declared only
+    abi::FuncTypePtr type;    // nullptr: untyped (not checked)
+  };
+
+  void define(std::string_view interface, std::string func, HostFunc fn, abi::FuncTypePtr type = nullptr);
+  // A signature without a body: find() stays nullptr, find_type() answers.
+  void declare(std::string_view interface, std::string func, abi::FuncTypePtr type);
   // The implementation for an import instance name and function name; nullptr if none.
   const HostFunc* find(std::string_view instance_name, std::string_view func) const;
+  // The type the host gives that function; nullptr if none or untyped.
+  abi::FuncTypePtr find_type(std::string_view instance_name, std::string_view func) const;
   bool has_interface(std::string_view instance_name) const;
+  // "iface#func" of every function defined or declared without a type (for tests).
+  std::vector<std::string> untyped_functions() const;
 
  private:
-  using Funcs = std::map<std::string, HostFunc, std::less<>>;
+  using Funcs = std::map<std::string, Entry, std::less<>>;
+  const Entry* find_entry(std::string_view instance_name, std::string_view func) const;
   const Funcs* interface_for(std::string_view instance_name) const;
 
   std::map<std::string, Funcs, std::less<>> interfaces_;  // by the exact name defined

@@ -4,7 +4,9 @@
 #include "runtime/instance.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "abi/type_match.h"
 #include "runtime/scope.h"
 
 namespace wasmrr::runtime {
@@ -368,7 +370,18 @@ class Instantiator {
     f->impl = instance.empty() ? nullptr : rt_.host.find(instance, func);
     rt_.imported_names.push_back(f->name);
     if (!f->impl) rt_.missing_imports.emplace_back(instance, func);
+    if (!instance.empty()) check_type(*f, rt_.host.find_type(instance, func));
     return f;
+  }
+
+  // An import whose declared type is not the host's is refused before the
+  // guest runs (also in replay, where the host has types and no bodies).
+  void check_type(const ImportedFunc& f, const abi::FuncTypePtr& host_type) {
+    if (!host_type || !f.type) return;
+    auto why = abi::func_type_mismatch(*f.type, *host_type);
+    if (!why) return;
+    rt_.mistyped_imports.push_back(fmt::format("import `{}` has type {}, but wasm-rr implements {} ({})", f.name,
+                                               abi::to_string(*f.type), abi::to_string(*host_type), *why));
   }
 
   std::shared_ptr<ComponentFunc> host_func(const std::string& instance, const std::string& func, abi::FuncTypePtr type) {
@@ -399,10 +412,16 @@ class Instantiator {
     push(s, e.item.sort, it, fmt::format("export `{}`", e.name));
   }
 
-  // Reports every import the host lacks, grouped by interface: a whole
-  // interface the host does not know is one line, a partly provided one lists
-  // the missing functions.
+  // Reports every import bound to a host function of another type (see
+  // check_type); then every import the host lacks, grouped by interface: a
+  // whole interface the host does not know is one line, a partly provided
+  // one lists the missing functions.
   void check_missing_imports() {
+    const auto& mistyped = rt_.mistyped_imports;
+    if (mistyped.size() == 1) throw InstantiationError(mistyped[0]);
+    if (!mistyped.empty())
+      throw InstantiationError(fmt::format("{} imports have other types than wasm-rr implements:\n  {}", mistyped.size(),
+                                           fmt::join(mistyped, "\n  ")));
     if (!rt_.require_host_impl || rt_.missing_imports.empty()) return;
     std::map<std::string, std::vector<std::string>> by_instance;
     for (const auto& [instance, func] : rt_.missing_imports) by_instance[instance].push_back(func);

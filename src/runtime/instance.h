@@ -21,7 +21,9 @@ namespace wasmrr::runtime {
 struct InstantiateOptions {
   // When true (run, record), every imported function must have a host
   // implementation; missing ones are reported by name before the guest runs.
-  // Replay sets it to false: the trace answers the calls.
+  // Replay sets it to false: the trace answers the calls. Either way an
+  // import whose host function has a type (HostRegistry) must declare that
+  // type, or instantiation fails naming both.
   bool require_host_impl = true;
   // Live handles per component instance (abi::HandleTable::set_max_live).
   size_t max_handles = abi::HandleTable::kDefaultMaxLive;

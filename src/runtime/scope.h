@@ -142,6 +142,7 @@ struct RuntimeState {
   std::vector<std::unique_ptr<std::map<std::string, Item, std::less<>>>> arg_maps;
   std::vector<std::string> imported_names;
   std::vector<std::pair<std::string, std::string>> missing_imports;  // (instance, function)
+  std::vector<std::string> mistyped_imports;  // one message each (see Instantiator::bind)
   bool require_host_impl = true;
   size_t max_handles = abi::HandleTable::kDefaultMaxLive;
   ModuleCache* modules = nullptr;  // compiled core modules shared across instantiations, if any

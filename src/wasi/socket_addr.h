@@ -54,8 +54,8 @@ std::string_view net_error_name(NetError e);  // the WIT label, e.g. "access-den
 
 int os_family(IpFamily f);  // AF_INET / AF_INET6
 
-// ip-socket-address <-> IpEndpoint. A value of the wrong shape means the
-// import was declared with another type: a trap.
+// ip-socket-address <-> IpEndpoint. The value has the WIT's shape: an
+// import declared with another type is refused at load (wit_signatures.h).
 IpEndpoint endpoint_from_value(const abi::Value& v);
 abi::Value endpoint_to_value(const IpEndpoint& e);
 // ip-address (no port) -> value.

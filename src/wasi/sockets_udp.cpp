@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <cassert>
 #include <cerrno>
 
 #include "wasi/interfaces.h"
@@ -90,7 +91,7 @@ bool writable_now(int fd) {
 
 // One datagram: where it goes (the stream's peer, or its own address).
 NetResult<Unit> send_one(WasiContext& cx, const OutgoingDatagramStream& out, const Value& datagram) {
-  if (datagram.kind != abi::Kind::Record || datagram.items.size() != 2) throw Trap("malformed outgoing-datagram value");
+  assert(datagram.kind == abi::Kind::Record && datagram.items.size() == 2);  // type checked at load
   const std::string& data = datagram.items[0].str;
   const Value& addr = datagram.items[1];
   if (data.size() > kMaxDatagramSize) return NetError::datagram_too_large;

@@ -127,6 +127,53 @@ TEST(Runtime, OtherMajorVersionsDoNotBind) {
   EXPECT_EQ(host.registry.find("test:host/log@1.0.0", "log"), nullptr);
 }
 
+// Host functions with a type: an import of another type is refused before
+// the guest starts, naming the import and both types; in replay too
+// (types declared without bodies, require_host_impl = false).
+abi::FuncTypePtr func_type(std::vector<abi::TypePtr> params, abi::TypePtr result) {
+  auto f = std::make_shared<abi::FuncType>();
+  for (auto& p : params) f->params.push_back({"p", p});
+  if (result) f->results.push_back({"", result});
+  return f;
+}
+
+abi::TypePtr point(const char* x, const char* y) {
+  return abi::Type::record({{x, abi::Type::primitive(abi::Kind::S32)}, {y, abi::Type::primitive(abi::Kind::S32)}});
+}
+
+TEST(Runtime, TypedHostFunctionOfTheDeclaredTypeBinds) {
+  HostRegistry registry;
+  std::vector<std::string> lines;
+  registry.define("test:host/geometry@0.2.0", "mirror", [](Values& args) { return Values{args.at(0)}; },
+                  func_type({point("x", "y")}, point("x", "y")));
+  registry.define("test:host/geometry@0.2.0", "log", [&lines](Values& args) {
+    lines.push_back(args.at(0).str);
+    return Values{};
+  }, func_type({abi::Type::primitive(abi::Kind::String)}, nullptr));
+  PassthroughInterposer passthrough;
+  Runtime rt(shared_engine(), registry, passthrough);
+  auto r = rt.instantiate(load("outer_alias.wasm"));
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+}
+
+TEST(Runtime, ImportsOfAnotherTypeAreRefusedNamingBothTypes) {
+  HostRegistry registry;
+  registry.declare("test:host/geometry@0.2.0", "mirror", func_type({point("y", "x")}, point("y", "x")));
+  registry.declare("test:host/geometry@0.2.0", "log", func_type({abi::Type::primitive(abi::Kind::U32)}, nullptr));
+  PassthroughInterposer passthrough;
+  Runtime rt(shared_engine(), registry, passthrough);
+  auto r = rt.instantiate(load("outer_alias.wasm"), {.require_host_impl = false});
+  ASSERT_FALSE(r.ok());
+  // After the offset of the definition that needed them (the first core instantiation).
+  EXPECT_EQ(r.error().message.substr(r.error().message.find(": ") + 2),
+            "2 imports have other types than wasm-rr implements:\n"
+            "  import `test:host/geometry@0.2.1#mirror` has type func(p: record { x: s32, y: s32 }) -> "
+            "record { x: s32, y: s32 }, but wasm-rr implements func(p: record { y: s32, x: s32 }) -> "
+            "record { y: s32, x: s32 } (parameter `p`: record field 0 is `x`, expected `y`)\n"
+            "  import `test:host/geometry@0.2.1#log` has type func(msg: string), but wasm-rr implements "
+            "func(p: u32) (parameter `p`: string where u32 is expected)");
+}
+
 TEST(Runtime, HostReturningTheWrongShapeIsAClearTrap) {
   HostRegistry registry;
   registry.define("test:host/geometry@0.2.0", "mirror", [](Values&) { return Values{Value::string("not a record")}; });
