@@ -12,6 +12,7 @@
 
 #include "abi/unicode.h"
 #include "cli/units.h"
+#include "trace/sha256.h"
 #include "util/printable.h"
 #include "engine/engine.h"
 #include "wasi/command.h"
@@ -127,6 +128,10 @@ std::vector<std::pair<std::string, std::string>> guest_environment(const GuestOp
     }
   }
   return env;
+}
+
+std::string LoadedComponent::sha256() const {
+  return trace::sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
 }
 
 LoadedComponent load_component(const std::string& path) {

@@ -20,6 +20,7 @@ struct LoadedComponent {
   std::string path;
   std::shared_ptr<const std::vector<uint8_t>> bytes;
   std::shared_ptr<const component::Component> ast;
+  std::string sha256() const;  // of its bytes, as traces name it
 };
 
 // Reads and parses; throws ToolError naming the file.

@@ -9,9 +9,7 @@
 #include "util/before_blocking.h"
 #include "wasi/filesystem.h"
 #include "rr/recorder.h"
-#include "rr/value_codec.h"
 #include "trace/writer.h"
-#include "trace/sha256.h"
 
 namespace wasmrr::cli {
 
@@ -44,7 +42,7 @@ trace::Header make_header(const LoadedComponent& c, const wasi::WasiConfig& conf
   trace::Header h;
   h.wasm_rr_version = WASMRR_VERSION;
   h.component_name = std::filesystem::path(c.path).filename().string();
-  h.component_sha256 = trace::sha256_hex(std::string_view(reinterpret_cast<const char*>(c.bytes->data()), c.bytes->size()));
+  h.component_sha256 = c.sha256();
   h.component_size = c.bytes->size();
   h.args = config.args;
   for (const auto& [name, value] : config.env) h.env_names.push_back(name);
@@ -81,16 +79,7 @@ int record_command(const RecordOptions& opts) {
   rr::Recorder recorder(*writer, opts.redact);
   std::optional<StopWatch> stop_watch;
   stop_watch.emplace(limits.timeout, [&](const StopCause& cause) {
-    trace::End end;
-    if (cause.is_timeout()) {
-      end.kind = trace::End::Kind::Timeout;
-      end.timeout_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(cause.timeout).count());
-    } else {
-      end.kind = trace::End::Kind::Signal;
-      end.signal = cause.signal;
-      end.signal_name = cause.signal_name();
-    }
-    uint64_t events = recorder.finish_stopped(end);  // counted under the writer's lock
+    uint64_t events = recorder.finish_stopped(cause.end_record());  // counted under the writer's lock
     output.ended();
     fmt::print(stderr, "wasm-rr: {}: stopped after {} event{}; the trace `{}` ends there and replays up to there\n",
                cause.describe(), events, events == 1 ? "" : "s", path);

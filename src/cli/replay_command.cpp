@@ -6,16 +6,14 @@
 #include "rr/replayer.h"
 #include "wasi/stdio_echo.h"
 #include "wasi/wit_signatures.h"
-#include "rr/value_codec.h"
 #include "trace/reader.h"
-#include "trace/sha256.h"
 
 namespace wasmrr::cli {
 
 namespace {
 
 void check_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path, bool force) {
-  std::string sha = trace::sha256_hex(std::string_view(reinterpret_cast<const char*>(c.bytes->data()), c.bytes->size()));
+  std::string sha = c.sha256();
   if (sha == h.component_sha256) return;
   std::string msg = fmt::format(
       "`{}` was recorded with another component: `{}` ({} bytes, SHA-256 {}), not `{}` ({} bytes, SHA-256 {})",
@@ -71,7 +69,7 @@ int replay_command(const ReplayOptions& opts) {
     const trace::End& end = e.end();
     fmt::print(stderr, "wasm-rr: the recording was {}; the replay stops there too\n", trace::describe(end));
     if (opts.files_written) files.print(stderr);
-    return end.kind == trace::End::Kind::Timeout ? kExitTimeout : 128 + end.signal;
+    return stop_exit_code(end);
   } catch (const rr::TraceEnded& e) {
     fmt::print(stderr, "wasm-rr: replay of `{}` stopped: {}\n", opts.trace_path, e.what());
     return kExitDivergence;

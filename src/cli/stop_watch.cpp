@@ -36,7 +36,22 @@ void on_signal(int signo) {
 
 }  // namespace
 
-int StopCause::exit_code() const { return is_timeout() ? kExitTimeout : 128 + signal; }
+int stop_exit_code(const trace::End& end) {
+  return end.kind == trace::End::Kind::Timeout ? kExitTimeout : 128 + end.signal;
+}
+
+trace::End StopCause::end_record() const {
+  trace::End end;
+  if (is_timeout()) {
+    end.kind = trace::End::Kind::Timeout;
+    end.timeout_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count());
+  } else {
+    end.kind = trace::End::Kind::Signal;
+    end.signal = signal;
+    end.signal_name = signal_name();
+  }
+  return end;
+}
 
 std::string StopCause::signal_name() const {
   switch (signal) {

@@ -16,16 +16,25 @@
 #include <string>
 #include <thread>
 
+#include "trace/trace.h"
+
 namespace wasmrr::cli {
+
+// The exit status of a run stopped from outside, recorded or replayed:
+// 128 + the signal's number, or kExitTimeout.
+int stop_exit_code(const trace::End& end);
 
 struct StopCause {
   int signal = 0;                       // 0: the timeout
   std::chrono::microseconds timeout{0};
   bool is_timeout() const { return signal == 0; }
-  int exit_code() const;                // 128 + signal, or kExitTimeout
+  int exit_code() const { return stop_exit_code(end_record()); }
   std::string signal_name() const;      // "SIGINT"
   std::string describe() const;         // "interrupted by SIGINT", "the guest ran longer than --timeout 2 s"
+  // The trace's end record for this stop (its event count is the recorder's to fill in).
+  trace::End end_record() const;
 };
+
 
 class StopWatch {
  public:

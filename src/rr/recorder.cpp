@@ -13,6 +13,23 @@ Json encode_all(const std::vector<abi::Param>& types, const runtime::Values& val
   return out;
 }
 
+// The real host's answer. A host failure that is neither a trap, an exit nor
+// an Abort becomes the trap that ends the run (host_error_message), so it is
+// recorded as the trap event the replay ends the same way at.
+runtime::Values invoke_host(const runtime::ImportedFunc& f, runtime::Values& args) {
+  try {
+    return (*f.impl)(args);
+  } catch (const Trap&) {
+    throw;
+  } catch (const ExitRequest&) {
+    throw;
+  } catch (const Abort&) {
+    throw;  // not the guest's doing: no event
+  } catch (const std::exception& e) {
+    throw Trap(host_error_message(e));
+  }
+}
+
 }  // namespace
 
 // The fast path: values are encoded straight into the trace's format.
@@ -28,7 +45,7 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
   if (prefix == prefixes_.end()) prefix = prefixes_.emplace(&f, encoder_.event_prefix(f.name)).first;
   runtime::Values results;
   try {
-    results = (*f.impl)(args);
+    results = invoke_host(f, args);
   } catch (const ExitRequest& e) {
     encoder_.encode_exit_event(element_, prefix->second, args_, e.status());
     writer_.write_encoded(element_);
@@ -37,14 +54,6 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
     encoder_.encode_trap_event(element_, prefix->second, args_, e.what());
     writer_.write_encoded(element_);
     throw;
-  } catch (const Abort&) {
-    throw;  // not the guest's doing: no event
-  } catch (const std::exception& e) {
-    // A host failure ends the run as a trap at this call, so the trace replays to the same end.
-    Trap trap(host_error_message(e));
-    encoder_.encode_trap_event(element_, prefix->second, args_, trap.what());
-    writer_.write_encoded(element_);
-    throw trap;
   }
   results_.clear();
   encoder_.encode_values(results_, f.type->results, results, false);
@@ -65,7 +74,7 @@ runtime::Values Recorder::call_redacting(const runtime::ImportedFunc& f, runtime
   events_++;
   runtime::Values results;
   try {
-    results = (*f.impl)(args);
+    results = invoke_host(f, args);
   } catch (const ExitRequest& e) {
     event.exit = e.status();
     write(event);
@@ -74,13 +83,6 @@ runtime::Values Recorder::call_redacting(const runtime::ImportedFunc& f, runtime
     event.trap = e.what();
     write(event);
     throw;
-  } catch (const Abort&) {
-    throw;
-  } catch (const std::exception& e) {
-    Trap trap(host_error_message(e));
-    event.trap = trap.what();
-    write(event);
-    throw trap;
   }
   event.results = encode_all(f.type->results, results, {});
   write(event);

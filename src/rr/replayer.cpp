@@ -70,6 +70,17 @@ Result<trace::TraceReader::Text> Replayer::next_text() {
 
 namespace {
 
+// The start of every report of a trace without an end record; `after` says
+// what was replayed last ("event 12", "its header").
+std::string cut_short(const std::string& after) {
+  return fmt::format("the trace ends after {} without an end record: the recording was cut short (killed or crashed)",
+                     after);
+}
+
+std::string last_event(uint64_t next_index, const char* none) {
+  return next_index == 0 ? std::string(none) : fmt::format("event {}", next_index - 1);
+}
+
 // Whether an element's bytes, as the recorder writes them, are an end record:
 // {"end":... in JSON; in CBOR a map whose first key is the text "end".
 bool looks_like_end(std::string_view text, trace::Format format) {
@@ -88,9 +99,7 @@ void Replayer::stop_if_stopped_here() {
   if (text->available && text->end) {
     // Cut short (killed): stop now rather than wait for the guest's next call,
     // which a guest that was computing when the recorder died may never make.
-    throw TraceEnded(fmt::format("the trace ends after {} without an end record: the recording was cut short (killed "
-                                 "or crashed). Everything up to there replayed.",
-                                 next_index_ == 0 ? std::string("its header") : fmt::format("event {}", next_index_ - 1)));
+    throw TraceEnded(cut_short(last_event(next_index_, "its header")) + ". Everything up to there replayed.");
   }
   if (!text->available || !looks_like_end(ahead_bytes_, fast_encoder_.format())) return;
   have_ahead_ = false;
@@ -222,9 +231,8 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
   }
   auto actual = [&] { return describe_call(f, args); };
   if (!el)
-    throw TraceEnded(fmt::format("the trace ends after event {} without an end record: the recording was cut short "
-                                 "(killed or crashed). Everything up to there replayed; the guest's next call was {}.",
-                                 index == 0 ? std::string("(none)") : std::to_string(index - 1), actual()));
+    throw TraceEnded(fmt::format("{}. Everything up to there replayed; the guest's next call was {}.",
+                                 cut_short(last_event(index, "event (none)")), actual()));
   if (el->kind == trace::Element::Kind::End && el->end.is_stop()) throw Stopped(el->end);
   if (el->kind == trace::Element::Kind::End)
     diverge(fmt::format("divergence at event {}: the recording ended here ({}), but the guest called {}", index,
@@ -330,9 +338,8 @@ void Replayer::finish(const runtime::Outcome& outcome) {
                              ? fmt::format("exit status {}", outcome.exit_status)
                              : "trap: " + printable(outcome.trap_message);
   if (!el)
-    throw TraceEnded(fmt::format("the trace ends after event {} without an end record: the recording was cut short "
-                                 "(killed or crashed); the guest then ended with {}",
-                                 next_index_ == 0 ? std::string("(none)") : std::to_string(next_index_ - 1), replayed));
+    throw TraceEnded(fmt::format("{}; the guest then ended with {}", cut_short(last_event(next_index_, "event (none)")),
+                                 replayed));
   if (el->kind == trace::Element::Kind::Event) {
     uint64_t left = 1;
     std::string first = printable(el->event.fn);
