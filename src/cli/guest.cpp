@@ -15,7 +15,7 @@
 #include "trace/sha256.h"
 #include "util/printable.h"
 #include "engine/engine.h"
-#include "wasi/command.h"
+#include "wasi/cli/command.h"
 
 extern char** environ;
 

@@ -49,10 +49,10 @@ struct GuestOptions {
   std::vector<std::string> env_flags;    // --env NAME=VAL | --env NAME
   bool inherit_env = false;
   std::vector<std::string> dir_flags;    // --dir HOST[::GUEST[:ro|:rw]]
-  std::vector<std::string> allow_tcp;    // --allow-tcp [SPEC] (wasi/socket_policy.h); bare: "*"
+  std::vector<std::string> allow_tcp;    // --allow-tcp [SPEC] (wasi/sockets/socket_policy.h); bare: "*"
   std::vector<std::string> allow_udp;    // --allow-udp [SPEC]; bare: "*"
   bool allow_ip_name_lookup = false;     // --allow-ip-name-lookup
-  std::vector<std::string> allow_http;   // --allow-http[=SPEC] (wasi/http_policy.h); bare: "*"
+  std::vector<std::string> allow_http;   // --allow-http[=SPEC] (wasi/http/policy.h); bare: "*"
 };
 
 // Adds the component positional and the guest's arguments.

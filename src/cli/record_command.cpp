@@ -7,7 +7,7 @@
 #include "cli/stop_watch.h"
 #include "cli/trace_output.h"
 #include "util/before_blocking.h"
-#include "wasi/filesystem.h"
+#include "wasi/filesystem/descriptor.h"
 #include "rr/recorder.h"
 #include "trace/writer.h"
 

@@ -4,8 +4,8 @@
 #include "cli/stop_watch.h"
 #include "cli/trace_summary.h"
 #include "rr/replayer.h"
-#include "wasi/stdio_echo.h"
-#include "wasi/wit_signatures.h"
+#include "wasi/cli/stdio_echo.h"
+#include "wasi/common/wit_signatures.h"
 #include "trace/reader.h"
 
 namespace wasmrr::cli {

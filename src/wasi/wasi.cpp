@@ -1,10 +1,13 @@
 #include "wasi/wasi.h"
 
-#include <stdexcept>
-
-#include <fmt/format.h>
-
-#include "wasi/interfaces.h"
+#include "wasi/cli/cli.h"
+#include "wasi/clocks/clocks.h"
+#include "wasi/common/resource_table.h"
+#include "wasi/filesystem/filesystem.h"
+#include "wasi/http/http.h"
+#include "wasi/io/io.h"
+#include "wasi/random/random.h"
+#include "wasi/sockets/sockets.h"
 
 namespace wasmrr::wasi {
 namespace {
@@ -19,59 +22,59 @@ WasiSources with_defaults(WasiSources s) {
 
 }  // namespace
 
-WasiContext::WasiContext(WasiConfig c, WasiSources s) : config(std::move(c)), sources(with_defaults(std::move(s))) {
-  for (const Preopen& p : config.preopens) {
-    auto d = Descriptor::open_directory(p.host_path, p.read_only);
-    if (!d.ok())
-      throw std::runtime_error(
-          fmt::format("cannot open directory '{}' to preopen: {}", p.host_path, error_code_name(d.error())));
-    preopens.push_back({std::move(d.value()), p.guest_path});
+// Each package gets the part of the configuration and the sources it uses,
+// and wasi:io, through which the others make streams and pollables. All
+// resource tables draw reps from one counter (resource_table.h).
+struct WasiHost::Packages {
+  Packages(WasiConfig c, WasiSources s)
+      : config(std::move(c)),
+        sources(with_defaults(std::move(s))),
+        io(reps, *sources.monotonic_clock),
+        clocks{*sources.wall_clock, *sources.monotonic_clock, io},
+        random{*sources.random, *sources.insecure_random, std::nullopt},
+        cli(io, reps),
+        filesystem(io, reps, config.preopens),
+        sockets(io, reps, config.sockets),
+        http(io, reps, config.http) {
+    cli.args = config.args;
+    cli.env = config.env;
+    cli.cwd = config.cwd;
+    cli.stdin_fd = config.stdin_fd;
+    cli.stdout_fd = config.stdout_fd;
+    cli.stderr_fd = config.stderr_fd;
   }
-}
+
+  WasiConfig config;
+  WasiSources sources;  // all non-null
+  RepCounter reps;
+  IoState io;
+  ClocksState clocks;
+  RandomState random;
+  CliState cli;
+  FilesystemState filesystem;
+  SocketsState sockets;
+  HttpState http;
+};
 
 WasiHost::WasiHost(WasiConfig config, WasiSources sources)
-    : cx_(std::make_unique<WasiContext>(std::move(config), std::move(sources))) {}
+    : packages_(std::make_unique<Packages>(std::move(config), std::move(sources))) {}
 
 WasiHost::~WasiHost() = default;
 
 void WasiHost::register_all(runtime::HostRegistry& r) {
-  WasiContext& cx = *cx_;
-  register_cli_environment(r, cx);
-  register_cli_exit(r, cx);
-  register_cli_stdin(r, cx);
-  register_cli_stdout(r, cx);
-  register_cli_stderr(r, cx);
-  register_cli_terminal_input(r, cx);
-  register_cli_terminal_output(r, cx);
-  register_cli_terminal_stdin(r, cx);
-  register_cli_terminal_stdout(r, cx);
-  register_cli_terminal_stderr(r, cx);
-  register_io_error(r, cx);
-  register_io_poll(r, cx);
-  register_io_streams(r, cx);
-  register_clocks_wall_clock(r, cx);
-  register_clocks_monotonic_clock(r, cx);
-  register_random_random(r, cx);
-  register_random_insecure(r, cx);
-  register_random_insecure_seed(r, cx);
-  register_filesystem_types(r, cx);
-  register_filesystem_preopens(r, cx);
-  register_sockets_network(r, cx);
-  register_sockets_instance_network(r, cx);
-  register_sockets_tcp(r, cx);
-  register_sockets_tcp_create_socket(r, cx);
-  register_sockets_udp(r, cx);
-  register_sockets_udp_create_socket(r, cx);
-  register_sockets_ip_name_lookup(r, cx);
-  register_http_types(r, cx);
-  register_http_outgoing_handler(r, cx);
+  Packages& p = *packages_;
+  register_cli(r, p.cli);
+  register_io(r, p.io);
+  register_clocks(r, p.clocks);
+  register_random(r, p.random);
+  register_filesystem(r, p.filesystem);
+  register_sockets(r, p.sockets);
+  register_http(r, p.http);
 }
 
 size_t WasiHost::live_resources() const {
-  const WasiContext& cx = *cx_;
-  return cx.errors.size() + cx.pollables.size() + cx.input_streams.size() + cx.output_streams.size() +
-         cx.terminal_inputs.size() + cx.terminal_outputs.size() + cx.descriptors.size() +
-         cx.directory_entry_streams.size() + cx.sockets.size() + cx.http.live();
+  const Packages& p = *packages_;
+  return p.io.live() + p.cli.live() + p.filesystem.live() + p.sockets.live() + p.http.live();
 }
 
 }  // namespace wasmrr::wasi

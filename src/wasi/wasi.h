@@ -1,8 +1,10 @@
-// The WASI 0.2 host: implementations of the wasi:cli, wasi:io, wasi:clocks,
-// wasi:random and wasi:filesystem interfaces, registered by unversioned name
-// so that any 0.2.x import binds to them. One source file per WIT interface
-// (cli_environment.cpp, io_streams.cpp, ...); OS access sits in small source
-// classes (clock.h, random_source.h, stream.h, pollable.h, filesystem.h).
+// The WASI 0.2 host: the wasi:cli, wasi:io, wasi:clocks, wasi:random,
+// wasi:filesystem, wasi:sockets and wasi:http packages, registered as
+// version 0.2.12 so that every semver-compatible 0.2.x import binds to them
+// (runtime/host.h). One folder per package (cli/, io/, ...), each with its
+// own state (<package>/<package>.h) and one source file per WIT interface;
+// common/ holds what they all use. OS access sits in small source classes
+// (common/clock.h, random/random_source.h, io/stream.h, ...).
 #pragma once
 
 #include <memory>
@@ -11,19 +13,13 @@
 #include <vector>
 
 #include "runtime/host.h"
-#include "wasi/clock.h"
-#include "wasi/http_policy.h"
-#include "wasi/random_source.h"
-#include "wasi/socket_policy.h"
+#include "wasi/common/clock.h"
+#include "wasi/filesystem/filesystem.h"
+#include "wasi/http/policy.h"
+#include "wasi/random/random_source.h"
+#include "wasi/sockets/socket_policy.h"
 
 namespace wasmrr::wasi {
-
-// A host directory the guest sees as a preopened descriptor.
-struct Preopen {
-  std::string host_path;
-  std::string guest_path;
-  bool read_only = false;
-};
 
 struct WasiConfig {
   std::vector<std::string> args;
@@ -45,9 +41,7 @@ struct WasiSources {
   std::unique_ptr<RandomSource> insecure_random;
 };
 
-struct WasiContext;
-
-// Owns the resource tables and state of one guest run. The functions
+// Owns the package states of one guest run. The functions
 // registered by register_all() refer to this object: it must outlive every
 // call through the registry.
 class WasiHost {
@@ -65,7 +59,8 @@ class WasiHost {
   size_t live_resources() const;
 
  private:
-  std::unique_ptr<WasiContext> cx_;
+  struct Packages;
+  std::unique_ptr<Packages> packages_;
 };
 
 }  // namespace wasmrr::wasi

@@ -1,10 +1,10 @@
-// --allow-http SPECs (wasi/http_policy.h): parsing, and matching them against
+// --allow-http SPECs (wasi/http/policy.h): parsing, and matching them against
 // request authorities.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "wasi/http_policy.h"
+#include "wasi/http/policy.h"
 
 namespace wasmrr::wasi {
 namespace {

@@ -19,8 +19,8 @@
 #include <fmt/ranges.h>
 
 #include "util/trap.h"
-#include "wasi/http_body.h"
-#include "wasi/http_client.h"
+#include "wasi/http/body.h"
+#include "wasi/http/client.h"
 #include "wasi_test_util.h"
 
 namespace wasmrr::wasi {

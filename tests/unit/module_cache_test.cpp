@@ -10,7 +10,7 @@
 #include "engine/engine.h"
 #include "runtime/instance.h"
 #include "runtime/module_cache.h"
-#include "wasi/command.h"
+#include "wasi/cli/command.h"
 
 namespace wasmrr::runtime {
 namespace {

@@ -10,7 +10,7 @@
 #include "engine/engine.h"
 #include "runtime/host.h"
 #include "runtime/instance.h"
-#include "wasi/command.h"
+#include "wasi/cli/command.h"
 
 namespace wasmrr::runtime {
 namespace {

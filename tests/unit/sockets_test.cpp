@@ -11,8 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "util/trap.h"
-#include "wasi/socket_addr.h"
-#include "wasi/socket_policy.h"
+#include "wasi/sockets/socket_addr.h"
+#include "wasi/sockets/socket_policy.h"
 #include "wasi_test_util.h"
 
 namespace wasmrr::wasi {

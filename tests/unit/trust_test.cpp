@@ -19,7 +19,7 @@
 #include "rr/recorder.h"
 #include "rr/replayer.h"
 #include "runtime/instance.h"
-#include "wasi/command.h"
+#include "wasi/cli/command.h"
 #include "trace/reader.h"
 #include "trace/writer.h"
 #include "util/printable.h"

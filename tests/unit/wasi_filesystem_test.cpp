@@ -10,8 +10,8 @@
 #include <map>
 
 #include "util/trap.h"
-#include "wasi/error_code.h"
-#include "wasi/stream.h"
+#include "wasi/filesystem/error_code.h"
+#include "wasi/filesystem/file_stream.h"
 #include "wasi_test_util.h"
 
 namespace wasmrr::wasi::testing {
@@ -276,7 +276,9 @@ TEST(WasiFileStreams, FailedWriteCarriesTheFilesystemErrorCode) {
   auto r = out.write("x");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, StreamError::Kind::last_operation_failed);
-  EXPECT_EQ(r.error().fs_code, ErrorCode::insufficient_space);
+  IoError e{r.error().message, r.error().detail};
+  ASSERT_NE(e.detail_as<FsErrorDetail>(), nullptr);
+  EXPECT_EQ(e.detail_as<FsErrorDetail>()->code, ErrorCode::insufficient_space);
   EXPECT_FALSE(out.check_write().ok());  // closed after the failure
 }
 

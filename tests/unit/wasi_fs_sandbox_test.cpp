@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "wasi/error_code.h"
-#include "wasi/path_resolve.h"
+#include "wasi/filesystem/error_code.h"
+#include "wasi/filesystem/path_resolve.h"
 #include "wasi_test_util.h"
 
 namespace wasmrr::wasi::testing {

@@ -12,7 +12,7 @@
 #include <limits>
 #include <thread>
 
-#include "wasi/stream.h"
+#include "wasi/io/stream.h"
 #include "wasi_test_util.h"
 
 namespace wasmrr::wasi::testing {

@@ -1,11 +1,11 @@
 // The WIT reader (src/wit/) and the WASI signatures built from it
-// (wasi/wit_signatures.h).
+// (wasi/common/wit_signatures.h).
 #include <gtest/gtest.h>
 
 #include "abi/type.h"
 #include "runtime/host.h"
 #include "wasi/wasi.h"
-#include "wasi/wit_signatures.h"
+#include "wasi/common/wit_signatures.h"
 #include "wit/lexer.h"
 #include "wit/parser.h"
 #include "wit/resolve.h"

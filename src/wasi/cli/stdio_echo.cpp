@@ -1,0 +1,86 @@
+#include "wasi/cli/stdio_echo.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <string>
+
+namespace wasmrr::wasi {
+
+namespace {
+
+void write_all(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // the user's terminal went away: nothing useful to do
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+// write-zeroes takes a u64 count from the guest: written in bounded chunks.
+void write_zeroes(int fd, uint64_t count) {
+  static const std::string kZeros(64 * 1024, '\0');
+  while (count > 0) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(count, kZeros.size()));
+    write_all(fd, kZeros.data(), n);
+    count -= n;
+  }
+}
+
+}  // namespace
+
+StdioEcho::Role StdioEcho::role_of(const runtime::ImportedFunc& f) {
+  auto cached = roles_.find(&f);
+  if (cached != roles_.end()) return cached->second;
+  Role role = Role::None;
+  runtime::FuncName split = runtime::split_func_name(f.name);
+  if (split.interface) {
+    std::string_view func = split.func;
+    std::string name = split.interface->unversioned();
+    if (name == "wasi:cli/stdout" && func == "get-stdout") role = Role::GetStdout;
+    else if (name == "wasi:cli/stderr" && func == "get-stderr") role = Role::GetStderr;
+    else if (name == "wasi:io/streams") {
+      if (func == "[method]output-stream.write" || func == "[method]output-stream.blocking-write-and-flush")
+        role = Role::Write;
+      else if (func == "[method]output-stream.write-zeroes" || func == "[method]output-stream.blocking-write-zeroes-and-flush")
+        role = Role::WriteZeroes;
+      else if (func == "[resource-drop]output-stream")
+        role = Role::DropStream;
+    }
+  }
+  roles_.emplace(&f, role);
+  return role;
+}
+
+void StdioEcho::on_call(uint64_t, const runtime::ImportedFunc& f, const runtime::Values& args,
+                        const runtime::Values& results) {
+  switch (role_of(f)) {
+    case Role::None: return;
+    case Role::GetStdout:
+      if (!results.empty()) output_fds_[results[0].rep()] = stdout_fd_;
+      return;
+    case Role::GetStderr:
+      if (!results.empty()) output_fds_[results[0].rep()] = stderr_fd_;
+      return;
+    case Role::DropStream:
+      if (!args.empty()) output_fds_.erase(args[0].rep());
+      return;
+    case Role::Write:
+    case Role::WriteZeroes: {
+      if (args.size() < 2) return;
+      auto fd = output_fds_.find(args[0].rep());
+      if (fd == output_fds_.end()) return;
+      if (role_of(f) == Role::Write) {
+        if (args[1].bytes) write_all(fd->second, args[1].str.data(), args[1].str.size());
+      } else {
+        write_zeroes(fd->second, args[1].num);
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace wasmrr::wasi

@@ -1,0 +1,15 @@
+// wasi:cli/terminal-output: a resource with no methods; only its drop.
+#include "wasi/cli/cli.h"
+#include "wasi/common/host_util.h"
+
+namespace wasmrr::wasi {
+
+void register_cli_terminal_output(runtime::HostRegistry& r, CliState& cli) {
+  InterfaceDefiner def(r, "wasi:cli/terminal-output");
+  def("[resource-drop]terminal-output", [&cli](Values& args) {
+    cli.terminal_outputs.remove(arg(args, 0).rep());
+    return nothing();
+  });
+}
+
+}  // namespace wasmrr::wasi
