@@ -58,9 +58,8 @@ int replay_command(const ReplayOptions& opts) {
     return code;
   } catch (const rr::BadTrace& e) {
     // Reader errors already name the file; decoding errors name only the event.
-    std::string what = e.what();
-    if (what.find(opts.trace_path) != std::string::npos) throw ToolError(what);
-    throw ToolError(fmt::format("`{}`: {}", opts.trace_path, what));
+    if (e.from_reader()) throw ToolError(e.what());
+    throw ToolError(fmt::format("`{}`: {}", opts.trace_path, e.what()));
   } catch (const rr::Divergence& e) {
     fmt::print(stderr, "wasm-rr: replay diverged from `{}`\n{}\n", opts.trace_path, e.what());
     return kExitDivergence;

@@ -90,9 +90,18 @@ bool looks_like_end(std::string_view text, trace::Format format) {
 
 }  // namespace
 
+BadTrace::BadTrace(uint64_t event, std::string function, std::string value_path, std::string problem, bool from_reader)
+    : Abort(fmt::format("event {}{}: {}{}", event, function.empty() ? "" : fmt::format(" ({})", printable(function)),
+                        value_path.empty() ? "" : printable(value_path) + ": ", printable(problem))),
+      event_(event),
+      function_(std::move(function)),
+      value_path_(std::move(value_path)),
+      problem_(std::move(problem)),
+      from_reader_(from_reader) {}
+
 void Replayer::stop_if_stopped_here() {
   auto text = reader_.next_text();
-  if (!text) throw BadTrace(fmt::format("event {}: {}", next_index_, text.error().message));
+  if (!text) throw BadTrace::unreadable(next_index_, text.error().message);
   ahead_ = *text;
   ahead_bytes_.assign(text->text);
   have_ahead_ = true;
@@ -121,11 +130,11 @@ std::optional<trace::Element> Replayer::next_element() {
 }
 
 std::optional<trace::Element> Replayer::decode_next(Result<std::optional<trace::Json>> el) {
-  if (!el) throw BadTrace(fmt::format("event {}: {}", next_index_, el.error().message));
+  if (!el) throw BadTrace::unreadable(next_index_, el.error().message);
   if (!*el) return std::nullopt;
   auto decoded = trace::decode_element(std::move(**el));
-  if (!decoded) throw BadTrace(fmt::format("event {}: {}", next_index_, decoded.error().message));
-  if (decoded->kind == trace::Element::Kind::Header) throw BadTrace(fmt::format("event {}: a second header", next_index_));
+  if (!decoded) throw BadTrace::unfit(next_index_, "", "", decoded.error().message);
+  if (decoded->kind == trace::Element::Kind::Header) throw BadTrace::unfit(next_index_, "", "", "a second header");
   return std::move(*decoded);
 }
 
@@ -213,7 +222,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
     el = next_element();
   } else {
     auto text = next_text();
-    if (!text) throw BadTrace(fmt::format("event {}: {}", next_index_, text.error().message));
+    if (!text) throw BadTrace::unreadable(next_index_, text.error().message);
     if (!text->available) {
       el = next_element();
     } else if (!text->end) {
@@ -242,14 +251,14 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
     diverge(fmt::format("divergence at event {}: wrong function\n  expected: {}({})\n  actual:   {}", index, printable(ev.fn),
                         list_json(ev.args), actual()));
   if (ev.args.size() != f.type->params.size())
-    throw BadTrace(fmt::format("event {} ({}): {} argument{} recorded, the function takes {}", index, printable(ev.fn),
-                               ev.args.size(), ev.args.size() == 1 ? "" : "s", f.type->params.size()));
+    throw BadTrace::unfit(index, ev.fn, "", fmt::format("{} argument{} recorded, the function takes {}", ev.args.size(),
+                                                        ev.args.size() == 1 ? "" : "s", f.type->params.size()));
   for (size_t i = 0; i < args.size(); i++) {
     std::string diff;
     try {
       diff = compare_value(ev.args[i], args[i], *f.type->params[i].type, "");
     } catch (const DecodeError& e) {  // e.g. an integer out of its type's range
-      throw BadTrace(fmt::format("event {} ({}): args[{}]{}", index, printable(ev.fn), i, printable(e.what())));
+      throw BadTrace::unfit(index, ev.fn, fmt::format("args[{}]{}", i, e.path()), e.problem());
     }
     if (!diff.empty()) {
       diff = printable(fmt::format("argument {} ({}){}", i, f.type->params[i].name, diff));
@@ -265,14 +274,14 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
   }
 
   if (ev.results.size() != f.type->results.size())
-    throw BadTrace(fmt::format("event {} ({}): {} result{} recorded, the function returns {}", index, printable(ev.fn),
-                               ev.results.size(), ev.results.size() == 1 ? "" : "s", f.type->results.size()));
+    throw BadTrace::unfit(index, ev.fn, "", fmt::format("{} result{} recorded, the function returns {}", ev.results.size(),
+                                                        ev.results.size() == 1 ? "" : "s", f.type->results.size()));
   runtime::Values results;
   for (size_t i = 0; i < f.type->results.size(); i++) {
     try {
       results.push_back(decode_value(ev.results[i], *f.type->results[i].type, ""));
     } catch (const DecodeError& e) {
-      throw BadTrace(fmt::format("event {} ({}): results[{}]{}", index, printable(ev.fn), i, printable(e.what())));
+      throw BadTrace::unfit(index, ev.fn, fmt::format("results[{}]{}", i, e.path()), e.problem());
     }
   }
   track_handles(f, args, results, index);
@@ -320,10 +329,10 @@ void Replayer::track_handles(const runtime::ImportedFunc& f, const runtime::Valu
     for_each_own(results[i], *f.type->results[i].type, [&](const abi::Type& t, uint32_t rep) {
       auto [it, added] = live_handles_.try_emplace({t.resource.get(), rep}, index);
       if (!added)
-        throw BadTrace(fmt::format("event {} ({}): results[{}] gives the guest {} handle {} again, which it has held "
-                                   "since event {} (a host never does that)",
-                                   index, printable(f.name), i, printable(t.resource ? t.resource->name : "a"), rep,
-                                   it->second));
+        throw BadTrace::unfit(index, f.name, fmt::format("results[{}]", i),
+                              fmt::format("a {} handle the guest already holds (rep {}, since event {}); a host "
+                                          "never gives one twice",
+                                          t.resource ? t.resource->name : "resource", rep, it->second));
     });
 }
 
@@ -359,7 +368,7 @@ void Replayer::finish(const runtime::Outcome& outcome) {
     diverge(fmt::format("divergence at the end: the recording ended with {}, the replay with {}",
                         trace::describe(end), replayed));
   if (auto extra = next_element())
-    throw BadTrace(fmt::format("event {}: elements after the end record", next_index_));
+    throw BadTrace::unfit(next_index_, "", "", "elements after the end record");
 }
 
 }  // namespace wasmrr::rr

@@ -23,10 +23,34 @@ class Divergence : public Abort {
   using Abort::Abort;
 };
 
-// The trace cannot be used: malformed, or wrong for this call's types.
+// The trace cannot be used: malformed, or wrong for this call's types. Says
+// where, in parts: the event index, the function and the value path when an
+// event does not fit the call; whether the message came from the trace
+// reader (which names the file, and the line or offset, itself).
 class BadTrace : public Abort {
  public:
-  using Abort::Abort;
+  // The reader could not give the element of event `event`.
+  static BadTrace unreadable(uint64_t event, const std::string& reader_message) {
+    return BadTrace(event, "", "", reader_message, true);
+  }
+  // Event `event` of `function` does not fit the call; `value_path`
+  // ("args[1].contents", "results[0]") may be empty.
+  static BadTrace unfit(uint64_t event, std::string function, std::string value_path, std::string problem) {
+    return BadTrace(event, std::move(function), std::move(value_path), std::move(problem), false);
+  }
+
+  uint64_t event() const { return event_; }
+  const std::string& function() const { return function_; }      // empty: not known
+  const std::string& value_path() const { return value_path_; }  // empty: the whole event
+  const std::string& problem() const { return problem_; }
+  bool from_reader() const { return from_reader_; }
+
+ private:
+  BadTrace(uint64_t event, std::string function, std::string value_path, std::string problem, bool from_reader);
+
+  uint64_t event_;
+  std::string function_, value_path_, problem_;
+  bool from_reader_;
 };
 
 // The trace ended before the guest did: the recording was cut short.

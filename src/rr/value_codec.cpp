@@ -58,22 +58,22 @@ std::string show_json(const Json& j, size_t max = 80) {
 }
 
 [[noreturn]] void mismatch(const std::string& path, const char* expected, const Json& j) {
-  throw DecodeError(fmt::format("{}: expected {}, found {}", path, expected, show_json(j)));
+  throw DecodeError(path, fmt::format("expected {}, found {}", expected, show_json(j)));
 }
 
 uint64_t decode_unsigned(const Json& j, uint64_t max, const std::string& path) {
   if (!j.is_number_unsigned() && !(j.is_number_integer() && j.get<int64_t>() >= 0)) mismatch(path, "an unsigned integer", j);
   uint64_t n = j.get<uint64_t>();
-  if (n > max) throw DecodeError(fmt::format("{}: {} is out of range (max {})", path, n, max));
+  if (n > max) throw DecodeError(path, fmt::format("{} is out of range (max {})", n, max));
   return n;
 }
 
 int64_t decode_signed(const Json& j, int64_t min, int64_t max, const std::string& path) {
   if (!j.is_number_integer()) mismatch(path, "an integer", j);
   if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(max))
-    throw DecodeError(fmt::format("{}: {} is out of range", path, show_json(j)));
+    throw DecodeError(path, fmt::format("{} is out of range", show_json(j)));
   int64_t n = j.get<int64_t>();
-  if (n < min || n > max) throw DecodeError(fmt::format("{}: {} is out of range [{}, {}]", path, n, min, max));
+  if (n < min || n > max) throw DecodeError(path, fmt::format("{} is out of range [{}, {}]", n, min, max));
   return n;
 }
 
@@ -93,13 +93,13 @@ double decode_float(const Json& j, const std::string& path) {
 size_t case_by_name(const Type& t, const std::string& name, const std::string& path) {
   for (size_t i = 0; i < t.cases.size(); i++)
     if (t.cases[i].name == name) return i;
-  throw DecodeError(fmt::format("{}: `{}` is not a case of {}", path, name, abi::to_string(t)));
+  throw DecodeError(path, fmt::format("`{}` is not a case of {}", name, abi::to_string(t)));
 }
 
 size_t label_index(const std::vector<std::string>& labels, const std::string& name, const Type& t, const std::string& path) {
   for (size_t i = 0; i < labels.size(); i++)
     if (labels[i] == name) return i;
-  throw DecodeError(fmt::format("{}: `{}` is not a label of {}", path, name, abi::to_string(t)));
+  throw DecodeError(path, fmt::format("`{}` is not a label of {}", name, abi::to_string(t)));
 }
 
 Value decode_case(const Json& j, const Type& t, const std::string& path, Kind kind) {
@@ -119,10 +119,10 @@ Value decode_case(const Json& j, const Type& t, const std::string& path, Kind ki
   v.kind = kind;
   v.num = idx;
   if (c.type) {
-    if (!payload) throw DecodeError(fmt::format("{}: case `{}` needs a payload", path, name));
+    if (!payload) throw DecodeError(path, fmt::format("case `{}` needs a payload", name));
     v.items.push_back(decode_value(*payload, *c.type, path + "." + name));
   } else if (payload && !payload->is_null()) {
-    throw DecodeError(fmt::format("{}: case `{}` has no payload", path, name));
+    throw DecodeError(path, fmt::format("case `{}` has no payload", name));
   }
   return v;
 }
@@ -145,7 +145,7 @@ Value decode_value(const Json& j, const Type& t, const std::string& path) {
     case Kind::F32: {
       double d = decode_float(j, path);
       if (std::isfinite(d) && std::fabs(d) > FLT_MAX)
-        throw DecodeError(fmt::format("{}: {} is out of range for an f32", path, show_json(j)));
+        throw DecodeError(path, fmt::format("{} is out of range for an f32", show_json(j)));
       return Value::f32(static_cast<float>(d));
     }
     case Kind::F64: return Value::f64_(decode_float(j, path));
@@ -155,7 +155,7 @@ Value decode_value(const Json& j, const Type& t, const std::string& path) {
       size_t i = 0;
       uint32_t c = 0;
       if (s.empty() || !abi::unicode::next_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size(), i, c) || i != s.size())
-        throw DecodeError(fmt::format("{}: expected a single Unicode character, found {}", path, show_json(j)));
+        throw DecodeError(path, fmt::format("expected a single Unicode character, found {}", show_json(j)));
       return Value::char_(c);
     }
     case Kind::String:
@@ -169,7 +169,7 @@ Value decode_value(const Json& j, const Type& t, const std::string& path) {
       }
       if (!j.is_array()) mismatch(path, "an array", j);
       if (t.fixed_len && j.size() != *t.fixed_len)
-        throw DecodeError(fmt::format("{}: expected {} elements, found {}", path, *t.fixed_len, j.size()));
+        throw DecodeError(path, fmt::format("expected {} elements, found {}", *t.fixed_len, j.size()));
       std::vector<Value> items;
       items.reserve(j.size());
       for (size_t i = 0; i < j.size(); i++) items.push_back(decode_value(j[i], *t.elem, fmt::format("{}[{}]", path, i)));
@@ -180,10 +180,10 @@ Value decode_value(const Json& j, const Type& t, const std::string& path) {
       std::vector<Value> fields;
       for (const auto& f : t.fields) {
         auto it = j.find(f.name);
-        if (it == j.end()) throw DecodeError(fmt::format("{}: missing field `{}`", path, f.name));
+        if (it == j.end()) throw DecodeError(path, fmt::format("missing field `{}`", f.name));
         fields.push_back(decode_value(*it, *f.type, path + "." + f.name));
       }
-      if (j.size() != t.fields.size()) throw DecodeError(fmt::format("{}: unexpected fields in {}", path, show_json(j)));
+      if (j.size() != t.fields.size()) throw DecodeError(path, fmt::format("unexpected fields in {}", show_json(j)));
       return Value::record(std::move(fields));
     }
     case Kind::Tuple: {
@@ -223,7 +223,7 @@ Value decode_value(const Json& j, const Type& t, const std::string& path) {
       return t.kind == Kind::Own ? Value::own(rep) : Value::borrow(rep);
     }
   }
-  throw DecodeError(path + ": unsupported type");
+  throw DecodeError(path, "unsupported type");
 }
 
 namespace {

@@ -25,10 +25,17 @@ namespace wasmrr::rr {
 
 using trace::Json;
 
-// A trace value that does not fit the type; `what()` names the path.
+// A trace value that does not fit the type: where (the value path, e.g.
+// "args[1].contents") and what is wrong; `what()` is "path: problem".
 class DecodeError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  DecodeError(std::string path, std::string problem)
+      : std::runtime_error(path + ": " + problem), path_(std::move(path)), problem_(std::move(problem)) {}
+  const std::string& path() const { return path_; }
+  const std::string& problem() const { return problem_; }
+
+ private:
+  std::string path_, problem_;
 };
 
 struct EncodeOptions {

@@ -13,6 +13,22 @@ namespace wasmrr::trace {
 
 namespace {
 
+// nlohmann's messages read "[json.exception.parse_error.101] parse error at
+// line 1, column 7: syntax error while parsing value - ...". The id means
+// nothing to a user, and the position is relative to where this parse began
+// (one element of a streamed trace; the reader names the line itself): keep
+// only what went wrong.
+std::string json_problem(std::string msg) {
+  if (msg.starts_with("[json.exception.")) {
+    if (auto close = msg.find("] "); close != std::string::npos) msg.erase(0, close + 2);
+  }
+  if (msg.starts_with("parse error")) {
+    if (auto colon = msg.find(": "); colon != std::string::npos) msg.erase(0, colon + 2);
+  }
+  return msg;
+}
+
+
 // Estimated heap bytes of each kind of node in an ordered_json DOM (a json is
 // 16 bytes, held in a vector that may be up to twice its size; containers,
 // strings and byte strings are separate allocations; an object entry is a
@@ -66,7 +82,7 @@ class BoundedSax : public nlohmann::detail::json_sax_dom_parser<Json> {
 
   template <class Exception>
   bool parse_error(size_t position, const std::string& token, const Exception& ex) {
-    error_ = ex.what();
+    error_ = json_problem(ex.what());
     end_of_input_ = position > input_size_ || error_.find("unexpected end of input") != std::string::npos;
     return Base::parse_error(position, token, ex);
   }
@@ -131,7 +147,7 @@ Parsed parse_with(BoundedSax& sax, Json& root, Parse&& parse) {
   } catch (const Json::exception& e) {
     Parsed p;
     p.status = Parsed::Status::Invalid;
-    p.error = e.what();
+    p.error = json_problem(e.what());
     return p;
   }
 }
@@ -168,16 +184,6 @@ class SourceIterator {
   ByteSource* src_;
 };
 
-// nlohmann's messages start "[json.exception.parse_error.101] parse error at
-// line 1, column 7: "; for a streamed value that position is relative to the
-// value's start, which would mislead: keep only what went wrong.
-std::string without_position(std::string msg) {
-  auto at = msg.find(" at line ");
-  auto colon = at == std::string::npos ? std::string::npos : msg.find(": ", at);
-  if (colon != std::string::npos) msg.erase(at, colon - at);
-  return msg;
-}
-
 }  // namespace
 
 Parsed parse_json_text(std::string_view text) {
@@ -206,7 +212,6 @@ Parsed parse_json_prefix(ByteSource& src) {
   });
   if (p.status != Parsed::Status::Ok) {
     if (src.peek() < 0) p.status = Parsed::Status::EndOfInput;
-    p.error = without_position(std::move(p.error));
   }
   return p;
 }

@@ -127,7 +127,13 @@ TEST(Robustness, ReplayRefusesAHandleTheGuestAlreadyHolds) {
     replayer.call(get_stderr, none);
     FAIL() << "handle 2 given out twice";
   } catch (const rr::BadTrace& e) {
-    EXPECT_NE(std::string(e.what()).find("output-stream handle 2 again"), std::string::npos) << e.what();
+    EXPECT_EQ(e.event(), 1u);
+    EXPECT_EQ(e.function(), "get-stderr");
+    EXPECT_EQ(e.value_path(), "results[0]");
+    EXPECT_FALSE(e.from_reader());
+    EXPECT_NE(e.problem().find("output-stream handle the guest already holds (rep 2, since event 0)"),
+              std::string::npos)
+        << e.what();
   }
 }
 
