@@ -57,7 +57,7 @@ static void add_socket_options(CLI::App& app, GuestOptions& opts) {
                  "after `=` (repeatable; without SPEC: any address): `*` (anything) or ADDR[/PREFIX][:PORTS], "
                  "ADDR an IPv4 address, [IPv6] or `*`, PORTS `*`, N or N-M; e.g. 127.0.0.1:8080, 127.0.0.0/8:*, "
                  "[::1]:*")
-      ->type_name("[SPEC]")
+      ->option_text("[SPEC]")  // not "[SPEC]=*": the text says what a bare flag means
       ->expected(0, 1)
       ->default_str("*")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
@@ -66,7 +66,7 @@ static void add_socket_options(CLI::App& app, GuestOptions& opts) {
   app.add_option("--allow-udp", opts.allow_udp,
                  "Let the guest bind UDP sockets to and send datagrams to addresses matching SPEC "
                  "(repeatable; without SPEC: any address; SPEC as for --allow-tcp)")
-      ->type_name("[SPEC]")
+      ->option_text("[SPEC]")  // not "[SPEC]=*": the text says what a bare flag means
       ->expected(0, 1)
       ->default_str("*")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
@@ -80,7 +80,7 @@ static void add_socket_options(CLI::App& app, GuestOptions& opts) {
                "argument). Repeatable. SPEC: HOST[:PORTS], HOST a host name (case-insensitive), *.NAME (the "
                "subdomains of NAME), an IPv4 address, [IPv6] or `*`; PORTS `*`, N or N-M (default: any port); "
                "e.g. --allow-http=api.example.com, --allow-http='*.example.com:443', --allow-http=127.0.0.1:8080")
-      ->option_text("[=SPEC]")  // the name shows {*}: what a bare flag means
+      ->option_text("[=SPEC]")
       ->check(CLI::Validator(
           [](std::string& spec) -> std::string {
             std::string error;
@@ -284,9 +284,10 @@ void add_limit_options(CLI::App& app, LimitOptions& opts) {
       ->type_name("SIZE")
       ->allow_extra_args(false);
   app.add_option("--max-handles", opts.max_handles,
-                 "Most live resource handles a component instance may hold; one more traps. Default 1048576")
+                 "Most live resource handles a component instance may hold (1 to 268435456); one more traps. "
+                 "Default 1048576")
       ->type_name("N")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 28))
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 28).description(""))  // the text gives the range
       ->allow_extra_args(false);
 }
 

@@ -26,10 +26,26 @@ std::string printable_lines(std::string_view text) {
   return out;
 }
 
+// CLI11 shows the value a bare flag takes as part of its name
+// ("--allow-http{*}"); the help text says what a bare flag means instead.
+class HelpFormatter final : public CLI::Formatter {
+ public:
+  std::string make_option_name(const CLI::Option* opt, bool positional) const override {
+    std::string name = CLI::Formatter::make_option_name(opt, positional);
+    for (size_t open; (open = name.find('{')) != std::string::npos;) {
+      size_t close = name.find('}', open);
+      if (close == std::string::npos) break;
+      name.erase(open, close - open + 1);
+    }
+    return name;
+  }
+};
+
 int dispatch(int argc, char** argv) {
   CLI::App app{"wasm-rr: run, record and replay WebAssembly (WASI 0.2) components.\n"
                "Record captures every host call a component makes into a trace; replay runs the component\n"
                "again answering every host call from the trace, with no real clock, network or files."};
+  app.formatter(std::make_shared<HelpFormatter>());  // before add_subcommand: they inherit it
   app.set_version_flag("--version", std::string("wasm-rr ") + WASMRR_VERSION);
   app.require_subcommand(1);
   app.footer(kExitCodeHelp);
