@@ -41,6 +41,9 @@ class HelpFormatter final : public CLI::Formatter {
   }
 };
 
+// A subcommand's footer: its own text, then what its exit status means.
+std::string with_exit_codes(std::string_view text) { return fmt::format("{}\n\n{}", text, kExitCodeHelp); }
+
 int dispatch(int argc, char** argv) {
   CLI::App app{"wasm-rr: run, record and replay WebAssembly (WASI 0.2) components.\n"
                "Record captures every host call a component makes into a trace; replay runs the component\n"
@@ -55,7 +58,7 @@ int dispatch(int argc, char** argv) {
   add_component_options(*run, run_opts);
   add_world_options(*run, run_opts);
   add_limit_options(*run, run_opts.limits);
-  run->footer("Example: wasm-rr run hello.wasm --env HOME=/tmp -- --verbose input.txt");
+  run->footer(with_exit_codes("Example: wasm-rr run hello.wasm --env HOME=/tmp -- --verbose input.txt"));
 
   RecordOptions rec_opts;
   CLI::App* record = app.add_subcommand("record", "Run a component against the real host and record every host call");
@@ -75,7 +78,7 @@ int dispatch(int argc, char** argv) {
       ->allow_extra_args(false);
   add_world_options(*record, rec_opts.guest);
   add_limit_options(*record, rec_opts.guest.limits);
-  record->footer("Example: wasm-rr record app.wasm -t good-run.json -- --config prod");
+  record->footer(with_exit_codes("Example: wasm-rr record app.wasm -t good-run.json -- --config prod"));
 
   ReplayOptions rep_opts;
   CLI::App* replay = app.add_subcommand("replay", "Replay a recorded run: every host call is answered from the trace");
@@ -85,7 +88,7 @@ int dispatch(int argc, char** argv) {
   replay->add_flag("--force", rep_opts.force, "Replay even if the trace was recorded with a different component");
   replay->add_flag("--files-written", rep_opts.files_written,
                    "After the replay, list the files the guest wrote, created, renamed or removed (from the trace)");
-  replay->footer("The guest's stdout and stderr are shown again; its exit status or trap is reproduced.");
+  replay->footer(with_exit_codes("The guest's stdout and stderr are shown again; its exit status or trap is reproduced."));
 
   ConvertOptions conv_opts;
   CLI::App* convert = app.add_subcommand("convert", "Convert a trace between JSON and CBOR (lossless)");
@@ -93,12 +96,14 @@ int dispatch(int argc, char** argv) {
   convert->add_option("out", conv_opts.out_path, "Trace to write (format from the extension .json or .cbor)")->required();
   convert->add_option("-f,--format", conv_opts.format, "Output format, overriding the extension")
       ->check(CLI::IsMember({"json", "cbor"}));
+  convert->footer(kTraceToolExitCodeHelp);
 
   InspectOptions insp_opts;
   CLI::App* inspect = app.add_subcommand("inspect", "Show what a trace holds: header, calls per function, how the run ended");
   inspect->add_option("trace", insp_opts.trace_path, "Trace to read (JSON or CBOR)")->capture_default_str();
   inspect->add_flag("--events", insp_opts.events, "Print every event, one per line");
   inspect->add_flag("--files", insp_opts.files, "List the files the guest wrote, created, renamed or removed");
+  inspect->footer(kTraceToolExitCodeHelp);
 
   // CLI11 would say only "A subcommand is required" for `wasm-rr frobnicate`.
   if (argc > 1 && argv[1][0] != '-') {

@@ -28,6 +28,11 @@ constexpr const char* kExitCodeHelp = R"(Exit status:
   128+N  stopped by signal N (SIGHUP 129, SIGINT 130, SIGTERM 143); a recording so stopped
          ends with a record saying so, and its replay stops there with the same code)";
 
+// convert and inspect run no guest.
+constexpr const char* kTraceToolExitCodeHelp = R"(Exit status:
+  0    done
+  125  wasm-rr could not do its job (bad usage, an unreadable or invalid trace, an output it cannot write))";
+
 // An error of wasm-rr's own (not the guest's): printed as "wasm-rr: error: ...", exit 125.
 class ToolError : public std::runtime_error {
  public:
