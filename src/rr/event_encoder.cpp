@@ -6,18 +6,10 @@ namespace wasmrr::rr {
 
 EventEncoder::EventEncoder(trace::Format format)
     : format_(format),
+      sink_(trace::make_byte_sink(format, scratch_)),
       results_key_(trace::further_key(format, "results")),
       exit_key_(trace::further_key(format, "exit")),
       trap_key_(trace::further_key(format, "trap")) {}
-
-trace::ValueSink& EventEncoder::sink(std::string& out) {
-  if (format_ == trace::Format::Json) {
-    json_.retarget(out);
-    return json_;
-  }
-  cbor_.retarget(out);
-  return cbor_;
-}
 
 void EventEncoder::encode_values(std::string& out, const std::vector<abi::Param>& types,
                                  const std::vector<abi::Value>& values, bool digest_large_bytes) {

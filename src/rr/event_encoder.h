@@ -7,12 +7,14 @@
 // paths against each other.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "abi/type.h"
 #include "abi/value.h"
+#include "trace/element_bytes.h"
 #include "trace/trace.h"
 #include "trace/value_sink.h"
 
@@ -39,12 +41,14 @@ class EventEncoder {
 
  private:
   // The format's sink, pointed at `out` (reused: no allocation per value).
-  trace::ValueSink& sink(std::string& out);
+  trace::ValueSink& sink(std::string& out) {
+    sink_->retarget(out);
+    return *sink_;
+  }
 
   trace::Format format_;
   std::string scratch_;
-  trace::JsonTextSink json_{scratch_};
-  trace::CborSink cbor_{scratch_};
+  std::unique_ptr<trace::ByteSink> sink_;
   std::string results_key_, exit_key_, trap_key_;
 };
 

@@ -81,13 +81,6 @@ std::string last_event(uint64_t next_index, const char* none) {
   return next_index == 0 ? std::string(none) : fmt::format("event {}", next_index - 1);
 }
 
-// Whether an element's bytes, as the recorder writes them, are an end record:
-// {"end":... in JSON; in CBOR a map whose first key is the text "end".
-bool looks_like_end(std::string_view text, trace::Format format) {
-  if (format == trace::Format::Json) return text.starts_with("{\"end\":");
-  return text.size() > 4 && (static_cast<uint8_t>(text[0]) & 0xe0) == 0xa0 && text.substr(1, 4) == "\x63" "end";
-}
-
 }  // namespace
 
 BadTrace::BadTrace(uint64_t event, std::string function, std::string value_path, std::string problem, bool from_reader)
@@ -110,7 +103,7 @@ void Replayer::stop_if_stopped_here() {
     // which a guest that was computing when the recorder died may never make.
     throw TraceEnded(cut_short(last_event(next_index_, "its header")) + ". Everything up to there replayed.");
   }
-  if (!text->available || !looks_like_end(ahead_bytes_, fast_encoder_.format())) return;
+  if (!text->available || !trace::starts_end_record(ahead_bytes_, fast_encoder_.format())) return;
   have_ahead_ = false;
   auto el = decode_next(reader_.parse_text(ahead_bytes_));
   if (el && el->kind == trace::Element::Kind::End && el->end.is_stop()) throw Stopped(el->end);
@@ -162,10 +155,8 @@ void Replayer::diverge(const std::string& what) {
     for (const auto& r : recent_) {
       trace::Event ev = r.event;
       if (!r.text.empty()) {  // accepted by the fast path, so it parses
-        trace::Parsed parsed = fast_encoder_.format() == trace::Format::Json ? trace::parse_json_text(r.text)
-                                                                              : trace::parse_cbor_bytes(r.text);
+        trace::Parsed parsed = trace::parse_element(r.text, fast_encoder_.format());
         if (parsed.status == trace::Parsed::Status::Ok) {
-          if (fast_encoder_.format() == trace::Format::Json) trace::bytes_from_text_model(parsed.value);
           if (auto decoded = trace::decode_element(std::move(parsed.value)); decoded && decoded->kind == trace::Element::Kind::Event)
             ev = std::move(decoded->event);
         }
@@ -193,19 +184,11 @@ bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values&
   text.remove_prefix(scratch_.size());
   if (!text.starts_with(results_key_)) return false;
   text.remove_prefix(results_key_.size());
-  trace::Parsed parsed;
-  if (fast_encoder_.format() == trace::Format::Json) {
-    if (!text.ends_with('}')) return false;
-    text.remove_suffix(1);
-    parsed = trace::parse_json_text(text);
-  } else {
-    parsed = trace::parse_cbor_bytes(text);  // must be exactly the results
-  }
+  trace::Parsed parsed = trace::parse_last_value(text, fast_encoder_.format());  // exactly the results
   if (parsed.status != trace::Parsed::Status::Ok || !parsed.value.is_array() ||
       parsed.value.size() != f.type->results.size())
     return false;
   try {
-    if (fast_encoder_.format() == trace::Format::Json) trace::bytes_from_text_model(parsed.value);
     for (size_t i = 0; i < f.type->results.size(); i++)
       results.push_back(decode_value(parsed.value[i], *f.type->results[i].type, ""));
   } catch (const std::exception&) {

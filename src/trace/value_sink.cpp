@@ -170,18 +170,9 @@ void JsonDomSink::float_(double d) { put(float_json(d)); }
 void JsonDomSink::begin_array(size_t) { stack_.push_back(put(Json::array())); }
 void JsonDomSink::begin_map(size_t) { stack_.push_back(put(Json::object())); }
 
-std::string further_key(Format format, std::string_view key) {
-  std::string out;
-  if (format == Format::Json) {
-    out += ',';
-    json_escaped(out, key);
-    out += ':';
-  } else {
-    CborSink(out).text(key);
-  }
-  return out;
+std::unique_ptr<ByteSink> make_byte_sink(Format format, std::string& out) {
+  if (format == Format::Json) return std::make_unique<JsonTextSink>(out);
+  return std::make_unique<CborSink>(out);
 }
-
-std::string_view map_end(Format format) { return format == Format::Json ? "}" : ""; }
 
 }  // namespace wasmrr::trace

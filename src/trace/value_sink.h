@@ -4,7 +4,7 @@
 //   JsonTextSink  JSON text, exactly as nlohmann's dump() writes it (the recorder's hot path)
 //   CborSink      CBOR bytes, exactly as nlohmann's to_cbor() writes them
 //   JsonDomSink   a trace::Json value (for reports, redaction and tests)
-// Adding a format is adding a sink. Separators and container ends are the
+// Adding a format is adding a sink (and its framing, trace/element_bytes.h). Separators and container ends are the
 // sink's business; the walker only says what comes.
 #pragma once
 
@@ -36,12 +36,20 @@ class ValueSink {
   virtual void end_map() = 0;
 };
 
-// Appends to a string (retarget() to reuse the sink, and its buffers, for
-// another value). `out` must outlive its use.
-class JsonTextSink final : public ValueSink {
+// A sink that appends one format's bytes to a string; retarget() reuses the
+// sink, and its buffers, for another value. `out` must outlive its use.
+class ByteSink : public ValueSink {
+ public:
+  virtual void retarget(std::string& out) = 0;
+};
+
+// The byte sink of `format` (JsonTextSink or CborSink), appending to `out`.
+std::unique_ptr<ByteSink> make_byte_sink(Format format, std::string& out);
+
+class JsonTextSink final : public ByteSink {
  public:
   explicit JsonTextSink(std::string& out) : out_(&out) {}
-  void retarget(std::string& out) {
+  void retarget(std::string& out) override {
     out_ = &out;
     has_items_.clear();
     after_key_ = false;
@@ -68,10 +76,10 @@ class JsonTextSink final : public ValueSink {
   bool after_key_ = false;
 };
 
-class CborSink final : public ValueSink {
+class CborSink final : public ByteSink {
  public:
   explicit CborSink(std::string& out) : out_(&out) {}
-  void retarget(std::string& out) { out_ = &out; }
+  void retarget(std::string& out) override { out_ = &out; }
   void null() override;
   void boolean(bool b) override;
   void uint(uint64_t n) override;
@@ -113,11 +121,5 @@ class JsonDomSink final : public ValueSink {
   std::vector<Json*> stack_;  // open containers
   std::string key_;
 };
-
-// Framing of an element already started by a sink, for encoders that
-// assemble an element from cached parts (rr/event_encoder.h): the bytes of
-// one more key of an open map (`,"key":` in JSON), and of a map's end.
-std::string further_key(Format format, std::string_view key);
-std::string_view map_end(Format format);
 
 }  // namespace wasmrr::trace
