@@ -93,9 +93,13 @@ class Parser {
       next();
       v += "." + next().text;
     }
-    while (peek().is_punct('+')) {  // build metadata
+    if (peek().is_punct('+')) {  // build metadata: identifiers joined by '.'
       next();
       v += "+" + id("build metadata");
+      while (peek().is_punct('.') && peek(1).kind == Token::Kind::Id) {
+        next();
+        v += "." + next().text;
+      }
     }
     return v;
   }
@@ -297,9 +301,21 @@ class Parser {
     return type();
   }
 
+  // Types nest by recursion (here, in resolution and in TypeExpr's
+  // destructor); a bound keeps a hostile text from exhausting the stack.
+  static constexpr int kMaxTypeDepth = 100;
+
+  struct DepthGuard {
+    int& depth;
+    ~DepthGuard() { --depth; }
+  };
+
   TypeExpr type() {
     const Token& t = peek();
     if (t.kind != Token::Kind::Id) fail("a type");
+    if (type_depth_ >= kMaxTypeDepth) fail(fmt::format("a type nested at most {} deep", kMaxTypeDepth));
+    ++type_depth_;
+    DepthGuard guard{type_depth_};
     TypeExpr e;
     e.line = t.line;
     std::string name = next().text;
@@ -341,6 +357,7 @@ class Parser {
 
   std::vector<Token> t_;
   size_t pos_ = 0;
+  int type_depth_ = 0;  // of the type() calls under way
 };
 
 }  // namespace

@@ -21,16 +21,18 @@ run, record and replay, and nothing outside the directory may change.
 
 --read-only: the directory is granted `:ro`; nothing in it may change.
 --no-openat2: wasm-rr runs with WASMRR_NO_OPENAT2=1 (the userspace resolver).
+Every difference is reported (harness.fail_later), then the case fails, its
+scratch folder kept with the command that replays its trace.
 Exit status 0 pass, 1 fail.
 """
 import argparse
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from harness import fail_later, replay_hint, run, scratch
 
 FIXED_NS = 1_600_000_000_123_456_789  # a pinned mtime, so listings compare
 
@@ -120,15 +122,16 @@ def describe_diff(a: dict, b: dict) -> str:
 
 
 class Case:
-    def __init__(self, args):
+    def __init__(self, args, scratch_dir: Path):
         self.args = args
         # Commands run in scratch folders: make every path absolute.
         for name in ("wasm_rr", "guest_dir", "native"):
             if getattr(args, name):
                 setattr(args, name, os.path.abspath(getattr(args, name)))
-        self.scratch = Path(tempfile.mkdtemp(prefix="wasmrr-fs-"))
-        self.failures = []
+        self.scratch = scratch_dir
         self.component = str(Path(args.guest_dir) / f"{args.guest}.wasm")
+        self.trace = self.scratch / f"trace.{args.trace_ext}"
+        replay_hint(args.wasm_rr, self.component, self.trace)
         self.env = dict(os.environ)
         if args.no_openat2:
             self.env["WASMRR_NO_OPENAT2"] = "1"
@@ -140,20 +143,13 @@ class Case:
         parent.mkdir()
         return parent, make_layout(kind, parent)
 
-    def fail(self, msg: str):
-        print(f"FAIL: {msg}")
-        self.failures.append(msg)
-
     def run(self, cmd, label, cwd=None):
-        out, err = self.scratch / f"{label}.out", self.scratch / f"{label}.err"
-        with open(out, "wb") as o, open(err, "wb") as e:
-            rc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=o, stderr=e, env=self.env,
-                                cwd=cwd or self.scratch, timeout=120).returncode
-        print(f"[{label}] exit {rc}: {' '.join(map(str, cmd))}")
-        stderr = err.read_bytes()
-        if stderr:
-            print(f"[{label}] stderr: {stderr.decode(errors='replace')[:2000]}")
-        return rc, out.read_bytes()
+        """Runs cmd (output in LABEL.stdout and LABEL.stderr); returns its exit code and stdout."""
+        p, _ = run(cmd, env=self.env, cwd=cwd or self.scratch, timeout=120, files=self.scratch / label)
+        print(f"[{label}] exit {p.returncode}: {' '.join(map(str, cmd))}")
+        if p.stderr:
+            print(f"[{label}] stderr: {p.stderr.decode(errors='replace')[:2000]}")
+        return p.returncode, p.stdout
 
     def dir_flag(self, d: Path):
         return f"{d}::/data" + (":ro" if self.args.read_only else "")
@@ -166,12 +162,12 @@ class Case:
 
     def expect_equal(self, what, a, b):
         if a != b:
-            self.fail(f"{what} differ:\n--- first\n{a.decode(errors='replace')}\n--- second\n"
+            fail_later(f"{what} differ:\n--- first\n{a.decode(errors='replace')}\n--- second\n"
                       f"{b.decode(errors='replace')}")
 
     def expect_files(self, what, a, b):
         if a != b:
-            self.fail(f"{what} differ:\n{describe_diff(a, b)}")
+            fail_later(f"{what} differ:\n{describe_diff(a, b)}")
 
     # --- the checks ----------------------------------------------------------
 
@@ -187,7 +183,7 @@ class Case:
         before, cwd_before = snapshot(parent, True), snapshot(self.scratch, True)
         rc, out = self.run([self.args.wasm_rr, "replay", self.component, str(trace)], label, cwd=parent)
         if rc != rec_rc:
-            self.fail(f"{label}: exit {rc}, recorded {rec_rc}")
+            fail_later(f"{label}: exit {rc}, recorded {rec_rc}")
         self.expect_equal(f"{label}: stdout of replay and recording", rec_out, out)
         self.expect_files(f"{label}: files on disk before and after replay", before, snapshot(parent, True))
         cwd_after = {k: v for k, v in snapshot(self.scratch, True).items()
@@ -199,25 +195,25 @@ class Case:
         parent, d = self.fresh(self.args.layout)
         native_rc, native_out = self.run([self.args.native, str(d)], "native")
         if native_rc != 0 or not native_out:
-            self.fail(f"the native build failed (exit {native_rc})")
+            fail_later(f"the native build failed (exit {native_rc})")
         native_files = snapshot(d, False)
         parent, d = self.fresh(self.args.layout)
         rc, out = self.wasm("run", d, "run")
         if rc != native_rc:
-            self.fail(f"wasm-rr run exit {rc}, native {native_rc}")
+            fail_later(f"wasm-rr run exit {rc}, native {native_rc}")
         self.expect_equal("stdout of native and wasm-rr run", native_out, out)
         self.expect_files("files left by native and wasm-rr run", native_files, snapshot(d, False))
         return native_rc, native_out, native_files
 
     def record_and_replay(self, expect_rc, expect_out, expect_files):
         parent, d = self.fresh(self.args.layout)
-        trace = self.scratch / f"trace.{self.args.trace_ext}"
+        trace = self.trace
         rc, out = self.wasm("record", d, "record", trace)
         if not trace.exists():
-            self.fail("record wrote no trace")
+            fail_later("record wrote no trace")
             return
         if rc != expect_rc:
-            self.fail(f"wasm-rr record exit {rc}, expected {expect_rc}")
+            fail_later(f"wasm-rr record exit {rc}, expected {expect_rc}")
         self.expect_equal("stdout of wasm-rr run and record", expect_out, out)
         if expect_files is not None:
             self.expect_files("files left by run and by record", expect_files, snapshot(d, False))
@@ -228,56 +224,46 @@ class Case:
         before = snapshot(d, True)
         rc, out = self.wasm("run", d, "run-ro")
         if rc != 0 or b"list list:" not in out:
-            self.fail(f"the guest did not run to its end in a read-only directory (exit {rc})")
+            fail_later(f"the guest did not run to its end in a read-only directory (exit {rc})")
         self.expect_files("read-only directory before and after the guest", before, snapshot(d, True))
         # Reading is allowed; no change may be reported as done.
         changes = [l for l in out.decode(errors="replace").splitlines() if l.endswith(": ok") and
                    any(w in l for w in ("copy", "unlink", "rename", "mkdir", "rmdir", "symlink", "link hard",
                                         "utimensat", "pwrite", "ftruncate", "open offsets"))]
         if changes:
-            self.fail("changes reported as done in a read-only directory:\n" + "\n".join(changes))
+            fail_later("changes reported as done in a read-only directory:\n" + "\n".join(changes))
         return rc, out
 
     def escape(self):
         parent, d = self.fresh("escape")
         native_rc, native_out = self.run([self.args.native, str(d)], "native") if self.args.native else (None, b"")
         if self.args.native and (native_rc != 1 or b"ESCAPED" not in native_out):
-            self.fail("natively the escapes should succeed (else the test proves nothing)")
+            fail_later("natively the escapes should succeed (else the test proves nothing)")
         outputs = {}
         for mode in ("run", "record"):
             parent, d = self.fresh("escape")
             outside_before = {k: v for k, v in snapshot(parent, True).items() if not k.startswith("sandbox")}
-            trace = self.scratch / f"trace.{self.args.trace_ext}"
-            rc, out = self.wasm(mode, d, mode, trace if mode == "record" else None)
+            rc, out = self.wasm(mode, d, mode, self.trace if mode == "record" else None)
             outputs[mode] = (rc, out)
             if rc != 0 or b"ESCAPED" in out or b"escapes: 0\n" not in out:
-                self.fail(f"{mode}: an escape succeeded (exit {rc})")
+                fail_later(f"{mode}: an escape succeeded (exit {rc})")
             outside_after = {k: v for k, v in snapshot(parent, True).items() if not k.startswith("sandbox")}
             self.expect_files(f"{mode}: files outside the sandbox before and after", outside_before, outside_after)
         self.expect_equal("stdout of run and record", outputs["run"][1], outputs["record"][1])
-        if not (self.scratch / f"trace.{self.args.trace_ext}").exists():
-            self.fail("record wrote no trace")
+        if not self.trace.exists():
+            fail_later("record wrote no trace")
             return
-        self.replays(self.scratch / f"trace.{self.args.trace_ext}", *outputs["record"])
+        self.replays(self.trace, *outputs["record"])
 
     def main(self):
-        try:
-            if self.args.layout == "escape":
-                self.escape()
-            elif self.args.read_only:
-                rc, out = self.read_only()
-                self.record_and_replay(rc, out, None)
-            else:
-                rc, out, files = self.compare_with_native()
-                self.record_and_replay(rc, out, files)
-        finally:
-            if not self.failures and not self.args.keep:
-                shutil.rmtree(self.scratch, ignore_errors=True)
-        if self.failures:
-            print(f"{len(self.failures)} failure(s); scratch kept in {self.scratch}")
-            return 1
-        print("PASS")
-        return 0
+        if self.args.layout == "escape":
+            self.escape()
+        elif self.args.read_only:
+            rc, out = self.read_only()
+            self.record_and_replay(rc, out, None)
+        else:
+            rc, out, files = self.compare_with_native()
+            self.record_and_replay(rc, out, files)
 
 
 def main():
@@ -290,11 +276,14 @@ def main():
     p.add_argument("--no-openat2", action="store_true")
     p.add_argument("--read-only", action="store_true")
     p.add_argument("--trace-ext", default="json", choices=["json", "cbor"])
-    p.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = p.parse_args()
     if args.layout != "escape" and not args.read_only and not args.native:
         p.error("--native is needed to compare with the native build")
-    return Case(args).main()
+    name = f"fs-{args.guest}-{args.layout}{'-ro' if args.read_only else ''}{'-userspace' if args.no_openat2 else ''}"
+    with scratch(f"{name}-{args.trace_ext}", "wasmrr-fs-") as tmp:
+        Case(args, tmp).main()
+    print("PASS")
+    return 0
 
 
 if __name__ == "__main__":

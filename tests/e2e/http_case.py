@@ -37,7 +37,8 @@ FLAG and in --stderr-regex, @PORT@ is the server's port and @WRONG_PORT@
 another one. --base-host HOST puts HOST in HTTP_BASE instead of 127.0.0.1.
 --stderr-regex checks the stderr of run and record; the replay's stderr must
 never report a denied request (replay needs no grant and has no host).
-Exit status 0 when every check passes, 1 otherwise (with a report).
+Exit status 0 when every check passes, 1 otherwise (with a report; the
+scratch folder is kept, with the command that replays the trace).
 """
 import argparse
 import hashlib
@@ -46,13 +47,13 @@ import json
 import os
 import re
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 from pathlib import Path
+
+from harness import clip, fail_later, replay_hint, run as run_command, scratch
 
 JSON_DOC = {
     "name": "wasm-rr",
@@ -221,19 +222,13 @@ class Result:
 
 
 def run(name: str, cmd: list, tmp: Path, env: dict) -> Result:
-    """Runs cmd with stdout/stderr in files; returns its own max RSS (wait4)."""
-    out, err = tmp / f"{name}.stdout", tmp / f"{name}.stderr"
-    start = time.monotonic()
-    with open(out, "wb") as o, open(err, "wb") as e, open(os.devnull, "rb") as i:
-        p = subprocess.Popen(cmd, stdin=i, stdout=o, stderr=e, env=env)
-        _, status, usage = os.wait4(p.pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    return Result(name, code, out.read_bytes(), err.read_bytes(), usage.ru_maxrss, time.monotonic() - start)
+    """Runs cmd with stdout/stderr in NAME.stdout/.stderr; with its own max RSS (wait4)."""
+    p, seconds = run_command(cmd, env=env, files=tmp / name, timeout=None)
+    return Result(name, p.returncode, p.stdout, p.stderr, p.peak_rss // 1024, seconds)
 
 
 def show(b: bytes, limit=600) -> str:
-    s = b.decode("utf-8", "replace")
-    return s if len(s) <= limit else s[:limit] + f"... ({len(b)} bytes)"
+    return clip(b, limit)
 
 
 def main() -> int:
@@ -247,14 +242,20 @@ def main() -> int:
     ap.add_argument("--exit", type=int, default=0, help="expected exit code of run")
     ap.add_argument("--max-rss-growth-mb", type=float)
     ap.add_argument("--baseline-env", action="append", default=[])
-    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--grant", action="append", default=[], help="a wasm-rr flag for run and record")
     ap.add_argument("--grants-first", action="store_true", help="put the grants before the guest")
     ap.add_argument("--base-host", default="127.0.0.1", help="the host name in HTTP_BASE")
     ap.add_argument("--stderr-regex", action="append", default=[], help="checked on run's and record's stderr")
     args = ap.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="wasmrr-http-"))
+    name = f"http-{Path(args.guest).stem}-{args.trace_ext}"
+    with scratch(name, "wasmrr-http-") as tmp:
+        check_guest(args, tmp)
+    print("ok")
+    return 0
+
+
+def check_guest(args, tmp: Path):
     failures = []
     server = Server()
     port = str(server.port)
@@ -277,6 +278,7 @@ def main() -> int:
     baseline_names = [kv.split("=", 1)[0] for kv in args.baseline_env]
     env_flags = [f for name in list(guest_env) + baseline_names for f in ("--env", name)]
     trace = tmp / f"trace.{args.trace_ext}"
+    replay_hint(args.wasm_rr, args.guest, trace)
     try:
         results = [run("run", wasm_rr_cmd("run", *env_flags), tmp, env)]
         if args.max_rss_growth_mb is not None:
@@ -322,16 +324,8 @@ def main() -> int:
         if r.code != first.code:
             failures.append(f"{r.name} exited {r.code}, run {first.code}\nstderr: {show(r.stderr)}")
     print("--- run stdout\n" + show(first.stdout, 2000))
-    if failures:
-        print("FAILED:\n" + "\n".join(failures))
-        print(f"(files in {tmp})")
-        return 1
-    if not args.keep:
-        for f in tmp.iterdir():
-            f.unlink()
-        tmp.rmdir()
-    print("ok")
-    return 0
+    for f in failures:
+        fail_later(f)
 
 
 if __name__ == "__main__":

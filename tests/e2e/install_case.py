@@ -22,10 +22,11 @@ import gzip
 import os
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
+
+import harness
+from exit_codes import EXIT_TOOL_ERROR  # src/cli/options.h
+from harness import fail, scratch
 
 PROG = "wasm-rr"
 COMPLETIONS = [
@@ -35,16 +36,9 @@ COMPLETIONS = [
 ]
 
 
-def fail(msg):
-    print("FAIL:", msg)
-    sys.exit(1)
-
-
 def run(cmd, timeout=120, check=True, **kw):
-    p = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=timeout, **kw)
-    if check and p.returncode != 0:
-        fail(f"`{' '.join(map(str, cmd))}` exited {p.returncode}\nstdout: {p.stdout}\nstderr: {p.stderr}")
-    return p
+    """harness.run with text output; by default any exit code but 0 fails the case."""
+    return harness.run(cmd, timeout=timeout, check=check, text=True, **kw)[0]
 
 
 def help_facts(exe):
@@ -72,7 +66,7 @@ def render_man(page_gz):
     source = gzip.decompress(page_gz.read_bytes()).decode()
     env = dict(os.environ, LC_ALL="C.UTF-8", MANWIDTH="100", MAN_KEEP_FORMATTING="")
     if shutil.which("groff"):
-        p = run(["groff", "-man", "-Tutf8", "-ww", "-rLL=100n"], input=source, env=env)
+        p = run(["groff", "-man", "-Tutf8", "-ww", "-rLL=100n"], stdin_bytes=source, env=env)
     elif shutil.which("man"):
         p = run(["man", "--warnings", "-l", page_gz], env=env)
     else:
@@ -106,8 +100,8 @@ def check_man(prefix, subs, options):
             p = run(["lexgrog", page], check=False)
             if p.returncode != 0 or f"{page.name.removesuffix('.1.gz')} - " not in p.stdout:
                 fail(f"lexgrog cannot parse the NAME section of {page.name}: {p.stdout}{p.stderr}")
-    if "EXIT STATUS" not in rendered or not re.search(r"^\s+125\s", rendered, re.M):
-        fail("wasm-rr(1) has no EXIT STATUS section listing 125")
+    if "EXIT STATUS" not in rendered or not re.search(rf"^\s+{EXIT_TOOL_ERROR}\s", rendered, re.M):
+        fail(f"wasm-rr(1) has no EXIT STATUS section listing {EXIT_TOOL_ERROR}")
     if any(ord(c) > 127 for c in rendered):
         bad = sorted({c for c in rendered if ord(c) > 127})
         fail(f"wasm-rr(1) renders non-ASCII characters {bad} (unescaped - or quotes?)")
@@ -139,7 +133,7 @@ probe wasm-rr run --dir ''
 """
 
 
-def check_bash(prefix):
+def check_bash(prefix, work: Path):
     script = prefix / COMPLETIONS[0]
     p = run(["bash", "--norc", "--noprofile", "-c", f"source '{script}' && complete -p wasm-rr"])
     if "-F _wasm_rr" not in p.stdout or not p.stdout.strip().endswith(PROG):
@@ -148,41 +142,40 @@ def check_bash(prefix):
     for bc in ("/usr/share/bash-completion/bash_completion",):
         if Path(bc).is_file():
             preloads.append(("bash-completion", f"source {bc}"))
-    with tempfile.TemporaryDirectory() as work:
-        work = Path(work)
-        for f in ["app.wasm", "lib.wasm", "in.json", "t.cbor", "notes.txt"]:
-            (work / f).write_text("")
-        (work / "sub").mkdir()
-        for label, preload in preloads:
-            p = run(["bash", "--norc", "--noprofile", "-c", BASH_PROBE % {"preload": preload}, "probe",
-                     script, work])
-            out = p.stdout
-            blocks = {}
-            for chunk in re.split(r"\n(?=\S)", out.strip()):
-                lines = chunk.split("\n")
-                blocks[lines[0].strip()] = sorted(l.strip().rstrip("/") for l in lines[1:] if l.strip())
+    work.mkdir()
+    for f in ["app.wasm", "lib.wasm", "in.json", "t.cbor", "notes.txt"]:
+        (work / f).write_text("")
+    (work / "sub").mkdir()
+    for label, preload in preloads:
+        p = run(["bash", "--norc", "--noprofile", "-c", BASH_PROBE % {"preload": preload}, "probe",
+                 script, work])
+        out = p.stdout
+        blocks = {}
+        for chunk in re.split(r"\n(?=\S)", out.strip()):
+            lines = chunk.split("\n")
+            blocks[lines[0].strip()] = sorted(l.strip().rstrip("/") for l in lines[1:] if l.strip())
 
-            def expect(words, want, exact=True):
-                got = blocks.get(words)
-                if got is None:
-                    fail(f"[{label}] no completion result for `{words}`:\n{out}\n{p.stderr}")
-                if (got != sorted(want)) if exact else not set(want) <= set(got):
-                    fail(f"[{label}] `{words}<TAB>` completes {got}, expected {sorted(want)}")
+        def expect(words, want, exact=True):
+            got = blocks.get(words)
+            if got is None:
+                fail(f"[{label}] no completion result for `{words}`:\n{out}\n{p.stderr}")
+            if (got != sorted(want)) if exact else not set(want) <= set(got):
+                fail(f"[{label}] `{words}<TAB>` completes {got}, expected {sorted(want)}")
 
-            expect("wasm-rr", ["run", "record", "replay", "convert", "inspect"], exact=False)
-            expect("wasm-rr re", ["record", "replay"])
-            expect("wasm-rr record --tr", ["--trace"])
-            expect("wasm-rr record -f", ["json", "cbor"])
-            expect("wasm-rr run", ["app.wasm", "lib.wasm", "sub"])
-            expect("wasm-rr replay app.wasm", ["in.json", "t.cbor", "sub"])
-            expect("wasm-rr record -t", ["in.json", "t.cbor", "sub"])
-            expect("wasm-rr record --trace =", ["in.json", "t.cbor", "sub"])
-            expect("wasm-rr convert in.json", ["in.json", "t.cbor", "sub"])
-            expect("wasm-rr inspect --events", ["in.json", "t.cbor", "sub"])
-            expect("wasm-rr run --dir", ["sub"])
-            # after the component: the guest's arguments, any file
-            expect("wasm-rr run app.wasm --env A", ["app.wasm", "in.json", "notes.txt"], exact=False)
-            print(f"bash completion ({label}): ok")
+        expect("wasm-rr", ["run", "record", "replay", "convert", "inspect"], exact=False)
+        expect("wasm-rr re", ["record", "replay"])
+        expect("wasm-rr record --tr", ["--trace"])
+        expect("wasm-rr record -f", ["json", "cbor"])
+        expect("wasm-rr run", ["app.wasm", "lib.wasm", "sub"])
+        expect("wasm-rr replay app.wasm", ["in.json", "t.cbor", "sub"])
+        expect("wasm-rr record -t", ["in.json", "t.cbor", "sub"])
+        expect("wasm-rr record --trace =", ["in.json", "t.cbor", "sub"])
+        expect("wasm-rr convert in.json", ["in.json", "t.cbor", "sub"])
+        expect("wasm-rr inspect --events", ["in.json", "t.cbor", "sub"])
+        expect("wasm-rr run --dir", ["sub"])
+        # after the component: the guest's arguments, any file
+        expect("wasm-rr run app.wasm --env A", ["app.wasm", "in.json", "notes.txt"], exact=False)
+        print(f"bash completion ({label}): ok")
 
 
 def check_other_shells(prefix):
@@ -201,8 +194,8 @@ def check_other_shells(prefix):
 
 
 def case_install(a):
-    with tempfile.TemporaryDirectory(prefix="wasm-rr-install-") as tmp:
-        prefix = Path(tmp) / "prefix"
+    with scratch("install-install", "wasm-rr-install-") as tmp:
+        prefix = tmp / "prefix"
         run([a.cmake, "--install", a.build, "--prefix", prefix])
         exe = prefix / "bin" / PROG
         subs, options = help_facts(exe)
@@ -222,7 +215,7 @@ def case_install(a):
             fail(f"installed wasm-rr run hello.wasm: exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
         check_man(prefix, subs, options)
         print("man pages: ok")
-        check_bash(prefix)
+        check_bash(prefix, tmp / "completion-probes")
         check_other_shells(prefix)
     print("PASS")
 
@@ -231,8 +224,7 @@ def case_deb(a):
     for tool in ("dpkg-deb", "dpkg-shlibdeps", "file"):
         if not shutil.which(tool):
             fail(f"{tool} is not installed (scripts/install-deps installs dpkg-dev and file)")
-    with tempfile.TemporaryDirectory(prefix="wasm-rr-deb-") as tmp:
-        tmp = Path(tmp)
+    with scratch("install-deb", "wasm-rr-deb-") as tmp:
         run([a.cpack, "-G", "DEB", "-B", tmp, "--config", Path(a.build) / "CPackConfig.cmake"], timeout=300)
         debs = sorted(tmp.glob("*.deb"))
         if len(debs) != 1:

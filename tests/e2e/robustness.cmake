@@ -8,8 +8,8 @@ set(ROBUST_CASE ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/robustness_cas
 
 function(wasmrr_robust name)
   cmake_parse_arguments(PARSE_ARGV 1 R "" "" "ARGS")
-  add_test(NAME e2e.robust.${name} COMMAND ${ROBUST_CASE} --keep ${CMAKE_CURRENT_BINARY_DIR}/robust-failures/${name}
-           ${R_ARGS})
+  # A failing case keeps its mishandled mutants in failures/e2e.robust.NAME/mutants (harness.py).
+  add_test(NAME e2e.robust.${name} COMMAND ${ROBUST_CASE} ${R_ARGS})
   set_tests_properties(e2e.robust.${name} PROPERTIES LABELS "e2e;robust" TIMEOUT 300)
 endfunction()
 

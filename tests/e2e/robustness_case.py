@@ -20,8 +20,9 @@ Every mutant must end with one of wasm-rr's documented exit codes, within
   any other status (the guest's own) -> trace: stdout and status must equal
   the recording's (a harmless mutation); component: accepted (a mutated core
   module may legitimately compute something else), counted in the summary.
-Exit status 0 = pass. Failing mutants are kept in --keep (default: a temp dir)
-so that they can be replayed by hand.
+Exit status 0 = pass. Mishandled mutants are written to mutants/ in the
+case's scratch folder, which a failing case keeps (harness.scratch), with
+the command that replays (or runs) each of them by hand.
 """
 import argparse
 import base64
@@ -29,20 +30,16 @@ import collections
 import json
 import os
 import random
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 from exit_codes import EXIT_DIVERGENCE, EXIT_GUEST_TRAP as EXIT_TRAP, EXIT_TOOL_ERROR  # src/cli/options.h
+from harness import fail, hint, replay_hint, run as run_command, scratch
 REPORTED = {EXIT_DIVERGENCE, EXIT_TOOL_ERROR, EXIT_TRAP}
 
 
 def run(cmd, stdin_bytes, timeout):
-    try:
-        p = subprocess.run(cmd, input=stdin_bytes, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return None, b"", b""
+    """(exit code, stdout, stderr); the exit code is None if cmd ran longer than timeout."""
+    p, _ = run_command(cmd, stdin_bytes, timeout, allow_timeout=True)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -236,17 +233,24 @@ def structural_mutant(rng, elems):
 # --- the checks --------------------------------------------------------------------
 
 class Checker:
-    def __init__(self, args):
+    def __init__(self, args, tmp: Path):
         self.args = args
-        self.keep = Path(args.keep or tempfile.mkdtemp(prefix="wasmrr-robust-"))
-        self.keep.mkdir(parents=True, exist_ok=True)
+        self.keep = tmp / "mutants"
+        self.keep.mkdir()
         self.failures = []
         self.outcomes = collections.Counter()
 
     def record_failure(self, index, how, data, suffix, why, stderr):
         path = self.keep / f"mutant-{index:04d}{suffix}"
         path.write_bytes(data)
-        msg = f"mutant {index} ({how}): {why}; kept as {path}"
+        if len(self.failures) < 20:  # as many as finish() prints
+            if self.args.mode == "component":
+                hint("run it", self.args.wasm_rr, "run", path)
+            elif suffix == ".json" and self.args.format == "cbor":  # refused by convert
+                hint("convert it", self.args.wasm_rr, "convert", path, "-")
+            else:
+                replay_hint(self.args.wasm_rr, self.args.component, path)
+        msg = f"mutant {index} ({how}): {why}; kept as mutants/{path.name}"
         if stderr:
             msg += "\n    stderr: " + stderr.decode(errors="replace").strip()[-400:].replace("\n", "\n    ")
         self.failures.append(msg)
@@ -278,20 +282,17 @@ class Checker:
         for f in self.failures[:20]:
             print("FAIL:", f)
         if self.failures:
-            print(f"FAIL: {len(self.failures)} of {total} mutants mishandled")
-            return 1
+            fail(f"{len(self.failures)} of {total} mutants mishandled")
         print("PASS")
         return 0
 
 
-def trace_mode(args, rng):
-    tmp = Path(tempfile.mkdtemp(prefix="wasmrr-robust-trace-"))
+def trace_mode(args, rng, tmp):
     trace = tmp / f"trace.{args.format}"
     stdin = args.stdin.encode()
     rc, out, err = run([args.wasm_rr, "record", args.component, "-t", str(trace)], stdin, 60)
     if rc is None or rc in REPORTED or rc < 0:
-        print(f"FAIL: recording failed (exit {rc}): {err.decode(errors='replace')}")
-        return 1
+        fail(f"recording failed (exit {rc}): {err.decode(errors='replace')}")
     status, stdout = rc, out
     original = trace.read_bytes()
     # The JSON data model of the trace, for structural mutations (CBOR via convert).
@@ -301,11 +302,10 @@ def trace_mode(args, rng):
     else:
         crc, _, cerr = run([args.wasm_rr, "convert", str(trace), str(model_json)], b"", 60)
         if crc != 0:
-            print(f"FAIL: convert to JSON failed: {cerr.decode(errors='replace')}")
-            return 1
+            fail(f"convert to JSON failed: {cerr.decode(errors='replace')}")
     elems = parse_lines(model_json.read_text())
 
-    checker = Checker(args)
+    checker = Checker(args, tmp)
     replay = lambda path: [args.wasm_rr, "replay", args.component, str(path)]
     # The unmutated trace must replay exactly; otherwise the test proves nothing.
     checker.check(-1, "unmutated", original, trace.suffix, replay(trace), status, stdout)
@@ -353,11 +353,10 @@ def component_sections(data):
     return spans
 
 
-def component_mode(args, rng):
+def component_mode(args, rng, tmp):
     original = Path(args.component).read_bytes()
     spans = component_sections(original)
-    checker = Checker(args)
-    tmp = Path(tempfile.mkdtemp(prefix="wasmrr-robust-component-"))
+    checker = Checker(args, tmp)
     mutant = tmp / "mutant.wasm"
     for i in range(args.count):
         lo, hi = (0, len(original)) if rng.random() < 0.5 else rng.choice(spans)
@@ -376,11 +375,12 @@ def main():
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=10)
-    ap.add_argument("--keep", help="directory for mishandled mutants")
     ap.add_argument("mode", choices=["trace", "component"])
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    sys.exit(trace_mode(args, rng) if args.mode == "trace" else component_mode(args, rng))
+    name = f"robust-{args.mode}-{Path(args.component).stem}-{args.format}-{args.seed}"
+    with scratch(name, f"wasmrr-robust-{args.mode}-") as tmp:
+        (trace_mode if args.mode == "trace" else component_mode)(args, rng, tmp)
 
 
 if __name__ == "__main__":

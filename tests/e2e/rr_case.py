@@ -39,18 +39,18 @@ import random
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+import harness
 from exit_codes import EXIT_DIVERGENCE, EXIT_TOOL_ERROR  # src/cli/options.h
 from harness import fail, replay_hint, scratch  # a failing case keeps its traces and says how to replay them
 
 
-def run(cmd, stdin_bytes=b"", env=None, cwd=None, timeout=300):
-    start = time.monotonic()
-    p = subprocess.run(cmd, input=stdin_bytes, capture_output=True, env=env, cwd=cwd, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
+def run(cmd, stdin_bytes=b"", **kw):
+    """harness.run as (exit code, stdout, stderr, seconds); stdin is empty unless given."""
+    p, seconds = harness.run(cmd, stdin_bytes, **kw)
+    return p.returncode, p.stdout, p.stderr, seconds
 
 
 def show(label, data):
@@ -263,12 +263,8 @@ def main():
 
 def peak_rss_kb(cmd):
     """Runs cmd and returns its own peak resident memory (KB), via wait4."""
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode != 0:
-        fail(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.read().decode(errors='replace')}")
-    return usage.ru_maxrss
+    p, _ = harness.run(cmd, check=True)
+    return p.peak_rss // 1024
 
 
 def mode_memory(a, tmp):

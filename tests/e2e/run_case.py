@@ -12,7 +12,8 @@ then replay, with --ref-compare-stderr). Exit status: 0 pass, 1 fail.
 
 `@MALFORMED@` in a command is replaced by the path of a file made by
 --malformed KIND (from --malformed-source) in a scratch folder; `@TMP@` by the
-scratch folder itself.
+scratch folder itself (harness.scratch: kept if the case fails, with the
+command that replays a trace a `wasm-rr record -t` in it made).
 """
 import argparse
 import difflib
@@ -20,10 +21,10 @@ import os
 import random
 import re
 import signal
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from harness import clip, fail, replay_hint, run as run_command, scratch
 
 # Exit codes that mean the process died rather than reported an error:
 # 128+SIGABRT and 128+SIGSEGV as a shell reports them.
@@ -134,27 +135,26 @@ class Outcome:
         self.cmd, self.returncode, self.stdout, self.stderr = cmd, returncode, stdout, stderr
 
     def describe(self) -> str:
-        def clip(b: bytes) -> str:
-            text = b.decode("utf-8", "replace")
-            return text if len(text) <= 4000 else text[:4000] + f"\n... ({len(text)} chars)"
         return (f"command: {' '.join(self.cmd)}\nexit code: {self.returncode}\n"
                 f"--- stdout ---\n{clip(self.stdout)}\n--- stderr ---\n{clip(self.stderr)}\n")
 
 
 def run(cmd, stdin_path: Path, env, workdir: Path, tag: str, timeout: float) -> Outcome:
-    out_path, err_path = workdir / f"{tag}.stdout", workdir / f"{tag}.stderr"
-    with open(stdin_path, "rb") as fin, open(out_path, "wb") as fout, open(err_path, "wb") as ferr:
-        try:
-            proc = subprocess.run(cmd, stdin=fin, stdout=fout, stderr=ferr, env=env,
-                                  timeout=timeout)
-            rc = proc.returncode
-        except FileNotFoundError as e:
-            ferr.write(f"run_case.py: cannot start command: {e}\n".encode())
-            rc = 127
-        except subprocess.TimeoutExpired:
-            ferr.write(f"run_case.py: timed out after {timeout} s\n".encode())
-            rc = None
-    return Outcome(cmd, rc, out_path.read_bytes(), err_path.read_bytes())
+    """The command, its output in workdir/TAG.stdout and .stderr; exit code None if it timed out."""
+    with open(stdin_path, "rb") as fin:
+        p, _ = run_command(cmd, stdin=fin, env=env, timeout=timeout, files=workdir / tag, allow_timeout=True)
+    stderr = p.stderr + (f"run_case.py: timed out after {timeout} s\n".encode() if p.timed_out else b"")
+    return Outcome(p.args, p.returncode, p.stdout, stderr)
+
+
+def hint_trace(cmd):
+    """`wasm-rr record COMPONENT ... -t TRACE`: the trace's replay command is printed if the case fails."""
+    if len(cmd) < 3 or cmd[1] != "record":
+        return
+    component = next((c for c in cmd[2:] if c.endswith(".wasm")), None)
+    trace = next((cmd[i + 1] for i, c in enumerate(cmd[:-1]) if c in ("-t", "--trace")), None)
+    if component and trace:
+        replay_hint(cmd[0], component, Path(trace))
 
 
 def diff(expected: str, actual: str) -> str:
@@ -237,8 +237,7 @@ def main() -> int:
     options, cmd, ref_cmd = split_commands(sys.argv[1:])
     args = parse_options(options)
     env = command_env(args.set_env)
-    with tempfile.TemporaryDirectory(prefix="wasmrr-e2e-") as tmp:
-        workdir = Path(tmp)
+    with scratch(args.name, "wasmrr-e2e-") as workdir:
         replacements = {"@TMP@": str(workdir)}
         if args.malformed:
             source = args.malformed_source.read_bytes() if args.malformed_source else b""
@@ -246,6 +245,7 @@ def main() -> int:
             bad.write_bytes(malformed_bytes(args.malformed, source))
             replacements["@MALFORMED@"] = str(bad)
         cmd = substitute(cmd, replacements)
+        hint_trace(cmd)
 
         stdin_path = Path(os.devnull)
         if args.stdin_file is not None:
@@ -269,16 +269,16 @@ def main() -> int:
             check_exit(args, outcome, failures)
         check_output(args, outcome, failures)
 
-    if not failures:
-        print(f"{args.name}: ok (exit code {outcome.returncode})")
-        return 0
-    print(f"{args.name}: FAILED")
-    for f in failures:
-        print(" - " + f)
-    print(outcome.describe())
-    if ref is not None:
-        print("reference run:\n" + ref.describe())
-    return 1
+        if failures:
+            print(f"{args.name}: FAILED")
+            for f in failures:
+                print(" - " + f)
+            print(outcome.describe())
+            if ref is not None:
+                print("reference run:\n" + ref.describe())
+            fail(f"{args.name}: {len(failures)} check(s) failed, listed above")
+    print(f"{args.name}: ok (exit code {outcome.returncode})")
+    return 0
 
 
 if __name__ == "__main__":

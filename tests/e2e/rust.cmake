@@ -142,18 +142,7 @@ wasmrr_e2e(diff.rust_files_no_dir LABELS diff;rust;fs ARGS
   -- ${WASMRR_EXE} run ${G}/rust_files.wasm --ref ${JCO_RUN} ${G}/rust_files.wasm)
 
 # --- record, then replay with the world changed (other env, stdin, cwd, time) ---
-foreach(format json cbor)
-  set(_f --format ${format})
-  wasmrr_rust_rr(${format}.rust_hello ARGS ${_f} --component ${G}/rust_hello.wasm
-    --env GUEST_GREETING=recorded "--stdin=recorded input\nsecond line\n" roundtrip first "two words")
-  wasmrr_rust_rr(${format}.rust_hashmap ARGS ${_f} --component ${G}/rust_hashmap.wasm roundtrip)
-  wasmrr_rust_rr(${format}.rust_time ARGS ${_f} --component ${G}/rust_time.wasm roundtrip 40)
-  wasmrr_rust_rr(${format}.rust_panic ARGS ${_f} --component ${G}/rust_panic.wasm roundtrip panic)
-  wasmrr_rust_rr(${format}.rust_panic_unwrap ARGS ${_f} --component ${G}/rust_panic.wasm roundtrip unwrap)
-  wasmrr_rust_rr(${format}.rust_exit ARGS ${_f} --component ${G}/rust_panic.wasm roundtrip exit 7)
-  wasmrr_rust_rr(${format}.rust_files ARGS ${_f} --component ${G}/rust_files.wasm --data-dir
-    roundtrip /data)
-endforeach()
+# rr.json.rust_* and rr.cbor.rust_*: from the list of guests, tests/guests/roundtrips.cmake.
 # A 1.5 s sleep while recording is not slept again.
 wasmrr_rust_rr(rust_sleep_is_skipped ARGS --component ${G}/rust_time.wasm
   --min-record-seconds 1.5 --max-replay-seconds 0.8 roundtrip 1500)

@@ -25,19 +25,16 @@ Exit status: 0 pass, 1 fail.
 import argparse
 import re
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
+from exit_codes import EXIT_TOOL_ERROR  # src/cli/options.h
+from harness import fail, replay_hint, scratch, start as start_command
+
 LOOPBACK = "127.0.0.1"
 TIMEOUT = 60
-
-
-class Failure(Exception):
-    pass
 
 
 def free_port(kind=socket.SOCK_STREAM) -> int:
@@ -47,20 +44,16 @@ def free_port(kind=socket.SOCK_STREAM) -> int:
 
 
 class Run:
-    """One wasm-rr invocation whose output went to files."""
+    """One wasm-rr invocation (harness.start), its output in NAME.stdout and NAME.stderr."""
 
-    def __init__(self, name, proc, out: Path, err: Path):
-        self.name, self.proc, self.out_path, self.err_path = name, proc, out, err
+    def __init__(self, name, started):
+        self.name, self.started = name, started
 
     def finish(self):
-        try:
-            self.proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise Failure(f"{self.name}: timed out")
-        self.code = self.proc.returncode
-        self.out = self.out_path.read_bytes()
-        self.err = self.err_path.read_bytes()
+        p, _ = self.started.finish(allow_timeout=True)
+        if p.timed_out:
+            fail(f"{self.name}: timed out")
+        self.code, self.out, self.err = p.returncode, p.stdout, p.stderr
         return self
 
     def describe(self):
@@ -69,16 +62,14 @@ class Run:
 
 
 def start(name, cmd, tmp: Path) -> Run:
-    out, err = tmp / f"{name}.out", tmp / f"{name}.err"
-    with open(out, "wb") as o, open(err, "wb") as e:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=o, stderr=e)
-    return Run(name, proc, out, err)
+    return Run(name, start_command(cmd, timeout=TIMEOUT, files=tmp / name))
 
 
 class Case:
     def __init__(self, a, tmp: Path):
         self.wasm_rr, self.guest, self.tmp = a.wasm_rr, a.guest, tmp
         self.trace = tmp / f"trace.{a.trace_ext}"
+        replay_hint(self.wasm_rr, self.guest, self.trace)
 
     def record(self, flags, guest_args, flags_after=()) -> Run:
         """flags go before the guest, flags_after after it (a bare --allow-tcp must not precede it)."""
@@ -92,17 +83,17 @@ class Case:
         """Replays (peers stopped) and compares with the recording."""
         rep = start("replay", [self.wasm_rr, "replay", self.guest, str(self.trace)], self.tmp).finish()
         if rep.out != rec.out or rep.code != rec.code:
-            raise Failure("replay differs from the recording\n" + rec.describe() + rep.describe())
+            fail("replay differs from the recording\n" + rec.describe() + rep.describe())
         print(f"replay matches the recording ({len(rec.out)} stdout bytes, exit {rec.code})")
 
 
 def expect(run: Run, code: int, *patterns):
     if run.code != code:
-        raise Failure(f"expected exit {code}\n" + run.describe())
+        fail(f"expected exit {code}\n" + run.describe())
     text = run.out.decode(errors="replace")
     for p in patterns:
         if not re.search(p, text, re.M):
-            raise Failure(f"stdout lacks /{p}/\n" + run.describe())
+            fail(f"stdout lacks /{p}/\n" + run.describe())
 
 
 # --- peers -------------------------------------------------------------------
@@ -155,7 +146,7 @@ def connect_with_retries(port: int, deadline: float) -> socket.socket:
             return socket.create_connection((LOOPBACK, port), timeout=TIMEOUT)
         except OSError:
             if time.monotonic() > deadline:
-                raise Failure("the guest server never accepted a connection")
+                fail("the guest server never accepted a connection")
             time.sleep(0.05)
 
 
@@ -170,7 +161,7 @@ def case_tcp_server(c: Case):
             reply += chunk
     rec.finish()
     if reply != b"hello from the wasm server":
-        raise Failure(f"the harness got {reply!r}\n" + rec.describe())
+        fail(f"the harness got {reply!r}\n" + rec.describe())
     expect(rec, 0, r"^is-listening: yes$", r"^accept: ok$", r"^received: ping from the harness$")
     c.replay_matches(rec)
 
@@ -217,7 +208,7 @@ def case_denied(c: Case, flags):
         listener.settimeout(0.2)
         try:
             listener.accept()
-            raise Failure("a denied guest reached the server")
+            fail("a denied guest reached the server")
         except socket.timeout:
             pass
     expect(run, 1, r"^start-connect: error access-denied$")
@@ -234,8 +225,8 @@ def case_lookup_denied(c: Case):
 def case_bare_before_component(c: Case):
     """A bare --allow-tcp just before the component would take it as its SPEC: refused, saying so."""
     run = c.run(["--allow-tcp"], ["tcp-client", "1", "never sent"])
-    if run.code != 125 or b"is a file, not a SPEC" not in run.err:
-        raise Failure("expected exit 125 naming the bare --allow-tcp\n" + run.describe())
+    if run.code != EXIT_TOOL_ERROR or b"is a file, not a SPEC" not in run.err:
+        fail(f"expected exit {EXIT_TOOL_ERROR} naming the bare --allow-tcp\n" + run.describe())
     print("refused: " + run.err.decode(errors="replace").strip().splitlines()[0])
 
 
@@ -261,12 +252,8 @@ def main() -> int:
     p.add_argument("--trace-ext", default="json", choices=["json", "cbor"])
     p.add_argument("case", choices=sorted(CASES))
     a = p.parse_args()
-    with tempfile.TemporaryDirectory(prefix="wasmrr-sockets-") as tmp:
-        try:
-            CASES[a.case](Case(a, Path(tmp)))
-        except Failure as f:
-            print(f"FAIL {a.case}: {f}", file=sys.stderr)
-            return 1
+    with scratch(f"sockets-{a.case}-{a.trace_ext}", "wasmrr-sockets-") as tmp:
+        CASES[a.case](Case(a, tmp))
     print(f"PASS {a.case}")
     return 0
 

@@ -21,53 +21,20 @@ import argparse
 import filecmp
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
-from exit_codes import EXIT_TOOL_ERROR  # src/cli/options.h
+import harness
+from exit_codes import EXIT_DIVERGENCE, EXIT_TOOL_ERROR  # src/cli/options.h
+from harness import fail, replay_hint, scratch
 MiB = 1 << 20
 
 
-def fail(msg):
-    print("FAIL:", msg)
-    sys.exit(1)
-
-
-def run(cmd, stdin=None, timeout=120, input_bytes=None):
-    """Runs cmd; returns (exit code, stdout, stderr, peak RSS in bytes)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        stdin_arg = subprocess.PIPE if input_bytes is not None else (stdin if stdin is not None else subprocess.DEVNULL)
-        p = subprocess.Popen([str(c) for c in cmd], stdin=stdin_arg, stdout=out, stderr=err)
-        feeder = None
-        if input_bytes is not None:
-            def feed():
-                try:
-                    p.stdin.write(input_bytes)
-                except BrokenPipeError:
-                    pass
-                finally:
-                    try:
-                        p.stdin.close()
-                    except BrokenPipeError:
-                        pass
-            feeder = threading.Thread(target=feed)
-            feeder.start()
-        timer = threading.Timer(timeout, p.kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(p.pid, 0)
-        finally:
-            timer.cancel()
-        p.returncode = os.waitstatus_to_exitcode(status)
-        if feeder:
-            feeder.join()
-        out.seek(0)
-        err.seek(0)
-        return p.returncode, out.read(), err.read(), usage.ru_maxrss * 1024
+def run(cmd, timeout=120, **kw):
+    """harness.run: the CompletedProcess (with its peak RSS in bytes, .peak_rss)."""
+    return harness.run(cmd, timeout=timeout, **kw)[0]
 
 
 def cat_into(path, cmd, **kw):
@@ -81,7 +48,7 @@ def cat_into(path, cmd, **kw):
 
 
 def expect(result, code, what, stderr_has=(), stdout=None):
-    rc, out, err, _ = result
+    rc, out, err = result.returncode, result.stdout, result.stderr
     if rc != code:
         fail(f"{what}: exit {rc}, expected {code}\nstdout: {out[-2000:]!r}\nstderr: {err[-2000:]!r}")
     for s in stderr_has:
@@ -162,17 +129,19 @@ def craft(name, path, header_of):
 
 
 class Case:
-    def __init__(self, a):
+    def __init__(self, a, tmp: Path):
         self.a = a
         self.w = a.wasm_rr
         self.g = Path(a.guests)
-        self.tmp = Path(tempfile.mkdtemp(prefix="wasmrr-trace-input-"))
+        self.tmp = tmp
 
     def record(self, name, component, fmt="json", args=(), stdin=b"", extra=()):
         trace = self.tmp / f"{name}.{fmt}"
-        rc, out, err, _ = run([self.w, "record", component, "-t", trace, *extra, "--", *args], input_bytes=stdin)
+        replay_hint(self.w, component, trace)
+        p = run([self.w, "record", component, "-t", trace, *extra, "--", *args], stdin_bytes=stdin)
+        rc, out = p.returncode, p.stdout
         if rc not in (0, 1):
-            fail(f"recording {component} failed ({rc}): {err!r}")
+            fail(f"recording {component} failed ({rc}): {p.stderr!r}")
         return trace, rc, out
 
     def pretty(self, trace_json):
@@ -195,8 +164,8 @@ class Case:
                 expect(cat_into(t, [self.w, "replay", component, "-"]), rc, f"cat {label} | replay -", stdout=out)
                 r = cat_into(t, [self.w, "inspect", "-"])
                 expect(r, 0, f"cat {label} | inspect -")
-                if b"end:        exit status" not in r[1]:
-                    fail(f"inspect - of {label}: no end record shown: {r[1]!r}")
+                if b"end:        exit status" not in r.stdout:
+                    fail(f"inspect - of {label}: no end record shown: {r.stdout!r}")
                 for fmt in ("json", "cbor"):
                     dst = self.tmp / f"from-pipe-{t.stem}.{fmt}"
                     expect(cat_into(t, [self.w, "convert", "-", dst]), 0, f"cat {label} | convert - {dst.name}")
@@ -207,7 +176,7 @@ class Case:
         tj = self.tmp / "hello.json"
         cut = self.tmp / "cut.json"
         cut.write_bytes(tj.read_bytes()[:-30])
-        expect(cat_into(cut, [self.w, "replay", hello, "-"]), 121, "cat truncated | replay -", ["cut short"])
+        expect(cat_into(cut, [self.w, "replay", hello, "-"]), EXIT_DIVERGENCE, "cat truncated | replay -", ["cut short"])
 
     def fifo(self):
         hello = self.g / "hello.wasm"
@@ -244,11 +213,11 @@ class Case:
             wanted = ["/data/copy.txt: created or truncated", "renamed to /data/renamed.txt", "/data/newdir: directory created"]
             r = cat_into(t, [self.w, "replay", fs_ops, "-", "--files-written"])
             expect(r, rc, f"cat {t.name} | replay - --files-written", wanted)
-            summary = r[2][r[2].index(b"files written"):]
+            summary = r.stderr[r.stderr.index(b"files written"):]
             r = cat_into(t, [self.w, "inspect", "--files", "-"])
             expect(r, 0, f"cat {t.name} | inspect --files -")
-            if r[1] != summary:
-                fail(f"inspect --files from a pipe differs from the replay's summary:\n{r[1]!r}\n{summary!r}")
+            if r.stdout != summary:
+                fail(f"inspect --files from a pipe differs from the replay's summary:\n{r.stdout!r}\n{summary!r}")
 
     def trailing(self):
         hello = self.g / "hello.wasm"
@@ -312,10 +281,10 @@ class Case:
             bad = mutate(trace, pred, change, name)
             component = hello if trace == t else clocks
             r = run([self.w, "replay", component, bad])
-            rc, _, err, _ = r
+            rc, err = r.returncode, r.stderr
             # 2^64 does not even parse as an integer: it is a float, a divergence or an error, never 0.
             if name == "u64-arg-2^64":
-                if rc not in (EXIT_TOOL_ERROR, 121):
+                if rc not in (EXIT_TOOL_ERROR, EXIT_DIVERGENCE):
                     fail(f"{name}: exit {rc}: {err!r}")
                 print(f"ok: {name} ({rc})")
                 continue
@@ -335,10 +304,8 @@ class Case:
     def craft(self, name, path, header_of):
         """Writes a crafted trace in a child process: this process must stay small, since a child's
         peak RSS (wait4) counts the memory of the process it was forked from."""
-        rc = subprocess.run([sys.executable, __file__, "--wasm-rr", self.w, "--guests", self.g,
-                             "craft", name, str(path), str(header_of)]).returncode
-        if rc != 0:
-            fail(f"crafting {name} failed")
+        run([sys.executable, __file__, "--wasm-rr", self.w, "--guests", self.g,
+             "craft", name, str(path), str(header_of)], check=True)
 
     def memory(self):
         hello = self.g / "hello.wasm"
@@ -350,7 +317,8 @@ class Case:
             bound = 64 * MiB + 6 * largest
             for cmd in ([self.w, "replay", hello, path], [self.w, "inspect", path]):
                 for how, result in (("file", lambda: run(cmd)), ("pipe", lambda: cat_into(path, cmd[:-1] + ["-"]))):
-                    rc, out, err, rss = result()
+                    r = result()
+                    rc, err, rss = r.returncode, r.stderr, r.peak_rss
                     what = f"{cmd[1]} {name} ({how})"
                     if rc != EXIT_TOOL_ERROR:
                         fail(f"{what}: exit {rc}, expected {EXIT_TOOL_ERROR}: {err[-500:]!r}")
@@ -374,7 +342,8 @@ class Case:
         back = self.tmp / "big-back.json"
         for src in (big, big_cbor):
             for cmd in ([self.w, "inspect", "-"], [self.w, "convert", "-", back]):
-                rc, out, err, rss = cat_into(src, cmd)
+                r = cat_into(src, cmd)
+                rc, err, rss = r.returncode, r.stderr, r.peak_rss
                 what = f"cat {src.name} | {' '.join(str(c) for c in cmd[1:])}"
                 if rc != 0:
                     fail(f"{what}: exit {rc}: {err[-500:]!r}")
@@ -391,8 +360,7 @@ class Case:
         t, _, _ = self.record("hello", self.g / "hello.wasm", "json")
         for c, what in (("/dev/zero", "character device"), (fifo, "FIFO"), (self.tmp, "directory")):
             for cmd in ([self.w, "run", c], [self.w, "record", c, "-t", self.tmp / "x.json"], [self.w, "replay", c, t]):
-                rc, out, err, rss = run(cmd, timeout=20)
-                expect((rc, out, err, rss), EXIT_TOOL_ERROR, f"{cmd[1]} {c}", [what, "regular file"])
+                expect(run(cmd, timeout=20), EXIT_TOOL_ERROR, f"{cmd[1]} {c}", [what, "regular file"])
 
     def convert_same(self):
         hello = self.g / "hello.wasm"
@@ -456,11 +424,13 @@ class Case:
         if fresh.exists():
             fail("a failed convert left a partial OUT")
         expect(run([self.w, "convert", t, out]), 0, "convert over an existing OUT")
-        rc, back, err, _ = run([self.w, "convert", out, "-"])
-        expect((rc, back, err, 0), 0, "convert OUT - (stdout)")
+        r = run([self.w, "convert", out, "-"])
+        expect(r, 0, "convert OUT - (stdout)")
+        back = r.stdout
         if back != text:
             fail("convert to stdout did not give back the JSON trace")
-        rc, cb, err, _ = cat_into(t, [self.w, "convert", "-", "-", "-f", "cbor"])
+        r = cat_into(t, [self.w, "convert", "-", "-", "-f", "cbor"])
+        rc, cb, err = r.returncode, r.stdout, r.stderr
         if rc != 0 or cb != out.read_bytes():
             fail(f"cat | convert - - -f cbor: exit {rc}, {len(cb)} bytes: {err!r}")
         print("ok: convert - - -f cbor")
@@ -478,11 +448,8 @@ def main():
     if a.case == "craft":
         craft(*a.craft_args)
         return
-    c = Case(a)
-    try:
-        getattr(c, a.case)()
-    finally:
-        shutil.rmtree(c.tmp, ignore_errors=True)
+    with scratch(f"trace_input-{a.case}", "wasmrr-trace-input-") as tmp:
+        getattr(Case(a, tmp), a.case)()
     print("PASS")
 
 

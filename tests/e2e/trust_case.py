@@ -176,7 +176,7 @@ def stop_while_computing(cmd, what):
     code = proc.wait(timeout=10)
     took = time.monotonic() - sent
     err = proc.stderr.read()
-    check(code == 130, f"{what}: exit {code} after SIGINT: {err!r}")
+    check(code == 128 + signal.SIGINT, f"{what}: exit {code} after SIGINT: {err!r}")
     check(took < 2, f"{what}: took {took:.2f} s to stop")
     check(b"interrupted by SIGINT" in err, f"{what}: {err!r}")
     print(f"{what} stopped {took * 1000:.0f} ms after SIGINT")

@@ -49,6 +49,28 @@ TEST(WitParser, ErrorsNameLineAndColumn) {
   EXPECT_EQ(p.error().message, "3:13: expected `:`, found `u32`");
 }
 
+// Found by hand next to fuzz_wit: 15000 nested lists overflowed the stack.
+TEST(WitParser, DeepNestingIsAnErrorNotAStackOverflow) {
+  std::string deep;
+  for (int i = 0; i < 15000; i++) deep += "list<";
+  deep += "u8";
+  for (int i = 0; i < 15000; i++) deep += ">";
+  auto p = wit::parse_package("package a:b;\ninterface i {\n  type t = " + deep + ";\n}\n");
+  ASSERT_FALSE(p);
+  EXPECT_NE(p.error().message.find("3:"), std::string::npos) << p.error().message;
+  EXPECT_NE(p.error().message.find("nested at most 100 deep"), std::string::npos) << p.error().message;
+  std::string fine = "package a:b;\ninterface i { type t = ";
+  for (int i = 0; i < 99; i++) fine += "list<";
+  fine += "u8" + std::string(99, '>') + "; }\n";
+  EXPECT_TRUE(wit::parse_package(fine)) << "100 levels (u8 is the 100th) are allowed";
+}
+
+TEST(WitParser, SemverWithDottedBuildMetadata) {
+  auto p = wit::parse_package("package a:b@1.0.0-rc.1+build.7;\ninterface i {}\n");
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->version, "1.0.0-rc.1+build.7");
+}
+
 TEST(WitResolve, TypesAndMangledNames) {
   auto s = resolve_text(R"(
     package t:pkg@1.0.0;

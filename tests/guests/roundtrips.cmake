@@ -1,0 +1,91 @@
+# Every guest the test suite builds, and how it is recorded and replayed.
+#
+# tests/e2e/rr.cmake turns each entry into two tests, rr.json.TEST and
+# rr.cbor.TEST (TEST is the guest's name unless AS gives another):
+# `rr_case.py roundtrip` records the guest with the arguments, environment
+# and stdin given here, then replays the trace with the world changed (no
+# environment, other stdin, other cwd, later time) and requires stdout,
+# stderr and exit code to be the recording's, byte for byte.
+#
+#   wasmrr_guest(NAME [AS TEST] [ENV NAME=VALUE...] [STDIN text] [DATA_DIR] [ARGS guest-args...])
+#       DATA_DIR: recorded with a scratch directory holding input.txt as /data
+#       (rr_case.py --data-dir); a guest may have several entries (AS).
+#   wasmrr_guest(NAME NO_ROUNDTRIP "why not, and which tests record and replay it instead")
+#
+# NAME is the component's file name without .wasm: c/X.c, cpp/X.cpp and
+# rust/X.rs give X, js/X.js gives js_X, and the components assembled by
+# wasmrr_wat_component in tests/e2e are named there. Configuring fails when a
+# guest is built but not listed here (or listed but built by no rule), so a
+# new guest cannot be left out of record/replay by accident. Guests of an
+# optional toolchain (Rust, componentize-js, componentize-qjs) get their
+# tests only when it was found, as their other tests do.
+# Tests labels: e2e rr, plus rust for Rust guests, js for JS guests, sockets
+# for the sockets guest.
+
+# --- C guests (c/*.c) ----------------------------------------------------------
+wasmrr_guest(bigmem)
+wasmrr_guest(clock_loop ARGS 1000)
+wasmrr_guest(clocks)
+wasmrr_guest(exit_code)
+# The sandbox holds: every escape is refused, and the refusals replay.
+wasmrr_guest(fs_escape DATA_DIR ARGS /data)
+wasmrr_guest(fs_ops DATA_DIR ARGS /data)
+wasmrr_guest(fs_walk DATA_DIR ARGS /data)
+wasmrr_guest(grow ARGS 64)
+# With `stdin` it blocks reading stdin; rr_case.py's recording gets an empty
+# one, so the read ends at once. (Its other modes never end by themselves:
+# e2e.trust.* record them, stop them from outside and replay the traces.)
+wasmrr_guest(hang ARGS stdin 3)
+wasmrr_guest(hello ENV GUEST_GREETING=recorded ARGS first "two words")
+wasmrr_guest(random)
+wasmrr_guest(sha256 ARGS 4M)
+# Short here; rr.sleep_is_skipped records a 2 s sleep and replays it at once.
+wasmrr_guest(sleeper ARGS 50)
+wasmrr_guest(stdin_echo STDIN "recorded input\nsecond line\n")
+wasmrr_guest(ticker ARGS 20 1)
+# Given a file in its directory that is not the trace, it reads, truncates,
+# renames, links and removes it; e2e.trust.guest_cannot_touch_trace* give it
+# the trace itself.
+wasmrr_guest(trace_tamper DATA_DIR ARGS /data/input.txt)
+wasmrr_guest(trap)
+
+# --- C++ guests (cpp/*.cpp) ------------------------------------------------------
+wasmrr_guest(cpp_hello ARGS x y)
+
+# --- Rust guests (rust/*.rs) -----------------------------------------------------
+wasmrr_guest(rust_files DATA_DIR ARGS /data)
+wasmrr_guest(rust_hashmap)
+wasmrr_guest(rust_hello ENV GUEST_GREETING=recorded STDIN "recorded input\nsecond line\n" ARGS first "two words")
+wasmrr_guest(rust_panic ARGS panic)
+wasmrr_guest(rust_panic AS rust_panic_unwrap ARGS unwrap)
+wasmrr_guest(rust_panic AS rust_exit ARGS exit 7)
+wasmrr_guest(rust_time ARGS 40)
+
+# --- JS guests (js/*.js, componentize-js; qjs/, componentize-qjs) ----------------
+wasmrr_guest(js_hello)
+string(CONCAT _http_reason "fetches from the local HTTP server http_case.py runs: e2e.http.* record it "
+                            "against that server and replay the trace with the server stopped")
+wasmrr_guest(js_http_error NO_ROUNDTRIP "${_http_reason} (e2e.http.error, e2e.http.grant-*)")
+wasmrr_guest(js_http_json NO_ROUNDTRIP "${_http_reason} (e2e.http.json, e2e.http.json_cbor)")
+wasmrr_guest(js_http_large NO_ROUNDTRIP "${_http_reason} (e2e.http.large)")
+wasmrr_guest(js_http_parallel NO_ROUNDTRIP "${_http_reason} (e2e.http.parallel)")
+wasmrr_guest(qjs_hello)
+
+# --- wasi:sockets guest (sockets/) -----------------------------------------------
+# `states` needs no network. Its modes that talk to a peer (tcp-client,
+# tcp-server, udp, lookup) need a grant and the peer sockets_case.py plays:
+# e2e.sockets.* record them and replay with no network.
+wasmrr_guest(sockets_guest ARGS states)
+
+# --- test components assembled from WAT in tests/e2e (wasmrr_wat_component) ------
+# No arguments: it borrows handle 999, which does not exist, and traps.
+wasmrr_guest(robust_handle_misuse)
+# Takes handles until the default --max-handles (1048576) traps it: an 85 MB
+# JSON trace, recorded in a second (e2e.trust.handle_limit: other limits).
+wasmrr_guest(handle_hoarder)
+wasmrr_guest(typecheck_well_typed)
+foreach(_wrong wrong_stdout wrong_clock stream_error_order)
+  wasmrr_guest(typecheck_${_wrong} NO_ROUNDTRIP
+    "refused at load (an import of another type), so there is nothing to record; "
+    "e2e.typecheck.${_wrong}.record and .replay check the refusal")
+endforeach()
