@@ -154,6 +154,11 @@ class Engine {
   virtual Result<std::shared_ptr<Memory>> new_memory(const MemoryType& type) = 0;
   virtual Result<std::shared_ptr<Table>> new_table(const TableType& type) = 0;
   virtual Result<std::shared_ptr<Global>> new_global(const GlobalType& type, CoreVal init) = 0;
+
+  // The wasm frames on the stack now, innermost first, as in a trap's
+  // backtrace ("name@wasm-function[N]:0xOFFSET"): called from a host
+  // function, where the guest is in the call. Empty outside wasm.
+  virtual std::vector<std::string> guest_backtrace() = 0;
 };
 
 struct EngineOptions {

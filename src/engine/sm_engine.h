@@ -50,6 +50,7 @@ class SmEngine final : public Engine {
   Result<std::shared_ptr<Memory>> new_memory(const MemoryType& type) override;
   Result<std::shared_ptr<Table>> new_table(const TableType& type) override;
   Result<std::shared_ptr<Global>> new_global(const GlobalType& type, CoreVal init) override;
+  std::vector<std::string> guest_backtrace() override;
 
   JSContext* cx() const { return cx_; }
 
@@ -62,8 +63,12 @@ class SmEngine final : public Engine {
   Func::CallError take_error();
 
   // A host function threw: keep the exception until the call into wasm
-  // returns (it is never unwound through SpiderMonkey frames).
-  void stash_host_exception(std::exception_ptr e) { pending_host_exception_ = std::move(e); }
+  // returns (it is never unwound through SpiderMonkey frames), with the
+  // guest's frames at the call when the host traps the guest.
+  void stash_host_exception(std::exception_ptr e, std::vector<std::string> backtrace) {
+    pending_host_exception_ = std::move(e);
+    pending_backtrace_ = std::move(backtrace);
+  }
 
   // Constructs `new WebAssembly.<ctor>(args...)`.
   bool construct(JS::HandleObject ctor, const JS::HandleValueArray& args, JS::MutableHandleObject out);
@@ -92,6 +97,7 @@ class SmEngine final : public Engine {
   std::unique_ptr<JS::PersistentRootedObject> module_ctor_, instance_ctor_, memory_ctor_, table_ctor_,
       global_ctor_;
   std::exception_ptr pending_host_exception_;
+  std::vector<std::string> pending_backtrace_;
   std::list<HostFuncData> host_funcs_;
 };
 

@@ -12,6 +12,7 @@
 #include <array>
 
 #include "engine/sm_engine.h"
+#include "util/trap.h"
 
 namespace wasmrr::engine::sm {
 namespace {
@@ -99,8 +100,18 @@ bool host_trampoline(JSContext* cx, unsigned argc, JS::Value* vp) {
   } catch (...) {
     // Returning false with no pending JS exception is an uncatchable error:
     // it unwinds the wasm frames (no wasm catch_all can intercept it) and
-    // the exception is handed back by Func::call.
-    data->engine->stash_host_exception(std::current_exception());
+    // the exception is handed back by Func::call. A trap the host raises
+    // (a handle misused, a limit met) gets the guest's frames here, where
+    // they still are.
+    std::exception_ptr e = std::current_exception();
+    std::vector<std::string> backtrace;
+    try {
+      std::rethrow_exception(e);
+    } catch (const Trap&) {
+      backtrace = data->engine->guest_backtrace();
+    } catch (...) {
+    }
+    data->engine->stash_host_exception(std::move(e), std::move(backtrace));
     return false;
   }
   size_t n = type.results.size();

@@ -301,6 +301,7 @@ Func::CallError SmEngine::take_error() {
   Func::CallError err;
   if (pending_host_exception_) {
     err.host_exception = std::exchange(pending_host_exception_, nullptr);
+    err.backtrace = std::exchange(pending_backtrace_, {});
     err.message = "host function threw";
     JS_ClearPendingException(cx_);
     return err;
@@ -328,6 +329,17 @@ Func::CallError SmEngine::take_error() {
   }
   JS_ClearPendingException(cx_);
   return err;
+}
+
+std::vector<std::string> SmEngine::guest_backtrace() {
+  JS::RootedObject stack(cx_);
+  JS::RootedString text(cx_);
+  if (!JS::CaptureCurrentStack(cx_, &stack) || !JS::BuildStackString(cx_, nullptr, stack, &text)) {
+    JS_ClearPendingException(cx_);
+    return {};
+  }
+  JS::RootedValue v(cx_, JS::StringValue(text));
+  return split_stack(to_utf8(cx_, v));
 }
 
 Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info) {

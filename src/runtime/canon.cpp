@@ -47,7 +47,20 @@ class FlagGuard {
 void call_core(engine::Func& f, std::span<const CoreVal> args, std::span<CoreVal> results) {
   engine::Func::CallError error;
   if (f.call(args, results, &error)) return;
-  if (error.host_exception) std::rethrow_exception(error.host_exception);
+  if (error.host_exception) {
+    if (!error.backtrace.empty()) {
+      // The host trapped the guest during this call: the trap gets the
+      // guest's frames, unless it has those of a call further in.
+      try {
+        std::rethrow_exception(error.host_exception);
+      } catch (const GuestTrap&) {
+        throw;
+      } catch (const Trap& t) {
+        throw GuestTrap(t.what(), std::move(error.backtrace));
+      }
+    }
+    std::rethrow_exception(error.host_exception);
+  }
   throw GuestTrap(error.message, std::move(error.backtrace));
 }
 

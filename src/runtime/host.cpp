@@ -1,5 +1,7 @@
 #include "runtime/host.h"
 
+#include "engine/engine.h"
+
 #include <charconv>
 
 namespace wasmrr::runtime {
@@ -130,6 +132,10 @@ std::vector<std::string> HostRegistry::untyped_functions() const {
     }
   }
   return out;
+}
+
+std::vector<std::string> CallInterposer::guest_backtrace() const {
+  return engine_ ? engine_->guest_backtrace() : std::vector<std::string>{};
 }
 
 }  // namespace wasmrr::runtime

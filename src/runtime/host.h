@@ -17,6 +17,10 @@
 #include "abi/type.h"
 #include "abi/value.h"
 
+namespace wasmrr::engine {
+class Engine;
+}
+
 namespace wasmrr::runtime {
 
 using Values = std::vector<abi::Value>;
@@ -117,6 +121,14 @@ class CallInterposer {
  public:
   virtual ~CallInterposer() = default;
   virtual Values call(const ImportedFunc& f, Values& args) = 0;
+
+  // During call(): the guest's frames at the call, innermost first (as a
+  // trap's backtrace). Empty when no Runtime uses this interposer.
+  std::vector<std::string> guest_backtrace() const;
+
+ private:
+  friend class Runtime;  // sets engine_ when it is made with this interposer
+  engine::Engine* engine_ = nullptr;
 };
 
 // Sees import calls after they are done, in order, with their event index:

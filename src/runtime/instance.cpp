@@ -454,9 +454,11 @@ std::shared_ptr<engine::Extern> CoreInstance::get(const std::string& name) const
 }
 
 Runtime::Runtime(engine::Engine& engine, const HostRegistry& host, CallInterposer& interposer)
-    : state_(std::make_unique<State>(engine, host, interposer)) {}
+    : state_(std::make_unique<State>(engine, host, interposer)) {
+  interposer.engine_ = &engine;
+}
 
-Runtime::~Runtime() = default;
+Runtime::~Runtime() { state_->interposer.engine_ = nullptr; }
 
 Result<void> Runtime::instantiate(std::shared_ptr<const component::Component> component, const InstantiateOptions& options) {
   state_->require_host_impl = options.require_host_impl;

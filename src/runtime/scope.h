@@ -25,7 +25,8 @@ class InstantiationError : public std::runtime_error {
   explicit InstantiationError(const std::string& m) : std::runtime_error(m) {}
 };
 
-// A trap raised by guest code (as opposed to a host-raised Trap), with its backtrace.
+// A trap with the guest's backtrace: raised by guest code, or by the host
+// during one of the guest's calls (a plain Trap has no frames to show).
 class GuestTrap : public Trap {
  public:
   GuestTrap(const std::string& m, std::vector<std::string> bt) : Trap(m), backtrace(std::move(bt)) {}
