@@ -336,12 +336,8 @@ runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry
 int exit_code_of(const runtime::Outcome& outcome) {
   if (outcome.kind == runtime::Outcome::Kind::Exited) return outcome.exit_status;
   // The message and frame names come from the guest (or its trace): escaped.
-  fmt::print(stderr, "wasm-rr: guest trapped: {}\n", printable(outcome.trap_message));
-  if (!outcome.backtrace.empty()) {
-    fmt::print(stderr, "guest backtrace:\n");
-    for (size_t i = 0; i < outcome.backtrace.size(); i++)
-      fmt::print(stderr, "  {:>3}: {}\n", i, printable(outcome.backtrace[i]));
-  }
+  fmt::print(stderr, "wasm-rr: guest trapped: {}\n{}", printable(outcome.trap_message),
+             runtime::format_backtrace(outcome.backtrace));
   return kExitGuestTrap;
 }
 

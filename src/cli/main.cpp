@@ -88,6 +88,13 @@ int dispatch(int argc, char** argv) {
   replay->add_flag("--force", rep_opts.force, "Replay even if the trace was recorded with a different component");
   replay->add_flag("--files-written", rep_opts.files_written,
                    "After the replay, list the files the guest wrote, created, renamed or removed (from the trace)");
+  replay->add_option("--stop-at", rep_opts.stop_at,
+                     "Replay the events before event N (numbered from 0, as `inspect --events` and --mark-stdio "
+                     "show them), then show the guest's call of event N and its backtrace, and exit 0")
+      ->type_name("N");
+  replay->add_flag("--mark-stdio", rep_opts.mark_stdio,
+                   "Start every line of the guest's stdout and stderr shown with `[event N] `, N the event of "
+                   "the write that began it");
   replay->footer(with_exit_codes("The guest's stdout and stderr are shown again; its exit status or trap is reproduced."));
 
   ConvertOptions conv_opts;

@@ -81,6 +81,8 @@ struct ReplayOptions {
   std::string trace_path = "wasm-rr-trace.json";
   bool force = false;
   bool files_written = false;
+  std::optional<uint64_t> stop_at;  // --stop-at N: replay the events before N, then show the call of N
+  bool mark_stdio = false;          // --mark-stdio: "[event N] " before every line shown
 };
 struct InspectOptions {
   std::string trace_path = "wasm-rr-trace.json";

@@ -31,8 +31,9 @@ int replay_command(const ReplayOptions& opts) {
   FilesWrittenWatcher files;  // --files-written: gathered during the one pass over the trace
   if (opts.files_written) (*reader)->set_observer(&files);
   rr::Replayer replayer(**reader);
-  wasi::StdioEcho echo;  // the guest's stdout and stderr, shown again
+  wasi::StdioEcho echo(opts.mark_stdio);  // the guest's stdout and stderr, shown again
   replayer.observe(echo);
+  if (opts.stop_at) replayer.stop_before(*opts.stop_at);
   auto header = replayer.read_header();
   if (!header) throw ToolError(header.error().message);
   check_component(*header, component, opts.trace_path, opts.force);
@@ -53,9 +54,19 @@ int replay_command(const ReplayOptions& opts) {
     replayer.stop_if_stopped_here();
     runtime::Outcome outcome = run_guest(component, no_host, replayer, {.require_host_impl = false}, limits);
     replayer.finish(outcome);
+    if (opts.stop_at)
+      throw ToolError(fmt::format("--stop-at {}: the recording has {} events (0 to {}); the replay ended without "
+                                  "reaching event {}",
+                                  *opts.stop_at, replayer.events_replayed(),
+                                  replayer.events_replayed() == 0 ? 0 : replayer.events_replayed() - 1, *opts.stop_at));
     int code = exit_code_of(outcome);
     if (opts.files_written) files.print(stderr);
     return code;
+  } catch (const rr::StoppedBefore& e) {
+    // The guest is in the call of event N; nothing of it has been answered.
+    fmt::print(stderr, "wasm-rr: stopped before event {}: the guest calls {}\n{}", e.event(), e.call(),
+               runtime::format_backtrace(e.backtrace()));
+    return 0;
   } catch (const rr::BadTrace& e) {
     // Reader errors already name the file; decoding errors name only the event.
     if (e.from_reader()) throw ToolError(e.what());

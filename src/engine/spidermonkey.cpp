@@ -339,7 +339,11 @@ std::vector<std::string> SmEngine::guest_backtrace() {
     return {};
   }
   JS::RootedValue v(cx_, JS::StringValue(text));
-  return split_stack(to_utf8(cx_, v));
+  std::vector<std::string> frames = split_stack(to_utf8(cx_, v));
+  // The innermost frame is the call of the imported function itself, at
+  // offset 0 (no code of its own): the caller's frame says where the call is.
+  if (!frames.empty() && frames.front().ends_with(":0x0")) frames.erase(frames.begin());
+  return frames;
 }
 
 Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info) {

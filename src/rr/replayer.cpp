@@ -150,6 +150,9 @@ void Replayer::remember_text(uint64_t index, std::string_view text) {
 
 void Replayer::diverge(const std::string& what) {
   std::string report = what;
+  // Where the guest is (nothing after the guest has ended, in finish()).
+  if (std::string frames = runtime::format_backtrace(guest_backtrace(), "guest backtrace at the call"); !frames.empty())
+    report += "\n" + frames.substr(0, frames.size() - 1);
   if (!recent_.empty()) {
     report += "\nlast events replayed before it:";
     for (const auto& r : recent_) {
@@ -200,6 +203,7 @@ bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values&
 
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
   uint64_t index = next_index_;
+  if (stop_before_ == index) throw StoppedBefore(index, describe_call(f, args), guest_backtrace());
   std::optional<trace::Element> el;
   if (pending_element_ || pending_cut_) {
     el = next_element();

@@ -6,8 +6,11 @@
 
 #include <deque>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "rr/event_encoder.h"
 #include "runtime/host.h"
@@ -70,6 +73,23 @@ class Stopped : public Abort {
   trace::End end_;
 };
 
+// The replay reached the event it was asked to stop before (stop_before):
+// the guest is in that call, which is not answered.
+class StoppedBefore : public Abort {
+ public:
+  StoppedBefore(uint64_t event, std::string call, std::vector<std::string> backtrace)
+      : Abort(fmt::format("stopped before event {}", event)),
+        event_(event), call_(std::move(call)), backtrace_(std::move(backtrace)) {}
+  uint64_t event() const { return event_; }
+  const std::string& call() const { return call_; }  // the guest's pending call: fn(args), escaped
+  const std::vector<std::string>& backtrace() const { return backtrace_; }
+
+ private:
+  uint64_t event_;
+  std::string call_;
+  std::vector<std::string> backtrace_;
+};
+
 class Replayer final : public runtime::CallInterposer {
  public:
   explicit Replayer(trace::TraceReader& reader)
@@ -91,6 +111,10 @@ class Replayer final : public runtime::CallInterposer {
   void finish(const runtime::Outcome& outcome);
 
   uint64_t events_replayed() const { return next_index_; }
+
+  // Replays events before `event` only: the guest's call of event `event`
+  // throws StoppedBefore instead of being answered.
+  void stop_before(uint64_t event) { stop_before_ = event; }
 
   // `observer` sees every call answered from the trace, after it is answered
   // (not the calls that end the run); it must outlive the replay.
@@ -116,6 +140,7 @@ class Replayer final : public runtime::CallInterposer {
 
   trace::TraceReader& reader_;
   uint64_t next_index_ = 0;  // index of the next event
+  std::optional<uint64_t> stop_before_;
   std::deque<Recent> recent_;
 
   // Own handles of host resources the guest holds, by (resource type, rep),

@@ -3,6 +3,8 @@
 // them; then calls exports and reports how each call ended (run_export).
 #include "runtime/instance.h"
 
+#include "util/printable.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -451,6 +453,13 @@ std::shared_ptr<engine::Extern> CoreInstance::get(const std::string& name) const
   if (instance) return instance->get_export(name);
   auto it = inline_exports.find(name);
   return it == inline_exports.end() ? nullptr : it->second;
+}
+
+std::string format_backtrace(const std::vector<std::string>& frames, std::string_view title) {
+  if (frames.empty()) return {};
+  std::string out = fmt::format("{}:\n", title);
+  for (size_t i = 0; i < frames.size(); i++) out += fmt::format("  {:>3}: {}\n", i, printable(frames[i]));
+  return out;
 }
 
 Runtime::Runtime(engine::Engine& engine, const HostRegistry& host, CallInterposer& interposer)

@@ -44,6 +44,10 @@ struct Outcome {
   Values results;                      // Returned
 };
 
+// A backtrace for people: "guest backtrace:" and one numbered, escaped
+// frame a line (each line ends with '\n'); empty for no frames.
+std::string format_backtrace(const std::vector<std::string>& frames, std::string_view title = "guest backtrace");
+
 class ComponentInstance;  // defined in instance.cpp
 
 class Runtime {

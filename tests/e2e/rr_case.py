@@ -8,7 +8,10 @@ then does one thing with the trace:
 
   roundtrip      replay with the world changed (other env, other stdin, other
                  cwd, later time) and compare stdout, stderr and exit code byte
-                 for byte with the recording
+                 for byte with the recording; then with --mark-stdio (the
+                 output without the marks is the recording's, the events
+                 ascend) and --stop-at (the last write's event: the output
+                 before it, then that write pending, exit 0)
   convert        JSON -> CBOR -> JSON must give back the same bytes, and the
                  CBOR trace must replay identically
   reorder, drop, args, leftover
@@ -36,6 +39,7 @@ import argparse
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -80,11 +84,41 @@ def record(a, trace, extra_env=None):
     return code, out, err, secs
 
 
-def replay(a, trace, component=None, force=False, tmp=None):
+def replay(a, trace, component=None, force=False, tmp=None, extra=()):
     # The world changes: no env from the recording, other stdin, other cwd.
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "WASMRR_TEST_REPLAY_WORLD": "changed"}
-    cmd = [a.wasm_rr, "replay", component or a.component, str(trace)] + (["--force"] if force else [])
+    cmd = [a.wasm_rr, "replay", component or a.component, str(trace)] + (["--force"] if force else []) + list(extra)
     return run(cmd, b"different stdin for replay\n" * 3, env=env, cwd=tmp)
+
+
+MARK = re.compile(rb"^\[event (\d+)\] ", re.M)
+
+
+def check_marks_and_stop(a, trace, tmp, rcode, rout, rerr):
+    """replay --mark-stdio, then --stop-at the event of the last line it marked."""
+    code, out, err, _ = replay(a, trace, tmp=tmp, extra=["--mark-stdio"])
+    events = [int(m) for m in MARK.findall(out)]
+    if (code, MARK.sub(b"", out)) != (rcode, rout):
+        show("record stdout", rout); show("--mark-stdio stdout", out)
+        fail(f"--mark-stdio: stdout without the marks differs from the recording (exit {code} vs {rcode})")
+    if MARK.sub(b"", err) != rerr:
+        show("record stderr", rerr); show("--mark-stdio stderr", err)
+        fail("--mark-stdio: stderr without the marks differs from the recording")
+    if events != sorted(events):
+        fail(f"--mark-stdio: the events of stdout's lines do not ascend: {events}")
+    if not events:
+        print("no stdout: --stop-at not checked")
+        return
+    last = events[-1]
+    code, out, err, _ = replay(a, trace, tmp=tmp, extra=["--stop-at", str(last)])
+    want = f"stopped before event {last}: the guest calls ".encode()
+    if code != 0 or want not in err or b"output-stream" not in err.split(want, 1)[1].split(b"\n", 1)[0]:
+        show("--stop-at stderr", err)
+        fail(f"--stop-at {last}: exit {code}, expected 0 and the pending write of event {last}")
+    if not rout.startswith(out):
+        show("record stdout", rout); show("--stop-at stdout", out)
+        fail(f"--stop-at {last}: stdout is not a prefix of the recording's")
+    print(f"--mark-stdio: {len(events)} lines marked; --stop-at {last}: ok")
 
 
 def lines(trace):
@@ -152,6 +186,7 @@ def main():
                 fail(f"replay differs from the recording (exit {code} vs {rcode})")
             if a.max_replay_seconds and secs > a.max_replay_seconds:
                 fail(f"replay took {secs:.2f}s, more than {a.max_replay_seconds}s")
+            check_marks_and_stop(a, trace, tmp, rcode, rout, rerr)
         elif a.mode == "convert":
             cbor, back = tmp / "t.cbor", tmp / "back.json"
             for src, dst in ((trace, cbor), (cbor, back)):

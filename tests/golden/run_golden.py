@@ -516,6 +516,31 @@ def _(ctx):
     return ["replay", "trap.wasm", "trace.json"]
 
 
+@case("replay.stop_at", "replay --stop-at 8 of hello's trace: stops at its first write, shown with the guest's backtrace")
+def _(ctx):
+    hello_trace(ctx)
+    return ["replay", "hello.wasm", "trace.json", "--stop-at", "8"]
+
+
+@case("replay.stop_at_trap_guest", "replay --stop-at of trap.wasm's write: frames named by the name section")
+def _(ctx):
+    ctx.guest("trap.wasm")
+    ctx.record("trap.wasm")
+    return ["replay", "trap.wasm", "trace.json", "--stop-at", "5"]
+
+
+@case("replay.stop_at_beyond", "replay --stop-at 11 of hello's 11-event trace: the replay never gets there (125)")
+def _(ctx):
+    hello_trace(ctx)
+    return ["replay", "hello.wasm", "trace.json", "--stop-at", "11"]
+
+
+@case("replay.mark_stdio", "replay --mark-stdio of hello's trace: each line starts with the event of its write")
+def _(ctx):
+    hello_trace(ctx)
+    return ["replay", "hello.wasm", "trace.json", "--mark-stdio"]
+
+
 @case("replay.files_written", "replay --files-written of fs_ops.wasm, the data directory deleted after recording")
 def _(ctx):
     fs_ops_trace(ctx)

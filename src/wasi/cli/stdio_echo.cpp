@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace wasmrr::wasi {
 
 namespace {
@@ -20,17 +22,21 @@ void write_all(int fd, const char* data, size_t size) {
   }
 }
 
-// write-zeroes takes a u64 count from the guest: written in bounded chunks.
-void write_zeroes(int fd, uint64_t count) {
-  static const std::string kZeros(64 * 1024, '\0');
-  while (count > 0) {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(count, kZeros.size()));
-    write_all(fd, kZeros.data(), n);
-    count -= n;
+}  // namespace
+
+void StdioEcho::show(int fd, uint64_t index, std::string_view bytes) {
+  if (!mark_lines_) return write_all(fd, bytes.data(), bytes.size());
+  bool& mid_line = mid_line_[fd];
+  const std::string mark = fmt::format("[event {}] ", index);
+  while (!bytes.empty()) {
+    if (!mid_line) write_all(fd, mark.data(), mark.size());
+    size_t nl = bytes.find('\n');
+    size_t n = nl == std::string_view::npos ? bytes.size() : nl + 1;
+    write_all(fd, bytes.data(), n);
+    mid_line = nl == std::string_view::npos;
+    bytes.remove_prefix(n);
   }
 }
-
-}  // namespace
 
 StdioEcho::Role StdioEcho::role_of(const runtime::ImportedFunc& f) {
   auto cached = roles_.find(&f);
@@ -55,7 +61,7 @@ StdioEcho::Role StdioEcho::role_of(const runtime::ImportedFunc& f) {
   return role;
 }
 
-void StdioEcho::on_call(uint64_t, const runtime::ImportedFunc& f, const runtime::Values& args,
+void StdioEcho::on_call(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,
                         const runtime::Values& results) {
   switch (role_of(f)) {
     case Role::None: return;
@@ -74,9 +80,15 @@ void StdioEcho::on_call(uint64_t, const runtime::ImportedFunc& f, const runtime:
       auto fd = output_fds_.find(args[0].rep());
       if (fd == output_fds_.end()) return;
       if (role_of(f) == Role::Write) {
-        if (args[1].bytes) write_all(fd->second, args[1].str.data(), args[1].str.size());
-      } else {
-        write_zeroes(fd->second, args[1].num);
+        if (args[1].bytes) show(fd->second, index, args[1].str);
+        return;
+      }
+      // write-zeroes takes a u64 count from the guest: shown in bounded chunks.
+      static const std::string kZeros(64 * 1024, '\0');
+      for (uint64_t count = args[1].num; count > 0;) {
+        size_t n = static_cast<size_t>(std::min<uint64_t>(count, kZeros.size()));
+        show(fd->second, index, std::string_view(kZeros).substr(0, n));
+        count -= n;
       }
       return;
     }

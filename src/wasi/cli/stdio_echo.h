@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string_view>
 #include <unordered_map>
 
 #include "runtime/host.h"
@@ -17,7 +18,10 @@ namespace wasmrr::wasi {
 
 class StdioEcho final : public runtime::CallObserver {
  public:
-  StdioEcho(int stdout_fd = 1, int stderr_fd = 2) : stdout_fd_(stdout_fd), stderr_fd_(stderr_fd) {}
+  // `mark_lines`: every line shown starts with "[event N] ", N the event of
+  // the write that began it (--mark-stdio).
+  explicit StdioEcho(bool mark_lines = false, int stdout_fd = 1, int stderr_fd = 2)
+      : stdout_fd_(stdout_fd), stderr_fd_(stderr_fd), mark_lines_(mark_lines) {}
   void on_call(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,
                const runtime::Values& results) override;
 
@@ -26,7 +30,12 @@ class StdioEcho final : public runtime::CallObserver {
   // What a function is to the echo, decided once per import.
   Role role_of(const runtime::ImportedFunc& f);
 
+  // Writes `bytes` to `fd`, marking each line begun by them with event `index`.
+  void show(int fd, uint64_t index, std::string_view bytes);
+
   int stdout_fd_, stderr_fd_;
+  bool mark_lines_;
+  std::map<int, bool> mid_line_;  // per fd: the last byte shown was not a newline
   std::map<uint32_t, int> output_fds_;  // stream rep -> host fd
   std::unordered_map<const runtime::ImportedFunc*, Role> roles_;
 };
