@@ -63,6 +63,19 @@ class Extern {
   virtual ExternKind kind() const = 0;
 };
 
+class Module;
+
+// One guest frame of a backtrace.
+struct Frame {
+  const Module* module = nullptr;  // the compiled module whose code it is; null: unknown
+  uint32_t function_index = 0;     // in the module's function index space
+  uint32_t offset = 0;             // byte offset in the module's binary, as given to compile()
+  std::string function_name;       // from the name section; empty without one
+
+  // "name@wasm-function[N]:0xOFFSET" (without a name: "wasm-function[N]:0xOFFSET").
+  std::string text() const;
+};
+
 class Func : public Extern {
  public:
   ExternKind kind() const override { return ExternKind::Func; }
@@ -73,7 +86,7 @@ class Func : public Extern {
   // returned here as `host_exception` so the caller can rethrow it.
   struct CallError {
     std::string message;              // trap message, e.g. "unreachable executed"
-    std::vector<std::string> backtrace;  // guest frames, innermost first
+    std::vector<Frame> backtrace;        // guest frames, innermost first
     std::exception_ptr host_exception;   // set if a host function threw
   };
   virtual bool call(std::span<const CoreVal> args, std::span<CoreVal> results,
@@ -156,9 +169,9 @@ class Engine {
   virtual Result<std::shared_ptr<Global>> new_global(const GlobalType& type, CoreVal init) = 0;
 
   // The wasm frames on the stack now, innermost first, as in a trap's
-  // backtrace ("name@wasm-function[N]:0xOFFSET"): called from a host
-  // function, where the guest is in the call. Empty outside wasm.
-  virtual std::vector<std::string> guest_backtrace() = 0;
+  // backtrace: called from a host function, where the guest is in the call.
+  // Empty outside wasm.
+  virtual std::vector<Frame> guest_backtrace() = 0;
 };
 
 struct EngineOptions {

@@ -50,13 +50,21 @@ class SmEngine final : public Engine {
   Result<std::shared_ptr<Memory>> new_memory(const MemoryType& type) override;
   Result<std::shared_ptr<Table>> new_table(const TableType& type) override;
   Result<std::shared_ptr<Global>> new_global(const GlobalType& type, CoreVal init) override;
-  std::vector<std::string> guest_backtrace() override;
+  std::vector<Frame> guest_backtrace() override;
 
   JSContext* cx() const { return cx_; }
 
   // Compiles bytes with `new WebAssembly.Module`; on failure the message
-  // names the unsupported proposal if there is one.
-  Result<JSObject*> compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info);
+  // names the unsupported proposal if there is one. The code belongs to
+  // `owner`, whose original binary has its code section at `code_begin`
+  // (the bytes compiled may be a rewritten copy: capped, folded).
+  Result<JSObject*> compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info, const Module* owner,
+                               size_t code_begin);
+
+  // A frame of SpiderMonkey's stack text ("name@URL:wasm-function[N]:0xOFF"),
+  // its module known by the URL compile_js gave it.
+  Frame parse_frame(std::string_view text) const;
+  std::vector<Frame> parse_stack(const std::string& stack) const;
 
   // Takes the pending JS exception (or the captured host exception) after a
   // failed call into SpiderMonkey and describes it.
@@ -65,10 +73,12 @@ class SmEngine final : public Engine {
   // A host function threw: keep the exception until the call into wasm
   // returns (it is never unwound through SpiderMonkey frames), with the
   // guest's frames at the call when the host traps the guest.
-  void stash_host_exception(std::exception_ptr e, std::vector<std::string> backtrace) {
+  void stash_host_exception(std::exception_ptr e, std::vector<Frame> backtrace) {
     pending_host_exception_ = std::move(e);
     pending_backtrace_ = std::move(backtrace);
   }
+
+  bool construct_module(size_t url_number, const JS::HandleValueArray& args, JS::MutableHandleObject out);
 
   // Constructs `new WebAssembly.<ctor>(args...)`.
   bool construct(JS::HandleObject ctor, const JS::HandleValueArray& args, JS::MutableHandleObject out);
@@ -97,7 +107,14 @@ class SmEngine final : public Engine {
   std::unique_ptr<JS::PersistentRootedObject> module_ctor_, instance_ctor_, memory_ctor_, table_ctor_,
       global_ctor_;
   std::exception_ptr pending_host_exception_;
-  std::vector<std::string> pending_backtrace_;
+  std::vector<Frame> pending_backtrace_;
+  // What each compilation's URL names: the module, and how far its code
+  // section moved in the bytes compiled (offsets are given in the original's).
+  struct CompiledCode {
+    const Module* owner;
+    int64_t offset_shift;
+  };
+  std::vector<CompiledCode> compiled_code_;  // by URL number
   std::list<HostFuncData> host_funcs_;
 };
 
@@ -109,8 +126,13 @@ bool from_js(JSContext* cx, CoreType type, JS::HandleValue v, CoreVal* out);
 // The WebAssembly JS API name of a value type ("i32", "anyfunc", ...).
 const char* js_type_name(CoreType type);
 
-// Splits a SpiderMonkey `stack` string into frames, innermost first.
-std::vector<std::string> split_stack(const std::string& stack);
+// The parts of one line of a SpiderMonkey stack string that is a wasm frame.
+struct StackFrameText {
+  std::string_view name, url;
+  uint32_t function_index = 0;
+  uint32_t offset = 0;
+};
+std::optional<StackFrameText> split_frame(std::string_view line);
 
 // Wrappers for the JS objects, used by spidermonkey.cpp.
 std::shared_ptr<Func> wrap_func(SmEngine& engine, JS::HandleObject fn, const CoreFuncType& type);

@@ -104,7 +104,7 @@ bool host_trampoline(JSContext* cx, unsigned argc, JS::Value* vp) {
     // (a handle misused, a limit met) gets the guest's frames here, where
     // they still are.
     std::exception_ptr e = std::current_exception();
-    std::vector<std::string> backtrace;
+    std::vector<Frame> backtrace;
     try {
       std::rethrow_exception(e);
     } catch (const Trap&) {

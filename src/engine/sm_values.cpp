@@ -3,6 +3,7 @@
 #include <js/Conversions.h>
 
 #include <bit>
+#include <charconv>
 
 #include "engine/sm_engine.h"
 
@@ -75,29 +76,24 @@ const char* js_type_name(CoreType type) {
   return "?";
 }
 
-namespace {
-
-// SpiderMonkey writes a wasm frame as `name@url:wasm-function[N]:0xOFF`; our
-// modules have no URL, so `@:` becomes `@`, and a nameless frame is just
-// `wasm-function[N]:0xOFF`.
-std::string tidy_frame(std::string frame) {
-  size_t at = frame.find("@:wasm-function[");
-  if (at != std::string::npos) frame.erase(at == 0 ? 0 : at + 1, at == 0 ? 2 : 1);
-  return frame;
-}
-
-}  // namespace
-
-std::vector<std::string> split_stack(const std::string& stack) {
-  std::vector<std::string> frames;
-  size_t start = 0;
-  while (start < stack.size()) {
-    size_t nl = stack.find('\n', start);
-    if (nl == std::string::npos) nl = stack.size();
-    if (nl > start) frames.push_back(tidy_frame(stack.substr(start, nl - start)));
-    start = nl + 1;
-  }
-  return frames;
+// SpiderMonkey writes a wasm frame as `name@URL:wasm-function[N]:0xOFF`
+// (`@URL:...` without a name); other lines are not guest frames.
+std::optional<StackFrameText> split_frame(std::string_view line) {
+  constexpr std::string_view kMarker = ":wasm-function[";
+  size_t marker = line.rfind(kMarker);
+  if (marker == std::string_view::npos) return std::nullopt;
+  StackFrameText out;
+  size_t at = line.rfind('@', marker);
+  out.name = at == std::string_view::npos ? std::string_view() : line.substr(0, at);
+  out.url = at == std::string_view::npos ? line.substr(0, marker) : line.substr(at + 1, marker - at - 1);
+  std::string_view rest = line.substr(marker + kMarker.size());  // N]:0xOFF
+  auto index = std::from_chars(rest.data(), rest.data() + rest.size(), out.function_index);
+  if (index.ec != std::errc() || !std::string_view(index.ptr, rest.data() + rest.size()).starts_with("]:0x"))
+    return std::nullopt;
+  const char* hex = index.ptr + 4;
+  auto offset = std::from_chars(hex, rest.data() + rest.size(), out.offset, 16);
+  if (offset.ec != std::errc()) return std::nullopt;
+  return out;
 }
 
 }  // namespace wasmrr::engine::sm

@@ -2,6 +2,8 @@
 // (with extended-const folding) and instantiation through the WebAssembly
 // JS API objects.
 #include <js/ArrayBuffer.h>
+#include <js/CompilationAndEvaluation.h>
+#include <js/SourceText.h>
 #include <js/CallAndConstruct.h>
 #include <js/Conversions.h>
 #include <js/ContextOptions.h>
@@ -16,6 +18,7 @@
 
 #include <cstdlib>
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -96,6 +99,7 @@ struct SmModule final : public Module {
   bool needs_folding() const { return !info.extended_exprs.empty(); }
 
   binary::ModuleInfo info;
+  size_t code_begin = 0;       // the code section's content, in the bytes given to compile()
   std::vector<uint8_t> bytes;  // only when compilation waits for folding
   // The WebAssembly.Module; when folding, the one compiled for `folded_for`
   // (the imported globals' values).
@@ -325,13 +329,17 @@ Func::CallError SmEngine::take_error() {
     err.message = to_utf8(cx_, exn);
   }
   if (JS_GetProperty(cx_, obj, "stack", &stack) && stack.isString()) {
-    err.backtrace = split_stack(to_utf8(cx_, stack));
+    err.backtrace = parse_stack(to_utf8(cx_, stack));
   }
   JS_ClearPendingException(cx_);
   return err;
 }
 
-std::vector<std::string> SmEngine::guest_backtrace() {
+// Each compilation gets a URL of its own, which SpiderMonkey puts in the
+// frames of its code; the URL's number says whose code it is.
+constexpr std::string_view kModuleUrl = "wasm-rr-module-";
+
+std::vector<Frame> SmEngine::guest_backtrace() {
   JS::RootedObject stack(cx_);
   JS::RootedString text(cx_);
   if (!JS::CaptureCurrentStack(cx_, &stack) || !JS::BuildStackString(cx_, nullptr, stack, &text)) {
@@ -339,14 +347,68 @@ std::vector<std::string> SmEngine::guest_backtrace() {
     return {};
   }
   JS::RootedValue v(cx_, JS::StringValue(text));
-  std::vector<std::string> frames = split_stack(to_utf8(cx_, v));
+  std::vector<Frame> frames = parse_stack(to_utf8(cx_, v));
   // The innermost frame is the call of the imported function itself, at
   // offset 0 (no code of its own): the caller's frame says where the call is.
-  if (!frames.empty() && frames.front().ends_with(":0x0")) frames.erase(frames.begin());
+  if (!frames.empty() && frames.front().offset == 0) frames.erase(frames.begin());
   return frames;
 }
 
-Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info) {
+Frame SmEngine::parse_frame(std::string_view line) const {
+  Frame f;
+  auto parts = split_frame(line);
+  if (!parts) return f;
+  f.function_name = std::string(parts->name);
+  f.function_index = parts->function_index;
+  int64_t offset = parts->offset;
+  if (size_t at = parts->url.find(kModuleUrl); at != std::string_view::npos) {
+    std::string_view number = parts->url.substr(at + kModuleUrl.size());
+    size_t k = 0;
+    auto r = std::from_chars(number.data(), number.data() + number.size(), k);
+    if (r.ec == std::errc() && k < compiled_code_.size()) {
+      f.module = compiled_code_[k].owner;
+      offset += compiled_code_[k].offset_shift;
+    }
+  }
+  f.offset = static_cast<uint32_t>(std::max<int64_t>(offset, 0));
+  return f;
+}
+
+std::vector<Frame> SmEngine::parse_stack(const std::string& stack) const {
+  std::vector<Frame> frames;
+  for (size_t start = 0; start < stack.size();) {
+    size_t nl = std::min(stack.find('\n', start), stack.size());
+    std::string_view line(stack.data() + start, nl - start);
+    if (split_frame(line)) frames.push_back(parse_frame(line));
+    start = nl + 1;
+  }
+  return frames;
+}
+
+// `new WebAssembly.Module(bytes)` called from a function whose file name is
+// the compilation's URL: SpiderMonkey names the module after its caller.
+bool SmEngine::construct_module(size_t url_number, const JS::HandleValueArray& args, JS::MutableHandleObject out) {
+  std::string url = fmt::format("{}{}", kModuleUrl, url_number);
+  JS::CompileOptions options(cx_);
+  options.setFileAndLine(url.c_str(), 1);
+  static constexpr std::string_view kBody = "return new WebAssembly.Module(bytes);";
+  JS::SourceText<mozilla::Utf8Unit> source;
+  if (!source.init(cx_, kBody.data(), kBody.size(), JS::SourceOwnership::Borrowed)) return false;
+  const char* arg_names[] = {"bytes"};
+  JS::RootedObjectVector env(cx_);
+  JS::RootedFunction compile(cx_, JS::CompileFunction(cx_, env, options, "compile", 1, arg_names, source));
+  if (!compile) return false;
+  JS::RootedValue module(cx_);
+  JS::RootedObject this_object(cx_);  // null: called without a `this`
+  if (!JS::Call(cx_, this_object, compile, args, &module) || !module.isObject()) return false;
+  out.set(&module.toObject());
+  return true;
+}
+
+Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info,
+                                      const Module* owner, size_t code_begin) {
+  const binary::Section* code = info.code_section();
+  compiled_code_.push_back({owner, code ? static_cast<int64_t>(code_begin) - static_cast<int64_t>(code->content_begin) : 0});
   JS::RootedObject buffer(cx_, JS::NewArrayBuffer(cx_, bytes.size()));
   if (!buffer) return make_error("out of memory copying the module");
   {
@@ -357,7 +419,7 @@ Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const bin
   JS::RootedValueArray<1> args(cx_);
   args[0].setObject(*buffer);
   JS::RootedObject module(cx_);
-  if (construct(module_ctor(), args, &module)) return module.get();
+  if (construct_module(compiled_code_.size() - 1, args, &module)) return module.get();
   std::string sm_message = take_error().message;
   if (auto feature = binary::find_unsupported_instruction(bytes, info)) {
     return make_error(*feature + " (SpiderMonkey: " + sm_message + ")");
@@ -368,6 +430,8 @@ Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const bin
 Result<std::shared_ptr<Module>> SmEngine::compile(std::span<const uint8_t> bytes) {
   auto info = binary::parse_module(bytes);
   if (!info) return make_error("invalid module: " + info.error().message);
+  const binary::Section* code = info->code_section();
+  size_t code_begin = code ? code->content_begin : 0;  // where frame offsets are counted from
   std::vector<uint8_t> capped;
   if (options_.max_memory_pages) {
     auto r = cap_memories(bytes, *info, *options_.max_memory_pages);
@@ -380,12 +444,13 @@ Result<std::shared_ptr<Module>> SmEngine::compile(std::span<const uint8_t> bytes
     }
   }
   auto module = std::make_shared<SmModule>(cx_, std::move(*info));
+  module->code_begin = code_begin;
   if (module->needs_folding()) {
     // Compiled in instantiate(), once the imported globals' values are known.
     module->bytes.assign(bytes.begin(), bytes.end());
     return std::shared_ptr<Module>(module);
   }
-  auto compiled = compile_js(bytes, module->info);
+  auto compiled = compile_js(bytes, module->info, module.get(), code_begin);
   if (!compiled) return compiled.error();
   module->compiled = *compiled;
   return std::shared_ptr<Module>(module);
@@ -461,7 +526,9 @@ Result<void> SmEngine::compile_folded(SmModule& module, const std::vector<std::s
   if (module.compiled && same_values(globals, module.folded_for)) return {};
   auto folded = fold_extended_const(module.bytes, module.info, globals);
   if (!folded) return folded.error();
-  auto compiled = compile_js(*folded, module.info);
+  auto folded_info = binary::parse_module(*folded);  // the folded initializers moved the code section
+  if (!folded_info) return make_error("invalid module after folding its constants: " + folded_info.error().message);
+  auto compiled = compile_js(*folded, *folded_info, &module, module.code_begin);
   if (!compiled) return compiled.error();
   module.compiled = *compiled;
   module.folded_for = std::move(globals);

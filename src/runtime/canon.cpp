@@ -56,7 +56,7 @@ void call_core(engine::Func& f, std::span<const CoreVal> args, std::span<CoreVal
       } catch (const GuestTrap&) {
         throw;
       } catch (const Trap& t) {
-        throw GuestTrap(t.what(), std::move(error.backtrace));
+        throw GuestTrap(t.what(), std::move(error.backtrace));  // the engine's frames
       }
     }
     std::rethrow_exception(error.host_exception);

@@ -1,7 +1,5 @@
 #include "runtime/host.h"
 
-#include "engine/engine.h"
-
 #include <charconv>
 
 namespace wasmrr::runtime {
@@ -132,10 +130,6 @@ std::vector<std::string> HostRegistry::untyped_functions() const {
     }
   }
   return out;
-}
-
-std::vector<std::string> CallInterposer::guest_backtrace() const {
-  return engine_ ? engine_->guest_backtrace() : std::vector<std::string>{};
 }
 
 }  // namespace wasmrr::runtime

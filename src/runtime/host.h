@@ -17,10 +17,6 @@
 #include "abi/type.h"
 #include "abi/value.h"
 
-namespace wasmrr::engine {
-class Engine;
-}
-
 namespace wasmrr::runtime {
 
 using Values = std::vector<abi::Value>;
@@ -124,11 +120,11 @@ class CallInterposer {
 
   // During call(): the guest's frames at the call, innermost first (as a
   // trap's backtrace). Empty when no Runtime uses this interposer.
-  std::vector<std::string> guest_backtrace() const;
+  std::vector<std::string> guest_backtrace() const { return backtrace_ ? backtrace_() : std::vector<std::string>{}; }
 
  private:
-  friend class Runtime;  // sets engine_ when it is made with this interposer
-  engine::Engine* engine_ = nullptr;
+  friend class Runtime;  // sets backtrace_ while it uses this interposer
+  std::function<std::vector<std::string>()> backtrace_;
 };
 
 // Sees import calls after they are done, in order, with their event index:

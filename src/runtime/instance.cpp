@@ -112,6 +112,8 @@ class Instantiator {
                                   : rt_.engine.compile(std::span<const uint8_t>(module->bytes->data() + module->offset, module->size));
       if (!compiled) throw InstantiationError(fmt::format("core module {}: {}", def.module, compiled.error().message));
       module->compiled = *compiled;
+      rt_.module_bytes[module->compiled.get()] =
+          std::span<const uint8_t>(module->bytes->data() + module->offset, module->size);
     }
     std::map<std::string_view, const CoreInstance*> args;
     for (const auto& a : def.args) args[a.name] = index_space_at(s.core_instances, a.instance, "core instance").get();
@@ -455,6 +457,32 @@ std::shared_ptr<engine::Extern> CoreInstance::get(const std::string& name) const
   return it == inline_exports.end() ? nullptr : it->second;
 }
 
+std::vector<std::string> RuntimeState::describe(const std::vector<engine::Frame>& frames) {
+  std::vector<std::string> out;
+  for (const engine::Frame& f : frames) {
+    std::vector<debuginfo::SourceLocation> where;
+    if (auto bytes = module_bytes.find(f.module); bytes != module_bytes.end()) {
+      auto& info = debug_info[f.module];
+      if (!info) info = std::make_unique<debuginfo::ModuleDebugInfo>(bytes->second);
+      where = info->locate(f.offset);
+    }
+    auto at = [](const debuginfo::SourceLocation& l) {
+      if (l.line == 0) return l.file.empty() ? std::string() : fmt::format(" at {}", l.file);
+      return fmt::format(" at {}:{}{}", l.file, l.line, l.column ? fmt::format(":{}", l.column) : "");
+    };
+    // Functions inlined at this point first, as frames of their own.
+    for (size_t i = 0; i + 1 < where.size(); i++) out.push_back(fmt::format("{} (inlined){}", where[i].function, at(where[i])));
+    std::string text = f.text();
+    if (!where.empty()) {
+      const debuginfo::SourceLocation& l = where.back();
+      if (!l.function.empty() && l.function != f.function_name) text += " in " + l.function;
+      text += at(l);
+    }
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
 std::string format_backtrace(const std::vector<std::string>& frames, std::string_view title) {
   if (frames.empty()) return {};
   std::string out = fmt::format("{}:\n", title);
@@ -464,10 +492,10 @@ std::string format_backtrace(const std::vector<std::string>& frames, std::string
 
 Runtime::Runtime(engine::Engine& engine, const HostRegistry& host, CallInterposer& interposer)
     : state_(std::make_unique<State>(engine, host, interposer)) {
-  interposer.engine_ = &engine;
+  interposer.backtrace_ = [state = state_.get()] { return state->describe(state->engine.guest_backtrace()); };
 }
 
-Runtime::~Runtime() { state_->interposer.engine_ = nullptr; }
+Runtime::~Runtime() { state_->interposer.backtrace_ = nullptr; }
 
 Result<void> Runtime::instantiate(std::shared_ptr<const component::Component> component, const InstantiateOptions& options) {
   state_->require_host_impl = options.require_host_impl;
@@ -539,7 +567,7 @@ Result<Outcome> Runtime::run_export(const std::string& instance_export, const st
   } catch (const GuestTrap& e) {
     out.kind = Outcome::Kind::Trapped;
     out.trap_message = e.what();
-    out.backtrace = e.backtrace;
+    out.backtrace = state_->describe(e.frames);
   } catch (const Trap& e) {
     out.kind = Outcome::Kind::Trapped;
     out.trap_message = e.what();

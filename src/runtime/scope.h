@@ -12,6 +12,7 @@
 
 #include "abi/canonical.h"
 #include "component/ast.h"
+#include "debuginfo/dwarf.h"
 #include "engine/engine.h"
 #include "runtime/host.h"
 #include "runtime/module_cache.h"
@@ -29,8 +30,8 @@ class InstantiationError : public std::runtime_error {
 // during one of the guest's calls (a plain Trap has no frames to show).
 class GuestTrap : public Trap {
  public:
-  GuestTrap(const std::string& m, std::vector<std::string> bt) : Trap(m), backtrace(std::move(bt)) {}
-  std::vector<std::string> backtrace;
+  GuestTrap(const std::string& m, std::vector<engine::Frame> f) : Trap(m), frames(std::move(f)) {}
+  std::vector<engine::Frame> frames;
 };
 
 struct Scope;
@@ -148,6 +149,12 @@ struct RuntimeState {
   size_t max_handles = abi::HandleTable::kDefaultMaxLive;
   ModuleCache* modules = nullptr;  // compiled core modules shared across instantiations, if any
   Scope* root = nullptr;
+
+  // Backtraces for people: each frame's text, with its source location when
+  // the module carries DWARF (read on the first frame that needs it).
+  std::vector<std::string> describe(const std::vector<engine::Frame>& frames);
+  std::map<const engine::Module*, std::span<const uint8_t>> module_bytes;  // what each was compiled from
+  std::map<const engine::Module*, std::unique_ptr<debuginfo::ModuleDebugInfo>> debug_info;
 };
 
 // Calls a core function; a wasm trap becomes GuestTrap, a host exception thrown

@@ -541,6 +541,19 @@ def _(ctx):
     return ["replay", "hello.wasm", "trace.json", "--mark-stdio"]
 
 
+@case("run.trap_dwarf", "debug_loop.wasm (built with -g) traps three calls deep: frames with file:line")
+def _(ctx):
+    ctx.guest("debug_loop.wasm")
+    return ["run", "debug_loop.wasm", "trap"]
+
+
+@case("replay.stop_at_dwarf", "replay --stop-at of debug_loop's second clock read: the pending call, file:line in the loop")
+def _(ctx):
+    ctx.guest("debug_loop.wasm")
+    ctx.record("debug_loop.wasm")
+    return ["replay", "debug_loop.wasm", "trace.json", "--stop-at", "10"]
+
+
 @case("replay.files_written", "replay --files-written of fs_ops.wasm, the data directory deleted after recording")
 def _(ctx):
     fs_ops_trace(ctx)

@@ -49,6 +49,10 @@ wasmrr_guest(ticker ARGS 20 1)
 wasmrr_guest(trace_tamper DATA_DIR ARGS /data/input.txt)
 wasmrr_guest(trap)
 
+# --- C guests with DWARF (c_debug/*.c) -------------------------------------------
+wasmrr_guest(debug_loop)
+wasmrr_guest(debug_loop AS debug_loop_trap ARGS trap)
+
 # --- C++ guests (cpp/*.cpp) ------------------------------------------------------
 wasmrr_guest(cpp_hello ARGS x y)
 

@@ -83,7 +83,10 @@ class EngineTest : public ::testing::Test {
     auto inst = engine->instantiate(*module, imports);
     ASSERT_TRUE(inst.ok()) << inst.error().message;
     instance = *inst;
+    module_ = *module;
   }
+
+  std::shared_ptr<Module> module_;  // of instantiate_basic()
 
   std::shared_ptr<Func> func(const std::string& name) {
     auto f = std::dynamic_pointer_cast<Func>(instance->get_export(name));
@@ -228,8 +231,14 @@ TEST_F(EngineTest, TrapsCarryMessagesAndBacktraces) {
   ASSERT_EQ(err.backtrace.size(), 2u) << err.message;
   // Innermost first: $inner (function 16, after the 7 imports) called by
   // $outer (17); the names come from the module's name section.
-  EXPECT_EQ(err.backtrace[0].rfind("inner@wasm-function[16]:0x", 0), 0u) << err.backtrace[0];
-  EXPECT_EQ(err.backtrace[1].rfind("outer@wasm-function[17]:0x", 0), 0u) << err.backtrace[1];
+  // Each frame names its module and a code offset in that module's bytes.
+  EXPECT_EQ(err.backtrace[0].text().rfind("inner@wasm-function[16]:0x", 0), 0u) << err.backtrace[0].text();
+  EXPECT_EQ(err.backtrace[1].text().rfind("outer@wasm-function[17]:0x", 0), 0u) << err.backtrace[1].text();
+  for (const engine::Frame& f : err.backtrace) {
+    EXPECT_EQ(f.module, module_.get()) << f.text();
+    EXPECT_GT(f.offset, 0u) << f.text();
+  }
+  EXPECT_NE(err.backtrace[0].offset, err.backtrace[1].offset);
 }
 
 TEST_F(EngineTest, StackOverflowIsATrap) {
