@@ -1,5 +1,7 @@
 #include "cli/guest.h"
 
+#include "trace/trace.h"
+
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdlib>
@@ -331,6 +333,16 @@ runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry
   auto outcome = wasi::run_command(rt);
   if (!outcome) throw ToolError(fmt::format("`{}`: {}", c.path, outcome.error().message));
   return *outcome;
+}
+
+void check_recorded_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path, bool force) {
+  std::string sha = c.sha256();
+  if (sha == h.component_sha256) return;
+  std::string msg = fmt::format(
+      "`{}` was recorded with another component: `{}` ({} bytes, SHA-256 {}), not `{}` ({} bytes, SHA-256 {})",
+      trace_path, h.component_name, h.component_size, h.component_sha256, c.path, c.bytes->size(), sha);
+  if (!force) throw ToolError(msg + "; use --force to replay it anyway");
+  fmt::print(stderr, "wasm-rr: warning: {}; replaying anyway (--force)\n", msg);
 }
 
 int exit_code_of(const runtime::Outcome& outcome) {

@@ -12,6 +12,7 @@
 #include "component/ast.h"
 #include "runtime/host.h"
 #include "runtime/instance.h"
+#include "trace/trace.h"
 #include "wasi/wasi.h"
 
 namespace wasmrr::cli {
@@ -44,6 +45,10 @@ GuestLimits guest_limits(const LimitOptions& opts);
 runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry& registry,
                            runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
                            const GuestLimits& limits);
+
+// Replay and debug: a trace recorded with another component is refused (ToolError) unless `force`.
+void check_recorded_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path,
+                              bool force);
 
 // Prints a trap (message and backtrace) and maps an outcome to wasm-rr's exit code.
 int exit_code_of(const runtime::Outcome& outcome);

@@ -97,6 +97,19 @@ int dispatch(int argc, char** argv) {
                    "the write that began it");
   replay->footer(with_exit_codes("The guest's stdout and stderr are shown again; its exit status or trap is reproduced."));
 
+  DebugOptions dbg_opts;
+  CLI::App* debug = app.add_subcommand("debug", "Debug a recorded run: a gdb-style command loop over its replay, "
+                                                "events as time, forward and back");
+  debug->add_option("component", dbg_opts.component_path, "The component that was recorded")->required();
+  debug->add_option("trace", dbg_opts.trace_path, "Trace to replay (JSON or CBOR, a file)")->capture_default_str();
+  debug->add_option("-x", dbg_opts.command_file, "Run the commands in FILE first (one a line; # starts a comment)")
+      ->type_name("FILE");
+  debug->add_flag("--force", dbg_opts.force, "Debug even if the trace was recorded with a different component");
+  debug->footer("Commands are read from stdin (type `help`): break event N, break call PATTERN, continue, "
+                "reverse-continue, goto N, when, backtrace, info events, quit.\n\n"
+                "Exit status:\n  0    the session ended (quit, or the end of the commands)\n"
+                "  121  the replay diverged from the trace\n  125  wasm-rr could not start the session");
+
   ConvertOptions conv_opts;
   CLI::App* convert = app.add_subcommand("convert", "Convert a trace between JSON and CBOR (lossless)");
   convert->add_option("in", conv_opts.in_path, "Trace to read (JSON or CBOR)")->required();
@@ -117,7 +130,7 @@ int dispatch(int argc, char** argv) {
     std::string name = argv[1];
     auto subs = app.get_subcommands([](const CLI::App*) { return true; });
     if (std::none_of(subs.begin(), subs.end(), [&](const CLI::App* sub) { return sub->get_name() == name; })) {
-      fmt::print(stderr, "wasm-rr: error: unknown subcommand `{}` (expected run, record, replay, convert or inspect)\n"
+      fmt::print(stderr, "wasm-rr: error: unknown subcommand `{}` (expected run, record, replay, debug, convert or inspect)\n"
                          "Run `wasm-rr --help` for usage.\n", printable(name));
       return kExitToolError;
     }
@@ -137,6 +150,7 @@ int dispatch(int argc, char** argv) {
     if (*replay) return replay_command(rep_opts);
     if (*convert) return convert_command(conv_opts);
     if (*inspect) return inspect_command(insp_opts);
+    if (*debug) return debug_command(dbg_opts);
   } catch (const ToolError& e) {
     fmt::print(stderr, "wasm-rr: error: {}\n", printable_lines(e.what()));
     return kExitToolError;

@@ -84,6 +84,12 @@ struct ReplayOptions {
   std::optional<uint64_t> stop_at;  // --stop-at N: replay the events before N, then show the call of N
   bool mark_stdio = false;          // --mark-stdio: "[event N] " before every line shown
 };
+struct DebugOptions {
+  std::string component_path;
+  std::string trace_path = "wasm-rr-trace.json";
+  std::string command_file;  // -x FILE: commands run first
+  bool force = false;
+};
 struct InspectOptions {
   std::string trace_path = "wasm-rr-trace.json";
   bool events = false;
@@ -96,6 +102,7 @@ struct ConvertOptions {
 int run_command(const GuestOptions& opts);
 int record_command(const RecordOptions& opts);
 int replay_command(const ReplayOptions& opts);
+int debug_command(const DebugOptions& opts);
 int convert_command(const ConvertOptions& opts);
 int inspect_command(const InspectOptions& opts);
 

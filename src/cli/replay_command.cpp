@@ -10,19 +10,6 @@
 
 namespace wasmrr::cli {
 
-namespace {
-
-void check_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path, bool force) {
-  std::string sha = c.sha256();
-  if (sha == h.component_sha256) return;
-  std::string msg = fmt::format(
-      "`{}` was recorded with another component: `{}` ({} bytes, SHA-256 {}), not `{}` ({} bytes, SHA-256 {})",
-      trace_path, h.component_name, h.component_size, h.component_sha256, c.path, c.bytes->size(), sha);
-  if (!force) throw ToolError(msg + "; use --force to replay it anyway");
-  fmt::print(stderr, "wasm-rr: warning: {}; replaying anyway (--force)\n", msg);
-}
-
-}  // namespace
 
 int replay_command(const ReplayOptions& opts) {
   LoadedComponent component = load_component(opts.component_path);
@@ -36,7 +23,7 @@ int replay_command(const ReplayOptions& opts) {
   if (opts.stop_at) replayer.stop_before(*opts.stop_at);
   auto header = replayer.read_header();
   if (!header) throw ToolError(header.error().message);
-  check_component(*header, component, opts.trace_path, opts.force);
+  check_recorded_component(*header, component, opts.trace_path, opts.force);
 
   // No host at all: every import is answered from the trace. The host's
   // signatures are still there, so a wrong-typed import is refused as in

@@ -39,14 +39,6 @@ std::string summarize(const trace::Event& ev) {
   return ev.results.empty() ? s : s + " -> " + list_json(ev.results);
 }
 
-// The call the guest makes now, in the trace's notation, for reports.
-std::string describe_call(const runtime::ImportedFunc& f, const runtime::Values& args) {
-  Json encoded = Json::array();
-  for (size_t i = 0; i < args.size() && i < f.type->params.size(); i++)
-    encoded.push_back(encode_value(args[i], *f.type->params[i].type, EncodeOptions{.digest_large_bytes = true}));
-  return fmt::format("{}({})", printable(f.name), list_json(encoded));
-}
-
 }  // namespace
 
 Result<trace::Header> Replayer::read_header() {
@@ -82,6 +74,13 @@ std::string last_event(uint64_t next_index, const char* none) {
 }
 
 }  // namespace
+
+std::string describe_call(const runtime::ImportedFunc& f, const runtime::Values& args) {
+  Json encoded = Json::array();
+  for (size_t i = 0; i < args.size() && i < f.type->params.size(); i++)
+    encoded.push_back(encode_value(args[i], *f.type->params[i].type, EncodeOptions{.digest_large_bytes = true}));
+  return fmt::format("{}({})", printable(f.name), list_json(encoded));
+}
 
 BadTrace::BadTrace(uint64_t event, std::string function, std::string value_path, std::string problem, bool from_reader)
     : Abort(fmt::format("event {}{}: {}{}", event, function.empty() ? "" : fmt::format(" ({})", printable(function)),
@@ -204,6 +203,7 @@ bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values&
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
   uint64_t index = next_index_;
   if (stop_before_ == index) throw StoppedBefore(index, describe_call(f, args), guest_backtrace());
+  if (controller_) controller_->before_event(index, f, args);
   std::optional<trace::Element> el;
   if (pending_element_ || pending_cut_) {
     el = next_element();

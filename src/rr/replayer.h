@@ -90,6 +90,19 @@ class StoppedBefore : public Abort {
   std::vector<std::string> backtrace_;
 };
 
+// Sees every event before it is answered, with the guest in its call (a
+// debugger's breakpoints and stops). It may look at the guest
+// (Replayer::guest_backtrace), return to let the replay go on, or throw to
+// end it.
+class ReplayController {
+ public:
+  virtual ~ReplayController() = default;
+  virtual void before_event(uint64_t event, const runtime::ImportedFunc& f, const runtime::Values& args) = 0;
+};
+
+// The guest's call as reports show it: fn(args), escaped.
+std::string describe_call(const runtime::ImportedFunc& f, const runtime::Values& args);
+
 class Replayer final : public runtime::CallInterposer {
  public:
   explicit Replayer(trace::TraceReader& reader)
@@ -115,6 +128,8 @@ class Replayer final : public runtime::CallInterposer {
   // Replays events before `event` only: the guest's call of event `event`
   // throws StoppedBefore instead of being answered.
   void stop_before(uint64_t event) { stop_before_ = event; }
+  // `controller` sees every event first; it must outlive the replay.
+  void control(ReplayController& controller) { controller_ = &controller; }
 
   // `observer` sees every call answered from the trace, after it is answered
   // (not the calls that end the run); it must outlive the replay.
@@ -141,6 +156,7 @@ class Replayer final : public runtime::CallInterposer {
   trace::TraceReader& reader_;
   uint64_t next_index_ = 0;  // index of the next event
   std::optional<uint64_t> stop_before_;
+  ReplayController* controller_ = nullptr;
   std::deque<Recent> recent_;
 
   // Own handles of host resources the guest holds, by (resource type, rep),

@@ -554,6 +554,47 @@ def _(ctx):
     return ["replay", "debug_loop.wasm", "trace.json", "--stop-at", "10"]
 
 
+DEBUG_SESSION = b"""when
+break call wasi:clocks/*
+info breakpoints
+continue
+continue
+backtrace
+continue
+reverse-continue
+when
+goto 3
+info events 0-4
+goto 14
+print p
+break debug_loop.c:14
+continue
+continue
+reverse-continue
+delete 1
+reverse-continue
+goto 99
+bogus
+quit
+"""
+
+
+@case("debug.session", "wasm-rr debug of debug_loop's trace, commands from stdin: breakpoints on calls, "
+      "continue, reverse-continue, goto back and forward, the end, what is not available yet")
+def _(ctx):
+    ctx.guest("debug_loop.wasm")
+    ctx.record("debug_loop.wasm")
+    ctx.write("session.gdb", DEBUG_SESSION)
+    return {"args": ["debug", "debug_loop.wasm", "trace.json"], "stdin_file": "session.gdb"}
+
+
+@case("debug.command_file", "wasm-rr debug -x FILE: its commands run first, then stdin's (empty: the session ends)")
+def _(ctx):
+    hello_trace(ctx)
+    ctx.write("first.gdb", b"# to the second write, then show the guest's frames\ngoto 10\nbt\n")
+    return ["debug", "hello.wasm", "trace.json", "-x", "first.gdb"]
+
+
 @case("replay.files_written", "replay --files-written of fs_ops.wasm, the data directory deleted after recording")
 def _(ctx):
     fs_ops_trace(ctx)

@@ -76,7 +76,7 @@ void StdioEcho::on_call(uint64_t index, const runtime::ImportedFunc& f, const ru
       return;
     case Role::Write:
     case Role::WriteZeroes: {
-      if (args.size() < 2) return;
+      if (args.size() < 2 || index < quiet_before_) return;
       auto fd = output_fds_.find(args[0].rep());
       if (fd == output_fds_.end()) return;
       if (role_of(f) == Role::Write) {

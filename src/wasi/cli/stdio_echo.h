@@ -22,6 +22,9 @@ class StdioEcho final : public runtime::CallObserver {
   // the write that began it (--mark-stdio).
   explicit StdioEcho(bool mark_lines = false, int stdout_fd = 1, int stderr_fd = 2)
       : stdout_fd_(stdout_fd), stderr_fd_(stderr_fd), mark_lines_(mark_lines) {}
+  // Writes of events before `event` are not shown again (a debugger's re-execution).
+  void quiet_before(uint64_t event) { quiet_before_ = event; }
+
   void on_call(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,
                const runtime::Values& results) override;
 
@@ -35,6 +38,7 @@ class StdioEcho final : public runtime::CallObserver {
 
   int stdout_fd_, stderr_fd_;
   bool mark_lines_;
+  uint64_t quiet_before_ = 0;
   std::map<int, bool> mid_line_;  // per fd: the last byte shown was not a newline
   std::map<uint32_t, int> output_fds_;  // stream rep -> host fd
   std::unordered_map<const runtime::ImportedFunc*, Role> roles_;
