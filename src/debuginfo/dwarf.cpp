@@ -3,6 +3,7 @@
 #include <llvm/ADT/StringMap.h>
 #include <llvm/DebugInfo/DIContext.h>
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
+#include <llvm/Demangle/Demangle.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/MemoryBuffer.h>
 
@@ -56,6 +57,11 @@ DebugSections find_debug_sections(std::span<const uint8_t> module) {
 }
 
 }  // namespace
+
+std::string demangle(const std::string& symbol) {
+  if (!symbol.starts_with("_Z") && !symbol.starts_with("_R")) return symbol;
+  return llvm::demangle(symbol);
+}
 
 ModuleDebugInfo::ModuleDebugInfo(std::span<const uint8_t> module) : module_(module) {}
 ModuleDebugInfo::~ModuleDebugInfo() = default;

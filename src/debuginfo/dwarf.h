@@ -20,6 +20,10 @@ struct SourceLocation {
   uint32_t column = 0;
 };
 
+// A C++ or Rust symbol (_ZN..., _R...) as source code names it; anything
+// else as it is.
+std::string demangle(const std::string& symbol);
+
 class ModuleDebugInfo {
  public:
   // `module` (a core wasm binary) must outlive this object.

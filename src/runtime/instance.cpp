@@ -472,10 +472,14 @@ std::vector<std::string> RuntimeState::describe(const std::vector<engine::Frame>
     };
     // Functions inlined at this point first, as frames of their own.
     for (size_t i = 0; i + 1 < where.size(); i++) out.push_back(fmt::format("{} (inlined){}", where[i].function, at(where[i])));
-    std::string text = f.text();
+    engine::Frame shown = f;
+    shown.function_name = debuginfo::demangle(f.function_name);
+    std::string text = shown.text();
     if (!where.empty()) {
       const debuginfo::SourceLocation& l = where.back();
-      if (!l.function.empty() && l.function != f.function_name) text += " in " + l.function;
+      if (!l.function.empty() && l.function != shown.function_name && !shown.function_name.starts_with(l.function) &&
+          shown.function_name.find("::" + l.function) == std::string::npos)
+        text += " in " + l.function;
       text += at(l);
     }
     out.push_back(std::move(text));

@@ -155,3 +155,15 @@ wasmrr_rust_rr(rust_files_written ARGS --component ${G}/rust_files.wasm --data-d
 # A replay whose trace was edited diverges.
 wasmrr_rust_rr(diverge.rust_hashmap_drop ARGS --component ${G}/rust_hashmap.wasm drop)
 wasmrr_rust_rr(diverge.rust_hello_args ARGS --component ${G}/rust_hello.wasm args a b)
+
+# Built with -g: the backtrace of a trap and of --stop-at name the Rust source
+# lines (DWARF), the function names are demangled.
+wasmrr_e2e(run.rust_debug_trap_lines LABELS rust ARGS --exit=${WASMRR_EXIT_TRAP}
+  "--stderr-regex=^ +3: rust_debug_loop::fail_deep::h[0-9a-f]+@wasm-function\\[[0-9]+\\]:0x[0-9a-f]+ at \\./tests/guests/rust_debug/rust_debug_loop\\.rs:19:9$"
+  "--stderr-regex=^ +6: rust_debug_loop::main::h[0-9a-f]+@wasm-function\\[[0-9]+\\]:0x[0-9a-f]+ at \\./tests/guests/rust_debug/rust_debug_loop\\.rs:33:9$"
+  -- ${WASMRR_EXE} run ${G}/rust_debug_loop.wasm trap)
+wasmrr_e2e(run.rust_debug_stop_at_lines LABELS rust ARGS
+  "--stderr-regex=^wasm-rr: stopped before event [0-9]+: the guest calls wasi:clocks/monotonic-clock@0\\.2\\.12#now\\(\\)$"
+  "--stderr-regex=rust_debug_loop::main::h[0-9a-f]+@wasm-function\\[[0-9]+\\]:0x[0-9a-f]+ at \\./tests/guests/rust_debug/rust_debug_loop\\.rs:28:20$"
+  -- sh -c [["$0" record "$1" -t "$2" > /dev/null && n=$("$0" inspect --events "$2" | grep -m2 -n 'monotonic-clock.*#now' | tail -1 | sed 's/^[0-9]*:#\([0-9]*\) .*/\1/') && "$0" replay "$1" "$2" --stop-at "$n"]]
+     ${WASMRR_EXE} ${G}/rust_debug_loop.wasm @TMP@/trace.json)

@@ -64,6 +64,8 @@ wasmrr_guest(rust_panic ARGS panic)
 wasmrr_guest(rust_panic AS rust_panic_unwrap ARGS unwrap)
 wasmrr_guest(rust_panic AS rust_exit ARGS exit 7)
 wasmrr_guest(rust_time ARGS 40)
+wasmrr_guest(rust_debug_loop)
+wasmrr_guest(rust_debug_loop AS rust_debug_loop_trap ARGS trap)
 
 # --- JS guests (js/*.js, componentize-js; qjs/, componentize-qjs) ----------------
 wasmrr_guest(js_hello)
