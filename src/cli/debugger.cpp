@@ -74,10 +74,15 @@ uint32_t Debugger::intern(const std::string& name) {
 void Debugger::start_run(std::optional<uint64_t> stop_at, rr::Replayer& replayer) {
   replayer_ = &replayer;
   goto_ = stop_at;
+  func_ids_.clear();  // a new run has new imports
 }
 
 void Debugger::before_event(uint64_t event, const runtime::ImportedFunc& f, const runtime::Values& args) {
-  if (event >= history_.size()) history_.push_back(intern(f.name));
+  if (event >= history_.size()) {
+    auto id = func_ids_.find(&f);
+    if (id == func_ids_.end()) id = func_ids_.emplace(&f, intern(f.name)).first;
+    history_.push_back(id->second);
+  }
   bool stop = stop_at_next_ || goto_ == event;
   if (!stop && !goto_) {
     for (const Breakpoint& b : breakpoints_) stop = stop || b.matches(event, f.name);

@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cli/options.h"
@@ -86,6 +87,7 @@ class Debugger final : public rr::ReplayController {
   std::vector<uint32_t> history_;    // function of every event reached, interned
   std::vector<std::string> names_;
   std::map<std::string, uint32_t, std::less<>> name_ids_;
+  std::unordered_map<const runtime::ImportedFunc*, uint32_t> func_ids_;  // this run's imports, interned
   uint64_t output_shown_ = 0;
 };
 
