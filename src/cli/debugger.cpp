@@ -165,24 +165,7 @@ Debugger::Resume Debugger::run_command(const std::string& line, bool at_end) {
     }
     return Resume::Continue;
   }
-  if (cmd == "goto") {
-    auto n = w.size() == 2 ? number(w[1]) : std::nullopt;
-    if (!n) {
-      out_ << "usage: goto N (an event number)\n";
-      return Resume::Stay;
-    }
-    if (*n < now_ || (*n == now_ && at_end)) throw Restart(*n);
-    if (*n == now_) {
-      out_ << fmt::format("already before event {}\n", now_);
-      return Resume::Stay;
-    }
-    if (at_end) {
-      out_ << fmt::format("the recording has {} events (0 to {})\n", now_, now_ == 0 ? 0 : now_ - 1);
-      return Resume::Stay;
-    }
-    goto_ = *n;
-    return Resume::Goto;
-  }
+  if (cmd == "goto") return go_to(w, at_end);
   if (cmd == "reverse-continue" || cmd == "rc") {
     for (uint64_t e = now_; e-- > 0;) {
       for (const Breakpoint& b : breakpoints_)
@@ -191,60 +174,14 @@ Debugger::Resume Debugger::run_command(const std::string& line, bool at_end) {
     out_ << "no breakpoint is hit before now\n";
     return Resume::Stay;
   }
-  if (cmd == "break" || cmd == "b") {
-    Breakpoint b{next_breakpoint_id_, std::nullopt, {}};
-    if (w.size() == 3 && w[1] == "event" && number(w[2])) {
-      b.event = number(w[2]);
-    } else if (w.size() == 3 && w[1] == "call") {
-      b.call_pattern = w[2];
-    } else if (w.size() == 2) {
-      out_ << fmt::format("break {}: source breakpoints (FILE:LINE, FUNCTION, *OFFSET) are not available yet; "
-                          "use `break event N` or `break call PATTERN`\n", printable(w[1]));
-      return Resume::Stay;
-    } else {
-      out_ << "usage: break event N | break call PATTERN\n";
-      return Resume::Stay;
-    }
-    next_breakpoint_id_++;
-    breakpoints_.push_back(b);
-    out_ << fmt::format("breakpoint {}: {}\n", b.id, b.describe());
-    return Resume::Stay;
-  }
-  if (cmd == "delete" || cmd == "d") {
-    if (w.size() == 1) {
-      breakpoints_.clear();
-      return Resume::Stay;
-    }
-    auto n = number(w[1]);
-    auto it = std::find_if(breakpoints_.begin(), breakpoints_.end(), [&](const Breakpoint& b) { return n && b.id == static_cast<int>(*n); });
-    if (it == breakpoints_.end()) {
-      out_ << fmt::format("no breakpoint {}\n", printable(w[1]));
-      return Resume::Stay;
-    }
-    breakpoints_.erase(it);
-    return Resume::Stay;
-  }
+  if (cmd == "break" || cmd == "b") return add_breakpoint(w);
+  if (cmd == "delete" || cmd == "d") return delete_breakpoint(w);
   if (cmd == "info" && w.size() >= 2 && (w[1] == "breakpoints" || w[1] == "b")) {
     if (breakpoints_.empty()) out_ << "no breakpoints\n";
     for (const Breakpoint& b : breakpoints_) out_ << fmt::format("  {}  {}\n", b.id, b.describe());
     return Resume::Stay;
   }
-  if (cmd == "info" && w.size() >= 2 && w[1] == "events") {
-    uint64_t from = now_ >= 5 ? now_ - 5 : 0, to = now_ + 5;
-    if (w.size() == 3) {
-      size_t dash = w[2].find('-');
-      auto a = number(w[2].substr(0, dash));
-      auto b = dash == std::string::npos ? a : number(w[2].substr(dash + 1));
-      if (!a || !b || *b < *a) {
-        out_ << "usage: info events [N-M]\n";
-        return Resume::Stay;
-      }
-      from = *a;
-      to = *b;
-    }
-    show_events(from, to);
-    return Resume::Stay;
-  }
+  if (cmd == "info" && w.size() >= 2 && w[1] == "events") return info_events(w);
   if (cmd == "backtrace" || cmd == "bt" || cmd == "where") {
     if (at_end) {
       out_ << "the guest has ended: no frames\n";
@@ -260,6 +197,77 @@ Debugger::Resume Debugger::run_command(const std::string& line, bool at_end) {
     return Resume::Stay;
   }
   out_ << fmt::format("unknown command `{}` (try `help`)\n", printable(line));
+  return Resume::Stay;
+}
+
+Debugger::Resume Debugger::go_to(const std::vector<std::string>& w, bool at_end) {
+  auto n = w.size() == 2 ? number(w[1]) : std::nullopt;
+  if (!n) {
+    out_ << "usage: goto N (an event number)\n";
+    return Resume::Stay;
+  }
+  if (*n < now_ || (*n == now_ && at_end)) throw Restart(*n);
+  if (*n == now_) {
+    out_ << fmt::format("already before event {}\n", now_);
+    return Resume::Stay;
+  }
+  if (at_end) {
+    out_ << fmt::format("the recording has {} events (0 to {})\n", now_, now_ == 0 ? 0 : now_ - 1);
+    return Resume::Stay;
+  }
+  goto_ = *n;
+  return Resume::Goto;
+}
+
+Debugger::Resume Debugger::add_breakpoint(const std::vector<std::string>& w) {
+  Breakpoint b{next_breakpoint_id_, std::nullopt, {}};
+  if (w.size() == 3 && w[1] == "event" && number(w[2])) {
+    b.event = number(w[2]);
+  } else if (w.size() == 3 && w[1] == "call") {
+    b.call_pattern = w[2];
+  } else if (w.size() == 2) {
+    out_ << fmt::format("break {}: source breakpoints (FILE:LINE, FUNCTION, *OFFSET) are not available yet; "
+                        "use `break event N` or `break call PATTERN`\n", printable(w[1]));
+    return Resume::Stay;
+  } else {
+    out_ << "usage: break event N | break call PATTERN\n";
+    return Resume::Stay;
+  }
+  next_breakpoint_id_++;
+  breakpoints_.push_back(b);
+  out_ << fmt::format("breakpoint {}: {}\n", b.id, b.describe());
+  return Resume::Stay;
+}
+
+Debugger::Resume Debugger::delete_breakpoint(const std::vector<std::string>& w) {
+  if (w.size() == 1) {
+    breakpoints_.clear();
+    return Resume::Stay;
+  }
+  auto n = number(w[1]);
+  auto it = std::find_if(breakpoints_.begin(), breakpoints_.end(), [&](const Breakpoint& b) { return n && b.id == static_cast<int>(*n); });
+  if (it == breakpoints_.end()) {
+    out_ << fmt::format("no breakpoint {}\n", printable(w[1]));
+    return Resume::Stay;
+  }
+  breakpoints_.erase(it);
+  return Resume::Stay;
+}
+
+Debugger::Resume Debugger::info_events(const std::vector<std::string>& w) {
+  uint64_t from = now_ >= 5 ? now_ - 5 : 0, to = now_ + 5;
+  if (w.size() == 3) {
+    size_t dash = w[2].find('-');
+    auto a = number(w[2].substr(0, dash));
+    auto b = dash == std::string::npos ? a : number(w[2].substr(dash + 1));
+    if (!a || !b || *b < *a) {
+      out_ << "usage: info events [N-M]\n";
+      return Resume::Stay;
+    }
+    from = *a;
+    to = *b;
+  }
+  show_events(from, to);
   return Resume::Stay;
 }
 

@@ -66,6 +66,10 @@ class Debugger final : public rr::ReplayController {
   // Reads and runs commands until one resumes the replay.
   void command_loop(bool at_end);
   Resume run_command(const std::string& line, bool at_end);
+  Resume go_to(const std::vector<std::string>& words, bool at_end);
+  Resume add_breakpoint(const std::vector<std::string>& words);
+  Resume delete_breakpoint(const std::vector<std::string>& words);
+  Resume info_events(const std::vector<std::string>& words);
   std::optional<std::string> next_line();
   void show_stop();
   void show_events(uint64_t from, uint64_t to);
