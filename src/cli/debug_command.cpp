@@ -11,6 +11,7 @@
 
 #include "cli/debugger.h"
 #include "cli/guest.h"
+#include "runtime/module_cache.h"
 #include "rr/replayer.h"
 #include "trace/reader.h"
 #include "util/printable.h"
@@ -62,6 +63,9 @@ int debug_command(const DebugOptions& opts) {
 
   runtime::HostRegistry no_host;  // every import is answered from the trace, as in replay
   wasi::declare_wasi_signatures(no_host);
+  // One engine for every re-execution, so the component is compiled once.
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<runtime::ModuleCache> modules;
   std::optional<uint64_t> target;  // where this run is to stop: the first event, or where a restart goes
   for (;;) {
     auto reader = trace::TraceReader::open(opts.trace_path);
@@ -76,10 +80,17 @@ int debug_command(const DebugOptions& opts) {
     GuestLimits limits;
     limits.max_memory_bytes = header->max_memory;
     limits.max_handles = header->max_handles;
+    if (!engine) {
+      auto made = engine::create_engine(limits.engine_options());
+      if (!made) throw ToolError(made.error().message);
+      engine = std::move(*made);
+      modules = std::make_unique<runtime::ModuleCache>(*engine);
+    }
     replayer.control(debugger);
     debugger.start_run(target, replayer);
     try {
-      runtime::Outcome outcome = run_guest(component, no_host, replayer, {.require_host_impl = false}, limits);
+      runtime::Outcome outcome = run_guest_on(*engine, component, no_host, replayer,
+                                              {.require_host_impl = false, .modules = modules.get()}, limits);
       replayer.finish(outcome);
       debugger.output_shown_to(replayer.events_replayed());
       debugger.at_end(ending_of(outcome), replayer.events_replayed());

@@ -325,10 +325,16 @@ size_t GuestLimits::handle_limit() const {
 runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry& registry,
                            runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
                            const GuestLimits& limits) {
-  options.max_handles = limits.handle_limit();
   auto engine = engine::create_engine(limits.engine_options());
   if (!engine) throw ToolError(engine.error().message);
-  runtime::Runtime rt(**engine, registry, interposer);
+  return run_guest_on(**engine, c, registry, interposer, options, limits);
+}
+
+runtime::Outcome run_guest_on(engine::Engine& engine, const LoadedComponent& c, const runtime::HostRegistry& registry,
+                              runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
+                              const GuestLimits& limits) {
+  options.max_handles = limits.handle_limit();
+  runtime::Runtime rt(engine, registry, interposer);
   if (auto r = rt.instantiate(c.ast, options); !r) throw ToolError(fmt::format("`{}`: {}", c.path, r.error().message));
   auto outcome = wasi::run_command(rt);
   if (!outcome) throw ToolError(fmt::format("`{}`: {}", c.path, outcome.error().message));

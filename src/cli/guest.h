@@ -46,6 +46,13 @@ runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry
                            runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
                            const GuestLimits& limits);
 
+// The same on an engine the caller keeps, e.g. to run the component again
+// with its compiled modules (options.modules) reused; `limits.engine_options()`
+// must be what the engine was made with.
+runtime::Outcome run_guest_on(engine::Engine& engine, const LoadedComponent& c, const runtime::HostRegistry& registry,
+                              runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
+                              const GuestLimits& limits);
+
 // Replay and debug: a trace recorded with another component is refused (ToolError) unless `force`.
 void check_recorded_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path,
                               bool force);
