@@ -3,6 +3,8 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 
 #include <istream>
 #include <ostream>
@@ -30,7 +32,7 @@ std::optional<uint64_t> number(const std::string& text) {
 // Commands a user of gdb would try that need source-level debugging.
 bool is_source_level(const std::string& cmd) {
   static const char* const kNames[] = {"step", "s", "next", "n", "finish", "stepi", "si", "reverse-step", "rs",
-                                       "reverse-next", "rn", "reverse-finish", "print", "p", "x", "list", "l",
+                                       "reverse-next", "rn", "reverse-finish", "print", "p", "list", "l",
                                        "frame", "f", "up", "down"};
   for (const char* n : kNames)
     if (cmd == n || cmd.starts_with(std::string(n) + "/")) return true;
@@ -49,8 +51,11 @@ constexpr const char* kHelp =
     "  when                                 the event the guest is stopped before\n"
     "  backtrace (bt)                       the guest's frames at this call\n"
     "  info events [N-M]                    the events around now (or N to M), as far as replayed\n"
+    "  info memory, info globals            the guest's exported memories and globals\n"
+    "  x/NFU ADDR                           examine memory 0 (info memory): N units of U (b h w g) as F\n"
+    "                                       (x hex, d signed, u unsigned, c char, s string); ADDR 123 or 0x7b\n"
     "  quit (q)\n"
-    "Source-level commands (break FILE:LINE, step, next, finish, print, x, info locals) are not\n"
+    "Source-level commands (break FILE:LINE, step, next, finish, print, info locals) are not\n"
     "available yet: see docs/debugging.md.\n";
 
 }  // namespace
@@ -191,8 +196,10 @@ Debugger::Resume Debugger::run_command(const std::string& line, bool at_end) {
     for (size_t i = 0; i < frames.size(); i++) out_ << fmt::format("#{:<3} {}\n", i, printable(frames[i]));
     return Resume::Stay;
   }
-  if (is_source_level(cmd) || (cmd == "info" && w.size() >= 2 && (w[1] == "locals" || w[1] == "args" ||
-                                                                   w[1] == "globals" || w[1] == "memory"))) {
+  if (cmd == "info" && w.size() >= 2 && w[1] == "memory") return info_memory(at_end);
+  if (cmd == "info" && w.size() >= 2 && w[1] == "globals") return info_globals(at_end);
+  if (cmd == "x" || cmd.starts_with("x/")) return examine(w, at_end);
+  if (is_source_level(cmd) || (cmd == "info" && w.size() >= 2 && (w[1] == "locals" || w[1] == "args"))) {
     out_ << fmt::format("{}: not available yet (source-level debugging: see docs/debugging.md)\n", printable(line));
     return Resume::Stay;
   }
@@ -268,6 +275,139 @@ Debugger::Resume Debugger::info_events(const std::vector<std::string>& w) {
     to = *b;
   }
   show_events(from, to);
+  return Resume::Stay;
+}
+
+Debugger::Resume Debugger::info_memory(bool at_end) {
+  if (at_end) {
+    out_ << "the guest has ended: its memories are gone (`goto N` goes back)\n";
+    return Resume::Stay;
+  }
+  std::vector<runtime::GuestMemory> memories = replayer_->guest_memories();
+  if (memories.empty()) out_ << "the guest exports no memory\n";
+  for (size_t i = 0; i < memories.size(); i++) {
+    size_t size = memories[i].memory->size();
+    out_ << fmt::format("  {}  {}: {} pages ({} bytes)\n", i, memories[i].name, size / 65536, size);
+  }
+  return Resume::Stay;
+}
+
+Debugger::Resume Debugger::info_globals(bool at_end) {
+  if (at_end) {
+    out_ << "the guest has ended: its globals are gone (`goto N` goes back)\n";
+    return Resume::Stay;
+  }
+  std::vector<runtime::GuestGlobal> globals = replayer_->guest_globals();
+  if (globals.empty()) out_ << "the guest exports no global\n";
+  for (const runtime::GuestGlobal& g : globals) {
+    engine::GlobalType t = g.global->type();
+    CoreVal v = g.global->get();
+    std::string value;
+    switch (t.type) {
+      case CoreType::I32: value = fmt::format("{} (0x{:x})", v.as_i32(), v.as_u32()); break;
+      case CoreType::I64: value = fmt::format("{} (0x{:x})", v.as_i64(), v.bits); break;
+      case CoreType::F32: value = fmt::format("{}", v.as_f32()); break;
+      case CoreType::F64: value = fmt::format("{}", v.as_f64()); break;
+      default: value = "(a reference)"; break;
+    }
+    out_ << fmt::format("  {}: {} {}{}\n", g.name, core_type_name(t.type), value, t.mutable_ ? "" : " (immutable)");
+  }
+  return Resume::Stay;
+}
+
+namespace {
+
+// gdb's x/NFU: count, format, unit size.
+struct ExamineSpec {
+  uint64_t count = 1;
+  char format = 'x';
+  unsigned unit = 4;
+};
+
+std::optional<ExamineSpec> examine_spec(std::string_view spec) {
+  ExamineSpec e;
+  size_t i = 0;
+  if (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) {
+    e.count = 0;
+    while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i])) && e.count < 1'000'000)
+      e.count = e.count * 10 + static_cast<uint64_t>(spec[i++] - '0');
+    if (e.count == 0 || e.count >= 1'000'000) return std::nullopt;
+  }
+  for (; i < spec.size(); i++) {
+    char c = spec[i];
+    if (c == 'x' || c == 'd' || c == 'u' || c == 'c' || c == 's') e.format = c;
+    else if (c == 'b') e.unit = 1;
+    else if (c == 'h') e.unit = 2;
+    else if (c == 'w') e.unit = 4;
+    else if (c == 'g') e.unit = 8;
+    else return std::nullopt;
+  }
+  if (e.format == 'c') e.unit = 1;
+  return e;
+}
+
+std::optional<uint64_t> address(const std::string& text) {
+  if (text.starts_with("0x") || text.starts_with("0X")) {
+    if (text.size() == 2 || text.size() > 18 || text.find_first_not_of("0123456789abcdefABCDEF", 2) != std::string::npos)
+      return std::nullopt;
+    return std::stoull(text.substr(2), nullptr, 16);
+  }
+  return number(text);
+}
+
+}  // namespace
+
+Debugger::Resume Debugger::examine(const std::vector<std::string>& w, bool at_end) {
+  auto slash = w[0].find('/');
+  auto spec = examine_spec(slash == std::string::npos ? "" : std::string_view(w[0]).substr(slash + 1));
+  auto at = w.size() == 2 ? address(w[1]) : std::nullopt;
+  if (!spec || !at) {
+    out_ << "usage: x/NFU ADDR (N a count, F one of x d u c s, U one of b h w g; ADDR 123 or 0x7b)\n";
+    return Resume::Stay;
+  }
+  if (at_end) {
+    out_ << "the guest has ended: its memory is gone (`goto N` goes back)\n";
+    return Resume::Stay;
+  }
+  std::vector<runtime::GuestMemory> memories = replayer_->guest_memories();
+  if (memories.empty()) {
+    out_ << "the guest exports no memory\n";
+    return Resume::Stay;
+  }
+  engine::Memory& memory = *memories[0].memory;
+  const uint8_t* data = memory.data();
+  uint64_t size = memory.size();
+  if (spec->format == 's') {  // NUL-terminated strings, at most 4096 bytes each
+    uint64_t a = *at;
+    for (uint64_t n = 0; n < spec->count && a < size; n++) {
+      uint64_t end = a;
+      while (end < size && end - a < 4096 && data[end] != 0) end++;
+      out_ << fmt::format("0x{:08x}: \"{}\"\n", a, printable(std::string(reinterpret_cast<const char*>(data + a), end - a)));
+      a = end + 1;
+    }
+    return Resume::Stay;
+  }
+  uint64_t bytes = spec->count * spec->unit;
+  if (*at > size || bytes > size - *at) {
+    out_ << fmt::format("cannot read {} bytes at 0x{:x}: {} is {} bytes\n", bytes, *at, memories[0].name, size);
+    return Resume::Stay;
+  }
+  unsigned per_line = spec->unit == 1 ? 8 : (spec->unit == 8 ? 2 : 4);
+  for (uint64_t i = 0; i < spec->count; i++) {
+    uint64_t a = *at + i * spec->unit;
+    if (i % per_line == 0) out_ << fmt::format("{}0x{:08x}:", i ? "\n" : "", a);
+    uint64_t v = 0;
+    std::memcpy(&v, data + a, spec->unit);  // wasm memory is little-endian, as this host
+    int shift = 64 - 8 * static_cast<int>(spec->unit);
+    int64_t sv = static_cast<int64_t>(v << shift) >> shift;
+    switch (spec->format) {
+      case 'x': out_ << fmt::format(" 0x{:0{}x}", v, spec->unit * 2); break;
+      case 'd': out_ << fmt::format(" {}", sv); break;
+      case 'u': out_ << fmt::format(" {}", v); break;
+      case 'c': out_ << fmt::format(" {} '{}'", v, printable(std::string(1, static_cast<char>(v)))); break;
+    }
+  }
+  out_ << "\n";
   return Resume::Stay;
 }
 

@@ -6,7 +6,7 @@
 // exact. While stopped, the guest is really in that call: its backtrace is
 // the live one.
 //
-// Source-level work (breakpoints at FILE:LINE, step/next, locals, print, x)
+// Source-level work (breakpoints at FILE:LINE, step/next, locals, print)
 // needs the engine's debugger support and is refused with a message saying
 // so; see docs/debugging.md.
 #pragma once
@@ -70,6 +70,9 @@ class Debugger final : public rr::ReplayController {
   Resume add_breakpoint(const std::vector<std::string>& words);
   Resume delete_breakpoint(const std::vector<std::string>& words);
   Resume info_events(const std::vector<std::string>& words);
+  Resume info_memory(bool at_end);
+  Resume info_globals(bool at_end);
+  Resume examine(const std::vector<std::string>& words, bool at_end);
   std::optional<std::string> next_line();
   void show_stop();
   void show_events(uint64_t from, uint64_t to);

@@ -16,6 +16,7 @@
 
 #include "abi/type.h"
 #include "abi/value.h"
+#include "engine/engine.h"
 
 namespace wasmrr::runtime {
 
@@ -113,6 +114,17 @@ struct ImportedFunc {
 
 // The interposer: every import call of the guest goes through call(). The
 // passthrough calls the real host; rr/ provides a recorder and a replayer.
+// What a debugger may look at in the guest between its calls: the memories
+// and globals its core instances export, named "instance N `export`".
+struct GuestMemory {
+  std::string name;
+  std::shared_ptr<engine::Memory> memory;
+};
+struct GuestGlobal {
+  std::string name;
+  std::shared_ptr<engine::Global> global;
+};
+
 class CallInterposer {
  public:
   virtual ~CallInterposer() = default;
@@ -121,10 +133,22 @@ class CallInterposer {
   // During call(): the guest's frames at the call, innermost first (as a
   // trap's backtrace). Empty when no Runtime uses this interposer.
   std::vector<std::string> guest_backtrace() const { return backtrace_ ? backtrace_() : std::vector<std::string>{}; }
+  // The guest's exported memories and globals, in instantiation order. Empty when no Runtime uses this interposer.
+  std::vector<GuestMemory> guest_memories() const { return state_ ? state_->memories() : std::vector<GuestMemory>{}; }
+  std::vector<GuestGlobal> guest_globals() const { return state_ ? state_->globals() : std::vector<GuestGlobal>{}; }
+
+  // What the Runtime using this interposer lets it see.
+  class GuestView {
+   public:
+    virtual ~GuestView() = default;
+    virtual std::vector<GuestMemory> memories() const = 0;
+    virtual std::vector<GuestGlobal> globals() const = 0;
+  };
 
  private:
-  friend class Runtime;  // sets backtrace_ while it uses this interposer
+  friend class Runtime;  // sets backtrace_ and state_ while it uses this interposer
   std::function<std::vector<std::string>()> backtrace_;
+  const GuestView* state_ = nullptr;
 };
 
 // Sees import calls after they are done, in order, with their event index:

@@ -5,6 +5,8 @@
 
 #include "util/printable.h"
 
+#include <set>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -487,6 +489,44 @@ std::vector<std::string> RuntimeState::describe(const std::vector<engine::Frame>
   return out;
 }
 
+namespace {
+
+// Calls fn(name, extern) for each export of kind `kind` of every core
+// instance instantiated from a module, named "instance N `export`".
+template <typename F>
+void for_each_core_export(const RuntimeState& rt, engine::ExternKind kind, F&& fn) {
+  size_t n = 0;
+  std::set<const engine::Instance*> seen;  // an index space may hold an instance twice (aliases)
+  for (const auto& scope : rt.scopes) {
+    for (const auto& core : scope->core_instances) {
+      if (!core || !core->instance || !seen.insert(core->instance.get()).second) continue;
+      for (const engine::ExternDesc& e : core->instance->exports()) {
+        if (e.kind != kind) continue;
+        if (auto x = core->instance->get_export(e.name)) fn(fmt::format("instance {} `{}`", n, e.name), x);
+      }
+      n++;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<GuestMemory> RuntimeState::memories() const {
+  std::vector<GuestMemory> out;
+  for_each_core_export(*this, engine::ExternKind::Memory, [&](std::string name, const std::shared_ptr<engine::Extern>& x) {
+    out.push_back({std::move(name), std::static_pointer_cast<engine::Memory>(x)});
+  });
+  return out;
+}
+
+std::vector<GuestGlobal> RuntimeState::globals() const {
+  std::vector<GuestGlobal> out;
+  for_each_core_export(*this, engine::ExternKind::Global, [&](std::string name, const std::shared_ptr<engine::Extern>& x) {
+    out.push_back({std::move(name), std::static_pointer_cast<engine::Global>(x)});
+  });
+  return out;
+}
+
 std::string format_backtrace(const std::vector<std::string>& frames, std::string_view title) {
   if (frames.empty()) return {};
   std::string out = fmt::format("{}:\n", title);
@@ -497,9 +537,13 @@ std::string format_backtrace(const std::vector<std::string>& frames, std::string
 Runtime::Runtime(engine::Engine& engine, const HostRegistry& host, CallInterposer& interposer)
     : state_(std::make_unique<State>(engine, host, interposer)) {
   interposer.backtrace_ = [state = state_.get()] { return state->describe(state->engine.guest_backtrace()); };
+  interposer.state_ = state_.get();
 }
 
-Runtime::~Runtime() { state_->interposer.backtrace_ = nullptr; }
+Runtime::~Runtime() {
+  state_->interposer.backtrace_ = nullptr;
+  state_->interposer.state_ = nullptr;
+}
 
 Result<void> Runtime::instantiate(std::shared_ptr<const component::Component> component, const InstantiateOptions& options) {
   state_->require_host_impl = options.require_host_impl;

@@ -132,7 +132,7 @@ struct Scope {
 };
 
 // Everything instantiation and calls share.
-struct RuntimeState {
+struct RuntimeState : CallInterposer::GuestView {
   RuntimeState(engine::Engine& e, const HostRegistry& h, CallInterposer& i) : engine(e), host(h), interposer(i) {}
   engine::Engine& engine;
   const HostRegistry& host;
@@ -155,6 +155,9 @@ struct RuntimeState {
   std::vector<std::string> describe(const std::vector<engine::Frame>& frames);
   std::map<const engine::Module*, std::span<const uint8_t>> module_bytes;  // what each was compiled from
   std::map<const engine::Module*, std::unique_ptr<debuginfo::ModuleDebugInfo>> debug_info;
+
+  std::vector<GuestMemory> memories() const override;
+  std::vector<GuestGlobal> globals() const override;
 };
 
 // Calls a core function; a wasm trap becomes GuestTrap, a host exception thrown

@@ -565,6 +565,14 @@ reverse-continue
 when
 goto 3
 info events 0-4
+info memory
+info globals
+x/s 0x443
+x/4xw 1024
+x/8xb 1024
+x/2dh 1026
+x/4xw 0x7fffffff
+x/q 0
 goto 14
 print p
 break debug_loop.c:14
@@ -580,7 +588,8 @@ quit
 
 
 @case("debug.session", "wasm-rr debug of debug_loop's trace, commands from stdin: breakpoints on calls, "
-      "continue, reverse-continue, goto back and forward, the end, what is not available yet")
+      "continue, reverse-continue, goto back and forward, memory (0x443: the printf format in .rodata), "
+      "the end, what is not available yet")
 def _(ctx):
     ctx.guest("debug_loop.wasm")
     ctx.record("debug_loop.wasm")
