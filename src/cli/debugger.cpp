@@ -188,10 +188,7 @@ Debugger::Resume Debugger::run_command(const std::string& line, bool at_end) {
   }
   if (cmd == "info" && w.size() >= 2 && w[1] == "events") return info_events(w);
   if (cmd == "backtrace" || cmd == "bt" || cmd == "where") {
-    if (at_end) {
-      out_ << "the guest has ended: no frames\n";
-      return Resume::Stay;
-    }
+    if (ended(at_end, "its frames are")) return Resume::Stay;
     std::vector<std::string> frames = replayer_->guest_backtrace();
     for (size_t i = 0; i < frames.size(); i++) out_ << fmt::format("#{:<3} {}\n", i, printable(frames[i]));
     return Resume::Stay;
@@ -278,11 +275,13 @@ Debugger::Resume Debugger::info_events(const std::vector<std::string>& w) {
   return Resume::Stay;
 }
 
+bool Debugger::ended(bool at_end, std::string_view what) {
+  if (at_end) out_ << fmt::format("the guest has ended: {} gone (`goto N` goes back)\n", what);
+  return at_end;
+}
+
 Debugger::Resume Debugger::info_memory(bool at_end) {
-  if (at_end) {
-    out_ << "the guest has ended: its memories are gone (`goto N` goes back)\n";
-    return Resume::Stay;
-  }
+  if (ended(at_end, "its memories are")) return Resume::Stay;
   std::vector<runtime::GuestMemory> memories = replayer_->guest_memories();
   if (memories.empty()) out_ << "the guest exports no memory\n";
   for (size_t i = 0; i < memories.size(); i++) {
@@ -293,10 +292,7 @@ Debugger::Resume Debugger::info_memory(bool at_end) {
 }
 
 Debugger::Resume Debugger::info_globals(bool at_end) {
-  if (at_end) {
-    out_ << "the guest has ended: its globals are gone (`goto N` goes back)\n";
-    return Resume::Stay;
-  }
+  if (ended(at_end, "its globals are")) return Resume::Stay;
   std::vector<runtime::GuestGlobal> globals = replayer_->guest_globals();
   if (globals.empty()) out_ << "the guest exports no global\n";
   for (const runtime::GuestGlobal& g : globals) {
@@ -365,10 +361,7 @@ Debugger::Resume Debugger::examine(const std::vector<std::string>& w, bool at_en
     out_ << "usage: x/NFU ADDR (N a count, F one of x d u c s, U one of b h w g; ADDR 123 or 0x7b)\n";
     return Resume::Stay;
   }
-  if (at_end) {
-    out_ << "the guest has ended: its memory is gone (`goto N` goes back)\n";
-    return Resume::Stay;
-  }
+  if (ended(at_end, "its memory is")) return Resume::Stay;
   std::vector<runtime::GuestMemory> memories = replayer_->guest_memories();
   if (memories.empty()) {
     out_ << "the guest exports no memory\n";

@@ -70,6 +70,8 @@ class Debugger final : public rr::ReplayController {
   Resume add_breakpoint(const std::vector<std::string>& words);
   Resume delete_breakpoint(const std::vector<std::string>& words);
   Resume info_events(const std::vector<std::string>& words);
+  // At the end of the run the guest's instances are gone: says so (`what`: "its memory is").
+  bool ended(bool at_end, std::string_view what);
   Resume info_memory(bool at_end);
   Resume info_globals(bool at_end);
   Resume examine(const std::vector<std::string>& words, bool at_end);
