@@ -106,7 +106,8 @@ int dispatch(int argc, char** argv) {
       ->type_name("FILE");
   debug->add_flag("--force", dbg_opts.force, "Debug even if the trace was recorded with a different component");
   debug->footer("Commands are read from stdin (type `help`): break event N, break call PATTERN, continue, "
-                "reverse-continue, goto N, when, backtrace, info events, quit.\n\n"
+                "reverse-continue, goto N, when, backtrace, info events, info memory, info globals, x/NFU ADDR, "
+                "quit. See docs/debugging.md.\n\n"
                 "Exit status:\n  0    the session ended (quit, or the end of the commands)\n"
                 "  121  the replay diverged from the trace\n  125  wasm-rr could not start the session");
 
