@@ -1,7 +1,5 @@
 // wasi:sockets/tcp-create-socket: a new, unbound, non-blocking TCP socket.
 // Creating one needs no permission; binding and connecting do.
-#include <cassert>
-
 #include "wasi/sockets/result.h"
 #include "wasi/sockets/sockets.h"
 
@@ -9,16 +7,7 @@ namespace wasmrr::wasi {
 
 void register_sockets_tcp_create_socket(runtime::HostRegistry& r, SocketsState& net) {
   InterfaceDefiner def(r, "wasi:sockets/tcp-create-socket");
-  def("create-tcp-socket", [&net](Values& a) {
-    uint32_t family = arg(a, 0).case_index();
-    assert(family <= 1);  // an enum of two cases (the import's type was checked at load)
-    auto s = std::make_shared<TcpSocket>();
-    s->family = static_cast<IpFamily>(family);
-    auto fd = open_socket(s->family, SOCK_STREAM);
-    if (!fd.ok()) return one(net_err_value(fd.error()));
-    s->fd = std::move(fd.value());
-    return one(Value::ok(Value::own(net.tcp_sockets.insert(std::move(s)))));
-  });
+  def("create-tcp-socket", [&net](Values& a) { return create_socket(net.tcp_sockets, arg(a, 0), SOCK_STREAM); });
 }
 
 }  // namespace wasmrr::wasi
