@@ -1,38 +1,30 @@
 #include "wasi/cli/stdio_echo.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <string>
 
 #include <fmt/format.h>
+
+#include "wasi/common/fd_io.h"
 
 namespace wasmrr::wasi {
 
 namespace {
 
-void write_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // the user's terminal went away: nothing useful to do
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-}
+// The user's terminal may have gone away: nothing useful to do about it.
+void show_bytes(int fd, std::string_view bytes) { (void)write_all(fd, bytes); }
 
 }  // namespace
 
 void StdioEcho::show(int fd, uint64_t index, std::string_view bytes) {
-  if (!mark_lines_) return write_all(fd, bytes.data(), bytes.size());
+  if (!mark_lines_) return show_bytes(fd, bytes);
   bool& mid_line = mid_line_[fd];
   const std::string mark = fmt::format("[event {}] ", index);
   while (!bytes.empty()) {
-    if (!mid_line) write_all(fd, mark.data(), mark.size());
+    if (!mid_line) show_bytes(fd, mark);
     size_t nl = bytes.find('\n');
     size_t n = nl == std::string_view::npos ? bytes.size() : nl + 1;
-    write_all(fd, bytes.data(), n);
+    show_bytes(fd, bytes.substr(0, n));
     mid_line = nl == std::string_view::npos;
     bytes.remove_prefix(n);
   }
