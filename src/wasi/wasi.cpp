@@ -32,17 +32,10 @@ struct WasiHost::Packages {
         io(reps, *sources.monotonic_clock),
         clocks{*sources.wall_clock, *sources.monotonic_clock, io},
         random{*sources.random, *sources.insecure_random, std::nullopt},
-        cli(io, reps),
+        cli(io, reps, config),
         filesystem(io, reps, config.preopens),
         sockets(io, reps, config.sockets),
-        http(io, reps, config.http) {
-    cli.args = config.args;
-    cli.env = config.env;
-    cli.cwd = config.cwd;
-    cli.stdin_fd = config.stdin_fd;
-    cli.stdout_fd = config.stdout_fd;
-    cli.stderr_fd = config.stderr_fd;
-  }
+        http(io, reps, config.http) {}
 
   WasiConfig config;
   WasiSources sources;  // all non-null

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime/host.h"
+#include "wasi/cli/cli.h"
 #include "wasi/common/clock.h"
 #include "wasi/filesystem/filesystem.h"
 #include "wasi/http/policy.h"
@@ -21,14 +22,10 @@
 
 namespace wasmrr::wasi {
 
-struct WasiConfig {
-  std::vector<std::string> args;
-  std::vector<std::pair<std::string, std::string>> env;
-  std::string cwd;  // empty: initial-cwd returns none
+// What the guest's world is: its command line and stdio (CliConfig), and
+// what it may reach.
+struct WasiConfig : CliConfig {
   std::vector<Preopen> preopens;
-  int stdin_fd = 0;
-  int stdout_fd = 1;
-  int stderr_fd = 2;
   SocketsConfig sockets;  // what wasi:sockets may do; nothing by default
   HttpPolicy http;        // where wasi:http may send requests; nowhere by default
 };

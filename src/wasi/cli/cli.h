@@ -18,17 +18,23 @@ struct Terminal {
   int fd = -1;
 };
 
-struct CliState {
-  CliState(IoState& io, RepCounter& reps) : io(io), terminal_inputs("terminal-input", reps),
-                                            terminal_outputs("terminal-output", reps) {}
-
-  IoState& io;
+// The guest's command line, environment and stdio (part of WasiConfig).
+struct CliConfig {
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;
   std::string cwd;  // empty: initial-cwd returns none
   int stdin_fd = 0;
   int stdout_fd = 1;
   int stderr_fd = 2;
+};
+
+struct CliState {
+  // `config` must outlive this state (WasiHost keeps both).
+  CliState(IoState& io, RepCounter& reps, const CliConfig& config)
+      : io(io), config(config), terminal_inputs("terminal-input", reps), terminal_outputs("terminal-output", reps) {}
+
+  IoState& io;
+  const CliConfig& config;
   ResourceTable<Terminal> terminal_inputs;
   ResourceTable<Terminal> terminal_outputs;
 

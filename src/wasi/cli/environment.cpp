@@ -8,17 +8,17 @@ void register_cli_environment(runtime::HostRegistry& r, CliState& cli) {
   InterfaceDefiner def(r, "wasi:cli/environment");
   def("get-environment", [&cli](Values&) {
     std::vector<Value> pairs;
-    for (const auto& [name, value] : cli.env)
+    for (const auto& [name, value] : cli.config.env)
       pairs.push_back(Value::tuple({Value::string(name), Value::string(value)}));
     return one(Value::list(std::move(pairs)));
   });
   def("get-arguments", [&cli](Values&) {
     std::vector<Value> args;
-    for (const auto& a : cli.args) args.push_back(Value::string(a));
+    for (const auto& a : cli.config.args) args.push_back(Value::string(a));
     return one(Value::list(std::move(args)));
   });
   def("initial-cwd", [&cli](Values&) {
-    return one(cli.cwd.empty() ? Value::none() : Value::some(Value::string(cli.cwd)));
+    return one(cli.config.cwd.empty() ? Value::none() : Value::some(Value::string(cli.config.cwd)));
   });
 }
 

@@ -9,7 +9,7 @@ namespace wasmrr::wasi {
 void register_cli_stderr(runtime::HostRegistry& r, CliState& cli) {
   InterfaceDefiner def(r, "wasi:cli/stderr");
   def("get-stderr", [&cli](Values&) {
-    return one(Value::own(cli.io.output_streams.insert(std::make_shared<FdOutputStream>(cli.stderr_fd))));
+    return one(Value::own(cli.io.output_streams.insert(std::make_shared<FdOutputStream>(cli.config.stderr_fd))));
   });
 }
 

@@ -9,7 +9,7 @@ namespace wasmrr::wasi {
 void register_cli_stdin(runtime::HostRegistry& r, CliState& cli) {
   InterfaceDefiner def(r, "wasi:cli/stdin");
   def("get-stdin", [&cli](Values&) {
-    return one(Value::own(cli.io.input_streams.insert(std::make_shared<FdInputStream>(cli.stdin_fd))));
+    return one(Value::own(cli.io.input_streams.insert(std::make_shared<FdInputStream>(cli.config.stdin_fd))));
   });
 }
 

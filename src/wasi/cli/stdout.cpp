@@ -9,7 +9,7 @@ namespace wasmrr::wasi {
 void register_cli_stdout(runtime::HostRegistry& r, CliState& cli) {
   InterfaceDefiner def(r, "wasi:cli/stdout");
   def("get-stdout", [&cli](Values&) {
-    return one(Value::own(cli.io.output_streams.insert(std::make_shared<FdOutputStream>(cli.stdout_fd))));
+    return one(Value::own(cli.io.output_streams.insert(std::make_shared<FdOutputStream>(cli.config.stdout_fd))));
   });
 }
 

@@ -9,7 +9,7 @@ namespace wasmrr::wasi {
 void register_cli_terminal_stderr(runtime::HostRegistry& r, CliState& cli) {
   InterfaceDefiner def(r, "wasi:cli/terminal-stderr");
   def("get-terminal-stderr", [&cli](Values&) {
-    int fd = cli.stderr_fd;
+    int fd = cli.config.stderr_fd;
     if (!::isatty(fd)) return one(Value::none());
     return one(Value::some(Value::own(cli.terminal_outputs.insert(std::make_shared<Terminal>(Terminal{fd})))));
   });

@@ -9,7 +9,7 @@ namespace wasmrr::wasi {
 void register_cli_terminal_stdin(runtime::HostRegistry& r, CliState& cli) {
   InterfaceDefiner def(r, "wasi:cli/terminal-stdin");
   def("get-terminal-stdin", [&cli](Values&) {
-    int fd = cli.stdin_fd;
+    int fd = cli.config.stdin_fd;
     if (!::isatty(fd)) return one(Value::none());
     return one(Value::some(Value::own(cli.terminal_inputs.insert(std::make_shared<Terminal>(Terminal{fd})))));
   });

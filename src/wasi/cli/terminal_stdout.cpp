@@ -9,7 +9,7 @@ namespace wasmrr::wasi {
 void register_cli_terminal_stdout(runtime::HostRegistry& r, CliState& cli) {
   InterfaceDefiner def(r, "wasi:cli/terminal-stdout");
   def("get-terminal-stdout", [&cli](Values&) {
-    int fd = cli.stdout_fd;
+    int fd = cli.config.stdout_fd;
     if (!::isatty(fd)) return one(Value::none());
     return one(Value::some(Value::own(cli.terminal_outputs.insert(std::make_shared<Terminal>(Terminal{fd})))));
   });
