@@ -77,9 +77,7 @@ int debug_command(const DebugOptions& opts) {
     auto header = replayer.read_header();
     if (!header) throw ToolError(header.error().message);
     check_recorded_component(*header, component, opts.trace_path, opts.force);
-    GuestLimits limits;
-    limits.max_memory_bytes = header->max_memory;
-    limits.max_handles = header->max_handles;
+    GuestLimits limits = recorded_limits(*header);
     if (!engine) {
       auto made = engine::create_engine(limits.engine_options());
       if (!made) throw ToolError(made.error().message);
@@ -100,11 +98,9 @@ int debug_command(const DebugOptions& opts) {
     } catch (const Quit&) {
       return 0;
     } catch (const rr::Divergence& e) {
-      fmt::print(stderr, "wasm-rr: replay diverged from `{}`\n{}\n", opts.trace_path, e.what());
-      return kExitDivergence;
+      return report_divergence(e.what(), opts.trace_path);
     } catch (const rr::BadTrace& e) {
-      if (e.from_reader()) throw ToolError(e.what());
-      throw ToolError(fmt::format("`{}`: {}", opts.trace_path, e.what()));
+      throw bad_trace_error(e.what(), e.from_reader(), opts.trace_path);
     } catch (const rr::Stopped& e) {
       if (auto code = end_here(debugger, fmt::format("the recording was {}", trace::describe(e.end())),
                                replayer.events_replayed(), target))

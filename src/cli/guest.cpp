@@ -351,6 +351,22 @@ void check_recorded_component(const trace::Header& h, const LoadedComponent& c, 
   fmt::print(stderr, "wasm-rr: warning: {}; replaying anyway (--force)\n", msg);
 }
 
+GuestLimits recorded_limits(const trace::Header& h) {
+  GuestLimits limits;
+  limits.max_memory_bytes = h.max_memory;
+  limits.max_handles = h.max_handles;
+  return limits;
+}
+
+ToolError bad_trace_error(const std::string& what, bool names_file, const std::string& trace_path) {
+  return names_file ? ToolError(what) : ToolError(fmt::format("`{}`: {}", trace_path, what));
+}
+
+int report_divergence(const std::string& report, const std::string& trace_path) {
+  fmt::print(stderr, "wasm-rr: replay diverged from `{}`\n{}\n", trace_path, report);
+  return kExitDivergence;
+}
+
 int exit_code_of(const runtime::Outcome& outcome) {
   if (outcome.kind == runtime::Outcome::Kind::Exited) return outcome.exit_status;
   // The message and frame names come from the guest (or its trace): escaped.

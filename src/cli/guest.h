@@ -57,6 +57,17 @@ runtime::Outcome run_guest_on(engine::Engine& engine, const LoadedComponent& c, 
 void check_recorded_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path,
                               bool force);
 
+// The limits a recording ran under (its header), for its replay: the guest
+// meets them at the same points.
+GuestLimits recorded_limits(const trace::Header& h);
+
+// A trace replay cannot use, as the ToolError to throw: reader errors name
+// the file themselves, decoding errors only the event.
+ToolError bad_trace_error(const std::string& what, bool names_file, const std::string& trace_path);
+
+// Prints a divergence report; returns kExitDivergence.
+int report_divergence(const std::string& report, const std::string& trace_path);
+
 // Prints a trap (message and backtrace) and maps an outcome to wasm-rr's exit code.
 int exit_code_of(const runtime::Outcome& outcome);
 

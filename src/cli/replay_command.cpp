@@ -30,9 +30,7 @@ int replay_command(const ReplayOptions& opts) {
   // run and record.
   runtime::HostRegistry no_host;
   wasi::declare_wasi_signatures(no_host);
-  GuestLimits limits;  // the recording's, so the guest meets them at the same points
-  limits.max_memory_bytes = header->max_memory;
-  limits.max_handles = header->max_handles;
+  GuestLimits limits = recorded_limits(*header);
   // Ctrl-C ends the replay at once, wherever the guest is.
   StopWatch stop_watch(std::nullopt, [](const StopCause& cause) {
     fmt::print(stderr, "wasm-rr: replay {}\n", cause.describe());
@@ -55,12 +53,9 @@ int replay_command(const ReplayOptions& opts) {
                runtime::format_backtrace(e.backtrace()));
     return 0;
   } catch (const rr::BadTrace& e) {
-    // Reader errors already name the file; decoding errors name only the event.
-    if (e.from_reader()) throw ToolError(e.what());
-    throw ToolError(fmt::format("`{}`: {}", opts.trace_path, e.what()));
+    throw bad_trace_error(e.what(), e.from_reader(), opts.trace_path);
   } catch (const rr::Divergence& e) {
-    fmt::print(stderr, "wasm-rr: replay diverged from `{}`\n{}\n", opts.trace_path, e.what());
-    return kExitDivergence;
+    return report_divergence(e.what(), opts.trace_path);
   } catch (const rr::Stopped& e) {
     // Everything the recording saw has been replayed; it went no further.
     const trace::End& end = e.end();
