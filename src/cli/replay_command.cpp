@@ -9,6 +9,31 @@
 #include "trace/reader.h"
 
 namespace wasmrr::cli {
+namespace {
+
+// --stop-at N: the guest's call of event N is not answered; the replay ends
+// there, with what the guest calls and where it is.
+class StopBefore final : public rr::ReplayController {
+ public:
+  StopBefore(uint64_t event, const rr::Replayer& replayer) : event_(event), replayer_(replayer) {}
+  void before_event(uint64_t event, const runtime::ImportedFunc& f, const runtime::Values& args) override {
+    if (event == event_) throw Reached(event, rr::describe_call(f, args), replayer_.guest_backtrace());
+  }
+
+  struct Reached : Abort {
+    Reached(uint64_t e, std::string c, std::vector<std::string> b)
+        : Abort("stopped"), event(e), call(std::move(c)), backtrace(std::move(b)) {}
+    uint64_t event;
+    std::string call;  // fn(args), escaped
+    std::vector<std::string> backtrace;
+  };
+
+ private:
+  uint64_t event_;
+  const rr::Replayer& replayer_;
+};
+
+}  // namespace
 
 
 int replay_command(const ReplayOptions& opts) {
@@ -20,7 +45,8 @@ int replay_command(const ReplayOptions& opts) {
   rr::Replayer replayer(**reader);
   wasi::StdioEcho echo(opts.mark_stdio);  // the guest's stdout and stderr, shown again
   replayer.observe(echo);
-  if (opts.stop_at) replayer.stop_before(*opts.stop_at);
+  std::optional<StopBefore> stop_before;
+  if (opts.stop_at) replayer.control(stop_before.emplace(*opts.stop_at, replayer));
   auto header = replayer.read_header();
   if (!header) throw ToolError(header.error().message);
   check_recorded_component(*header, component, opts.trace_path, opts.force);
@@ -47,10 +73,10 @@ int replay_command(const ReplayOptions& opts) {
     int code = exit_code_of(outcome);
     if (opts.files_written) files.print(stderr);
     return code;
-  } catch (const rr::StoppedBefore& e) {
+  } catch (const StopBefore::Reached& e) {
     // The guest is in the call of event N; nothing of it has been answered.
-    fmt::print(stderr, "wasm-rr: stopped before event {}: the guest calls {}\n{}", e.event(), e.call(),
-               runtime::format_backtrace(e.backtrace()));
+    fmt::print(stderr, "wasm-rr: stopped before event {}: the guest calls {}\n{}", e.event, e.call,
+               runtime::format_backtrace(e.backtrace));
     return 0;
   } catch (const rr::BadTrace& e) {
     throw bad_trace_error(e.what(), e.from_reader(), opts.trace_path);

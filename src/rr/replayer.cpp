@@ -202,7 +202,6 @@ bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values&
 
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
   uint64_t index = next_index_;
-  if (stop_before_ == index) throw StoppedBefore(index, describe_call(f, args), guest_backtrace());
   if (controller_) controller_->before_event(index, f, args);
   std::optional<trace::Element> el;
   if (pending_element_ || pending_cut_) {

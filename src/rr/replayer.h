@@ -73,23 +73,6 @@ class Stopped : public Abort {
   trace::End end_;
 };
 
-// The replay reached the event it was asked to stop before (stop_before):
-// the guest is in that call, which is not answered.
-class StoppedBefore : public Abort {
- public:
-  StoppedBefore(uint64_t event, std::string call, std::vector<std::string> backtrace)
-      : Abort(fmt::format("stopped before event {}", event)),
-        event_(event), call_(std::move(call)), backtrace_(std::move(backtrace)) {}
-  uint64_t event() const { return event_; }
-  const std::string& call() const { return call_; }  // the guest's pending call: fn(args), escaped
-  const std::vector<std::string>& backtrace() const { return backtrace_; }
-
- private:
-  uint64_t event_;
-  std::string call_;
-  std::vector<std::string> backtrace_;
-};
-
 // Sees every event before it is answered, with the guest in its call (a
 // debugger's breakpoints and stops). It may look at the guest
 // (Replayer::guest_backtrace), return to let the replay go on, or throw to
@@ -125,9 +108,6 @@ class Replayer final : public runtime::CallInterposer {
 
   uint64_t events_replayed() const { return next_index_; }
 
-  // Replays events before `event` only: the guest's call of event `event`
-  // throws StoppedBefore instead of being answered.
-  void stop_before(uint64_t event) { stop_before_ = event; }
   // `controller` sees every event first; it must outlive the replay.
   void control(ReplayController& controller) { controller_ = &controller; }
 
@@ -155,7 +135,6 @@ class Replayer final : public runtime::CallInterposer {
 
   trace::TraceReader& reader_;
   uint64_t next_index_ = 0;  // index of the next event
-  std::optional<uint64_t> stop_before_;
   ReplayController* controller_ = nullptr;
   std::deque<Recent> recent_;
 
