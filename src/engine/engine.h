@@ -64,6 +64,7 @@ class Extern {
 };
 
 class Module;
+class Debugger;
 
 // One guest frame of a backtrace.
 struct Frame {
@@ -172,6 +173,10 @@ class Engine {
   // backtrace: called from a host function, where the guest is in the call.
   // Empty outside wasm.
   virtual std::vector<Frame> guest_backtrace() = 0;
+
+  // The debugger (engine/debugger.h) of an engine made with
+  // EngineOptions::debug; nullptr otherwise.
+  virtual Debugger* debugger() { return nullptr; }
 };
 
 struct EngineOptions {
@@ -179,6 +184,9 @@ struct EngineOptions {
   // fails (returns -1) and a module whose memory starts above it does not
   // compile. nullopt: only the engine's own limit.
   std::optional<uint64_t> max_memory_pages;
+  // Compile for the debugger (Engine::debugger()): breakpoints, stepping and
+  // frames with locals, at the cost of slower code. Only `wasm-rr debug`.
+  bool debug = false;
 };
 
 // The SpiderMonkey engine. Creating it initialises SpiderMonkey for the process;

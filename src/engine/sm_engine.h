@@ -26,7 +26,29 @@ class JsBacked {
 };
 
 class SmEngine;
-struct SmModule;
+class SmDebugger;
+
+// A compiled module. One that uses extended-const keeps its bytes and is
+// compiled by instantiate(), once the imported globals' values are known.
+struct SmModule final : public Module {
+  SmModule(JSContext* cx, binary::ModuleInfo info) : info(std::move(info)), compiled(cx) {}
+
+  const std::vector<ExternDesc>& imports() const override { return info.imports; }
+  const std::vector<ExternDesc>& exports() const override { return info.exports; }
+  bool needs_folding() const { return !info.extended_exprs.empty(); }
+
+  binary::ModuleInfo info;
+  size_t code_begin = 0;       // the code section's content, in the bytes given to compile()
+  std::vector<uint8_t> bytes;  // only when compilation waits for folding
+  // The WebAssembly.Module; when folding, the one compiled for `folded_for`
+  // (the imported globals' values).
+  JS::PersistentRootedObject compiled;
+  std::vector<std::optional<CoreVal>> folded_for;
+  // Only when debugging: the bodies (offsets in the original bytes) and names
+  // of its functions, for the debugger's frames and breakpoints.
+  std::vector<binary::FunctionCode> functions;
+  std::vector<std::pair<uint32_t, std::string>> names;  // sorted by index
+};
 
 // What a host function's JS wrapper needs; owned by the engine so that it
 // outlives every wasm instance that may still call it.
@@ -39,7 +61,7 @@ struct HostFuncData {
 
 class SmEngine final : public Engine {
  public:
-  explicit SmEngine(EngineOptions options) : options_(options) {}
+  explicit SmEngine(EngineOptions options);
   ~SmEngine() override;
   Result<void> init();
 
@@ -51,6 +73,7 @@ class SmEngine final : public Engine {
   Result<std::shared_ptr<Table>> new_table(const TableType& type) override;
   Result<std::shared_ptr<Global>> new_global(const GlobalType& type, CoreVal init) override;
   std::vector<Frame> guest_backtrace() override;
+  Debugger* debugger() override;
 
   JSContext* cx() const { return cx_; }
 
@@ -116,6 +139,7 @@ class SmEngine final : public Engine {
   };
   std::vector<CompiledCode> compiled_code_;  // by URL number
   std::list<HostFuncData> host_funcs_;
+  std::unique_ptr<SmDebugger> debugger_;  // EngineOptions::debug
 };
 
 // Value conversion between core values and JS values, as the WebAssembly JS

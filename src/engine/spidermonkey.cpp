@@ -12,6 +12,7 @@
 #include <js/Initialization.h>
 #include <js/PropertyAndElement.h>
 #include <js/Stack.h>
+#include <jsfriendapi.h>
 #include <pthread.h>
 
 #include <fmt/format.h>
@@ -26,6 +27,7 @@
 
 #include "engine/const_fold.h"
 #include "engine/memory_cap.h"
+#include "engine/sm_debugger.h"
 #include "engine/sm_engine.h"
 
 namespace wasmrr::engine {
@@ -88,24 +90,6 @@ std::string func_type_text(const CoreFuncType& t) {
 }
 
 }  // namespace
-
-// A compiled module. One that uses extended-const keeps its bytes and is
-// compiled by instantiate(), once the imported globals' values are known.
-struct SmModule final : public Module {
-  SmModule(JSContext* cx, binary::ModuleInfo info) : info(std::move(info)), compiled(cx) {}
-
-  const std::vector<ExternDesc>& imports() const override { return info.imports; }
-  const std::vector<ExternDesc>& exports() const override { return info.exports; }
-  bool needs_folding() const { return !info.extended_exprs.empty(); }
-
-  binary::ModuleInfo info;
-  size_t code_begin = 0;       // the code section's content, in the bytes given to compile()
-  std::vector<uint8_t> bytes;  // only when compilation waits for folding
-  // The WebAssembly.Module; when folding, the one compiled for `folded_for`
-  // (the imported globals' values).
-  JS::PersistentRootedObject compiled;
-  std::vector<std::optional<CoreVal>> folded_for;
-};
 
 namespace {
 
@@ -246,7 +230,10 @@ class SmInstance final : public Instance {
 
 }  // namespace
 
+SmEngine::SmEngine(EngineOptions options) : options_(options) {}
+
 SmEngine::~SmEngine() {
+  debugger_.reset();
   host_funcs_.clear();
   module_ctor_.reset();
   instance_ctor_.reset();
@@ -266,6 +253,9 @@ Result<void> SmEngine::init() {
   cx_ = JS_NewContext(JS::DefaultHeapMaxBytes);
   if (!cx_) return make_error("JS_NewContext failed");
   set_stack_quota(cx_);
+  // The Debugger API runs its hooks with the job queue set aside, so there
+  // must be one: SpiderMonkey's own (no promise jobs ever run here).
+  if (options_.debug && !js::UseInternalJobQueues(cx_)) return make_error("js::UseInternalJobQueues failed");
   // Wasm on, with both tiers: SpiderMonkey picks baseline-then-Ion tiering
   // (fast start-up, Ion code later from helper threads) or Ion alone.
   JS::ContextOptionsRef(cx_).setWasm(true).setWasmBaseline(true).setWasmIon(true);
@@ -279,8 +269,14 @@ Result<void> SmEngine::init() {
   realm_entered_ = true;
   if (!JS::InitRealmStandardClasses(cx_)) return make_error("JS::InitRealmStandardClasses failed");
   if (!lookup_ctors()) return make_error("WebAssembly is not available: " + take_error().message);
+  if (options_.debug) {
+    debugger_ = std::make_unique<SmDebugger>(*this);
+    if (auto r = debugger_->init(*global_); !r) return r.error();
+  }
   return {};
 }
+
+Debugger* SmEngine::debugger() { return debugger_.get(); }
 
 bool SmEngine::lookup_ctors() {
   JS::RootedValue v(cx_);
@@ -409,6 +405,7 @@ Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const bin
                                       const Module* owner, size_t code_begin) {
   const binary::Section* code = info.code_section();
   compiled_code_.push_back({owner, code ? static_cast<int64_t>(code_begin) - static_cast<int64_t>(code->content_begin) : 0});
+  if (debugger_) debugger_->compiled(compiled_code_.size() - 1, static_cast<const SmModule&>(*owner), compiled_code_.back().offset_shift);
   JS::RootedObject buffer(cx_, JS::NewArrayBuffer(cx_, bytes.size()));
   if (!buffer) return make_error("out of memory copying the module");
   {
@@ -428,6 +425,7 @@ Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const bin
 }
 
 Result<std::shared_ptr<Module>> SmEngine::compile(std::span<const uint8_t> bytes) {
+  const std::span<const uint8_t> original = bytes;
   auto info = binary::parse_module(bytes);
   if (!info) return make_error("invalid module: " + info.error().message);
   const binary::Section* code = info->code_section();
@@ -443,8 +441,21 @@ Result<std::shared_ptr<Module>> SmEngine::compile(std::span<const uint8_t> bytes
       if (!info) return make_error("invalid module after capping its memory: " + info.error().message);
     }
   }
+  std::vector<binary::FunctionCode> functions;
+  std::vector<std::pair<uint32_t, std::string>> names;
+  if (debugger_) {  // from the original bytes: the debugger speaks in their offsets
+    auto code_info = binary::parse_module(original);
+    if (!code_info) return make_error("invalid module: " + code_info.error().message);
+    auto bodies = binary::function_code(original, *code_info);
+    if (!bodies) return make_error("invalid module: " + bodies.error().message);
+    functions = std::move(*bodies);
+    names = binary::function_names(original, *code_info);
+    std::sort(names.begin(), names.end());
+  }
   auto module = std::make_shared<SmModule>(cx_, std::move(*info));
   module->code_begin = code_begin;
+  module->functions = std::move(functions);
+  module->names = std::move(names);
   if (module->needs_folding()) {
     // Compiled in instantiate(), once the imported globals' values are known.
     module->bytes.assign(bytes.begin(), bytes.end());

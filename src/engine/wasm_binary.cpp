@@ -430,4 +430,59 @@ std::optional<std::string> find_unsupported_instruction(std::span<const uint8_t>
   return std::nullopt;
 }
 
+Result<std::vector<FunctionCode>> function_code(std::span<const uint8_t> bytes, const ModuleInfo& info) {
+  std::vector<FunctionCode> out;
+  const Section* code = info.code_section();
+  if (!code) return out;
+  try {
+    ByteReader r(bytes.data(), code->content_begin, code->end, section_scope(kCode));
+    uint32_t count = r.read_u32_leb("function body count");
+    for (uint32_t n = 0; n < count; n++) {
+      FunctionCode f;
+      f.index = static_cast<uint32_t>(info.imported_funcs + n);
+      size_t size = r.read_u32_leb("function body size");
+      ByteReader body = r.sub(size, "function body");
+      f.begin = body.pos();
+      f.end = body.end();
+      if (f.index < info.func_type_indices.size() && info.func_type_indices[f.index] < info.types.size())
+        f.locals = info.types[info.func_type_indices[f.index]].params;
+      for (uint32_t groups = body.read_u32_leb("local group count"); groups > 0; --groups) {
+        uint32_t same = body.read_u32_leb("local count");
+        CoreType t = valtype(body, "local type");
+        // Validation (SpiderMonkey's, already passed) bounds a function to 50 000 locals.
+        if (f.locals.size() + same > 50'000) body.fail_here("too many locals");
+        f.locals.insert(f.locals.end(), same, t);
+      }
+      out.push_back(std::move(f));
+    }
+  } catch (const ByteReadError& e) {
+    return make_error(e.text());
+  }
+  return out;
+}
+
+std::vector<std::pair<uint32_t, std::string>> function_names(std::span<const uint8_t> bytes, const ModuleInfo& info) {
+  std::vector<std::pair<uint32_t, std::string>> out;
+  constexpr uint8_t kFunctionNames = 1;  // the name section's subsection of function names
+  for (const Section& s : info.sections) {
+    if (s.id != kCustom) continue;
+    try {
+      ByteReader r(bytes.data(), s.content_begin, s.end, section_scope(kCustom));
+      if (r.read_name("custom section name") != "name") continue;
+      while (!r.at_end()) {
+        uint8_t id = r.read_u8("name subsection id");
+        ByteReader sub = r.sub(r.read_u32_leb("name subsection size"), "name subsection");
+        if (id != kFunctionNames) continue;
+        for (uint32_t n = sub.read_u32_leb("function name count"); n > 0; --n) {
+          uint32_t index = sub.read_u32_leb("function index");
+          out.emplace_back(index, sub.read_name("function name"));
+        }
+      }
+    } catch (const ByteReadError&) {
+      // A broken name section costs names only.
+    }
+  }
+  return out;
+}
+
 }  // namespace wasmrr::engine::binary

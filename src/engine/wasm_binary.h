@@ -56,6 +56,20 @@ struct ModuleInfo {
 // (multi-memory, memory64) when the declarations already show it.
 Result<ModuleInfo> parse_module(std::span<const uint8_t> bytes);
 
+// A defined function's body, for the debugger: where its code is and the
+// types of its locals (params first).
+struct FunctionCode {
+  uint32_t index = 0;  // in the function index space (imports first)
+  size_t begin = 0;    // the body's bytes [begin, end) in the module
+  size_t end = 0;
+  std::vector<CoreType> locals;
+};
+Result<std::vector<FunctionCode>> function_code(std::span<const uint8_t> bytes, const ModuleInfo& info);
+
+// The function names of the name section (index -> name); empty without one
+// or when it cannot be read.
+std::vector<std::pair<uint32_t, std::string>> function_names(std::span<const uint8_t> bytes, const ModuleInfo& info);
+
 // Walks the function bodies looking for instructions of proposals that
 // SpiderMonkey 102 lacks; returns a sentence naming the first one found.
 // Only worth its cost after SpiderMonkey has rejected a module.

@@ -9,3 +9,4 @@ wat2wasm --enable-memory64 memory64.wat -o memory64.wasm
 wat2wasm --enable-extended-const extended_const.wat -o extended_const.wasm
 wat2wasm import_limits.wat -o import_limits.wasm
 wat2wasm utf8_names.wat -o utf8_names.wasm
+wat2wasm --debug-names debuggee.wat -o debuggee.wasm

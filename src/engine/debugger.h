@@ -1,0 +1,70 @@
+// The engine's debugger: breakpoints at code offsets, stepping, and the live
+// guest frames with their locals, for `wasm-rr debug`. Only an engine made
+// with EngineOptions::debug has one (Engine::debugger()); its code is
+// compiled for debugging (slower), which run, record and replay never pay.
+// The SpiderMonkey implementation drives SpiderMonkey's Debugger API
+// (sm_debugger.cpp); nothing of it shows here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "util/core_val.h"
+#include "util/result.h"
+
+namespace wasmrr::engine {
+
+// A guest frame while the guest is paused, innermost first.
+struct DebugFrame {
+  Frame where;                  // module, function index and name, offset of the instruction to run next
+  std::vector<CoreType> local_types;  // the function's params, then its declared locals
+  std::vector<CoreVal> locals;        // their values now (an i64 beyond 2^53 may be rounded: the engine's limit)
+};
+
+struct Pause {
+  enum class Reason { Breakpoint, Step };
+  Reason reason = Reason::Step;
+  int breakpoint = 0;  // Reason::Breakpoint: which
+};
+
+class DebugListener {
+ public:
+  virtual ~DebugListener() = default;
+  // The guest is paused: at a breakpoint or where a step ended. The
+  // debugger's queries work here. Returning resumes the guest (with whatever
+  // step was armed meanwhile); throwing ends the guest's call, and the
+  // exception comes out of the Func::call that runs the guest, as a host
+  // function's does.
+  virtual void paused(const Pause& pause) = 0;
+};
+
+// Where a step ends: at the next instruction of any frame (Into), of the
+// innermost frame or a caller once it returns (Over), or of a caller once
+// the innermost frame returns (Out). Steps are instruction by instruction;
+// source-line stepping is the caller's loop over them.
+enum class StepMode { Into, Over, Out };
+
+class Debugger {
+ public:
+  virtual ~Debugger() = default;
+  virtual void set_listener(DebugListener* listener) = 0;
+
+  // Pauses whenever the instruction at byte `offset` of `module` is about to
+  // run, in every instance of the module, present and future. Fails if no
+  // instruction starts there.
+  virtual Result<int> add_breakpoint(const Module& module, uint32_t offset) = 0;
+  virtual void remove_breakpoint(int id) = 0;
+
+  // While the guest is paused (in DebugListener::paused) or in a host call:
+  // its frames, innermost first. Empty outside wasm.
+  virtual std::vector<DebugFrame> frames() = 0;
+
+  // Arms a step from the innermost guest frame, taking effect when the guest
+  // resumes; false if there is no guest frame. A pause ends it.
+  virtual bool step(StepMode mode) = 0;
+  virtual void cancel_step() = 0;
+};
+
+}  // namespace wasmrr::engine
