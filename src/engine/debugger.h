@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,9 +61,19 @@ class Debugger {
   // While the guest is paused (in DebugListener::paused) or in a host call:
   // its frames, innermost first. Empty outside wasm.
   virtual std::vector<DebugFrame> frames() = 0;
+  // The same, cheaply, for the innermost frame only: where it is and how
+  // many guest frames there are (nullopt: none). What a step loop asks at
+  // every instruction.
+  struct Where {
+    Frame frame;
+    size_t depth = 0;
+  };
+  virtual std::optional<Where> where() = 0;
 
   // Arms a step from the innermost guest frame, taking effect when the guest
-  // resumes; false if there is no guest frame. A pause ends it.
+  // resumes; false if there is no guest frame. A pause ends it. Into without
+  // a frame pauses at the first instruction the guest runs next. An
+  // instruction with a breakpoint pauses once, as the breakpoint.
   virtual bool step(StepMode mode) = 0;
   virtual void cancel_step() = 0;
 };

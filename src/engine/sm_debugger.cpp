@@ -48,15 +48,24 @@ function pause(reason, id) {
 function setSite(script, site) {
   try { script.setBreakpoint(site.offset, site.handler); } catch (e) { /* not an instruction here */ }
 }
+// Where breakpoints are ("compilation:offset" -> how many): an instruction
+// reached by a step that has a breakpoint pauses once, as the breakpoint
+// (SpiderMonkey calls both hooks, onStep first).
+var siteCount = new Map();
+function siteKey(compilation, offset) { return compilation + ":" + offset; }
 function addBreakpoint(id, compilation, offset) {
   var site = {id, compilation, offset, handler: {hit: () => pause(1, id)}};
   for (var s of wasmScripts(compilation)) setSite(s, site);
   sites.push(site);
+  var key = siteKey(compilation, offset);
+  siteCount.set(key, (siteCount.get(key) || 0) + 1);
 }
 function removeBreakpoint(id) {
   for (var site of sites) {
     if (site.id != id) continue;
     for (var s of wasmScripts(site.compilation)) s.clearBreakpoint(site.handler);
+    var key = siteKey(site.compilation, site.offset);
+    if (siteCount.get(key) > 1) siteCount.set(key, siteCount.get(key) - 1); else siteCount.delete(key);
   }
   sites = sites.filter(site => site.id != id);
 }
@@ -80,7 +89,10 @@ function innermostWasm() {
   return f && f.type != "wasmcall" ? olderWasm(f) : f;
 }
 function stopOnStep(frame) {
-  frame.onStep = () => pause(0, 0);
+  frame.onStep = function() {
+    if (siteCount.has(siteKey(compilationOf(this.script), this.offset))) return undefined;  // the breakpoint pauses
+    return pause(0, 0);
+  };
   hooked.push(frame);
 }
 function stopInCaller(frame) {
@@ -93,10 +105,10 @@ function stopInCaller(frame) {
 function step(mode) {  // 0 into, 1 over, 2 out
   clearStep();
   var f = innermostWasm();
-  if (!f) return false;
-  if (mode != 2) stopOnStep(f);
-  stopInCaller(f);
-  if (mode == 0) {
+  if (!f && mode != 0) return false;
+  if (f && mode != 2) stopOnStep(f);
+  if (f) stopInCaller(f);
+  if (mode == 0) {  // without a frame: at the first instruction of the next call into wasm
     dbg.onEnterFrame = function(entered) {
       if (entered.type != "wasmcall") return;
       stopOnStep(entered);
@@ -104,6 +116,14 @@ function step(mode) {  // 0 into, 1 over, 2 out
     };
   }
   return true;
+}
+// The innermost wasm frame and the depth: [compilation, offset, depth], or null.
+function where() {
+  var f = innermostWasm();
+  if (!f) return null;
+  var depth = 1;
+  for (var o = olderWasm(f); o; o = olderWasm(o)) depth++;
+  return [compilationOf(f.script), f.offset, depth];
 }
 // Every wasm frame, innermost first, as [compilation, offset, locals] triples.
 function frames() {
@@ -280,6 +300,7 @@ DebugFrame SmDebugger::frame(size_t compilation, uint32_t offset, JS::HandleObje
   auto name = std::lower_bound(c.owner->names.begin(), c.owner->names.end(), std::pair<uint32_t, std::string>{body->index, {}});
   if (name != c.owner->names.end() && name->first == body->index) f.where.function_name = name->second;
   f.local_types = body->locals;
+  if (!locals) return f;
   for (size_t i = 0; i < body->locals.size(); i++) {
     JS::RootedValue v(cx);
     if (!JS_GetElement(cx, locals, static_cast<uint32_t>(i), &v)) JS_ClearPendingException(cx);
@@ -312,6 +333,27 @@ std::vector<DebugFrame> SmDebugger::frames() {
     out.push_back(frame(kd < 0 ? compilations_.size() : static_cast<size_t>(kd), static_cast<uint32_t>(offset.toNumber()), locals_obj));
   }
   return out;
+}
+
+std::optional<Debugger::Where> SmDebugger::where() {
+  JSContext* cx = engine_.cx();
+  JSAutoRealm in_debugger(cx, *global_);
+  JS::RootedValue triple(cx);
+  if (!call_glue("where", JS::HandleValueArray::empty(), &triple) || !triple.isObject()) {
+    JS_ClearPendingException(cx);
+    return std::nullopt;
+  }
+  JS::RootedObject array(cx, &triple.toObject());
+  JS::RootedValue k(cx), offset(cx), depth(cx);
+  if (!JS_GetElement(cx, array, 0, &k) || !JS_GetElement(cx, array, 1, &offset) || !JS_GetElement(cx, array, 2, &depth) ||
+      !k.isNumber() || !offset.isNumber() || !depth.isNumber()) {
+    JS_ClearPendingException(cx);
+    return std::nullopt;
+  }
+  double kd = k.toNumber();
+  JS::RootedObject no_locals(cx);
+  DebugFrame f = frame(kd < 0 ? compilations_.size() : static_cast<size_t>(kd), static_cast<uint32_t>(offset.toNumber()), no_locals);
+  return Where{std::move(f.where), static_cast<size_t>(depth.toNumber())};
 }
 
 }  // namespace wasmrr::engine::sm

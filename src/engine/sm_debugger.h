@@ -23,6 +23,7 @@ class SmDebugger final : public Debugger {
   Result<int> add_breakpoint(const Module& module, uint32_t offset) override;
   void remove_breakpoint(int id) override;
   std::vector<DebugFrame> frames() override;
+  std::optional<Where> where() override;
   bool step(StepMode mode) override;
   void cancel_step() override;
 
@@ -45,6 +46,7 @@ class SmDebugger final : public Debugger {
   };
   bool call_glue(const char* name, const JS::HandleValueArray& args, JS::MutableHandleValue result);
   void set_site(int id, size_t compilation, uint32_t offset);
+  // A frame from the glue's numbers; `locals` null: without them.
   DebugFrame frame(size_t compilation, uint32_t offset, JS::HandleObject locals) const;
 
   SmEngine& engine_;

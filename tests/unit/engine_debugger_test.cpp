@@ -122,6 +122,10 @@ TEST_F(EngineDebuggerTest, StepsGoIntoOverAndOutOfACall) {
   std::vector<StepMode> plan = {StepMode::Into, StepMode::Out, StepMode::Over};
   listener.on_pause = [&](const Pause&) {
     stops.push_back(innermost().where.offset);
+    auto where = debugger().where();
+    ASSERT_TRUE(where);
+    EXPECT_EQ(where->frame.offset, stops.back());
+    EXPECT_EQ(where->depth, stops.size() == 2 ? 2u : 1u);  // in square, under run
     if (stops.size() <= plan.size()) {
       EXPECT_TRUE(debugger().step(plan[stops.size() - 1]));
     }
@@ -192,6 +196,29 @@ TEST_F(EngineDebuggerTest, BreakpointsReachInstancesMadeLater) {
   listener.on_pause = [&](const Pause&) { hits++; };
   run(3);
   EXPECT_EQ(hits, 3);
+}
+
+TEST_F(EngineDebuggerTest, AStepOntoABreakpointPausesOnceAsTheBreakpoint) {
+  auto id = debugger().add_breakpoint(*module, kAfterSquare);
+  ASSERT_TRUE(id.ok());
+  std::vector<std::pair<Pause::Reason, uint32_t>> stops;
+  listener.on_pause = [&](const Pause& p) {
+    stops.emplace_back(p.reason, innermost().where.offset);
+    if (stops.size() == 1) debugger().step(StepMode::Over);
+  };
+  ASSERT_TRUE(debugger().add_breakpoint(*module, kCallSquare).ok());
+  run(1);
+  ASSERT_EQ(stops.size(), 2u);
+  EXPECT_EQ(stops[1], std::make_pair(Pause::Reason::Breakpoint, kAfterSquare));
+}
+
+TEST_F(EngineDebuggerTest, StepIntoWithoutAFramePausesAtTheFirstInstruction) {
+  std::vector<uint32_t> stops;
+  listener.on_pause = [&](const Pause&) { stops.push_back(innermost().where.offset); };
+  EXPECT_FALSE(debugger().step(StepMode::Over));
+  EXPECT_TRUE(debugger().step(StepMode::Into));
+  run(1);
+  EXPECT_EQ(stops, std::vector<uint32_t>{0x40});  // run's `block`, after its local declarations
 }
 
 TEST(EngineWithoutDebug, HasNoDebugger) {
