@@ -27,7 +27,7 @@ struct DebugFrame {
 struct Pause {
   enum class Reason { Breakpoint, Step };
   Reason reason = Reason::Step;
-  int breakpoint = 0;  // Reason::Breakpoint: which
+  std::vector<int> breakpoints;  // Reason::Breakpoint: those at this instruction
 };
 
 class DebugListener {
@@ -57,6 +57,9 @@ class Debugger {
   // instruction starts there.
   virtual Result<int> add_breakpoint(const Module& module, uint32_t offset) = 0;
   virtual void remove_breakpoint(int id) = 0;
+  // The functions of `module` with a name (name section): each name and the
+  // offset of its body's first instruction.
+  virtual std::vector<std::pair<std::string, uint32_t>> functions(const Module& module) = 0;
 
   // While the guest is paused (in DebugListener::paused) or in a host call:
   // its frames, innermost first. Empty outside wasm.

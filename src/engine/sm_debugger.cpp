@@ -31,7 +31,10 @@ namespace {
 
 constexpr std::string_view kGlue = R"js(
 var dbg = new Debugger(debuggee);
-var sites = [];   // breakpoints: {id, compilation, offset, handler}
+// Breakpoint sites by "compilation:offset": {compilation, offset, ids, handler}.
+// One SpiderMonkey breakpoint per site, whatever the number of ids there, so
+// that an instruction reached pauses once.
+var sites = new Map();
 var hooked = [];  // frames with step hooks
 
 function compilationOf(script) {
@@ -41,38 +44,37 @@ function compilationOf(script) {
 function wasmScripts(compilation) {
   return dbg.findScripts().filter(s => s.format == "wasm" && compilationOf(s) == compilation);
 }
-function pause(reason, id) {
+function siteKey(compilation, offset) { return compilation + ":" + offset; }
+function pause(reason, ids) {
   clearStep();
-  return wasmrrPaused(reason, id) ? null : undefined;
+  return wasmrrPaused(reason, ids) ? null : undefined;
 }
 function setSite(script, site) {
   try { script.setBreakpoint(site.offset, site.handler); } catch (e) { /* not an instruction here */ }
 }
-// Where breakpoints are ("compilation:offset" -> how many): an instruction
-// reached by a step that has a breakpoint pauses once, as the breakpoint
-// (SpiderMonkey calls both hooks, onStep first).
-var siteCount = new Map();
-function siteKey(compilation, offset) { return compilation + ":" + offset; }
 function addBreakpoint(id, compilation, offset) {
-  var site = {id, compilation, offset, handler: {hit: () => pause(1, id)}};
-  for (var s of wasmScripts(compilation)) setSite(s, site);
-  sites.push(site);
   var key = siteKey(compilation, offset);
-  siteCount.set(key, (siteCount.get(key) || 0) + 1);
+  var site = sites.get(key);
+  if (!site) {
+    site = {compilation, offset, ids: []};
+    site.handler = {hit: () => pause(1, site.ids.slice())};
+    sites.set(key, site);
+    for (var s of wasmScripts(compilation)) setSite(s, site);
+  }
+  site.ids.push(id);
 }
 function removeBreakpoint(id) {
-  for (var site of sites) {
-    if (site.id != id) continue;
+  for (var [key, site] of sites) {
+    site.ids = site.ids.filter(i => i != id);
+    if (site.ids.length) continue;
     for (var s of wasmScripts(site.compilation)) s.clearBreakpoint(site.handler);
-    var key = siteKey(site.compilation, site.offset);
-    if (siteCount.get(key) > 1) siteCount.set(key, siteCount.get(key) - 1); else siteCount.delete(key);
+    sites.delete(key);
   }
-  sites = sites.filter(site => site.id != id);
 }
 dbg.onNewScript = function(script) {
   if (script.format != "wasm") return;
   var k = compilationOf(script);
-  for (var site of sites) if (site.compilation == k) setSite(script, site);
+  for (var site of sites.values()) if (site.compilation == k) setSite(script, site);
 };
 
 function clearStep() {
@@ -90,8 +92,9 @@ function innermostWasm() {
 }
 function stopOnStep(frame) {
   frame.onStep = function() {
-    if (siteCount.has(siteKey(compilationOf(this.script), this.offset))) return undefined;  // the breakpoint pauses
-    return pause(0, 0);
+    // An instruction with a breakpoint: the breakpoint pauses (SpiderMonkey calls onStep first).
+    if (sites.has(siteKey(compilationOf(this.script), this.offset))) return undefined;
+    return pause(0, []);
   };
   hooked.push(frame);
 }
@@ -145,9 +148,17 @@ bool paused_native(JSContext* cx, unsigned argc, JS::Value* vp) {
   auto* debugger = static_cast<SmDebugger*>(js::GetFunctionNativeReserved(&args.callee(), 0).toPrivate());
   Pause pause;
   pause.reason = args.get(0).isNumber() && args.get(0).toNumber() == 1 ? Pause::Reason::Breakpoint : Pause::Reason::Step;
-  pause.breakpoint = args.get(1).isNumber() ? static_cast<int>(args.get(1).toNumber()) : 0;
+  if (args.get(1).isObject()) {
+    JS::RootedObject ids(cx, &args.get(1).toObject());
+    uint32_t n = 0;
+    if (!JS::GetArrayLength(cx, ids, &n)) return false;
+    for (uint32_t i = 0; i < n; i++) {
+      JS::RootedValue id(cx);
+      if (!JS_GetElement(cx, ids, i, &id)) return false;
+      if (id.isNumber()) pause.breakpoints.push_back(static_cast<int>(id.toNumber()));
+    }
+  }
   args.rval().setBoolean(!debugger->deliver(pause));
-  (void)cx;
   return true;
 }
 
@@ -245,6 +256,18 @@ void SmDebugger::remove_breakpoint(int id) {
   args[0].setInt32(id);
   JS::RootedValue ignored(cx);
   if (!call_glue("removeBreakpoint", args, &ignored)) JS_ClearPendingException(cx);
+}
+
+std::vector<std::pair<std::string, uint32_t>> SmDebugger::functions(const Module& module) {
+  std::vector<std::pair<std::string, uint32_t>> out;
+  auto* owner = dynamic_cast<const SmModule*>(&module);
+  if (!owner) return out;
+  for (const auto& [index, name] : owner->names) {
+    auto body = std::find_if(owner->functions.begin(), owner->functions.end(),
+                             [&](const binary::FunctionCode& f) { return f.index == index; });
+    if (body != owner->functions.end()) out.emplace_back(name, static_cast<uint32_t>(body->first_instruction));
+  }
+  return out;
 }
 
 bool SmDebugger::step(StepMode mode) {

@@ -22,6 +22,7 @@ class SmDebugger final : public Debugger {
   void set_listener(DebugListener* listener) override { listener_ = listener; }
   Result<int> add_breakpoint(const Module& module, uint32_t offset) override;
   void remove_breakpoint(int id) override;
+  std::vector<std::pair<std::string, uint32_t>> functions(const Module& module) override;
   std::vector<DebugFrame> frames() override;
   std::optional<Where> where() override;
   bool step(StepMode mode) override;

@@ -453,6 +453,7 @@ Result<std::vector<FunctionCode>> function_code(std::span<const uint8_t> bytes, 
         if (f.locals.size() + same > 50'000) body.fail_here("too many locals");
         f.locals.insert(f.locals.end(), same, t);
       }
+      f.first_instruction = body.pos();
       out.push_back(std::move(f));
     }
   } catch (const ByteReadError& e) {

@@ -62,6 +62,7 @@ struct FunctionCode {
   uint32_t index = 0;  // in the function index space (imports first)
   size_t begin = 0;    // the body's bytes [begin, end) in the module
   size_t end = 0;
+  size_t first_instruction = 0;  // after the local declarations
   std::vector<CoreType> locals;
 };
 Result<std::vector<FunctionCode>> function_code(std::span<const uint8_t> bytes, const ModuleInfo& info);

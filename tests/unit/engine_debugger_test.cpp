@@ -8,6 +8,7 @@
 #include <functional>
 #include <variant>
 #include <iterator>
+#include <map>
 
 #include "engine/debugger.h"
 #include "engine/engine.h"
@@ -92,7 +93,7 @@ TEST_F(EngineDebuggerTest, ABreakpointPausesEveryTimeWithTheLocalsOfThatMoment) 
   std::vector<std::pair<int32_t, int32_t>> seen;  // (i, sum) at each hit
   listener.on_pause = [&](const Pause& p) {
     EXPECT_EQ(p.reason, Pause::Reason::Breakpoint);
-    EXPECT_EQ(p.breakpoint, *id);
+    EXPECT_EQ(p.breakpoints, std::vector<int>{*id});
     DebugFrame f = innermost();
     EXPECT_EQ(f.where.module, module.get());
     EXPECT_EQ(f.where.offset, kAfterTick);
@@ -109,6 +110,28 @@ TEST_F(EngineDebuggerTest, ABreakpointPausesEveryTimeWithTheLocalsOfThatMoment) 
   seen.clear();
   EXPECT_EQ(std::get<int32_t>(run(4)), 14);
   EXPECT_TRUE(seen.empty());
+}
+
+TEST_F(EngineDebuggerTest, TwoBreakpointsAtOneInstructionPauseOnceWithBoth) {
+  auto a = debugger().add_breakpoint(*module, kAfterTick);
+  auto b = debugger().add_breakpoint(*module, kAfterTick);
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::vector<std::vector<int>> pauses;
+  listener.on_pause = [&](const Pause& p) { pauses.push_back(p.breakpoints); };
+  run(2);
+  EXPECT_EQ(pauses, (std::vector<std::vector<int>>{{*a, *b}, {*a, *b}}));
+  debugger().remove_breakpoint(*a);
+  pauses.clear();
+  run(1);
+  EXPECT_EQ(pauses, (std::vector<std::vector<int>>{{*b}}));
+}
+
+TEST_F(EngineDebuggerTest, FunctionsAreListedByNameWithTheirFirstInstruction) {
+  auto fns = debugger().functions(*module);
+  std::map<std::string, uint32_t> by_name(fns.begin(), fns.end());
+  EXPECT_EQ(by_name["square"], kSquareBody);
+  EXPECT_EQ(by_name["run"], 0x40u);
+  EXPECT_EQ(by_name.count("tick"), 0u);  // an import has no body
 }
 
 TEST_F(EngineDebuggerTest, BreakpointsOutsideCodeAreRefused) {
