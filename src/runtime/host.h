@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -124,6 +125,13 @@ struct GuestGlobal {
   std::string name;
   std::shared_ptr<engine::Global> global;
 };
+// A core module the guest runs: the bytes it was compiled from (its DWARF is
+// there) and the linear memory its latest instance uses, if any.
+struct GuestCode {
+  const engine::Module* module = nullptr;
+  std::span<const uint8_t> bytes;
+  std::shared_ptr<engine::Memory> memory;
+};
 
 class CallInterposer {
  public:
@@ -136,6 +144,8 @@ class CallInterposer {
   // The guest's exported memories and globals, in instantiation order. Empty when no Runtime uses this interposer.
   std::vector<GuestMemory> guest_memories() const { return state_ ? state_->memories() : std::vector<GuestMemory>{}; }
   std::vector<GuestGlobal> guest_globals() const { return state_ ? state_->globals() : std::vector<GuestGlobal>{}; }
+  // The core modules instantiated so far, in the order they were compiled.
+  std::vector<GuestCode> guest_code() const { return state_ ? state_->code() : std::vector<GuestCode>{}; }
 
   // What the Runtime using this interposer lets it see.
   class GuestView {
@@ -143,6 +153,7 @@ class CallInterposer {
     virtual ~GuestView() = default;
     virtual std::vector<GuestMemory> memories() const = 0;
     virtual std::vector<GuestGlobal> globals() const = 0;
+    virtual std::vector<GuestCode> code() const = 0;
   };
 
  private:

@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "abi/type_match.h"
+#include "runtime/backtrace.h"
 #include "runtime/scope.h"
 
 namespace wasmrr::runtime {
@@ -114,8 +115,9 @@ class Instantiator {
                                   : rt_.engine.compile(std::span<const uint8_t>(module->bytes->data() + module->offset, module->size));
       if (!compiled) throw InstantiationError(fmt::format("core module {}: {}", def.module, compiled.error().message));
       module->compiled = *compiled;
-      rt_.module_bytes[module->compiled.get()] =
-          std::span<const uint8_t>(module->bytes->data() + module->offset, module->size);
+      auto [_, added] = rt_.module_bytes.emplace(module->compiled.get(),
+          std::span<const uint8_t>(module->bytes->data() + module->offset, module->size));
+      if (added) rt_.module_order.push_back(module->compiled.get());
     }
     std::map<std::string_view, const CoreInstance*> args;
     for (const auto& a : def.args) args[a.name] = index_space_at(s.core_instances, a.instance, "core instance").get();
@@ -134,7 +136,18 @@ class Instantiator {
     auto inst = rt_.engine.instantiate(module->compiled, imports);
     if (!inst) throw InstantiationError(fmt::format("instantiating core module {}: {}", def.module, inst.error().message));
     out->instance = *inst;
+    out->module = module->compiled.get();
+    out->memory = memory_of(*out->instance, imports);
     return out;
+  }
+
+  // The linear memory code of this instance works on: its own (exported), or the one it imports.
+  static std::shared_ptr<engine::Memory> memory_of(engine::Instance& instance, const std::vector<engine::Import>& imports) {
+    for (const engine::ExternDesc& e : instance.exports())
+      if (e.kind == engine::ExternKind::Memory) return std::static_pointer_cast<engine::Memory>(instance.get_export(e.name));
+    for (const engine::Import& i : imports)
+      if (i.value && i.value->kind() == engine::ExternKind::Memory) return std::static_pointer_cast<engine::Memory>(i.value);
+    return nullptr;
   }
 
   std::shared_ptr<engine::Extern> core_item(Scope& s, const component::SortIdx& i) {
@@ -462,29 +475,13 @@ std::shared_ptr<engine::Extern> CoreInstance::get(const std::string& name) const
 std::vector<std::string> RuntimeState::describe(const std::vector<engine::Frame>& frames) {
   std::vector<std::string> out;
   for (const engine::Frame& f : frames) {
-    std::vector<debuginfo::SourceLocation> where;
+    debuginfo::ModuleDebugInfo* info = nullptr;
     if (auto bytes = module_bytes.find(f.module); bytes != module_bytes.end()) {
-      auto& info = debug_info[f.module];
-      if (!info) info = std::make_unique<debuginfo::ModuleDebugInfo>(bytes->second);
-      where = info->locate(f.offset);
+      auto& loaded = debug_info[f.module];
+      if (!loaded) loaded = std::make_unique<debuginfo::ModuleDebugInfo>(bytes->second);
+      info = loaded.get();
     }
-    auto at = [](const debuginfo::SourceLocation& l) {
-      if (l.line == 0) return l.file.empty() ? std::string() : fmt::format(" at {}", l.file);
-      return fmt::format(" at {}:{}{}", l.file, l.line, l.column ? fmt::format(":{}", l.column) : "");
-    };
-    // Functions inlined at this point first, as frames of their own.
-    for (size_t i = 0; i + 1 < where.size(); i++) out.push_back(fmt::format("{} (inlined){}", where[i].function, at(where[i])));
-    engine::Frame shown = f;
-    shown.function_name = debuginfo::demangle(f.function_name);
-    std::string text = shown.text();
-    if (!where.empty()) {
-      const debuginfo::SourceLocation& l = where.back();
-      if (!l.function.empty() && l.function != shown.function_name && !shown.function_name.starts_with(l.function) &&
-          shown.function_name.find("::" + l.function) == std::string::npos)
-        text += " in " + l.function;
-      text += at(l);
-    }
-    out.push_back(std::move(text));
+    for (std::string& line : describe_frame(f, info)) out.push_back(std::move(line));
   }
   return out;
 }
@@ -510,6 +507,18 @@ void for_each_core_export(const RuntimeState& rt, engine::ExternKind kind, F&& f
 }
 
 }  // namespace
+
+std::vector<GuestCode> RuntimeState::code() const {
+  std::vector<GuestCode> out;
+  for (const engine::Module* module : module_order) {
+    GuestCode code{module, module_bytes.at(module), nullptr};
+    for (const auto& scope : scopes)  // the latest instance of the module decides
+      for (const auto& core : scope->core_instances)
+        if (core && core->module == module && core->memory) code.memory = core->memory;
+    out.push_back(std::move(code));
+  }
+  return out;
+}
 
 std::vector<GuestMemory> RuntimeState::memories() const {
   std::vector<GuestMemory> out;

@@ -54,6 +54,8 @@ struct CoreModule {
 // A core instance: either a real engine instance or a bag of inline exports.
 struct CoreInstance {
   std::shared_ptr<engine::Instance> instance;
+  const engine::Module* module = nullptr;           // what `instance` was made from
+  std::shared_ptr<engine::Memory> memory;           // the memory it exports or imports first, if any
   std::map<std::string, std::shared_ptr<engine::Extern>, std::less<>> inline_exports;
   std::shared_ptr<engine::Extern> get(const std::string& name) const;
 };
@@ -154,10 +156,12 @@ struct RuntimeState : CallInterposer::GuestView {
   // the module carries DWARF (read on the first frame that needs it).
   std::vector<std::string> describe(const std::vector<engine::Frame>& frames);
   std::map<const engine::Module*, std::span<const uint8_t>> module_bytes;  // what each was compiled from
+  std::vector<const engine::Module*> module_order;                        // in the order they came
   std::map<const engine::Module*, std::unique_ptr<debuginfo::ModuleDebugInfo>> debug_info;
 
   std::vector<GuestMemory> memories() const override;
   std::vector<GuestGlobal> globals() const override;
+  std::vector<GuestCode> code() const override;
 };
 
 // Calls a core function; a wasm trap becomes GuestTrap, a host exception thrown
