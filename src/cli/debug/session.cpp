@@ -169,6 +169,7 @@ int Session::run_once(Pass pass) {
   rr::Replayer replayer(**reader);
   wasi::StdioEcho echo;
   echo.quiet_before(output_shown_);
+  if (output_sink_) echo.send_to(output_sink_);
   replayer.observe(echo);
   auto header = replayer.read_header();
   if (!header) throw ToolError(header.error().message);

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -125,6 +126,9 @@ class Session final : public rr::ReplayController, public engine::DebugListener 
 
   // Runs the session until the front end quits; the process's exit status.
   int run();
+  // The guest's output goes to `sink` (fd 1 or 2, bytes) instead of this
+  // process's stdout and stderr. Call before run().
+  void send_output_to(std::function<void(int fd, std::string_view bytes)> sink) { output_sink_ = std::move(sink); }
 
   // --- while stopped ---
   const Stop& stop() const { return stop_; }
@@ -211,6 +215,7 @@ class Session final : public rr::ReplayController, public engine::DebugListener 
   std::map<std::string, uint32_t, std::less<>> name_ids_;
   std::unordered_map<const runtime::ImportedFunc*, uint32_t> func_ids_;
   uint64_t output_shown_ = 0;
+  std::function<void(int, std::string_view)> output_sink_;
   std::map<const engine::Module*, std::unique_ptr<debuginfo::ModuleDebugInfo>> debug_info_;
 };
 

@@ -9,12 +9,10 @@
 
 namespace wasmrr::wasi {
 
-namespace {
-
-// The user's terminal may have gone away: nothing useful to do about it.
-void show_bytes(int fd, std::string_view bytes) { (void)write_all(fd, bytes); }
-
-}  // namespace
+void StdioEcho::show_bytes(int fd, std::string_view bytes) {
+  if (sink_) return sink_(fd == stderr_fd_ ? 2 : 1, bytes);
+  (void)write_all(fd, bytes);  // the user's terminal may have gone away: nothing useful to do about it
+}
 
 void StdioEcho::show(int fd, uint64_t index, std::string_view bytes) {
   if (!mark_lines_) return show_bytes(fd, bytes);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -24,6 +25,10 @@ class StdioEcho final : public runtime::CallObserver {
       : stdout_fd_(stdout_fd), stderr_fd_(stderr_fd), mark_lines_(mark_lines) {}
   // Writes of events before `event` are not shown again (a debugger's re-execution).
   void quiet_before(uint64_t event) { quiet_before_ = event; }
+  // Hands what would be written to `sink` instead (fd 1 or 2, bytes): the
+  // debugger's DAP server, whose stdout is the protocol.
+  using Sink = std::function<void(int fd, std::string_view bytes)>;
+  void send_to(Sink sink) { sink_ = std::move(sink); }
 
   void on_call(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,
                const runtime::Values& results) override;
@@ -35,6 +40,7 @@ class StdioEcho final : public runtime::CallObserver {
 
   // Writes `bytes` to `fd`, marking each line begun by them with event `index`.
   void show(int fd, uint64_t index, std::string_view bytes);
+  void show_bytes(int fd, std::string_view bytes);
 
   int stdout_fd_, stderr_fd_;
   bool mark_lines_;
@@ -42,6 +48,7 @@ class StdioEcho final : public runtime::CallObserver {
   std::map<int, bool> mid_line_;  // per fd: the last byte shown was not a newline
   std::map<uint32_t, int> output_fds_;  // stream rep -> host fd
   std::unordered_map<const runtime::ImportedFunc*, Role> roles_;
+  Sink sink_;
 };
 
 }  // namespace wasmrr::wasi
