@@ -21,6 +21,9 @@ using unicode::is_scalar_value;
 using unicode::next_utf8;
 constexpr int kMaxFormatDepth = 12;
 constexpr size_t kRepeatThreshold = 10;  // gdb's `set print repeats`
+// Parts formatted for one value: nested arrays of arrays would otherwise
+// multiply kMaxShownElements at every level.
+constexpr size_t kMaxFormatWork = 5000;
 
 std::string error_text(const Error& e) { return "<error: " + e.message + ">"; }
 
@@ -85,7 +88,7 @@ class Formatter {
 
   std::string format(const Value& v, bool top, int depth) {
     if (v.where == Value::Where::Unavailable) return v.why;
-    if (depth > kMaxFormatDepth) return "{...}";
+    if (depth > kMaxFormatDepth || ++work_ > kMaxFormatWork) return "...";
     const Type& t = *v.type;
     switch (t.kind) {
       case TypeKind::Int: return integer(v);
@@ -352,6 +355,7 @@ class Formatter {
   }
 
   Context& ctx_;
+  size_t work_ = 0;
 };
 
 }  // namespace

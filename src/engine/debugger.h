@@ -53,8 +53,9 @@ class Debugger {
   virtual void set_listener(DebugListener* listener) = 0;
 
   // Pauses whenever the instruction at byte `offset` of `module` is about to
-  // run, in every instance of the module, present and future. Fails if no
-  // instruction starts there.
+  // run, in every instance of the module, present and future. Fails if the
+  // offset is not in a function body; one in the body's local declarations
+  // (where DWARF starts a function) means its first instruction.
   virtual Result<int> add_breakpoint(const Module& module, uint32_t offset) = 0;
   virtual void remove_breakpoint(int id) = 0;
   // The functions of `module` with a name (name section): each name and the

@@ -241,6 +241,8 @@ Result<int> SmDebugger::add_breakpoint(const Module& module, uint32_t offset) {
   auto body = std::find_if(owner->functions.begin(), owner->functions.end(),
                            [&](const binary::FunctionCode& f) { return f.begin <= offset && offset < f.end; });
   if (body == owner->functions.end()) return make_error(fmt::format("0x{:x} is not in a function's code", offset));
+  // DWARF puts a function's start at its body's local declarations: the code begins after them.
+  offset = std::max(offset, static_cast<uint32_t>(body->first_instruction));
   int id = next_id_++;
   breakpoints_[id] = {owner, offset};
   for (size_t k = 0; k < compilations_.size(); k++)

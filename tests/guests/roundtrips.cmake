@@ -52,6 +52,7 @@ wasmrr_guest(trap)
 # --- C guests with DWARF (c_debug/*.c) -------------------------------------------
 wasmrr_guest(debug_loop)
 wasmrr_guest(debug_loop AS debug_loop_trap ARGS trap)
+wasmrr_guest(debug_types)
 
 # --- C++ guests (cpp/*.cpp) ------------------------------------------------------
 wasmrr_guest(cpp_hello ARGS x y)

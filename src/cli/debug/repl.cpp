@@ -9,6 +9,7 @@
 #include <istream>
 #include <ostream>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -107,14 +108,17 @@ std::optional<std::string> Repl::next_line() {
 }
 
 void Repl::refused(const std::string& why) {
+  refused_ = true;
   out_ << why << "\n";
   out_.flush();
 }
 
 Command Repl::stopped(Session& s) {
-  frame_ = 0;
-  listed_ = {};
-  show_stop(s);
+  if (!std::exchange(refused_, false)) {  // a new stop (not the same one, asked again)
+    frame_ = 0;
+    listed_ = {};
+    show_stop(s);
+  }
   for (;;) {
     std::optional<std::string> line = next_line();
     if (!line) return {Command::Quit};  // end of input: as gdb does

@@ -55,6 +55,7 @@ class Repl final : public Frontend {
   bool interactive_;
   std::vector<std::string> queued_;
   size_t frame_ = 0;               // the selected frame (frame, up, down)
+  bool refused_ = false;           // the last command was refused: the stop is not shown again
   std::string last_function_;      // of the last stop: steps within it show only the line
   uint64_t print_count_ = 0;       // $1, $2, ...
   std::string last_command_;       // an empty line repeats it, as in gdb (on a terminal)

@@ -579,7 +579,7 @@ void Session::found_now(std::optional<uint64_t> count) {
   }
   Stop again = p.now;
   if (again.position.hit && count) again.position.hit->count = *count;  // now known
-  again.why = Stop::NoTarget;
+  if (!again.position.at_end) again.why = Stop::NoTarget;
   again.note = p.kind == Pass::ScanBreakpoints ? "no breakpoint is hit before now" : "the replay's start: there is nothing before";
   r.step.reset();
   stop_here(std::move(again));
