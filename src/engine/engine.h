@@ -159,7 +159,9 @@ class Engine {
   virtual Result<std::shared_ptr<Module>> compile(std::span<const uint8_t> bytes) = 0;
 
   // Instantiates with exactly the imports the module declares (order free,
-  // matched by module+name). Errors name the import and the mismatch.
+  // matched by module+name). Errors name the import and the mismatch. An
+  // Abort (util/trap.h) thrown by a host function the start function calls
+  // is rethrown, as Func::call's caller would: it is no instantiation error.
   virtual Result<std::shared_ptr<Instance>> instantiate(const std::shared_ptr<Module>& module,
                                                         const std::vector<Import>& imports) = 0;
 

@@ -29,6 +29,7 @@
 #include "engine/memory_cap.h"
 #include "engine/sm_debugger.h"
 #include "engine/sm_engine.h"
+#include "util/trap.h"
 
 namespace wasmrr::engine {
 
@@ -573,9 +574,13 @@ Error SmEngine::instantiation_error(const SmModule& module) {
   Func::CallError err = take_error();
   std::string msg = "instantiation failed: " + err.message + name_link_error_import(err.message, module.imports());
   if (err.host_exception) {
-    // A host function called by the start function threw.
+    // A host function called by the start function threw. An Abort (a
+    // debugger going back, a replay's divergence) is no instantiation error:
+    // it goes on up, as from any other call.
     try {
       std::rethrow_exception(err.host_exception);
+    } catch (const Abort&) {
+      throw;
     } catch (const std::exception& e) {
       msg += std::string(" (in the start function: ") + e.what() + ")";
     } catch (...) {

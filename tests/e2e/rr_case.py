@@ -11,7 +11,9 @@ then does one thing with the trace:
                  for byte with the recording; then with --mark-stdio (the
                  output without the marks is the recording's, the events
                  ascend) and --stop-at (the last write's event: the output
-                 before it, then that write pending, exit 0)
+                 before it, then that write pending, exit 0); for JSON also
+                 `wasm-rr debug`: the first instruction, continue to the end
+                 (the recorded output), reverse-stepi, goto 0
   convert        JSON -> CBOR -> JSON must give back the same bytes, and the
                  CBOR trace must replay identically
   reorder, drop, args, leftover
@@ -121,6 +123,30 @@ def check_marks_and_stop(a, trace, tmp, rcode, rout, rerr):
     print(f"--mark-stdio: {len(events)} lines marked; --stop-at {last}: ok")
 
 
+DEBUG_SMOKE = b"backtrace\ncontinue\nreverse-stepi\nbacktrace\ngoto 0\nquit\n"
+
+
+def check_debugger(a, trace, tmp, rcode, rout, rerr):
+    """`wasm-rr debug` of the trace, scripted: it starts at the guest's first
+    instruction, continue replays the whole run (the guest's output exactly as
+    recorded, then the end), and going back from there works."""
+    code, out, err, _ = run([a.wasm_rr, "debug", a.component, str(trace)], DEBUG_SMOKE, cwd=tmp)
+    if code != 0 or not out.startswith(b"the guest is about to run its first instruction\n"):
+        show("debug stdout", out); show("debug stderr", err)
+        fail(f"debug: exit {code}, expected 0 and a stop at the first instruction")
+    after_continue = out.split(b"(wasm-rr) continue\n", 1)[-1]
+    if not after_continue.startswith(rout) or b"the replay has ended: " not in after_continue[len(rout):]:
+        show("record stdout", rout); show("debug stdout", out)
+        fail("debug: `continue` did not replay the recording's stdout and reach the end")
+    if err != rerr:
+        show("record stderr", rerr); show("debug stderr", err)
+        fail("debug: the guest's stderr differs from the recording's")
+    if b"(wasm-rr) goto 0\nstopped before event 0: " not in out and b"(wasm-rr) goto 0\nthe recording has 0 events" not in out:
+        show("debug stdout", out)
+        fail("debug: `goto 0` after the end did not go back to event 0")
+    print("debug: first instruction, continue to the end, back: ok")
+
+
 def lines(trace):
     text = trace.read_text()
     return text.split("\n")
@@ -187,6 +213,8 @@ def main():
             if a.max_replay_seconds and secs > a.max_replay_seconds:
                 fail(f"replay took {secs:.2f}s, more than {a.max_replay_seconds}s")
             check_marks_and_stop(a, trace, tmp, rcode, rout, rerr)
+            if a.format == "json":  # the debugger reads both; once per guest is enough
+                check_debugger(a, trace, tmp, rcode, rout, rerr)
         elif a.mode == "convert":
             cbor, back = tmp / "t.cbor", tmp / "back.json"
             for src, dst in ((trace, cbor), (cbor, back)):

@@ -574,27 +574,169 @@ x/2dh 1026
 x/4xw 0x7fffffff
 x/q 0
 goto 14
-print p
-break debug_loop.c:14
-continue
 continue
 reverse-continue
 delete 1
 reverse-continue
 goto 99
+continue
 bogus
 quit
 """
 
 
-@case("debug.session", "wasm-rr debug of debug_loop's trace, commands from stdin: breakpoints on calls, "
-      "continue, reverse-continue, goto back and forward, memory (0x443: the printf format in .rodata), "
-      "the end, what is not available yet")
+@case("debug.session", "wasm-rr debug of debug_loop's trace, commands from stdin, events as time: breakpoints on "
+      "calls, continue, reverse-continue, goto back and forward, memory (0x443: the printf format in .rodata), "
+      "the end and past it")
 def _(ctx):
     ctx.guest("debug_loop.wasm")
     ctx.record("debug_loop.wasm")
     ctx.write("session.gdb", DEBUG_SESSION)
     return {"args": ["debug", "debug_loop.wasm", "trace.json"], "stdin_file": "session.gdb"}
+
+
+def with_source(ctx, relative):
+    """The guest's source where its DWARF names it (relative to the directory
+    wasm-rr runs in, as when it runs in a checkout), for `list` and stops."""
+    ctx.write(relative, (SOURCE_DIR / relative).read_bytes())
+
+
+# The clock readings a recording made (main's `ts`) differ from run to run.
+CLOCK_MASK = (r"tv_sec = \d+, tv_nsec = \d+", "tv_sec = @CLOCK@, tv_nsec = @CLOCK@")
+
+DEBUG_SOURCE_C = b"""break debug_loop.c:31
+info breakpoints
+continue
+info locals
+print i
+print p
+print p.x
+print total
+continue
+continue
+print i
+print p
+print total
+reverse-continue
+print i
+print p.y
+print total
+when
+break step
+continue
+info args
+print *p
+print p->y * 2 + 1
+print &p->y
+print nothere
+print p->
+x/4xw p
+x/2dw &p->x
+finish
+next
+step
+bt
+up
+info locals
+down
+list
+reverse-finish
+reverse-next
+reverse-step
+delete
+break call wasi:clocks/*
+continue
+goto 5
+goto 12
+stepi
+reverse-stepi
+reverse-continue
+break *0x469
+info breakpoints
+continue
+goto 20
+reverse-step
+quit
+"""
+
+
+@case("debug.source_c", "wasm-rr debug of debug_loop (C, -g -O0) at source level: a breakpoint in the loop, "
+      "continue three times, locals and struct fields, reverse-continue to the previous values, a function "
+      "breakpoint, finish, next, step into libc (no source), frames, list, the reverse steps, a call breakpoint, "
+      "goto and stepi both ways, a code-offset breakpoint, past the end and back")
+def _(ctx):
+    ctx.guest("debug_loop.wasm")
+    ctx.record("debug_loop.wasm")
+    with_source(ctx, "tests/guests/c_debug/debug_loop.c")
+    ctx.write("session.gdb", DEBUG_SOURCE_C)
+    return {"args": ["debug", "debug_loop.wasm", "trace.json"], "stdin_file": "session.gdb", "masks": [CLOCK_MASK]}
+
+
+DEBUG_SOURCE_RUST = b"""break rust_debug_loop.rs:12
+continue
+info args
+print *p
+print p.x
+print (*p).y + i
+continue
+continue
+print i
+print *p
+reverse-continue
+print i
+print *p
+next
+next
+list
+finish
+info locals
+print total
+reverse-finish
+reverse-step
+break rust_debug_loop::fail_deep
+info breakpoints
+continue
+quit
+"""
+
+
+@case("debug.source_rust", "wasm-rr debug of rust_debug_loop (Rust, -g): a line breakpoint, args, a struct "
+      "through &mut, continue and reverse-continue with the values of each time, next, list, finish, "
+      "locals in main, the reverse steps, a breakpoint on a function that never runs")
+def _(ctx):
+    ctx.guest("rust_debug_loop.wasm")
+    ctx.record("rust_debug_loop.wasm")
+    with_source(ctx, "tests/guests/rust_debug/rust_debug_loop.rs")
+    ctx.write("session.gdb", DEBUG_SOURCE_RUST)
+    return {"args": ["debug", "rust_debug_loop.wasm", "trace.json"], "stdin_file": "session.gdb",
+            "masks": [(r"::h[0-9a-f]{16}\b", "::h@HASH@"), (r"secs: \d+, nanos: \d+", "secs: @CLOCK@, nanos: @CLOCK@")]}
+
+
+DEBUG_NO_DWARF = b"""backtrace
+info locals
+stepi
+stepi
+reverse-stepi
+break main
+break nosuchfunction
+break hello.c:3
+continue
+backtrace
+info locals
+print argc
+next
+finish
+reverse-continue
+quit
+"""
+
+
+@case("debug.no_dwarf", "wasm-rr debug of hello (no DWARF of its own): names and offsets only — stepi both ways, "
+      "a breakpoint on a name-section function, the wasm locals, what needs DWARF says so")
+def _(ctx):
+    hello_trace(ctx)
+    ctx.write("session.gdb", DEBUG_NO_DWARF)
+    return {"args": ["debug", "hello.wasm", "trace.json"], "stdin_file": "session.gdb"}
 
 
 @case("debug.command_file", "wasm-rr debug -x FILE: its commands run first, then stdin's (empty: the session ends)")
@@ -970,7 +1112,13 @@ def render(name, description, cmd, proc, ctx, build_dir):
         stdout = f"--- stdout not compared: {cmd['ignore_stdout']}"
     out = [f"# {name}: {description}", shown, f"--- exit {proc.returncode}",
            stdout, section("stderr", proc.stderr).rstrip("\n")]
-    return normalize("\n".join(out) + "\n", ctx, build_dir)
+    text = "\n".join(out) + "\n"
+    # A case's "masks": (regex, replacement) for what differs from run to run
+    # or toolchain to toolchain (clock readings a recording made, hashes in
+    # Rust symbols), each shown in the transcript as its replacement.
+    for pattern, replacement in cmd.get("masks", ()):
+        text = re.sub(pattern, replacement, text)
+    return normalize(text, ctx, build_dir)
 
 
 def run_case(name, description, fn, a):

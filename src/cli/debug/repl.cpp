@@ -179,6 +179,7 @@ void Repl::show_location(Session& s, size_t frame, bool with_function) {
     return;
   }
   if (with_function) out_ << fmt::format("{} at {}:{}\n", printable(f.function), printable(f.source->file), f.source->line);
+  if (frame == 0 && s.stop().instruction) out_ << fmt::format("0x{:x}\t", f.frame.where.offset);  // mid-line, as gdb shows it
   show_source_line(s, f, f.source->line);
 }
 
@@ -203,7 +204,8 @@ Repl::Outcome Repl::run_command(Session& s, const std::string& line) {
   if (cmd == "when") {
     const Position& p = s.stop().position;
     if (p.at_end) out_ << fmt::format("at the end, after {} events\n", p.event);
-    else if (p.hit) out_ << fmt::format("between events {} and {} (event {} is next)\n", p.event == 0 ? 0 : p.event - 1, p.event, p.event);
+    else if (p.hit && p.event == 0) out_ << "before the first event (event 0 is next)\n";
+    else if (p.hit) out_ << fmt::format("between events {} and {} (event {} is next)\n", p.event - 1, p.event, p.event);
     else out_ << fmt::format("before event {}\n", p.event);
     return std::nullopt;
   }
@@ -320,7 +322,8 @@ void Repl::add_breakpoint(Session& s, const std::string& location) {
     }
     spec.kind = BreakpointSpec::Offset;
     spec.offset = static_cast<uint32_t>(*offset);
-  } else if (w.size() == 1 && (number(w[0]) || w[0].rfind(':') != std::string::npos)) {
+  } else if (w.size() == 1 && (number(w[0]) || (w[0].rfind(':') != std::string::npos &&
+                                                number(w[0].substr(w[0].rfind(':') + 1))))) {
     size_t colon = w[0].rfind(':');
     auto line = number(colon == std::string::npos ? w[0] : w[0].substr(colon + 1));
     std::string file = colon == std::string::npos ? "" : w[0].substr(0, colon);
@@ -426,7 +429,7 @@ void Repl::list(Session& s, const std::vector<std::string>& w) {
     any = true;
     listed_.next = l + 1;
   }
-  if (!any) out_ << fmt::format("no line {} in {} (or the source is not readable here)\n", first, printable(listed_.file));
+  if (!any) out_ << fmt::format("cannot show {}:{}: the source is not readable here, or has no such line\n", printable(listed_.file), first);
 }
 
 void Repl::print(Session& s, const std::string& expression) {

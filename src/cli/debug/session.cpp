@@ -43,6 +43,8 @@ struct Pass {
   Kind kind = Entry;
   Position target;                 // Reach: stop there
   Stop::Why why = Stop::Goto;      // Reach: as what the stop is shown
+  bool instruction = false;        // Reach: the stop is reverse-stepi's
+  std::string note;                // Reach: said at the stop
   std::vector<int> breakpoints;    // Reach: the breakpoints hit there
   Stop now;                        // scans: the stop they go back from
   std::optional<Fingerprint> now_print;  // when now's count is not known
@@ -228,8 +230,11 @@ void Session::at_end(const std::string& ending, uint64_t events) {
   s.why = Stop::End;
   s.position = Position{events, std::nullopt, true};
   s.ending = ending;
-  if (r.scanning && r.pass.kind != Pass::Entry && !(r.pass.kind == Pass::Reach && r.pass.target.at_end))
-    s.note = "the replay ended before it came back to where it was";
+  if (r.scanning && r.pass.kind == Pass::Reach && !r.pass.target.at_end && !r.pass.target.hit)
+    s.note = fmt::format("event {} is past the recording's end ({} events, 0 to {})", r.pass.target.event, events,
+                         events == 0 ? 0 : events - 1);
+  else if (r.scanning && r.pass.kind != Pass::Entry && !(r.pass.kind == Pass::Reach && r.pass.target.at_end))
+    s.note = "the replay ended before it came back to where it was: is this replay deterministic?";
   r.scanning = false;
   stop_here(std::move(s));
   throw Quit();  // at the end no command resumes: they go back or quit
@@ -271,9 +276,11 @@ void Session::before_event(uint64_t event, const runtime::ImportedFunc& f, const
   }
   Run& r = *run_;
   Position here{event, std::nullopt, false};
+  std::string note;
   auto event_stop = [&](Stop::Why why, std::vector<int> ids) {
     Stop s;
     s.why = why;
+    s.note = note;
     s.position = here;
     s.breakpoints = std::move(ids);
     s.pending_call = rr::describe_call(f, args);
@@ -288,6 +295,7 @@ void Session::before_event(uint64_t event, const runtime::ImportedFunc& f, const
       case Pass::Reach:
         if (p.target == here) {
           r.scanning = false;
+          note = p.note;
           event_stop(p.why, p.breakpoints);
         }
         break;
@@ -329,6 +337,8 @@ void Session::paused(const engine::Pause& pause) {
   const engine::Frame& at = where->frame;
   Position here{r.interval, CodeHit{at.module, at.offset, count}, false};
   bool counted = r.all_covered || r.covered.count({at.module, at.offset}) != 0;
+  bool instruction = false;
+  std::string note;
   std::vector<int> user_ids;
   for (int id : pause.breakpoints)
     if (auto u = user_of_engine_id_.find(id); u != user_of_engine_id_.end()) user_ids.push_back(u->second);
@@ -341,6 +351,8 @@ void Session::paused(const engine::Pause& pause) {
     s.position = here;
     if (!counted && why != Stop::Entry) s.position.hit->count = 0;  // not known: the fingerprint says
     s.breakpoints = std::move(ids);
+    s.instruction = instruction;
+    s.note = note;
     stop_here(std::move(s));
   };
 
@@ -349,12 +361,15 @@ void Session::paused(const engine::Pause& pause) {
     switch (p.kind) {
       case Pass::Entry:
         r.scanning = false;
+        entry_ = here;
         code_stop(Stop::Entry, {});
         return;
       case Pass::Reach:
         if (p.target == here) {
           r.scanning = false;
           clear_temp_breakpoints();
+          instruction = p.instruction;
+          note = p.note;
           code_stop(p.why, p.breakpoints);
         }
         return;
@@ -387,6 +402,7 @@ void Session::paused(const engine::Pause& pause) {
   if (!r.step) return;  // a pause this pass asked for no longer (a breakpoint just deleted)
   if (step_goes_on(*where)) return;
   Stop::Why why = r.step->kind == Command::Finish ? Stop::Finish : Stop::Step;
+  instruction = r.step->kind == Command::StepInstruction;
   r.step.reset();
   code_stop(why, {});
 }
@@ -436,6 +452,8 @@ bool Session::apply(const Command& c) {
       frontend_.refused("reverse stepping needs the engine's debugger");
       return false;
     }
+    if (c.kind == Command::ReverseContinue && breakpoints_.empty() && entry_ && !(stop_.position == *entry_))
+      go_to(*entry_, Stop::Entry, {}, "no breakpoints: back at the start");
     Pass p;
     p.kind = c.kind == Command::ReverseContinue ? Pass::ScanBreakpoints : Pass::ScanSteps;
     p.reverse = c.kind;
@@ -481,8 +499,11 @@ bool Session::step_goes_on(const engine::Debugger::Where& where) {
   if (goal.kind == Command::StepInstruction || goal.kind == Command::Finish) return false;
   std::optional<debuginfo::LineRow> line = line_at(where.frame);
   engine::StepMode again = goal.kind == Command::Next ? engine::StepMode::Over : engine::StepMode::Into;
-  if (!line) {  // no line information: run to its caller
-    engine_debugger_->step(where.depth > 1 ? engine::StepMode::Out : again);
+  if (!line) {
+    // Line 0 (compiler-made code in a function with lines) is part of the
+    // line around it; a function without lines is left for its caller.
+    bool leave = !has_lines(where.frame) && where.depth > 1;
+    engine_debugger_->step(leave ? engine::StepMode::Out : again);
     return true;
   }
   if (where.depth < goal.depth) {  // returned mid-way into the caller's line: to that line's end
@@ -506,12 +527,13 @@ bool Session::step_goes_on(const engine::Debugger::Where& where) {
   return false;
 }
 
-void Session::go_to(Position target, Stop::Why why, std::vector<int> ids) {
+void Session::go_to(Position target, Stop::Why why, std::vector<int> ids, std::string note) {
   Pass p;
   p.kind = Pass::Reach;
   p.target = std::move(target);
   p.why = why;
   p.breakpoints = std::move(ids);
+  p.note = std::move(note);
   throw Restart(std::move(p));
 }
 
@@ -543,6 +565,11 @@ bool Session::is_now(const engine::Frame& at, uint64_t count) {
 void Session::scan_step(const engine::Debugger::Where& where, const Position& here) {
   Run& r = *run_;
   Record rec{here, where.depth, line_at(where.frame)};
+  // Line 0 (compiler-made code) belongs to the line before it in the same function.
+  bool line_zero = !rec.line && has_lines(where.frame);
+  if (line_zero && !r.runs.empty() && r.runs.back().last.depth == rec.depth && r.runs.back().last.line) {
+    rec.line = r.runs.back().last.line;
+  }
   if (r.runs.empty() || !r.runs.back().last.same_line(rec)) {
     // A line begun from a caller or the line before is entered; one
     // returned to from a callee is a continuation.
@@ -565,12 +592,23 @@ void Session::found_now(std::optional<uint64_t> count) {
   std::optional<Position> target;
   std::vector<int> ids;
   if (p.kind == Pass::ScanBreakpoints) {
+    if (!r.last_hit && entry_) go_to(*entry_, Stop::Entry, {}, "no breakpoint is hit before now: back at the start");
     target = r.last_hit;
     ids = r.last_ids;
   } else {
     target = reverse_target(&why);
   }
-  if (target) go_to(*target, why, ids);
+  if (target) {
+    Pass reach;
+    reach.kind = Pass::Reach;
+    reach.target = *target;
+    reach.why = why;
+    reach.breakpoints = ids;
+    reach.instruction = p.reverse == Command::ReverseStepInstruction;
+    throw Restart(std::move(reach));
+  }
+  if (p.kind == Pass::ScanSteps && p.from_interval == 0 && entry_ && !(p.now.position == *entry_))
+    go_to(*entry_, Stop::Entry, {}, "no line runs before this one: back at the start");
   if (p.kind == Pass::ScanSteps && p.from_interval > 0) {  // not in the scanned intervals: scan from further back
     Pass wider = p;
     uint64_t span = p.now.position.event - p.from_interval + 1;
@@ -665,6 +703,11 @@ std::optional<debuginfo::LineRow> Session::line_at(const engine::Frame& at) {
   return row;
 }
 
+bool Session::has_lines(const engine::Frame& at) {
+  debuginfo::ModuleDebugInfo* info = debug_info(at.module);
+  return info && info->function_range(at.offset).has_value();
+}
+
 std::optional<debuginfo::SourceLocation> Session::location_of(const engine::Frame& at) {
   debuginfo::ModuleDebugInfo* info = debug_info(at.module);
   if (!info) return std::nullopt;
@@ -720,7 +763,9 @@ Result<debuginfo::ShownValue> Session::evaluate(const std::string& expression, s
   if (frame >= fs.size()) return make_error(stop_.position.at_end ? "the guest has ended: its frames are gone" : "no frame selected");
   debuginfo::ModuleDebugInfo* info = debug_info(fs[frame].frame.where.module);
   auto a = access(frame);
-  if (!info || !info->has_dwarf()) return make_error("no debugging information for this frame's code (build with -g)");
+  if (!info || !has_lines(fs[frame].frame.where))
+    return make_error(fmt::format("`{}` has no debugging information (built without -g): `info locals` shows its wasm locals",
+                                  printable(fs[frame].function)));
   return info->evaluate(expression, fs[frame].frame.where.offset, *a);
 }
 

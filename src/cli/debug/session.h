@@ -75,6 +75,7 @@ struct Stop {
   std::string pending_call;      // at an event: the call the guest makes
   std::string ending;            // End: how the guest ended
   std::string note;              // a sentence to show first ("no breakpoint is hit before now")
+  bool instruction = false;      // a stop after stepi or reverse-stepi: in the middle of a line
 };
 
 // One frame of the stopped guest, with what DWARF says of it.
@@ -175,7 +176,7 @@ class Session final : public rr::ReplayController, public engine::DebugListener 
   // A scan came back to the stop it started from (`count`: its count, now known).
   void found_now(std::optional<uint64_t> count);
   std::optional<Position> reverse_target(Stop::Why* why);
-  [[noreturn]] void go_to(Position target, Stop::Why why, std::vector<int> ids);
+  [[noreturn]] void go_to(Position target, Stop::Why why, std::vector<int> ids, std::string note = "");
 
   uint64_t count_hit(const engine::Frame& at);
   bool breakpoint_hit(uint64_t event, const std::string& function, std::vector<int>* ids) const;
@@ -185,7 +186,8 @@ class Session final : public rr::ReplayController, public engine::DebugListener 
   void clear_temp_breakpoints();
 
   debuginfo::ModuleDebugInfo* debug_info(const engine::Module* module);
-  std::optional<debuginfo::LineRow> line_at(const engine::Frame& at);
+  std::optional<debuginfo::LineRow> line_at(const engine::Frame& at);  // nullopt for line 0 too
+  bool has_lines(const engine::Frame& at);  // the function has DWARF lines
   std::optional<debuginfo::SourceLocation> location_of(const engine::Frame& at);
   Result<void> place(BreakpointInfo& b, std::vector<std::pair<const engine::Module*, uint32_t>>* sites);
   std::unique_ptr<debuginfo::FrameAccess> access(size_t frame);
@@ -202,6 +204,7 @@ class Session final : public rr::ReplayController, public engine::DebugListener 
   engine::Debugger* engine_debugger_ = nullptr;
   std::unique_ptr<Run> run_;                      // the replay in progress
   Stop stop_;
+  std::optional<Position> entry_;                 // the guest's first instruction
   std::unique_ptr<Fingerprint> now_print_;        // the stop's state, when its count is not known
   std::vector<engine::DebugFrame> frames_cache_;  // this stop's frames, once asked for
 
