@@ -100,14 +100,19 @@ int dispatch(int argc, char** argv) {
   DebugOptions dbg_opts;
   CLI::App* debug = app.add_subcommand("debug", "Debug a recorded run: a gdb-style command loop over its replay, "
                                                 "events as time, forward and back");
-  debug->add_option("component", dbg_opts.component_path, "The component that was recorded")->required();
+  // Not required with --dap: the launch request names the files (checked after parsing).
+  debug->add_option("component", dbg_opts.component_path, "The component that was recorded");
   debug->add_option("trace", dbg_opts.trace_path, "Trace to replay (JSON or CBOR, a file)")->capture_default_str();
   debug->add_option("-x", dbg_opts.command_file, "Run the commands in FILE first (one a line; # starts a comment)")
       ->type_name("FILE");
   debug->add_flag("--force", dbg_opts.force, "Debug even if the trace was recorded with a different component");
+  debug->add_flag("--dap", dbg_opts.dap,
+                  "Speak the Debug Adapter Protocol on stdin/stdout, for an editor (VS Code, nvim-dap): the "
+                  "launch request gives the component and trace (see docs/debugging.md)");
   debug->footer("Commands are read from stdin (type `help`): break event N, break call PATTERN, continue, "
                 "reverse-continue, goto N, when, backtrace, info events, info memory, info globals, x/NFU ADDR, "
-                "quit. See docs/debugging.md.\n\n"
+                "quit. With --dap an editor drives the session instead (the Debug Adapter Protocol on stdin and "
+                "stdout; its launch request names the component and trace). See docs/debugging.md.\n\n"
                 "Exit status:\n  0    the session ended (quit, or the end of the commands)\n"
                 "  121  the replay diverged from the trace\n  125  wasm-rr could not start the session");
 
@@ -145,6 +150,10 @@ int dispatch(int argc, char** argv) {
     return kExitToolError;
   }
 
+  if (*debug && !dbg_opts.dap && dbg_opts.component_path.empty()) {
+    fmt::print(stderr, "wasm-rr: error: component is required (or --dap)\nRun `wasm-rr debug --help` for usage.\n");
+    return kExitToolError;
+  }
   try {
     if (*run) return run_command(run_opts);
     if (*record) return record_command(rec_opts);

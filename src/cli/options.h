@@ -89,6 +89,7 @@ struct DebugOptions {
   std::string trace_path = "wasm-rr-trace.json";
   std::string command_file;  // -x FILE: commands run first
   bool force = false;
+  bool dap = false;          // --dap: the Debug Adapter Protocol on stdio; the launch request names the files
 };
 struct InspectOptions {
   std::string trace_path = "wasm-rr-trace.json";

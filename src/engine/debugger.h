@@ -80,6 +80,23 @@ class Debugger {
   // instruction with a breakpoint pauses once, as the breakpoint.
   virtual bool step(StepMode mode) = 0;
   virtual void cancel_step() = 0;
+
+  // Pauses (as a step) at the first instruction of the next function that
+  // runs, in any instance made so far or later: a breakpoint on every
+  // function's start while armed, which a pause or cancel_step removes.
+  // Step Into without a frame does the same, but leaves SpiderMonkey's later
+  // calls slow (once onEnterFrame has been set, wasm calls to the host stay
+  // some 15 times slower); this leaves the code as fast as it was. Neither
+  // way sees code a core start function runs while its instance is made...
+  // except Step Into.
+  virtual void break_on_next_call() = 0;
+
+  // SpiderMonkey 102 honours breakpoints on instances made since the last
+  // pause only once the debugger has looked at a live guest frame (found by
+  // experiment); call this from a host call early in a run. It makes the
+  // innermost frame observed, which slows that frame (only) until it returns
+  // — as any pause slows the frames it stops.
+  virtual void look() = 0;
 };
 
 }  // namespace wasmrr::engine

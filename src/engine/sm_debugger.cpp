@@ -45,8 +45,32 @@ function wasmScripts(compilation) {
   return dbg.findScripts().filter(s => s.format == "wasm" && compilationOf(s) == compilation);
 }
 function siteKey(compilation, offset) { return compilation + ":" + offset; }
+// Entry traps: a breakpoint on every function's first instruction, for
+// break_on_next_call(). Stepping into calls with onEnterFrame would do the
+// same, but SpiderMonkey 102 keeps every later call slow once onEnterFrame
+// has been set (wasm calls to the host some 15 times slower), even after it
+// is unset.
+var entry = null;  // {offsets: Map compilation -> [offsets], handler}
+function setEntryTraps(script) {
+  var k = compilationOf(script);
+  for (var offset of entry.offsets.get(k) || []) {
+    if (sites.has(siteKey(k, offset))) continue;  // a breakpoint there pauses anyway
+    try { script.setBreakpoint(offset, entry.handler); } catch (e) {}
+  }
+}
+function armEntry(byCompilation) {
+  disarmEntry();
+  entry = {offsets: new Map(byCompilation), handler: {hit: () => pause(0, [])}};
+  for (var s of dbg.findScripts()) if (s.format == "wasm") setEntryTraps(s);
+}
+function disarmEntry() {
+  if (!entry) return;
+  for (var s of dbg.findScripts()) if (s.format == "wasm") s.clearBreakpoint(entry.handler);
+  entry = null;
+}
 function pause(reason, ids) {
   clearStep();
+  disarmEntry();
   return wasmrrPaused(reason, ids) ? null : undefined;
 }
 function setSite(script, site) {
@@ -75,6 +99,7 @@ dbg.onNewScript = function(script) {
   if (script.format != "wasm") return;
   var k = compilationOf(script);
   for (var site of sites.values()) if (site.compilation == k) setSite(script, site);
+  if (entry) setEntryTraps(script);
 };
 
 function clearStep() {
@@ -120,6 +145,9 @@ function step(mode) {  // 0 into, 1 over, 2 out
   }
   return true;
 }
+// The innermost wasm frame's Debugger.Frame, made and dropped: see
+// Debugger::look() in engine/debugger.h.
+function look() { where(); }
 // The innermost wasm frame and the depth: [compilation, offset, depth], or null.
 function where() {
   var f = innermostWasm();
@@ -285,12 +313,49 @@ bool SmDebugger::step(StepMode mode) {
   return armed.isTrue();
 }
 
+void SmDebugger::look() {
+  JSContext* cx = engine_.cx();
+  JSAutoRealm in_debugger(cx, *global_);
+  JS::RootedValue ignored(cx);
+  if (!call_glue("look", JS::HandleValueArray::empty(), &ignored)) JS_ClearPendingException(cx);
+}
+
 void SmDebugger::cancel_step() {
   JSContext* cx = engine_.cx();
   JSAutoRealm in_debugger(cx, *global_);
   JS::RootedValue ignored(cx);
-  if (!call_glue("clearStep", JS::HandleValueArray::empty(), &ignored)) JS_ClearPendingException(cx);
+  if (!call_glue("clearStep", JS::HandleValueArray::empty(), &ignored) ||
+      !call_glue("disarmEntry", JS::HandleValueArray::empty(), &ignored))
+    JS_ClearPendingException(cx);
 }
+
+void SmDebugger::break_on_next_call() {
+  JSContext* cx = engine_.cx();
+  JSAutoRealm in_debugger(cx, *global_);
+  // [[compilation, [each function's first instruction, in its offsets]], ...]
+  JS::RootedValueVector pairs(cx);
+  for (size_t k = 0; k < compilations_.size(); k++) {
+    JS::RootedValueVector offsets(cx);
+    for (const binary::FunctionCode& f : compilations_[k].owner->functions) {
+      int64_t at = static_cast<int64_t>(f.first_instruction) - compilations_[k].offset_shift;
+      if (!offsets.append(JS::NumberValue(static_cast<double>(at)))) return;
+    }
+    JS::RootedValueArray<2> pair(cx);
+    pair[0].setNumber(static_cast<double>(k));
+    JSObject* list = JS::NewArrayObject(cx, offsets);
+    if (!list) return;
+    pair[1].setObject(*list);
+    JSObject* p = JS::NewArrayObject(cx, pair);
+    if (!p || !pairs.append(JS::ObjectValue(*p))) return;
+  }
+  JS::RootedObject all(cx, JS::NewArrayObject(cx, pairs));
+  if (!all) return;
+  JS::RootedValueArray<1> args(cx);
+  args[0].setObject(*all);
+  JS::RootedValue ignored(cx);
+  if (!call_glue("armEntry", args, &ignored)) JS_ClearPendingException(cx);
+}
+
 
 namespace {
 

@@ -27,6 +27,8 @@ class SmDebugger final : public Debugger {
   std::optional<Where> where() override;
   bool step(StepMode mode) override;
   void cancel_step() override;
+  void break_on_next_call() override;
+  void look() override;
 
   // The engine compiled code for `owner` as compilation number `compilation`
   // (its URL's number; they come in order); `offset_shift` is what its

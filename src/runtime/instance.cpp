@@ -565,6 +565,7 @@ Result<void> Runtime::instantiate(std::shared_ptr<const component::Component> co
     state_->root = &root;
     inst.run(root, *component);
     inst.finish();
+    if (options.instantiated) options.instantiated();
     return {};
   } catch (const InstantiationError& e) {
     return make_error(e.what());

@@ -5,6 +5,7 @@
 // CallInterposer (the record/replay boundary).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct InstantiateOptions {
   // instantiations on the same engine (translate once, instantiate many).
   // nullptr: this instantiation compiles its own.
   ModuleCache* modules = nullptr;
+  // Called once the component is instantiated (its core start functions
+  // have run), before any export is: a debugger's passes change gear there.
+  std::function<void()> instantiated = nullptr;
 };
 
 // How a call into the guest ended: it exited (a host call such as an exit

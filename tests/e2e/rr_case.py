@@ -49,7 +49,7 @@ import time
 from pathlib import Path
 
 import harness
-from exit_codes import EXIT_DIVERGENCE, EXIT_TOOL_ERROR  # src/cli/options.h
+from exit_codes import EXIT_DIVERGENCE, EXIT_GUEST_TRAP, EXIT_TOOL_ERROR  # src/cli/options.h
 from harness import fail, replay_hint, scratch  # a failing case keeps its traces and says how to replay them
 
 
@@ -138,7 +138,8 @@ def check_debugger(a, trace, tmp, rcode, rout, rerr):
     if not after_continue.startswith(rout) or b"the replay has ended: " not in after_continue[len(rout):]:
         show("record stdout", rout); show("debug stdout", out)
         fail("debug: `continue` did not replay the recording's stdout and reach the end")
-    if err != rerr:
+    # After a trap the recorder's report follows the guest's stderr; debug tells the trap as the end.
+    if err != rerr and not (rcode == EXIT_GUEST_TRAP and rerr.startswith(err)):
         show("record stderr", rerr); show("debug stderr", err)
         fail("debug: the guest's stderr differs from the recording's")
     if b"(wasm-rr) goto 0\nstopped before event 0: " not in out and b"(wasm-rr) goto 0\nthe recording has 0 events" not in out:

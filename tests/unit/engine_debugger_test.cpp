@@ -244,6 +244,92 @@ TEST_F(EngineDebuggerTest, StepIntoWithoutAFramePausesAtTheFirstInstruction) {
   EXPECT_EQ(stops, std::vector<uint32_t>{0x40});  // run's `block`, after its local declarations
 }
 
+// The debugger's way back: a run abandoned from a step, then a fresh instance
+// run again with its breakpoints, at full speed (observed afresh).
+TEST_F(EngineDebuggerTest, BreakpointsHitAgainInANewInstanceAfterARunAbandonedFromAStep) {
+  ASSERT_TRUE(debugger().add_breakpoint(*module, kAfterTick).ok());
+  int pauses = 0;
+  listener.on_pause = [&](const Pause& p) {
+    ++pauses;
+    if (p.reason == Pause::Reason::Step) throw Abort("restart");
+  };
+  EXPECT_TRUE(debugger().step(StepMode::Into));
+  ASSERT_TRUE(std::holds_alternative<std::string>(run(3)));
+  EXPECT_EQ(pauses, 1);
+  debugger().cancel_step();
+  auto tick = engine->host_function({{T::I32}, {}}, [](auto, auto) {}, "tick");
+  auto again = engine->instantiate(module, {{"host", "tick", tick}});
+  ASSERT_TRUE(again.ok());
+  instance = *again;
+  pauses = 0;
+  EXPECT_EQ(std::get<int32_t>(run(3)), 5);
+  EXPECT_EQ(pauses, 3);
+}
+
+// As a debug session starts: paused at the first instruction, resumed (the
+// debuggee observed afresh, its frames live), a breakpoint, the run abandoned
+// there, then a new instance: the breakpoint again.
+TEST_F(EngineDebuggerTest, BreakpointsHitInANewInstanceAfterAnEntryStop) {
+  int steps = 0, hits = 0;
+  listener.on_pause = [&](const Pause& p) {
+    if (p.reason == Pause::Reason::Step) {
+      steps++;
+      ASSERT_TRUE(debugger().add_breakpoint(*module, kAfterTick).ok());
+      return;
+    }
+    if (++hits == 2) throw Abort("restart");
+  };
+  EXPECT_TRUE(debugger().step(StepMode::Into));
+  ASSERT_TRUE(std::holds_alternative<std::string>(run(3)));
+  EXPECT_EQ(steps, 1);
+  EXPECT_EQ(hits, 2);
+  debugger().cancel_step();
+  auto tick = engine->host_function({{T::I32}, {}}, [](auto, auto) {}, "tick");
+  auto again = engine->instantiate(module, {{"host", "tick", tick}});
+  ASSERT_TRUE(again.ok());
+  instance = *again;
+  hits = 0;
+  EXPECT_TRUE(std::holds_alternative<std::string>(run(3)));  // the second hit abandons this run too
+  EXPECT_EQ(hits, 2);
+}
+
+// An instance made while a step into calls had the debuggee observed, then
+// at rest: breakpoints set before and after still pause.
+TEST_F(EngineDebuggerTest, AnInstanceMadeWhileObservedKeepsItsBreakpointsAtRest) {
+  int steps = 0, hits = 0;
+  listener.on_pause = [&](const Pause& p) { (p.reason == Pause::Reason::Step ? steps : hits)++; };
+  EXPECT_TRUE(debugger().step(StepMode::Into));
+  ASSERT_TRUE(debugger().add_breakpoint(*module, kAfterTick).ok());
+  run(1);  // the step pauses first, the breakpoint next
+  EXPECT_EQ(steps, 1);
+  EXPECT_EQ(hits, 1);
+  auto tick = engine->host_function({{T::I32}, {}}, [](auto, auto) {}, "tick");
+  auto made = engine->instantiate(module, {{"host", "tick", tick}});
+  ASSERT_TRUE(made.ok());
+  instance = *made;
+  hits = 0;
+  run(3);
+  EXPECT_EQ(hits, 3);
+}
+
+TEST_F(EngineDebuggerTest, BreakOnNextCallPausesAtTheFirstFunctionThatRuns) {
+  std::vector<uint32_t> stops;
+  listener.on_pause = [&](const Pause& p) {
+    EXPECT_EQ(p.reason, Pause::Reason::Step);
+    stops.push_back(innermost().where.offset);
+  };
+  debugger().break_on_next_call();
+  run(2);
+  EXPECT_EQ(stops, std::vector<uint32_t>{0x40});  // run's first instruction, and only once
+  stops.clear();
+  run(2);
+  EXPECT_TRUE(stops.empty());
+  debugger().break_on_next_call();
+  debugger().cancel_step();
+  run(2);
+  EXPECT_TRUE(stops.empty());
+}
+
 TEST(EngineWithoutDebug, HasNoDebugger) {
   auto e = create_engine();
   ASSERT_TRUE(e.ok());

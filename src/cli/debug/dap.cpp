@@ -107,6 +107,12 @@ std::string value_of(CoreType type, const CoreVal& v) {
   }
 }
 
+// A request's arguments: an object, also when the client sends none or null.
+Json arguments_of(const Json& request) {
+  auto it = request.find("arguments");
+  return it != request.end() && it->is_object() ? *it : Json::object();
+}
+
 // What `when` says in the REPL.
 std::string when(const Position& p) {
   if (p.at_end) return fmt::format("at the end, after {} events", p.event);
@@ -162,7 +168,7 @@ bool DapServer::launch(const Json& request) {
     return false;
   };
   try {
-    Json args = request.value("arguments", Json::object());
+    Json args = arguments_of(request);
     if (args.contains("cwd")) {
       std::string cwd = args["cwd"].get<std::string>();
       if (::chdir(cwd.c_str()) != 0) return reject(fmt::format("launch: cannot change to the directory `{}`: {}", cwd, std::strerror(errno)));
@@ -232,10 +238,6 @@ Command DapServer::stopped(Session& s) {
     channel_.respond(*launch_request_);
     launch_request_.reset();
     channel_.event("initialized");
-    std::vector<Json> held = std::move(held_);
-    held_.clear();
-    for (const Json& r : held)
-      if (Outcome c = handle(s, r)) return *c;
   } else if (refused_) {  // the same stop again: the client was told the guest runs
     std::string why = *refused_;
     refused_.reset();
@@ -244,7 +246,19 @@ Command DapServer::stopped(Session& s) {
   } else {
     announce_stop(s, "");
   }
+  if (Outcome c = answer_held(s)) return *c;
   return serve_requests(s);
+}
+
+// Requests that came before the first stop, in order; those after one that
+// resumes the guest wait for the next stop.
+DapServer::Outcome DapServer::answer_held(Session& s) {
+  while (!held_.empty()) {
+    Json r = std::move(held_.front());
+    held_.erase(held_.begin());
+    if (Outcome c = handle(s, r)) return c;
+  }
+  return std::nullopt;
 }
 
 void DapServer::refused(const std::string& why) { refused_ = why; }
@@ -304,7 +318,7 @@ DapServer::Outcome DapServer::handle(Session& s, const Json& m) {
   std::string command;
   try {
     command = m.at("command").get<std::string>();
-    return dispatch(s, command, m, m.value("arguments", Json::object()));
+    return dispatch(s, command, m, arguments_of(m));
   } catch (const Json::exception& e) {
     channel_.fail(m, fmt::format("bad arguments for `{}`: {}", command, e.what()));
   } catch (const BadRequest& e) {
@@ -337,7 +351,7 @@ DapServer::Outcome DapServer::dispatch(Session& s, const std::string& command, c
   else if (command == "stepOut") return go(Command::Finish);
   else if (command == "stepBack") return go(by_instruction ? Command::ReverseStepInstruction : Command::ReverseNext);
   else if (command == "reverseContinue") return go(Command::ReverseContinue);
-  else if (command == "gotoTargets") goto_targets(s, request);
+  else if (command == "gotoTargets") goto_targets(s, request, args);
   else if (command == "goto") {
     int64_t target = args.at("targetId").get<int64_t>();
     if (target < 1) {
@@ -420,6 +434,8 @@ void DapServer::set_breakpoints(Session& s, const Json& request, const Json& arg
     Result<BreakpointInfo> b = path.empty() ? Result<BreakpointInfo>(make_error("the source has no path"))
                                             : add_line_breakpoint(s, compiled, line);
     if (b) line_breakpoints_[path].push_back(b->id);
+    // The editor's file for that DWARF path: frames in it point there (a relative DWARF path may not be readable here).
+    if (b && b->source && path.starts_with("/")) opened_[b->source->file] = path;
     Json j = breakpoint_json(b);
     if (b && !j.contains("source")) j["source"] = source;
     if (!b) j["line"] = line;
@@ -602,8 +618,7 @@ Json DapServer::globals(Session& s) {
 
 // Targets are the replay's events reached so far, whatever line is asked:
 // `goto` goes to the moment before event N (id N + 1: DAP ids are not 0).
-void DapServer::goto_targets(Session& s, const Json& request) {
-  const Json& args = request.at("arguments");
+void DapServer::goto_targets(Session& s, const Json& request, const Json& args) {
   int64_t line = args.value("line", int64_t{0});
   Json out = Json::array();
   for (uint64_t e = 0; e < s.events_known(); e++)
@@ -616,11 +631,13 @@ void DapServer::goto_targets(Session& s, const Json& request) {
 std::optional<std::string> DapServer::to_local(const std::string& compiled) const { return map_path(compiled, source_map_, false); }
 std::optional<std::string> DapServer::to_compiled(const std::string& local) const { return map_path(local, source_map_, true); }
 
-// A frame's file as the client can open it: mapped by sourceMap, else where
-// the Session reads the source (its path made absolute), else as DWARF says.
+// A frame's file as the client can open it: mapped by sourceMap, else the
+// file a breakpoint of the client's was placed in, else where the Session
+// reads the source (its path made absolute), else as DWARF says.
 std::string DapServer::local_path(Session& s, const FrameView& f) const {
   const std::string& file = f.source->file;
   if (auto mapped = to_local(file)) return *mapped;
+  if (auto opened = opened_.find(file); opened != opened_.end()) return opened->second;
   auto line = s.source_line(f.frame.where.module, file, f.source->line);
   if (!line) return file;
   std::error_code ec;

@@ -60,6 +60,7 @@ class DapServer final : public Frontend {
   int finish(int status, const std::string& why);
   int drain(int status);
   Command serve_requests(Session& s);
+  Outcome answer_held(Session& s);
   Outcome handle(Session& s, const Json& request);
   Outcome dispatch(Session& s, const std::string& command, const Json& request, const Json& args);
   Outcome configuration_done(Session& s, const Json& request);
@@ -80,7 +81,7 @@ class DapServer final : public Frontend {
   Json variable_json(const debuginfo::ShownValue& v, size_t frame);
   Json wasm_locals(Session& s, size_t frame);
   Json globals(Session& s);
-  void goto_targets(Session& s, const Json& request);
+  void goto_targets(Session& s, const Json& request, const Json& args);
   size_t frame_of(Session& s, const Json& args, const char* key);
   int reference(Reference r);
 
@@ -103,6 +104,7 @@ class DapServer final : public Frontend {
   std::vector<Reference> references_;       // variablesReference N is references_[N - 1]
   std::map<std::string, std::vector<int>> line_breakpoints_;  // client's source path -> Session ids
   std::vector<int> function_breakpoints_;
+  std::map<std::string, std::string> opened_;  // DWARF path -> the client's path a line breakpoint resolved to it from
 };
 
 }  // namespace wasmrr::cli::debug

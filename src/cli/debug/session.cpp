@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -39,7 +40,8 @@ struct Session::StepGoal {
 
 // What one run of the replay is for.
 struct Pass {
-  enum Kind { Entry, Reach, ScanBreakpoints, ScanSteps };
+  // Run: from the start, stopping at breakpoints (continue from the entry stop).
+  enum Kind { Entry, Reach, ScanBreakpoints, ScanSteps, Run };
   Kind kind = Entry;
   Position target;                 // Reach: stop there
   Stop::Why why = Stop::Goto;      // Reach: as what the stop is shown
@@ -84,6 +86,13 @@ struct Session::Run {
   std::optional<Position> last_hit;   // ScanBreakpoints
   std::vector<int> last_ids;
   bool stepping = false;              // ScanSteps: single-stepping now
+  // Single-stepping until the component is instantiated: breakpoints miss
+  // code that core start functions run (SpiderMonkey sets them on an
+  // instance once it is made), so a moment there is reached by steps.
+  bool start_stepping = false;
+  // The debugger has looked at this run's frames (a pause, look()): they stay
+  // slow until they return (engine/debugger.h), the outermost for the whole run.
+  bool observed = false;
   std::vector<LineRun> runs;          // ScanSteps
   std::optional<Record> latest, prior;  // ScanSteps: the latest instruction and the one before it
   bool entered_first = false;         // ScanSteps: the first line is one the guest entered (the run's start)
@@ -192,9 +201,9 @@ int Session::run_once(Pass pass) {
   func_ids_.clear();  // a new run has new imports
   run_ = std::make_unique<Run>();
   run_->pass = std::move(pass);
+  run_->scanning = run_->pass.kind != Pass::Run;
   run_->replayer = &replayer;
   engine_debugger_->cancel_step();
-  if (run_->pass.kind == Pass::Entry) engine_debugger_->step(engine::StepMode::Into);
   interval_begins(0);
   replayer.control(*this);
   struct ClearRun {
@@ -206,8 +215,9 @@ int Session::run_once(Pass pass) {
   } clear{*this};
   std::string ending;
   try {
-    runtime::Outcome outcome = run_guest_on(*engine_, *component_, *no_host_, replayer,
-                                            {.require_host_impl = false, .modules = modules_.get()}, limits);
+    runtime::InstantiateOptions how{.require_host_impl = false, .modules = modules_.get()};
+    how.instantiated = [this] { instantiated(); };
+    runtime::Outcome outcome = run_guest_on(*engine_, *component_, *no_host_, replayer, how, limits);
     replayer.finish(outcome);
     ending = ending_of(outcome);
   } catch (const rr::Divergence& e) {
@@ -250,10 +260,15 @@ void Session::interval_begins(uint64_t interval) {
   if (!r.scanning) return;
   const Pass& p = r.pass;
   auto watch = [&](const Position& at) {
-    if (at.hit && at.event == interval) temp_breakpoint(at.hit->module, at.hit->offset);
+    if (!at.hit || at.event != interval) return;
+    temp_breakpoint(at.hit->module, at.hit->offset);
+    if (interval == 0) {
+      r.start_stepping = true;
+      engine_debugger_->step(engine::StepMode::Into);
+    }
   };
   switch (p.kind) {
-    case Pass::Entry: break;
+    case Pass::Entry: case Pass::Run: break;
     case Pass::Reach: watch(p.target); break;
     case Pass::ScanBreakpoints: watch(p.now.position); break;
     case Pass::ScanSteps:
@@ -268,6 +283,23 @@ void Session::interval_begins(uint64_t interval) {
 
 // --- hooks ---
 
+void Session::look() {
+  engine_debugger_->look();
+  run_->observed = true;
+}
+
+void Session::instantiated() {
+  if (!run_) return;
+  Run& r = *run_;
+  if (r.start_stepping) {
+    r.start_stepping = false;
+    engine_debugger_->cancel_step();
+  }
+  // The session starts at the first instruction of the guest's run, after
+  // the start functions of instantiation (the adapters' own set-up).
+  if (r.scanning && r.pass.kind == Pass::Entry) engine_debugger_->break_on_next_call();
+}
+
 void Session::before_event(uint64_t event, const runtime::ImportedFunc& f, const runtime::Values& args) {
   if (event >= history_.size()) {
     auto id = func_ids_.find(&f);
@@ -275,6 +307,7 @@ void Session::before_event(uint64_t event, const runtime::ImportedFunc& f, const
     history_.push_back(id->second);
   }
   Run& r = *run_;
+  if (event == 0 && (!sites_.empty() || !r.temp_ids.empty())) look();  // breakpoints work from here on
   Position here{event, std::nullopt, false};
   std::string note;
   auto event_stop = [&](Stop::Why why, std::vector<int> ids) {
@@ -291,7 +324,7 @@ void Session::before_event(uint64_t event, const runtime::ImportedFunc& f, const
   if (r.scanning) {
     const Pass& p = r.pass;
     switch (p.kind) {
-      case Pass::Entry: break;
+      case Pass::Entry: case Pass::Run: break;
       case Pass::Reach:
         if (p.target == here) {
           r.scanning = false;
@@ -333,7 +366,11 @@ void Session::paused(const engine::Pause& pause) {
   auto where = engine_debugger_->where();
   if (!where) return;
   Run& r = *run_;
-  uint64_t count = count_hit(where->frame);
+  r.observed = true;
+  // The entry pause (break_on_next_call) is no arrival of the replay's time: not counted.
+  bool entry_trap = r.scanning && r.pass.kind == Pass::Entry && pause.reason == engine::Pause::Reason::Step &&
+                    pause.breakpoints.empty();
+  uint64_t count = entry_trap ? 0 : count_hit(where->frame);
   const engine::Frame& at = where->frame;
   Position here{r.interval, CodeHit{at.module, at.offset, count}, false};
   bool counted = r.all_covered || r.covered.count({at.module, at.offset}) != 0;
@@ -349,7 +386,7 @@ void Session::paused(const engine::Pause& pause) {
     Stop s;
     s.why = why;
     s.position = here;
-    if (!counted && why != Stop::Entry) s.position.hit->count = 0;  // not known: the fingerprint says
+    if (!counted || why == Stop::Entry) s.position.hit->count = 0;  // not known: the fingerprint says
     s.breakpoints = std::move(ids);
     s.instruction = instruction;
     s.note = note;
@@ -359,25 +396,33 @@ void Session::paused(const engine::Pause& pause) {
   if (r.scanning) {
     const Pass& p = r.pass;
     switch (p.kind) {
+      case Pass::Run: break;
       case Pass::Entry:
         r.scanning = false;
         entry_ = here;
+        entry_->hit->count = 0;  // recognised by its state
+        note = p.note;
         code_stop(Stop::Entry, {});
         return;
       case Pass::Reach:
         if (p.target == here) {
           r.scanning = false;
+          r.start_stepping = false;
           clear_temp_breakpoints();
           instruction = p.instruction;
           note = p.note;
           code_stop(p.why, p.breakpoints);
+          return;
         }
+        if (r.start_stepping) engine_debugger_->step(engine::StepMode::Into);
         return;
       case Pass::ScanBreakpoints:
         if (is_now(at, count)) {
+          r.start_stepping = false;
           found_now(count);
           return;
         }
+        if (r.start_stepping) engine_debugger_->step(engine::StepMode::Into);
         if (!user_ids.empty()) {
           r.last_hit = here;
           r.last_ids = user_ids;
@@ -437,6 +482,7 @@ bool Session::apply(const Command& c) {
                                     stop_.position.event == 0 ? 0 : stop_.position.event - 1));
       return false;
     }
+    if (ahead && run_->observed) go_to(target, Stop::Goto, {});  // a run from the start is faster (engine/debugger.h)
     if (ahead) {  // forward: let this run go on to it
       run_->pass = Pass{};
       run_->pass.kind = Pass::Reach;
@@ -452,8 +498,10 @@ bool Session::apply(const Command& c) {
       frontend_.refused("reverse stepping needs the engine's debugger");
       return false;
     }
-    if (c.kind == Command::ReverseContinue && breakpoints_.empty() && entry_ && !(stop_.position == *entry_))
-      go_to(*entry_, Stop::Entry, {}, "no breakpoints: back at the start");
+    if (c.kind == Command::ReverseContinue && !code_breakpoints()) {
+      reverse_continue_by_events();
+      return false;
+    }
     Pass p;
     p.kind = c.kind == Command::ReverseContinue ? Pass::ScanBreakpoints : Pass::ScanSteps;
     p.reverse = c.kind;
@@ -465,6 +513,12 @@ bool Session::apply(const Command& c) {
   if (stop_.position.at_end) {
     frontend_.refused("the replay has ended: `goto N` or a reverse command goes back");
     return false;
+  }
+  if (c.kind == Command::Continue && stop_.why == Stop::Entry && run_->observed) {
+    // The entry stop left this run's code slow: running it again from the start costs less.
+    Pass p;
+    p.kind = Pass::Run;
+    throw Restart(std::move(p));
   }
   if (c.kind == Command::Continue) return true;
   return begin_step(c.kind);
@@ -529,7 +583,7 @@ bool Session::step_goes_on(const engine::Debugger::Where& where) {
 
 void Session::go_to(Position target, Stop::Why why, std::vector<int> ids, std::string note) {
   Pass p;
-  p.kind = Pass::Reach;
+  p.kind = entry_ && target == *entry_ ? Pass::Entry : Pass::Reach;
   p.target = std::move(target);
   p.why = why;
   p.breakpoints = std::move(ids);
@@ -538,6 +592,25 @@ void Session::go_to(Position target, Stop::Why why, std::vector<int> ids, std::s
 }
 
 // --- going back ---
+
+bool Session::code_breakpoints() const {
+  return std::any_of(breakpoints_.begin(), breakpoints_.end(), [](const BreakpointInfo& b) {
+    return b.spec.kind != BreakpointSpec::Event && b.spec.kind != BreakpointSpec::Call;
+  });
+}
+
+// Breakpoints on events and calls only: the events so far say where the last
+// hit is, without a pass to find it.
+void Session::reverse_continue_by_events() {
+  for (uint64_t e = stop_.position.event; e-- > 0;) {
+    std::vector<int> ids;
+    if (breakpoint_hit(e, function_of(e), &ids)) go_to(Position{e, std::nullopt, false}, Stop::Breakpoint, ids);
+  }
+  if (entry_ && !(stop_.position == *entry_))
+    go_to(*entry_, Stop::Entry, {}, breakpoints_.empty() ? "no breakpoints: back at the start"
+                                                           : "no breakpoint is hit before now: back at the start");
+  frontend_.refused("no breakpoint is hit before now: this is the start");
+}
 
 Fingerprint Session::fingerprint() {
   Fingerprint f;
@@ -668,6 +741,7 @@ std::optional<Position> Session::reverse_target(Stop::Why* why) {
 void Session::temp_breakpoint(const engine::Module* module, uint32_t offset) {
   auto id = engine_debugger_->add_breakpoint(*module, offset);
   if (!id) return;
+  if (run_->interval > 0) look();  // set in a host call: see engine::Debugger::look()
   run_->temp_ids.push_back(*id);
   run_->covered.insert({module, offset});  // set at the interval's start: its count is complete
 }
@@ -861,6 +935,7 @@ Result<BreakpointInfo> Session::add_breakpoint(const BreakpointSpec& spec) {
   }
   if (spec.kind == BreakpointSpec::Offset && engine_ids.empty())
     return make_error(fmt::format("0x{:x} is not in the code of any module", spec.offset));
+  if (!engine_ids.empty() && run_ && !run_->observed) look();  // see engine::Debugger::look()
   b.id = next_breakpoint_++;
   for (size_t i = 0; i < engine_ids.size(); i++) {
     user_of_engine_id_[engine_ids[i]] = b.id;

@@ -162,6 +162,8 @@ class Session final : public rr::ReplayController, public engine::DebugListener 
   // rr::ReplayController and engine::DebugListener.
   void before_event(uint64_t event, const runtime::ImportedFunc& f, const runtime::Values& args) override;
   void paused(const engine::Pause& pause) override;
+  void instantiated();  // the component is instantiated: its start functions have run
+  void look();          // engine::Debugger::look(), noted
 
   int run_once(Pass pass);
   void interval_begins(uint64_t interval);
@@ -176,6 +178,8 @@ class Session final : public rr::ReplayController, public engine::DebugListener 
   // A scan came back to the stop it started from (`count`: its count, now known).
   void found_now(std::optional<uint64_t> count);
   std::optional<Position> reverse_target(Stop::Why* why);
+  bool code_breakpoints() const;
+  void reverse_continue_by_events();  // returns only if refused
   [[noreturn]] void go_to(Position target, Stop::Why why, std::vector<int> ids, std::string note = "");
 
   uint64_t count_hit(const engine::Frame& at);
