@@ -131,7 +131,7 @@ def check_debugger(a, trace, tmp, rcode, rout, rerr):
     instruction, continue replays the whole run (the guest's output exactly as
     recorded, then the end), and going back from there works."""
     code, out, err, _ = run([a.wasm_rr, "debug", a.component, str(trace)], DEBUG_SMOKE, cwd=tmp)
-    if code != 0 or not out.startswith(b"the guest is about to run its first instruction\n"):
+    if code != 0 or not out.startswith(b"the guest is instantiated and about to run its first instruction\n"):
         show("debug stdout", out); show("debug stderr", err)
         fail(f"debug: exit {code}, expected 0 and a stop at the first instruction")
     after_continue = out.split(b"(wasm-rr) continue\n", 1)[-1]

@@ -139,6 +139,12 @@ void Repl::show_stop(Session& s) {
     out_.flush();
     return;
   }
+  if (stop.position.at_start) {
+    out_ << "the guest is instantiated and about to run its first instruction\n";
+    last_function_.clear();
+    out_.flush();
+    return;
+  }
   if (!stop.position.hit) {  // before an event: in the host call
     out_ << fmt::format("stopped before event {}: the guest calls {}\n", stop.position.event, stop.pending_call);
     for (const FrameView& f : s.frames()) {
@@ -152,7 +158,6 @@ void Repl::show_stop(Session& s) {
     return;
   }
   std::vector<FrameView> frames = s.frames();
-  if (stop.why == Stop::Entry) out_ << "the guest is about to run its first instruction\n";
   if (stop.why == Stop::Breakpoint && !stop.breakpoints.empty()) {
     std::string ids;
     for (int id : stop.breakpoints) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
@@ -204,6 +209,7 @@ Repl::Outcome Repl::run_command(Session& s, const std::string& line) {
   if (cmd == "when") {
     const Position& p = s.stop().position;
     if (p.at_end) out_ << fmt::format("at the end, after {} events\n", p.event);
+    else if (p.at_start) out_ << "at the start, before event 0\n";
     else if (p.hit && p.event == 0) out_ << "before the first event (event 0 is next)\n";
     else if (p.hit) out_ << fmt::format("between events {} and {} (event {} is next)\n", p.event - 1, p.event, p.event);
     else out_ << fmt::format("before event {}\n", p.event);

@@ -40,8 +40,7 @@ struct Session::StepGoal {
 
 // What one run of the replay is for.
 struct Pass {
-  // Run: from the start, stopping at breakpoints (continue from the entry stop).
-  enum Kind { Entry, Reach, ScanBreakpoints, ScanSteps, Run };
+  enum Kind { Entry, Reach, ScanBreakpoints, ScanSteps };
   Kind kind = Entry;
   Position target;                 // Reach: stop there
   Stop::Why why = Stop::Goto;      // Reach: as what the stop is shown
@@ -201,7 +200,6 @@ int Session::run_once(Pass pass) {
   func_ids_.clear();  // a new run has new imports
   run_ = std::make_unique<Run>();
   run_->pass = std::move(pass);
-  run_->scanning = run_->pass.kind != Pass::Run;
   run_->replayer = &replayer;
   engine_debugger_->cancel_step();
   interval_begins(0);
@@ -268,7 +266,7 @@ void Session::interval_begins(uint64_t interval) {
     }
   };
   switch (p.kind) {
-    case Pass::Entry: case Pass::Run: break;
+    case Pass::Entry: break;
     case Pass::Reach: watch(p.target); break;
     case Pass::ScanBreakpoints: watch(p.now.position); break;
     case Pass::ScanSteps:
@@ -295,9 +293,18 @@ void Session::instantiated() {
     r.start_stepping = false;
     engine_debugger_->cancel_step();
   }
-  // The session starts at the first instruction of the guest's run, after
-  // the start functions of instantiation (the adapters' own set-up).
-  if (r.scanning && r.pass.kind == Pass::Entry) engine_debugger_->break_on_next_call();
+  // The session's first stop: the component is instantiated (the adapters'
+  // start functions have run) and no instruction of the guest's run has.
+  // No guest frame is live, so the stop leaves the code fast.
+  if (r.scanning && r.pass.kind == Pass::Entry) {
+    r.scanning = false;
+    Stop s;
+    s.why = Stop::Entry;
+    s.position = Position{0, std::nullopt, false, true};
+    s.note = r.pass.note;
+    entry_ = s.position;
+    stop_here(std::move(s));
+  }
 }
 
 void Session::before_event(uint64_t event, const runtime::ImportedFunc& f, const runtime::Values& args) {
@@ -324,7 +331,7 @@ void Session::before_event(uint64_t event, const runtime::ImportedFunc& f, const
   if (r.scanning) {
     const Pass& p = r.pass;
     switch (p.kind) {
-      case Pass::Entry: case Pass::Run: break;
+      case Pass::Entry: break;
       case Pass::Reach:
         if (p.target == here) {
           r.scanning = false;
@@ -367,10 +374,7 @@ void Session::paused(const engine::Pause& pause) {
   if (!where) return;
   Run& r = *run_;
   r.observed = true;
-  // The entry pause (break_on_next_call) is no arrival of the replay's time: not counted.
-  bool entry_trap = r.scanning && r.pass.kind == Pass::Entry && pause.reason == engine::Pause::Reason::Step &&
-                    pause.breakpoints.empty();
-  uint64_t count = entry_trap ? 0 : count_hit(where->frame);
+  uint64_t count = count_hit(where->frame);
   const engine::Frame& at = where->frame;
   Position here{r.interval, CodeHit{at.module, at.offset, count}, false};
   bool counted = r.all_covered || r.covered.count({at.module, at.offset}) != 0;
@@ -386,7 +390,7 @@ void Session::paused(const engine::Pause& pause) {
     Stop s;
     s.why = why;
     s.position = here;
-    if (!counted || why == Stop::Entry) s.position.hit->count = 0;  // not known: the fingerprint says
+    if (!counted) s.position.hit->count = 0;  // not known: the fingerprint says
     s.breakpoints = std::move(ids);
     s.instruction = instruction;
     s.note = note;
@@ -396,14 +400,7 @@ void Session::paused(const engine::Pause& pause) {
   if (r.scanning) {
     const Pass& p = r.pass;
     switch (p.kind) {
-      case Pass::Run: break;
-      case Pass::Entry:
-        r.scanning = false;
-        entry_ = here;
-        entry_->hit->count = 0;  // recognised by its state
-        note = p.note;
-        code_stop(Stop::Entry, {});
-        return;
+      case Pass::Entry: return;  // (stops in instantiated())
       case Pass::Reach:
         if (p.target == here) {
           r.scanning = false;
@@ -493,6 +490,10 @@ bool Session::apply(const Command& c) {
     }
     go_to(target, Stop::Goto, {});
   }
+  if (is_reverse(c.kind) && stop_.position.at_start) {
+    frontend_.refused("at the start: the guest has run no instruction yet");
+    return false;
+  }
   if (is_reverse(c.kind)) {
     if (!source_level() && c.kind != Command::ReverseContinue) {
       frontend_.refused("reverse stepping needs the engine's debugger");
@@ -514,17 +515,20 @@ bool Session::apply(const Command& c) {
     frontend_.refused("the replay has ended: `goto N` or a reverse command goes back");
     return false;
   }
-  if (c.kind == Command::Continue && stop_.why == Stop::Entry && run_->observed) {
-    // The entry stop left this run's code slow: running it again from the start costs less.
-    Pass p;
-    p.kind = Pass::Run;
-    throw Restart(std::move(p));
-  }
   if (c.kind == Command::Continue) return true;
   return begin_step(c.kind);
 }
 
 bool Session::begin_step(Command::Kind kind) {
+  if (stop_.position.at_start) {  // any step from the start: to the first instruction
+    if (kind == Command::Finish) {
+      frontend_.refused("\"finish\" not meaningful before the guest runs");
+      return false;
+    }
+    engine_debugger_->break_on_next_call();
+    run_->step = StepGoal{Command::StepInstruction, std::nullopt, 0, false};
+    return true;
+  }
   auto where = engine_debugger_->where();
   if (!where) {
     frontend_.refused("the guest is not running wasm code here");

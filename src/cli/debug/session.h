@@ -52,6 +52,7 @@ struct Position {
   uint64_t event = 0;           // before event N, or within interval N when `hit`
   std::optional<CodeHit> hit;   // a moment between events
   bool at_end = false;          // the run's end (after `event` events)
+  bool at_start = false;        // instantiated, before the guest's first instruction (its start functions aside)
   bool operator==(const Position&) const = default;
 };
 
