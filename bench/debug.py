@@ -3,7 +3,11 @@
 (goal <= 1.2x): on a trace of 1 M clock calls (clock_loop), to event
 K = 900000 forward (`goto K`), and back to event K-1 from there (`goto K-1`,
 and `reverse-continue` to a breakpoint on it), where going back re-executes
-the replay. Median of --runs runs each, after one warm-up. stdlib only."""
+the replay. Then the time of one source step (`step`, `next`, and their
+reverse forms) on the -g guests debug_loop (C) and rust_debug_loop (goal
+<= 50 ms): a session stopped at a breakpoint in the loop doing N steps,
+minus the same session without them, over N. Median of --runs runs each,
+after one warm-up. stdlib only."""
 import argparse
 import subprocess
 import tempfile
@@ -47,6 +51,38 @@ def main():
                                 (f"reverse-continue to {K - 1}", back_rc, plain_back)):
             verdict = "ok" if t / plain <= 1.2 else "ABOVE GOAL"
             print(f"  {label:<27}{fmt_ms(t)}   {t / plain:5.2f}x replay   (goal <= 1.20x: {verdict})")
+        steps(a, tmp, out)
+
+
+STEP_GUESTS = (("debug_loop", "debug_loop.c:14"), ("rust_debug_loop", "rust_debug_loop.rs:12"))
+N_STEPS = 8
+
+
+def steps(a, tmp, out):
+    """Per-command time of source steps, printed after the time-travel table."""
+    rows = []
+    for guest, line in STEP_GUESTS:
+        component = str(Path(a.guests) / f"{guest}.wasm")
+        trace = tmp / f"{guest}.json"
+        subprocess.run([a.wasm_rr, "record", component, "-t", str(trace)], check=True, stdout=subprocess.DEVNULL)
+
+        def session(name, commands):
+            script = tmp / f"{guest}-{name}.gdb"
+            script.write_text("\n".join([f"break {line}", "continue", "delete"] + commands + ["quit"]) + "\n")
+            return median_time([a.wasm_rr, "debug", component, str(trace), "-x", str(script)], a.runs, out)
+
+        base = session("base", [])
+        for command in ("next", "step", "reverse-next", "reverse-step"):
+            # Reverse steps from the end of the forward ones, so each has somewhere to go.
+            forward = ["next"] * N_STEPS if command.startswith("reverse") else []
+            t = session(command, forward + [command] * N_STEPS)
+            if forward:
+                t -= session(f"{command}-fwd", forward)
+            rows.append((guest, command, (t - base) / N_STEPS if not forward else t / N_STEPS))
+    print(f"\nsource steps (one command, the mean of {N_STEPS} in a session; goal <= 50 ms for step and next)")
+    for guest, command, t in rows:
+        verdict = "ok" if t <= 0.050 else "ABOVE GOAL"
+        print(f"  {guest:<17}{command:<14}{fmt_ms(t)}   ({verdict})")
 
 
 if __name__ == "__main__":

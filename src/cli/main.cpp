@@ -98,8 +98,8 @@ int dispatch(int argc, char** argv) {
   replay->footer(with_exit_codes("The guest's stdout and stderr are shown again; its exit status or trap is reproduced."));
 
   DebugOptions dbg_opts;
-  CLI::App* debug = app.add_subcommand("debug", "Debug a recorded run: a gdb-style command loop over its replay, "
-                                                "events as time, forward and back");
+  CLI::App* debug = app.add_subcommand("debug", "Debug a recorded run: a gdb-style debugger over its replay, "
+                                                "at source level (DWARF), forward and back in time");
   // Not required with --dap: the launch request names the files (checked after parsing).
   debug->add_option("component", dbg_opts.component_path, "The component that was recorded");
   debug->add_option("trace", dbg_opts.trace_path, "Trace to replay (JSON or CBOR, a file)")->capture_default_str();
@@ -109,9 +109,11 @@ int dispatch(int argc, char** argv) {
   debug->add_flag("--dap", dbg_opts.dap,
                   "Speak the Debug Adapter Protocol on stdin/stdout, for an editor (VS Code, nvim-dap): the "
                   "launch request gives the component and trace (see docs/debugging.md)");
-  debug->footer("Commands are read from stdin (type `help`): break event N, break call PATTERN, continue, "
-                "reverse-continue, goto N, when, backtrace, info events, info memory, info globals, x/NFU ADDR, "
-                "quit. With --dap an editor drives the session instead (the Debug Adapter Protocol on stdin and "
+  debug->footer("Commands are read from stdin, with line editing on a terminal (type `help`): break FILE:LINE | "
+                "FUNCTION | *0xOFFSET | event N | call PATTERN, continue, step, next, finish, stepi and their "
+                "reverse- forms, goto N, when, backtrace, frame, up, down, list, print EXPR, info locals, info args, "
+                "x/NFU ADDR, info events, info memory, info globals, quit. The session starts before the guest's "
+                "first instruction; going back runs the replay again. With --dap an editor drives the session instead (the Debug Adapter Protocol on stdin and "
                 "stdout; its launch request names the component and trace). See docs/debugging.md.\n\n"
                 "Exit status:\n  0    the session ended (quit, or the end of the commands)\n"
                 "  121  the replay diverged from the trace\n  125  wasm-rr could not start the session");
