@@ -607,6 +607,10 @@ void Repl::examine(Session& s, const std::vector<std::string>& w) {
   }
   const uint8_t* data = memory->data();
   uint64_t size = memory->size();
+  if (*at >= size) {
+    out_ << fmt::format("cannot read memory at 0x{:x}: the memory is {} bytes\n", *at, size);
+    return;
+  }
   if (spec->format == 's') {  // NUL-terminated strings, at most 4096 bytes each
     uint64_t a = *at;
     for (uint64_t n = 0; n < spec->count && a < size; n++) {

@@ -939,7 +939,9 @@ Result<BreakpointInfo> Session::add_breakpoint(const BreakpointSpec& spec) {
   }
   if (spec.kind == BreakpointSpec::Offset && engine_ids.empty())
     return make_error(fmt::format("0x{:x} is not in the code of any module", spec.offset));
-  if (!engine_ids.empty() && run_ && !run_->observed) look();  // see engine::Debugger::look()
+  // Set while the guest runs: look at its frames (engine::Debugger::look());
+  // at the start, the look before event 0 does it.
+  if (!engine_ids.empty() && run_ && !run_->observed && !stop_.position.at_start) look();
   b.id = next_breakpoint_++;
   for (size_t i = 0; i < engine_ids.size(); i++) {
     user_of_engine_id_[engine_ids[i]] = b.id;
