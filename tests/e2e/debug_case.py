@@ -12,6 +12,12 @@ round's values again (the state of that moment, not of now), and `goto`
 to an event and back must land on the same values.
 
 FORMAT is the printed line with {expr} holes: "step {i}: x={p.x} y={p.y} total={total}".
+
+    debug_case.py --wasm-rr EXE --component G --tty FUNCTION
+
+On a terminal (script(1) gives it one): the prompt and line editing
+(libedit), where an empty line repeats the last command, as in gdb: `break
+FUNCTION`, `continue`, an empty line, must stop at FUNCTION twice.
 """
 import argparse
 import re
@@ -41,10 +47,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wasm-rr", required=True)
     ap.add_argument("--component", required=True)
-    ap.add_argument("--source", required=True, help="the file name as DWARF ends it, e.g. debug_loop.c")
-    ap.add_argument("--line", required=True, type=int)
-    ap.add_argument("--prints", required=True)
+    ap.add_argument("--source", help="the file name as DWARF ends it, e.g. debug_loop.c")
+    ap.add_argument("--line", type=int)
+    ap.add_argument("--prints")
+    ap.add_argument("--tty", metavar="FUNCTION", help="check the terminal mode, breaking on FUNCTION")
     a = ap.parse_args()
+    if a.tty:
+        return tty_case(a)
+    if not (a.source and a.line and a.prints):
+        ap.error("--source, --line and --prints are needed (or --tty)")
     exprs = re.findall(r"\{([^}]+)\}", a.prints)
     line_re = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "(.*)", re.escape(a.prints)) + "$", re.M)
 
@@ -89,6 +100,25 @@ def main():
                 values[:len(exprs)] != list(rounds[1]):
             differ(f"goto and back: {values}, expected round 2's {list(rounds[1])} twice", out)
         print("goto 1 and back: the same values")
+    print("PASS")
+    return 0
+
+
+def tty_case(a):
+    with scratch("debug-tty") as tmp:
+        trace = tmp / "trace.json"
+        run([a.wasm_rr, "record", a.component, "-t", trace], cwd=tmp, timeout=120, check=True)
+        command = f"{a.wasm_rr} debug {a.component} {trace}"
+        p, _ = run(["script", "-qec", command, "/dev/null"], stdin_bytes=f"break {a.tty}\ncontinue\n\nquit\n",
+                   cwd=tmp, timeout=120, text=True)
+        out = p.stdout.replace("\r", "")
+        if p.returncode != 0:
+            fail(f"debug on a terminal exited {p.returncode}\n--- transcript\n{clip(out)}")
+        stops = re.findall(rf"^breakpoint 1, {re.escape(a.tty)} at ", out, re.M)
+        if "(wasm-rr) " not in out or len(stops) != 2:
+            fail(f"expected the prompt and two stops at {a.tty} (continue, then an empty line), got {len(stops)}"
+                 f"\n--- transcript\n{clip(out)}")
+        print("terminal: prompt, and an empty line repeats continue")
     print("PASS")
     return 0
 
