@@ -35,7 +35,6 @@ struct Session::StepGoal {
   Command::Kind kind = Command::Step;
   std::optional<debuginfo::LineRow> line;
   size_t depth = 0;
-  bool in_prologue = false;  // in a function just entered, on the line it opens on
 };
 
 // What one run of the replay is for.
@@ -99,11 +98,11 @@ struct Session::Run {
 
 namespace {
 
-// Thrown out of a replay to run it again for `pass`.
-template <typename P>
-struct RestartWith : Abort {
-  explicit RestartWith(P p) : Abort("restart"), pass(std::move(p)) {}
-  P pass;
+// Thrown out of a replay (an Abort, so the runtime lets it through) to run
+// it again for `pass`.
+struct Restart : Abort {
+  explicit Restart(Pass p) : Abort("restart"), pass(std::move(p)) {}
+  Pass pass;
 };
 
 std::string ending_of(const runtime::Outcome& outcome) {
@@ -144,7 +143,6 @@ class GuestFrameAccess final : public debuginfo::FrameAccess {
 
 }  // namespace
 
-using Restart = RestartWith<Pass>;
 
 Session::Session(const DebugOptions& options, Frontend& frontend) : options_(options), frontend_(frontend) {}
 Session::~Session() = default;
@@ -526,7 +524,7 @@ bool Session::begin_step(Command::Kind kind) {
       return false;
     }
     engine_debugger_->break_on_next_call();
-    run_->step = StepGoal{Command::StepInstruction, std::nullopt, 0, false};
+    run_->step = StepGoal{Command::StepInstruction, std::nullopt, 0};
     return true;
   }
   auto where = engine_debugger_->where();
@@ -573,7 +571,6 @@ bool Session::step_goes_on(const engine::Debugger::Where& where) {
   if (where.depth > goal.depth) {  // stepped into a function: past its prologue (the line it opens on)
     goal.depth = where.depth;
     goal.line = line;
-    goal.in_prologue = true;
     engine_debugger_->step(again);
     return true;
   }
