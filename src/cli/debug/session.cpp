@@ -466,9 +466,9 @@ bool Session::apply(const Command& c) {
   if (c.kind == Command::Quit) throw Quit();
   if (c.kind == Command::Goto) {
     Position target{c.event, std::nullopt, false};
-    bool ahead = !stop_.position.at_end &&
-                 (c.event > stop_.position.event || (c.event == stop_.position.event && stop_.position.hit));
-    if (c.event == stop_.position.event && !stop_.position.hit && !stop_.position.at_end) {
+    const Position& now = stop_.position;
+    bool ahead = now.at_start || (!now.at_end && (c.event > now.event || (c.event == now.event && now.hit)));
+    if (c.event == now.event && !now.hit && !now.at_end && !now.at_start) {
       frontend_.refused(fmt::format("already before event {}", c.event));
       return false;
     }
