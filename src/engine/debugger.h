@@ -86,16 +86,16 @@ class Debugger {
   // function's start while armed, which a pause or cancel_step removes.
   // Step Into without a frame does the same, but leaves SpiderMonkey's later
   // calls slow (once onEnterFrame has been set, wasm calls to the host stay
-  // some 15 times slower); this leaves the code as fast as it was. Neither
-  // way sees code a core start function runs while its instance is made...
-  // except Step Into.
+  // some 15 times slower); this leaves the code as fast as it was. Unlike
+  // Step Into, it does not see code a core start function runs while its
+  // instance is made.
   virtual void break_on_next_call() = 0;
 
   // SpiderMonkey 102 honours breakpoints on instances made since the last
-  // pause only once the debugger has looked at a live guest frame (found by
-  // experiment); call this from a host call early in a run. It makes the
-  // innermost frame observed, which slows that frame (only) until it returns
-  // — as any pause slows the frames it stops.
+  // pause only once the debugger has looked at the live guest frames (found
+  // by experiment); call this from a host call early in a run. It makes
+  // those frames observed, which slows them until they return — as a pause
+  // slows the frames it stops.
   virtual void look() = 0;
 };
 

@@ -145,7 +145,7 @@ function step(mode) {  // 0 into, 1 over, 2 out
   }
   return true;
 }
-// The innermost wasm frame's Debugger.Frame, made and dropped: see
+// A Debugger.Frame for every live wasm frame, made and dropped: see
 // Debugger::look() in engine/debugger.h.
 function look() { where(); }
 // The innermost wasm frame and the depth: [compilation, offset, depth], or null.
