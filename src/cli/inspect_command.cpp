@@ -7,7 +7,7 @@
 
 #include "cli/options.h"
 #include "cli/trace_summary.h"
-#include "trace/json_bytes.h"
+#include "trace/readable.h"
 #include "trace/reader.h"
 #include "util/printable.h"
 
@@ -26,10 +26,26 @@ void print_header(const trace::Header& h, const trace::TraceReader& r) {
     for (const auto& s : v) out += (out.empty() ? "" : " ") + printable(s);
     return out;
   };
+  // Arguments as a shell would take them back: `a` `b c` is a 'b c'.
+  auto quoted = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) {
+      bool plain = !s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                   "@%_+=:,./-") == std::string::npos;
+      std::string word = plain ? s : "'" + std::string(s) + "'";
+      if (!plain) {
+        std::string escaped = "'";
+        for (char c : s) escaped += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        word = escaped + "'";
+      }
+      out += (out.empty() ? "" : " ") + printable(word);
+    }
+    return out;
+  };
   fmt::print("recorded:   {} by wasm-rr {}\n", printable(h.start_time), printable(h.wasm_rr_version));
   fmt::print("component:  {} ({} bytes, SHA-256 {})\n", printable(h.component_name), h.component_size,
              printable(h.component_sha256));
-  fmt::print("args:       {}\n", join(h.args));
+  fmt::print("args:       {}\n", quoted(h.args));
   fmt::print("env names:  {}\n", h.env_names.empty() ? "(none)" : join(h.env_names));
   for (const auto& p : h.preopens)
     fmt::print("dir:        {} -> {}{}\n", printable(p.host), printable(p.guest), p.read_only ? " (read-only)" : "");
@@ -55,10 +71,8 @@ int inspect_command(const InspectOptions& opts) {
     switch (decoded->kind) {
       case trace::Element::Kind::Header: print_header(decoded->header, **reader); break;
       case trace::Element::Kind::Event:
-        if (opts.events) {
-          trace::bytes_to_text_model(raw);
-          fmt::print("#{} {}\n", events, printable(raw.dump()));
-        }
+        if (opts.events && events >= opts.first_event && events <= opts.last_event)
+          fmt::print("#{} {}\n", events, trace::readable(raw));
         events++;
         per_function[decoded->event.fn]++;
         break;

@@ -26,6 +26,27 @@ std::string printable_lines(std::string_view text) {
   return out;
 }
 
+// inspect --events N-M (or N): the events to print. A value that is no range
+// is the trace, given after the flag (`inspect --events run.json`).
+void parse_event_range(const std::string& text, InspectOptions& opts) {
+  auto number = [](std::string_view s) -> std::optional<uint64_t> {
+    if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+    return std::stoull(std::string(s));
+  };
+  size_t dash = text.find('-');
+  auto first = number(std::string_view(text).substr(0, dash));
+  auto last = dash == std::string::npos ? first : number(std::string_view(text).substr(dash + 1));
+  if (first && last) {
+    if (*last < *first) throw ToolError(fmt::format("--events {}: the range ends before it begins", printable(text)));
+    opts.first_event = *first;
+    opts.last_event = *last;
+    return;
+  }
+  if (opts.trace_path != InspectOptions{}.trace_path)
+    throw ToolError(fmt::format("--events {}: expected a range of events, N-M or N", printable(text)));
+  opts.trace_path = text;
+}
+
 // CLI11 shows the value a bare flag takes as part of its name
 // ("--allow-http{*}"); the help text says what a bare flag means instead.
 class HelpFormatter final : public CLI::Formatter {
@@ -129,7 +150,12 @@ int dispatch(int argc, char** argv) {
   InspectOptions insp_opts;
   CLI::App* inspect = app.add_subcommand("inspect", "Show what a trace holds: header, calls per function, how the run ended");
   inspect->add_option("trace", insp_opts.trace_path, "Trace to read (JSON or CBOR)")->capture_default_str();
-  inspect->add_flag("--events", insp_opts.events, "Print every event, one per line");
+  std::string event_range;
+  inspect->add_option("--events", event_range,
+                      "Print the events, one per line (N-M: events N to M; N: event N only), bytes as text "
+                      "(b\"...\") when they are text, else as hex (x\"...\")")
+      ->expected(0, 1)
+      ->type_name("[N-M]");
   inspect->add_flag("--files", insp_opts.files, "List the files the guest wrote, created, renamed or removed");
   inspect->footer(kTraceToolExitCodeHelp);
 
@@ -161,7 +187,11 @@ int dispatch(int argc, char** argv) {
     if (*record) return record_command(rec_opts);
     if (*replay) return replay_command(rep_opts);
     if (*convert) return convert_command(conv_opts);
-    if (*inspect) return inspect_command(insp_opts);
+    if (*inspect) {
+      insp_opts.events = inspect->count("--events") > 0;
+      if (!event_range.empty()) parse_event_range(event_range, insp_opts);
+      return inspect_command(insp_opts);
+    }
     if (*debug) return debug_command(dbg_opts);
   } catch (const ToolError& e) {
     fmt::print(stderr, "wasm-rr: error: {}\n", printable_lines(e.what()));

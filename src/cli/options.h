@@ -94,6 +94,8 @@ struct DebugOptions {
 struct InspectOptions {
   std::string trace_path = "wasm-rr-trace.json";
   bool events = false;
+  uint64_t first_event = 0;            // --events N-M: only these
+  uint64_t last_event = UINT64_MAX;
   bool files = false;
 };
 struct ConvertOptions {

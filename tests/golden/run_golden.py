@@ -421,6 +421,15 @@ def _(ctx):
     return ["inspect", "--events", "trace.json"]
 
 
+@case("inspect.events_range", "inspect --events 8-10 after the trace: a range of events; bytes that are text "
+      "as b\"...\", others (event 9, edited to 00 ff 0a) as hex; the arguments `a` and `b c` quoted")
+def _(ctx):
+    def edit(ls):
+        edit_event(ls, 9, lambda e: e["args"][1].update({"$bytes": "AP8K"}))
+    edited_hello(ctx, edit)
+    return ["inspect", "trace.json", "--events", "8-10"]
+
+
 @case("inspect.files_none", "inspect --files of a trace whose guest wrote no file")
 def _(ctx):
     hello_trace(ctx)

@@ -9,6 +9,7 @@
 #include "abi/type.h"
 #include "abi/value.h"
 #include "rr/value_codec.h"
+#include "trace/readable.h"
 #include "trace/json_bytes.h"
 #include "trace/reader.h"
 #include "trace/writer.h"
@@ -345,3 +346,36 @@ TEST(TraceModel, HeaderChecksFormatAndVersion) {
 
 }  // namespace
 }  // namespace wasmrr
+
+// Values for people (trace/readable.h): bytes as text when they are UTF-8,
+// else hex; everything escaped.
+namespace wasmrr::trace {
+namespace {
+
+TEST(Readable, BytesThatAreTextReadAsText) {
+  EXPECT_EQ(readable_bytes("hello\n"), "b\"hello\\n\"");
+  EXPECT_EQ(readable_bytes("say \"hi\"\x1b[2J"), "b\"say \\\"hi\\\"\\e[2J\"");
+  EXPECT_EQ(readable_bytes("gr\xc3\xbc\xc3\x9f"), "b\"gr\xc3\xbc\xc3\x9f\"");  // non-ASCII letters stay
+  EXPECT_EQ(readable_bytes(""), "b\"\"");
+  EXPECT_EQ(readable_bytes("a\\nb"), "b\"a\\\\nb\"");  // a real backslash is not an escape
+}
+
+TEST(Readable, OtherBytesReadAsHexAndLongOnesAreCut) {
+  EXPECT_EQ(readable_bytes(std::string("\x00\xff\x80", 3)), "x\"00ff80\"");
+  EXPECT_EQ(readable_bytes(std::string(300, 'a'), 4), "b\"aaaa\"...(300 bytes)");
+  // A cut never splits a character: "é" is two bytes.
+  EXPECT_EQ(readable_bytes("\xc3\xa9\xc3\xa9", 3), "b\"\xc3\xa9\"...(4 bytes)");
+  EXPECT_EQ(readable_bytes(std::string(10, '\xff'), 2), "x\"ffff\"...(10 bytes)");
+}
+
+TEST(Readable, ValuesKeepTheirShapeWithBytesReadable) {
+  Json event = Json::parse(R"({"fn":"f","args":[{"handle":2},{"$bytes":"aGk="}],"results":[{"ok":null}]})");
+  EXPECT_EQ(readable(event), R"({"fn":"f","args":[{"handle":2},b"hi"],"results":[{"ok":null}]})");
+  Json binary = Json::binary({0x01, 0x02});
+  EXPECT_EQ(readable(Json::array({binary, "a\tb"})), "[x\"0102\",\"a\\tb\"]");
+  // Not base64: shown as the object it is.
+  EXPECT_EQ(readable(Json::parse(R"({"$bytes":"***"})")), R"({"$bytes":"***"})");
+}
+
+}  // namespace
+}  // namespace wasmrr::trace
