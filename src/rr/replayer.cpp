@@ -7,6 +7,7 @@
 #include "rr/value_codec.h"
 #include "util/printable.h"
 #include "trace/json_bytes.h"
+#include "trace/readable.h"
 #include "trace/parse.h"
 
 namespace wasmrr::rr {
@@ -15,10 +16,9 @@ namespace {
 
 constexpr size_t kRecentEvents = 5;
 
+// A recorded value for a report: bytes as text or hex (trace/readable.h), cut short.
 std::string short_json(const Json& j) {
-  Json copy = j;
-  trace::bytes_to_text_model(copy);
-  std::string s = printable(copy.dump(-1, ' ', false, Json::error_handler_t::replace));
+  std::string s = trace::readable(j, 64);
   return s.size() > 160 ? s.substr(0, 160) + "..." : s;
 }
 

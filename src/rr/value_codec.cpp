@@ -8,6 +8,7 @@
 
 #include "abi/unicode.h"
 #include "rr/redactor.h"
+#include "trace/readable.h"
 #include "trace/sha256.h"
 #include "trace/value_sink.h"
 
@@ -265,6 +266,25 @@ void check_integers(const Json& j, const Type& t, const std::string& path) {
   }
 }
 
+// Two byte strings, where they part: the first differing offset (or where
+// the shorter ends) and a few bytes around it on each side, as text or hex.
+std::string bytes_difference(const std::string& path, const std::vector<uint8_t>& recorded, const std::vector<uint8_t>& now) {
+  size_t at = 0;
+  while (at < recorded.size() && at < now.size() && recorded[at] == now[at]) at++;
+  constexpr size_t kBefore = 8, kAfter = 16;
+  size_t from = at > kBefore ? at - kBefore : 0;
+  auto window = [&](const std::vector<uint8_t>& b) {
+    std::string_view all(reinterpret_cast<const char*>(b.data()), b.size());
+    std::string_view part = from < all.size() ? all.substr(from, at - from + kAfter) : std::string_view();
+    std::string text = trace::readable_bytes(part, part.size());
+    if (from > 0) text = "..." + text;
+    if (from + part.size() < all.size()) text += "...";
+    return text;
+  };
+  return fmt::format("{}: {} bytes recorded, {} now; they differ from offset {}: recorded {}, now {}", path,
+                     recorded.size(), now.size(), at, window(recorded), window(now));
+}
+
 std::string compare_checked(const Json& recorded, const Value& actual, const Type& t, const std::string& path);
 
 }  // namespace
@@ -304,17 +324,9 @@ std::string compare_checked(const Json& recorded, const Value& actual, const Typ
       if (!d.empty()) return d;
     }
   }
-  auto show = [](Json j) {
-    trace::Json copy = std::move(j);
-    std::string s;
-    if (copy.is_binary()) {
-      const auto& b = copy.get_binary();
-      s = fmt::format("<{} bytes: ", b.size());
-      for (size_t i = 0; i < b.size() && i < 24; i++) s += fmt::format("{:02x}", b[i]);
-      s += b.size() > 24 ? "...>" : ">";
-    } else {
-      s = show_json(copy, SIZE_MAX);
-    }
+  if (recorded.is_binary() && now.is_binary()) return bytes_difference(path, recorded.get_binary(), now.get_binary());
+  auto show = [](const Json& j) {
+    std::string s = j.is_binary() ? trace::readable(j, 64) : show_json(j, SIZE_MAX);
     return s.size() > 200 ? s.substr(0, 200) + "..." : s;
   };
   return fmt::format("{}: recorded {}, now {}", path, show(recorded), show(now));

@@ -815,6 +815,19 @@ def _(ctx):
     return ["replay", "hello.wasm", "trace.json"]
 
 
+@case("divergence.bytes_middle", "hello's trace with one byte in the middle of its last write changed (`a` to "
+      "`X`): the report names the offset where the bytes part, with the text around it")
+def _(ctx):
+    import base64
+    def edit(ls):
+        def change(e):
+            text = base64.b64decode(e["args"][1]["$bytes"]).replace(b"arg[1]: a", b"arg[1]: X")
+            e["args"][1]["$bytes"] = base64.b64encode(text).decode()
+        edit_event(ls, 10, change)
+    edited_hello(ctx, edit)
+    return ["replay", "hello.wasm", "trace.json"]
+
+
 @case("divergence.bytes_argument", "hello's trace with the bytes of its first write changed to \"changed\"")
 def _(ctx):
     def edit(ls):
