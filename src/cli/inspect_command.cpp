@@ -1,12 +1,15 @@
 // wasm-rr inspect: what a trace holds, for people.
 #include <filesystem>
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "cli/options.h"
 #include "cli/trace_summary.h"
+#include "trace/json_bytes.h"
 #include "trace/readable.h"
 #include "trace/reader.h"
 #include "util/printable.h"
@@ -52,6 +55,69 @@ void print_header(const trace::Header& h, const trace::TraceReader& r) {
   if (!h.redacted.empty()) fmt::print("redacted:   {}\n", join(h.redacted));
 }
 
+// inspect --stats: where a trace's events and bytes go, and the guest time
+// its clock readings span.
+class TraceStats {
+  // An element's size as the JSON text of a trace writes it.
+  static uint64_t json_size(trace::Json element) {
+    trace::bytes_to_text_model(element);
+    return element.dump().size();
+  }
+
+ public:
+  explicit TraceStats(trace::Format format) : format_(format) {}
+
+  void add(uint64_t index, const trace::Json& element, const trace::Event& event) {
+    uint64_t bytes = format_ == trace::Format::Cbor ? trace::Json::to_cbor(element).size() : json_size(element);
+    std::string_view fn = event.fn;
+    std::string interface(fn.substr(0, fn.find('#')));
+    functions_[event.fn].add(bytes);
+    interfaces_[interface].add(bytes);
+    largest_.emplace_back(bytes, index, event.fn);
+    std::sort(largest_.rbegin(), largest_.rend());
+    if (largest_.size() > 5) largest_.pop_back();
+    if (fn.find("wasi:clocks/monotonic-clock") == 0 && fn.ends_with("#now") && event.results.size() == 1 &&
+        event.results[0].is_number_unsigned()) {
+      uint64_t ns = event.results[0].get<uint64_t>();
+      monotonic_first_ = std::min(monotonic_first_, ns);
+      monotonic_last_ = std::max(monotonic_last_, ns);
+      monotonic_reads_++;
+    }
+  }
+
+  void print() const {
+    auto table = [](const char* title, const std::map<std::string, Tally>& rows) {
+      std::vector<std::pair<uint64_t, std::string>> sorted;
+      for (const auto& [name, t] : rows) sorted.emplace_back(t.bytes, name);
+      std::sort(sorted.rbegin(), sorted.rend());
+      fmt::print("{}\n  {:>9}  {:>12}  name\n", title, "events", "bytes");
+      for (const auto& [bytes, name] : sorted) fmt::print("  {:>9}  {:>12}  {}\n", rows.at(name).events, bytes, printable(name));
+    };
+    table("by interface:", interfaces_);
+    table("by function:", functions_);
+    if (monotonic_reads_ > 1)
+      fmt::print("guest time:  {} monotonic-clock readings spanning {:.6f} s\n", monotonic_reads_,
+                 static_cast<double>(monotonic_last_ - monotonic_first_) / 1e9);
+    else
+      fmt::print("guest time:  {} monotonic-clock readings (no span)\n", monotonic_reads_);
+    fmt::print("largest events:\n");
+    for (const auto& [bytes, index, fn] : largest_) fmt::print("  #{:<8} {:>12} bytes  {}\n", index, bytes, printable(fn));
+  }
+
+ private:
+  struct Tally {
+    uint64_t events = 0, bytes = 0;
+    void add(uint64_t b) {
+      events++;
+      bytes += b;
+    }
+  };
+  trace::Format format_;
+  std::map<std::string, Tally> functions_, interfaces_;
+  std::vector<std::tuple<uint64_t, uint64_t, std::string>> largest_;  // (bytes, index, function), largest first
+  uint64_t monotonic_first_ = UINT64_MAX, monotonic_last_ = 0, monotonic_reads_ = 0;
+};
+
 }  // namespace
 
 int inspect_command(const InspectOptions& opts) {
@@ -61,11 +127,12 @@ int inspect_command(const InspectOptions& opts) {
   uint64_t events = 0;
   std::map<std::string, uint64_t> per_function;
   std::optional<trace::End> end;
+  TraceStats stats((*reader)->format());
   while (true) {
     auto el = (*reader)->next();
     if (!el) throw ToolError(el.error().message);
     if (!*el) break;
-    trace::Json raw = opts.events ? **el : trace::Json();
+    trace::Json raw = opts.events || opts.stats ? **el : trace::Json();
     auto decoded = trace::decode_element(std::move(**el));
     if (!decoded) throw ToolError(fmt::format("element {}: {}", (*reader)->position(), decoded.error().message));
     switch (decoded->kind) {
@@ -73,6 +140,7 @@ int inspect_command(const InspectOptions& opts) {
       case trace::Element::Kind::Event:
         if (opts.events && events >= opts.first_event && events <= opts.last_event)
           fmt::print("#{} {}\n", events, trace::readable(raw));
+        if (opts.stats) stats.add(events, raw, decoded->event);
         events++;
         per_function[decoded->event.fn]++;
         break;
@@ -82,6 +150,10 @@ int inspect_command(const InspectOptions& opts) {
   fmt::print("events:     {}\n", events);
   if (!end) fmt::print("end:        none: the recording was cut short (killed or crashed)\n");
   else fmt::print("end:        {}\n", trace::describe(*end));
+  if (opts.stats) {
+    stats.print();
+    return 0;
+  }
   if (!opts.events && !per_function.empty()) {
     fmt::print("calls by function:\n");
     std::vector<std::pair<uint64_t, std::string>> sorted;

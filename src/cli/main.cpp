@@ -157,6 +157,9 @@ int dispatch(int argc, char** argv) {
       ->expected(0, 1)
       ->type_name("[N-M]");
   inspect->add_flag("--files", insp_opts.files, "List the files the guest wrote, created, renamed or removed");
+  inspect->add_flag("--stats", insp_opts.stats,
+                    "Events and bytes per interface and per function, the guest time the clock readings span, "
+                    "the largest events");
   inspect->footer(kTraceToolExitCodeHelp);
 
   // CLI11 would say only "A subcommand is required" for `wasm-rr frobnicate`.

@@ -96,6 +96,7 @@ struct InspectOptions {
   bool events = false;
   uint64_t first_event = 0;            // --events N-M: only these
   uint64_t last_event = UINT64_MAX;
+  bool stats = false;                  // --stats
   bool files = false;
 };
 struct ConvertOptions {

@@ -430,6 +430,28 @@ def _(ctx):
     return ["inspect", "trace.json", "--events", "8-10"]
 
 
+@case("inspect.stats", "inspect --stats of hello's trace: events and bytes by interface and function, no clock "
+      "readings, the largest events")
+def _(ctx):
+    hello_trace(ctx)
+    return ["inspect", "--stats", "trace.json"]
+
+
+@case("inspect.stats_clock", "inspect --stats of debug_loop's trace: its four monotonic-clock readings and the "
+      "span they cover (which differs from run to run)")
+def _(ctx):
+    ctx.guest("debug_loop.wasm")
+    ctx.record("debug_loop.wasm")
+    return {"args": ["inspect", "--stats", "trace.json"], "masks": [(r"spanning \d+\.\d+ s", "spanning @SPAN@ s")]}
+
+
+@case("inspect.stats_cbor", "inspect --stats of the same trace converted to CBOR: the bytes are CBOR's")
+def _(ctx):
+    hello_trace(ctx)
+    ctx.convert("trace.json", "trace.cbor")
+    return ["inspect", "--stats", "trace.cbor"]
+
+
 @case("inspect.files_none", "inspect --files of a trace whose guest wrote no file")
 def _(ctx):
     hello_trace(ctx)
