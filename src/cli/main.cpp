@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/options.h"
+#include "cli/units.h"
 #include "util/printable.h"
 #include "util/trap.h"
 
@@ -29,13 +30,9 @@ std::string printable_lines(std::string_view text) {
 // inspect --events N-M (or N): the events to print. A value that is no range
 // is the trace, given after the flag (`inspect --events run.json`).
 void parse_event_range(const std::string& text, InspectOptions& opts) {
-  auto number = [](std::string_view s) -> std::optional<uint64_t> {
-    if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
-    return std::stoull(std::string(s));
-  };
   size_t dash = text.find('-');
-  auto first = number(std::string_view(text).substr(0, dash));
-  auto last = dash == std::string::npos ? first : number(std::string_view(text).substr(dash + 1));
+  auto first = parse_decimal(std::string_view(text).substr(0, dash));
+  auto last = dash == std::string::npos ? first : parse_decimal(std::string_view(text).substr(dash + 1));
   if (first && last) {
     if (*last < *first) throw ToolError(fmt::format("--events {}: the range ends before it begins", printable(text)));
     opts.first_event = *first;

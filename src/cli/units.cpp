@@ -85,4 +85,9 @@ std::string size_text(uint64_t bytes) {
   return fmt::format("{} bytes", bytes);
 }
 
+std::optional<uint64_t> parse_decimal(std::string_view text) {
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  return std::stoull(std::string(text));
+}
+
 }  // namespace wasmrr::cli

@@ -3,11 +3,17 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "util/result.h"
 
 namespace wasmrr::cli {
+
+// A plain decimal count as users type one (an event number, a line):
+// digits only, at most 19 of them (so it fits in 64 bits). nullopt otherwise.
+std::optional<uint64_t> parse_decimal(std::string_view text);
 
 // "500ms", "2s", "1.5s", "1m", "1h", "250us"; a bare number is seconds. Must be > 0.
 Result<std::chrono::microseconds> parse_duration(const std::string& text);

@@ -1,5 +1,7 @@
 #include "cli/debug/dap.h"
 
+#include "cli/units.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,10 +41,6 @@ std::string trimmed(const std::string& text) {
   return text.substr(start, text.find_last_not_of(" \t\r\n") - start + 1);
 }
 
-std::optional<uint64_t> number(const std::string& text) {
-  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  return std::stoull(text);
-}
 
 // `prefix` replaced by `with` when `path` begins with it as whole path components.
 std::optional<std::string> replace_prefix(const std::string& path, const std::string& prefix, const std::string& with) {
@@ -396,7 +394,7 @@ DapServer::Outcome DapServer::evaluate(Session& s, const Json& request, const Js
       return std::nullopt;
     }
     if (expression.starts_with("goto ") || expression == "goto") {
-      auto n = number(trimmed(expression.substr(4)));
+      auto n = parse_decimal(trimmed(expression.substr(4)));
       if (!n) {
         channel_.fail(request, "usage: goto N (an event number)");
         return std::nullopt;

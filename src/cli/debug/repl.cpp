@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/units.h"
 #include "util/printable.h"
 
 namespace wasmrr::cli::debug {
@@ -36,10 +37,7 @@ std::string rest_of(const std::string& line) {
   return line.substr(arg, end - arg + 1);
 }
 
-std::optional<uint64_t> number(const std::string& text) {
-  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  return std::stoull(text);
-}
+std::optional<uint64_t> number(const std::string& text) { return parse_decimal(text); }
 
 std::optional<uint64_t> hex_or_decimal(const std::string& text) {
   if (text.starts_with("0x") || text.starts_with("0X")) {
