@@ -94,15 +94,25 @@ int dispatch(int argc, char** argv) {
                      "at replay; replay accepts any value where one was redacted")
       ->type_name("NAME")
       ->allow_extra_args(false);
+  record->add_option("--pack", rec_opts.pack_path,
+                     "When the recording has ended, also write the component and the trace as one file (as "
+                     "`wasm-rr pack`), for a bug report; the trace is kept too")
+      ->type_name("FILE");
   add_world_options(*record, rec_opts.guest);
   add_limit_options(*record, rec_opts.guest.limits);
   record->footer(with_exit_codes("Example: wasm-rr record app.wasm -t good-run.json -- --config prod"));
 
   ReplayOptions rep_opts;
   CLI::App* replay = app.add_subcommand("replay", "Replay a recorded run: every host call is answered from the trace");
-  replay->add_option("component", rep_opts.component_path, "The component that was recorded")->required();
+  replay->add_option("component", rep_opts.component_path,
+                     "The component that was recorded, or a pack (.wasmrr) holding it and its trace")
+      ->required();
   replay->add_option("trace", rep_opts.trace_path, "Trace to replay (JSON or CBOR, recognised by content)")
       ->capture_default_str();
+  replay->add_flag("--rebuilt", rep_opts.rebuilt,
+                   "The component is a rebuild of the recorded one (with more logging or assertions): its "
+                   "writes to stdout and stderr are performed, not matched against the trace, and the recorded "
+                   "ones are skipped; every other call must match as usual (see docs/replay.md)");
   replay->add_flag("--force", rep_opts.force, "Replay even if the trace was recorded with a different component");
   replay->add_flag("--files-written", rep_opts.files_written,
                    "After the replay, list the files the guest wrote, created, renamed or removed (from the trace)");
@@ -119,7 +129,8 @@ int dispatch(int argc, char** argv) {
   CLI::App* debug = app.add_subcommand("debug", "Debug a recorded run: a gdb-style debugger over its replay, "
                                                 "at source level (DWARF), forward and back in time");
   // Not required with --dap: the launch request names the files (checked after parsing).
-  debug->add_option("component", dbg_opts.component_path, "The component that was recorded");
+  debug->add_option("component", dbg_opts.component_path,
+                    "The component that was recorded, or a pack (.wasmrr) holding it and its trace");
   debug->add_option("trace", dbg_opts.trace_path, "Trace to replay (JSON or CBOR, a file)")->capture_default_str();
   debug->add_option("-x", dbg_opts.command_file, "Run the commands in FILE first (one a line; # starts a comment)")
       ->type_name("FILE");
@@ -157,14 +168,42 @@ int dispatch(int argc, char** argv) {
   inspect->add_flag("--stats", insp_opts.stats,
                     "Events and bytes per interface and per function, the guest time the clock readings span, "
                     "the largest events");
+  inspect->add_flag("--json", insp_opts.json, "Print the report as one JSON object (for scripts)");
+  inspect->add_flag("--html", insp_opts.html,
+                    "Write the run as a timeline page: one self-contained HTML file to open in a browser");
+  inspect->add_option("-o,--output", insp_opts.output_path,
+                      "The page --html writes (default: the trace's name with .html)")
+      ->type_name("FILE");
   inspect->footer(kTraceToolExitCodeHelp);
+
+  DiffOptions diff_opts;
+  CLI::App* diff = app.add_subcommand("diff", "Compare two traces call by call: where the runs part and how");
+  diff->add_option("a", diff_opts.a_path, "The first trace (or pack), e.g. the run that worked")->required();
+  diff->add_option("b", diff_opts.b_path, "The second trace (or pack), e.g. the run that failed")->required();
+  diff->add_flag("--all", diff_opts.all, "List every differing stretch, not only the first");
+  diff->add_flag("--json", diff_opts.json, "Print the report as one JSON object (for scripts)");
+  diff->footer("The calls are aligned on function and arguments, so an inserted or missing call does not make "
+               "everything after it differ.\n\nExit status:\n  0    the traces are equivalent\n"
+               "  1    they differ\n  125  wasm-rr could not compare them (bad usage, an unreadable or invalid trace)");
+
+  PackOptions pack_opts;
+  CLI::App* pack = app.add_subcommand("pack", "Write a component and its trace as one file (.wasmrr), a bug report "
+                                              "that replay, debug, inspect and diff take alone");
+  pack->add_option("component", pack_opts.component_path, "The component that was recorded")->required();
+  pack->add_option("trace", pack_opts.trace_path, "The trace (JSON or CBOR)")->capture_default_str();
+  pack->add_option("-o,--output", pack_opts.out_path, "The pack to write (default: the trace's name with .wasmrr)")
+      ->type_name("FILE");
+  pack->add_flag("--force", pack_opts.force, "Pack even if the trace was recorded with a different component");
+  pack->footer(fmt::format("A trace may hold secrets (environment values, HTTP headers, file contents): pack lists "
+                           "the names it holds. `record --redact NAME` keeps a value out of a recording.\n\n{}",
+                           kTraceToolExitCodeHelp));
 
   // CLI11 would say only "A subcommand is required" for `wasm-rr frobnicate`.
   if (argc > 1 && argv[1][0] != '-') {
     std::string name = argv[1];
     auto subs = app.get_subcommands([](const CLI::App*) { return true; });
     if (std::none_of(subs.begin(), subs.end(), [&](const CLI::App* sub) { return sub->get_name() == name; })) {
-      fmt::print(stderr, "wasm-rr: error: unknown subcommand `{}` (expected run, record, replay, debug, convert or inspect)\n"
+      fmt::print(stderr, "wasm-rr: error: unknown subcommand `{}` (expected run, record, replay, debug, convert, inspect, diff or pack)\n"
                          "Run `wasm-rr --help` for usage.\n", printable(name));
       return kExitToolError;
     }
@@ -190,8 +229,12 @@ int dispatch(int argc, char** argv) {
     if (*inspect) {
       insp_opts.events = inspect->count("--events") > 0;
       if (!event_range.empty()) parse_event_range(event_range, insp_opts);
+      if (insp_opts.html) return timeline_command(insp_opts);
+      if (!insp_opts.output_path.empty()) throw ToolError("-o is for --html: the page to write");
       return inspect_command(insp_opts);
     }
+    if (*diff) return diff_command(diff_opts);
+    if (*pack) return pack_command(pack_opts);
     if (*debug) return debug_command(dbg_opts);
   } catch (const ToolError& e) {
     fmt::print(stderr, "wasm-rr: error: {}\n", printable_lines(e.what()));

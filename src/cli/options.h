@@ -75,6 +75,7 @@ struct RecordOptions {
   std::vector<std::string> redact;
   std::optional<std::string> trace_path;  // -t; unset: wasm-rr-trace.json (or .cbor with -f cbor)
   std::string format;
+  std::optional<std::string> pack_path;   // --pack FILE: also write the component and the trace as one file
 };
 struct ReplayOptions {
   std::string component_path;
@@ -83,6 +84,7 @@ struct ReplayOptions {
   bool files_written = false;
   std::optional<uint64_t> stop_at;  // --stop-at N: replay the events before N, then show the call of N
   bool mark_stdio = false;          // --mark-stdio: "[event N] " before every line shown
+  bool rebuilt = false;             // --rebuilt: the component is a rebuild; its stdout/stderr writes run live
 };
 struct DebugOptions {
   std::string component_path;
@@ -98,6 +100,20 @@ struct InspectOptions {
   uint64_t last_event = UINT64_MAX;
   bool stats = false;                  // --stats
   bool files = false;
+  bool json = false;                   // --json: the report (header, events, end, stats) as JSON
+  bool html = false;                   // --html: the timeline page
+  std::string output_path;             // -o FILE (--html)
+};
+struct DiffOptions {
+  std::string a_path, b_path;  // traces or packs
+  bool all = false;            // --all: every differing stretch, not only the first
+  bool json = false;           // --json: a machine-readable report
+};
+struct PackOptions {
+  std::string component_path;
+  std::string trace_path = "wasm-rr-trace.json";
+  std::string out_path;        // -o FILE (default: the trace's name with .wasmrr)
+  bool force = false;          // pack even if the trace was recorded with another component
 };
 struct ConvertOptions {
   std::string in_path, out_path, format;
@@ -109,5 +125,9 @@ int replay_command(const ReplayOptions& opts);
 int debug_command(const DebugOptions& opts);
 int convert_command(const ConvertOptions& opts);
 int inspect_command(const InspectOptions& opts);
+int diff_command(const DiffOptions& opts);
+int pack_command(const PackOptions& opts);
+// inspect --html (cli/timeline/)
+int timeline_command(const InspectOptions& opts);
 
 }  // namespace wasmrr::cli
