@@ -14,6 +14,7 @@
 
 #include "abi/unicode.h"
 #include "cli/units.h"
+#include "trace/pack.h"
 #include "trace/sha256.h"
 #include "util/printable.h"
 #include "engine/engine.h"
@@ -152,6 +153,14 @@ LoadedComponent load_component(const std::string& path) {
                        : std::filesystem::is_socket(status)          ? "a socket"
                                                                      : "not a regular file";
     throw ToolError(fmt::format("`{}` is {}: a component must be a regular file (.wasm)", path, what));
+  }
+  if (trace::is_pack_file(path)) {
+    auto packed = trace::read_packed_component(path, kMaxComponentBytes);
+    if (!packed) throw ToolError(packed.error().message);
+    auto bytes = std::make_shared<std::vector<uint8_t>>(std::move(packed->bytes));
+    auto ast = component::parse_component(bytes);
+    if (!ast) throw ToolError(fmt::format("`{}` (in pack `{}`): {}", packed->manifest.component, path, ast.error().message));
+    return LoadedComponent{path, bytes, *ast};
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ToolError(fmt::format("cannot open `{}`: {}", path, std::strerror(errno)));
@@ -341,14 +350,15 @@ runtime::Outcome run_guest_on(engine::Engine& engine, const LoadedComponent& c, 
   return *outcome;
 }
 
-void check_recorded_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path, bool force) {
+void check_recorded_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path, bool force,
+                              std::string_view doing) {
   std::string sha = c.sha256();
   if (sha == h.component_sha256) return;
   std::string msg = fmt::format(
       "`{}` was recorded with another component: `{}` ({} bytes, SHA-256 {}), not `{}` ({} bytes, SHA-256 {})",
       trace_path, h.component_name, h.component_size, h.component_sha256, c.path, c.bytes->size(), sha);
-  if (!force) throw ToolError(msg + "; use --force to replay it anyway");
-  fmt::print(stderr, "wasm-rr: warning: {}; replaying anyway (--force)\n", msg);
+  if (!force) throw ToolError(fmt::format("{}; use --force to {} it anyway", msg, doing));
+  fmt::print(stderr, "wasm-rr: warning: {}; {}ing anyway (--force)\n", msg, doing);
 }
 
 GuestLimits recorded_limits(const trace::Header& h) {

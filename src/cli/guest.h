@@ -53,9 +53,10 @@ runtime::Outcome run_guest_on(engine::Engine& engine, const LoadedComponent& c, 
                               runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
                               const GuestLimits& limits);
 
-// Replay and debug: a trace recorded with another component is refused (ToolError) unless `force`.
+// Replay, debug and pack: a trace recorded with another component is refused
+// (ToolError) unless `force`; `doing` is the verb for the message ("replay").
 void check_recorded_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path,
-                              bool force);
+                              bool force, std::string_view doing = "replay");
 
 // The limits a recording ran under (its header), for its replay: the guest
 // meets them at the same points.

@@ -19,7 +19,10 @@ namespace wasmrr::cli {
 namespace {
 
 void print_header(const trace::Header& h, const trace::TraceReader& r) {
-  if (auto size = r.file_size())
+  if (r.packed())
+    fmt::print("trace:      {} (a pack: the component and a {} trace of {} bytes)\n", r.path(), trace::format_name(r.format()),
+               r.file_size().value_or(0));
+  else if (auto size = r.file_size())
     fmt::print("trace:      {} ({}, {} bytes)\n", r.path(), trace::format_name(r.format()), *size);
   else
     fmt::print("trace:      {} ({}, read from a pipe)\n", r.path() == "-" ? "(stdin)" : r.path(), trace::format_name(r.format()));

@@ -8,6 +8,7 @@
 
 #include "cli/options.h"
 #include "cli/units.h"
+#include "trace/pack.h"
 #include "util/printable.h"
 #include "util/trap.h"
 
@@ -90,8 +91,9 @@ int dispatch(int argc, char** argv) {
   record->add_option("--redact", rec_opts.redact,
                      "Keep the value of NAME out of the trace: an environment variable, an HTTP header, any "
                      "(name, value) pair named NAME (case-insensitive); the value is then also scrubbed wherever "
-                     "else it appears. The trace holds \"wasm-rr:redacted\" instead, which is what the guest sees "
-                     "at replay; replay accepts any value where one was redacted")
+                     "else it appears. The trace holds a token instead, the same for the same value "
+                     "(\"wasm-rr:redacted:1\", \":2\", ...), which is what the guest sees at replay; replay "
+                     "accepts any value where one was redacted")
       ->type_name("NAME")
       ->allow_extra_args(false);
   record->add_option("--pack", rec_opts.pack_path,
@@ -221,7 +223,15 @@ int dispatch(int argc, char** argv) {
     fmt::print(stderr, "wasm-rr: error: component is required (or --dap)\nRun `wasm-rr debug --help` for usage.\n");
     return kExitToolError;
   }
+  // A pack holds the trace too: it is the trace unless one is named.
+  if (*replay && replay->count("trace") == 0 && trace::is_pack_file(rep_opts.component_path))
+    rep_opts.trace_path = rep_opts.component_path;
+  if (*debug && debug->count("trace") == 0 && trace::is_pack_file(dbg_opts.component_path))
+    dbg_opts.trace_path = dbg_opts.component_path;
   try {
+    if (*pack && pack->count("trace") == 0 && trace::is_pack_file(pack_opts.component_path))
+      throw ToolError(fmt::format("`{}` is a pack already (to pack its component with another trace, name the trace)",
+                                  pack_opts.component_path));
     if (*run) return run_command(run_opts);
     if (*record) return record_command(rec_opts);
     if (*replay) return replay_command(rep_opts);

@@ -4,12 +4,14 @@
 #include <fmt/format.h>
 
 #include "cli/guest.h"
+#include "cli/pack_command.h"
 #include "cli/stop_watch.h"
 #include "cli/trace_output.h"
 #include "util/before_blocking.h"
 #include "wasi/filesystem/descriptor.h"
 #include "rr/recorder.h"
 #include "trace/writer.h"
+#include "util/printable.h"
 
 namespace wasmrr::cli {
 
@@ -51,11 +53,25 @@ trace::Header make_header(const LoadedComponent& c, const wasi::WasiConfig& conf
   return h;
 }
 
+// record --pack: the trace is complete and kept; a pack that cannot be
+// written is said, and loses nothing.
+bool pack_recording(const LoadedComponent& component, const std::string& trace_path, const std::string& pack_path) {
+  try {
+    write_bug_pack(component, trace_path, pack_path, false);
+    return true;
+  } catch (const ToolError& e) {
+    fmt::print(stderr, "wasm-rr: error: --pack: {}; the trace `{}` is complete\n", printable(e.what()), printable(trace_path));
+    return false;
+  }
+}
+
 }  // namespace
 
 int record_command(const RecordOptions& opts) {
   std::string path;
   trace::Format format = choose_format(opts, path);
+  if (opts.pack_path && (opts.pack_path->empty() || *opts.pack_path == path))
+    throw ToolError(fmt::format("--pack `{}`: the pack needs a name of its own, not the trace's", *opts.pack_path));
   LoadedComponent component = load_component(opts.guest.component_path);
   wasi::WasiConfig config = guest_config(opts.guest);
   GuestLimits limits = guest_limits(opts.guest.limits);
@@ -83,6 +99,7 @@ int record_command(const RecordOptions& opts) {
     output.ended();
     fmt::print(stderr, "wasm-rr: {}: stopped after {} event{}; the trace `{}` ends there and replays up to there\n",
                cause.describe(), events, events == 1 ? "" : "s", path);
+    if (opts.pack_path) pack_recording(component, path, *opts.pack_path);
   });
   runtime::Outcome outcome;
   try {
@@ -100,7 +117,9 @@ int record_command(const RecordOptions& opts) {
   recorder.finish(outcome);
   if (auto r = writer->close(); !r) throw ToolError(r.error().message);
   output.ended();
-  return exit_code_of(outcome);
+  int code = exit_code_of(outcome);
+  if (opts.pack_path && !pack_recording(component, path, *opts.pack_path)) return kExitToolError;
+  return code;
 }
 
 }  // namespace wasmrr::cli

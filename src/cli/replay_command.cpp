@@ -4,6 +4,7 @@
 #include "cli/stop_watch.h"
 #include "cli/trace_summary.h"
 #include "rr/replayer.h"
+#include "wasi/cli/rebuilt_stdio.h"
 #include "wasi/cli/stdio_echo.h"
 #include "wasi/common/wit_signatures.h"
 #include "trace/reader.h"
@@ -33,8 +34,21 @@ class StopBefore final : public rr::ReplayController {
   const rr::Replayer& replayer_;
 };
 
-}  // namespace
+// --rebuilt: a rebuild may end before the recording did or otherwise (an
+// assertion it adds fails): that is what the user wants to see, not a
+// divergence. The end is the rebuild's own.
+int finish_rebuilt(rr::Replayer& replayer, const runtime::Outcome& outcome, const ReplayOptions& opts) {
+  try {
+    replayer.finish(outcome);
+  } catch (const rr::Divergence& e) {
+    std::string what = e.what();
+    fmt::print(stderr, "wasm-rr: replay --rebuilt: the rebuild ended otherwise than the recording: {}\n",
+               what.substr(0, what.find('\n')));
+  }
+  return exit_code_of(outcome);
+}
 
+}  // namespace
 
 int replay_command(const ReplayOptions& opts) {
   LoadedComponent component = load_component(opts.component_path);
@@ -45,11 +59,17 @@ int replay_command(const ReplayOptions& opts) {
   rr::Replayer replayer(**reader);
   wasi::StdioEcho echo(opts.mark_stdio);  // the guest's stdout and stderr, shown again
   replayer.observe(echo);
+  // --rebuilt: the new build's own stdout and stderr, written live.
+  wasi::RebuiltStdio rebuilt_stdio([&echo](int fd, uint64_t next_event, std::string_view bytes) {
+    echo.show_live(fd, next_event, bytes);
+  });
+  if (opts.rebuilt) replayer.answer_outside_trace(rebuilt_stdio);
   std::optional<StopBefore> stop_before;
   if (opts.stop_at) replayer.control(stop_before.emplace(*opts.stop_at, replayer));
   auto header = replayer.read_header();
   if (!header) throw ToolError(header.error().message);
-  check_recorded_component(*header, component, opts.trace_path, opts.force);
+  // A rebuild is another component by definition.
+  if (!opts.rebuilt) check_recorded_component(*header, component, opts.trace_path, opts.force);
 
   // No host at all: every import is answered from the trace. The host's
   // signatures are still there, so a wrong-typed import is refused as in
@@ -64,6 +84,7 @@ int replay_command(const ReplayOptions& opts) {
   try {
     replayer.stop_if_stopped_here();
     runtime::Outcome outcome = run_guest(component, no_host, replayer, {.require_host_impl = false}, limits);
+    if (opts.rebuilt) return finish_rebuilt(replayer, outcome, opts);
     replayer.finish(outcome);
     if (opts.stop_at)
       throw ToolError(fmt::format("--stop-at {}: the recording has {} events (0 to {}); the replay ended without "
@@ -81,13 +102,20 @@ int replay_command(const ReplayOptions& opts) {
   } catch (const rr::BadTrace& e) {
     throw bad_trace_error(e.what(), e.from_reader(), opts.trace_path);
   } catch (const rr::Divergence& e) {
-    return report_divergence(e.what(), opts.trace_path);
+    int code = report_divergence(e.what(), opts.trace_path);
+    if (opts.rebuilt)
+      fmt::print(stderr, "wasm-rr: replay --rebuilt: a rebuild may add or leave out writes to stdout and stderr, but "
+                         "must make every other call as the recorded build did (docs/replay.md)\n");
+    return code;
   } catch (const rr::Stopped& e) {
     // Everything the recording saw has been replayed; it went no further.
     const trace::End& end = e.end();
     fmt::print(stderr, "wasm-rr: the recording was {}; the replay stops there too\n", trace::describe(end));
     if (opts.files_written) files.print(stderr);
     return stop_exit_code(end);
+  } catch (const rr::NotReplayable& e) {
+    fmt::print(stderr, "wasm-rr: replay --rebuilt of `{}` cannot go on: {}\n", opts.trace_path, e.what());
+    return kExitDivergence;
   } catch (const rr::TraceEnded& e) {
     fmt::print(stderr, "wasm-rr: replay of `{}` stopped: {}\n", opts.trace_path, e.what());
     return kExitDivergence;

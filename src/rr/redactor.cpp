@@ -1,6 +1,9 @@
 #include "rr/redactor.h"
 
 #include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
 
 namespace wasmrr::rr {
 
@@ -8,7 +11,8 @@ using trace::Json;
 
 namespace {
 
-// Shorter values would be scrubbed out of unrelated text.
+// Shorter values are replaced under their names but not scrubbed elsewhere:
+// they would be scrubbed out of unrelated text.
 constexpr size_t kMinSecretLength = 4;
 
 std::string lower(std::string_view s) {
@@ -35,13 +39,24 @@ void replace_all(std::string& s, std::string_view what, std::string_view with) {
     s.replace(pos, what.size(), with);
 }
 
-// Glob match where each kRedacted in `pattern` stands for any text.
+// The length of the token at the start of `s`: kRedacted, then `:N` if there.
+size_t token_length(std::string_view s) {
+  size_t n = kRedacted.size();
+  auto digit = [&](size_t i) { return i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); };
+  if (n < s.size() && s[n] == ':' && digit(n + 1)) {
+    n++;
+    while (digit(n)) n++;
+  }
+  return n;
+}
+
+// Glob match where each token in `pattern` stands for any text.
 bool glob_match(std::string_view pattern, std::string_view text) {
   size_t star = pattern.find(kRedacted);
   if (star == std::string_view::npos) return pattern == text;
   std::string_view head = pattern.substr(0, star);
   if (!text.starts_with(head)) return false;
-  std::string_view rest = pattern.substr(star + kRedacted.size());
+  std::string_view rest = pattern.substr(star + token_length(pattern.substr(star)));
   text.remove_prefix(head.size());
   for (size_t i = 0; i <= text.size(); i++)
     if (glob_match(rest, text.substr(i))) return true;
@@ -56,8 +71,17 @@ Redactor::Redactor(std::vector<std::string> names) {
 
 void Redactor::apply(Json& j) {
   if (!active()) return;
+  size_t known = secrets_.size();
   find_pairs(j);
-  if (!secrets_.empty()) scrub(j);
+  if (secrets_.size() != known) {
+    // Shorter values would be scrubbed out of unrelated text.
+    scrub_order_.clear();
+    for (const auto& s : secrets_)
+      if (s.first.size() >= kMinSecretLength) scrub_order_.push_back(&s);
+    std::stable_sort(scrub_order_.begin(), scrub_order_.end(),
+                     [](const auto* a, const auto* b) { return a->first.size() > b->first.size(); });
+  }
+  if (!scrub_order_.empty()) scrub(j);
 }
 
 bool Redactor::is_name(const Json& key) const {
@@ -66,16 +90,20 @@ bool Redactor::is_name(const Json& key) const {
   return std::find(names_.begin(), names_.end(), k) != names_.end();
 }
 
+const std::string& Redactor::token_for(const std::string& secret) {
+  for (const auto& [value, token] : secrets_)
+    if (value == secret) return token;
+  secrets_.emplace_back(secret, fmt::format("{}:{}", kRedacted, secrets_.size() + 1));
+  return secrets_.back().second;
+}
+
 void Redactor::redact(Json& value) {
   if (value.is_array()) {
     for (auto& v : value) redact(v);
     return;
   }
   if (!is_text(value)) return;
-  std::string secret(text_of(value));
-  if (secret.size() >= kMinSecretLength && std::find(secrets_.begin(), secrets_.end(), secret) == secrets_.end())
-    secrets_.push_back(secret);
-  value = same_kind(value, std::string(kRedacted));
+  value = same_kind(value, token_for(std::string(text_of(value))));
 }
 
 void Redactor::find_pairs(Json& j) {
@@ -91,9 +119,10 @@ void Redactor::scrub(Json& j) const {
   if (is_text(j)) {
     std::string text(text_of(j));
     bool changed = false;
-    for (const auto& s : secrets_)
-      if (text.find(s) != std::string::npos) {
-        replace_all(text, s, kRedacted);
+    // Longest first: a secret that holds another is replaced whole.
+    for (const auto* s : scrub_order_)
+      if (text.find(s->first) != std::string::npos) {
+        replace_all(text, s->first, s->second);
         changed = true;
       }
     if (changed) j = same_kind(j, text);

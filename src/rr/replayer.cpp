@@ -121,6 +121,14 @@ std::optional<trace::Element> Replayer::next_element() {
   return decode_next(reader_.next());
 }
 
+std::optional<trace::Element> Replayer::next_unskipped_element() {
+  while (true) {
+    auto el = next_element();
+    if (!outside_ || !el || el->kind != trace::Element::Kind::Event || !outside_->skips(el->event)) return el;
+    next_index_++;
+  }
+}
+
 std::optional<trace::Element> Replayer::decode_next(Result<std::optional<trace::Json>> el) {
   if (!el) throw BadTrace::unreadable(next_index_, el.error().message);
   if (!*el) return std::nullopt;
@@ -201,10 +209,16 @@ bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values&
 }
 
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
+  std::optional<trace::Element> el;
+  if (outside_) {
+    if (outside_->is_live(f, args)) return outside_->answer(next_index_, f, args);
+    el = next_unskipped_element();  // no fast path: every event is looked at, to skip some
+  }
   uint64_t index = next_index_;
   if (controller_) controller_->before_event(index, f, args);
-  std::optional<trace::Element> el;
-  if (pending_element_ || pending_cut_) {
+  if (outside_) {
+    // read above
+  } else if (pending_element_ || pending_cut_) {
     el = next_element();
   } else {
     auto text = next_text();
@@ -328,7 +342,7 @@ void Replayer::notify(uint64_t index, const runtime::ImportedFunc& f, const runt
 }
 
 void Replayer::finish(const runtime::Outcome& outcome) {
-  auto el = next_element();
+  auto el = next_unskipped_element();
   std::string replayed = outcome.kind == runtime::Outcome::Kind::Exited
                              ? fmt::format("exit status {}", outcome.exit_status)
                              : "trap: " + printable(outcome.trap_message);
@@ -338,7 +352,7 @@ void Replayer::finish(const runtime::Outcome& outcome) {
   if (el->kind == trace::Element::Kind::Event) {
     uint64_t left = 1;
     std::string first = printable(el->event.fn);
-    while (auto more = next_element()) {
+    while (auto more = next_unskipped_element()) {
       if (more->kind != trace::Element::Kind::Event) break;
       left++;
     }

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "rr/event_encoder.h"
+#include "rr/outside_trace.h"
 #include "runtime/host.h"
 #include "runtime/instance.h"
 #include "trace/reader.h"
@@ -115,6 +116,11 @@ class Replayer final : public runtime::CallInterposer {
   // (not the calls that end the run); it must outlive the replay.
   void observe(runtime::CallObserver& observer) { observers_.push_back(&observer); }
 
+  // replay --rebuilt: `outside` performs some calls live and has the
+  // recorded calls of that kind skipped (rr/outside_trace.h). It must
+  // outlive the replay.
+  void answer_outside_trace(OutsideTrace& outside) { outside_ = &outside; }
+
  private:
   struct Recent {
     uint64_t index;
@@ -124,6 +130,8 @@ class Replayer final : public runtime::CallInterposer {
   // The next element's text: the one looked at ahead, or the reader's next.
   Result<trace::TraceReader::Text> next_text();
   std::optional<trace::Element> next_element();
+  // next_element(), past the events outside_ skips.
+  std::optional<trace::Element> next_unskipped_element();
   std::optional<trace::Element> decode_next(Result<std::optional<trace::Json>> el);
   bool fast_match(const runtime::ImportedFunc& f, const runtime::Values& args, std::string_view text,
                   runtime::Values& results);
@@ -162,6 +170,7 @@ class Replayer final : public runtime::CallInterposer {
   bool pending_cut_ = false;
 
   std::vector<runtime::CallObserver*> observers_;
+  OutsideTrace* outside_ = nullptr;
 };
 
 }  // namespace wasmrr::rr

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "trace/json_bytes.h"
+#include "trace/pack.h"
 #include "trace/parse.h"
 
 namespace wasmrr::trace {
@@ -19,12 +20,9 @@ namespace wasmrr::trace {
 // read position on, so an element can be scanned to its end before it is
 // consumed, and the bytes of the element consumed last can be given back
 // (unconsume) as long as nothing was read since.
-class InputBuffer {
+class InputBuffer final : public RawInput {
  public:
-  InputBuffer(int fd, bool owned) : fd_(fd), owned_(owned) {}
-  ~InputBuffer() {
-    if (owned_) ::close(fd_);
-  }
+  explicit InputBuffer(std::unique_ptr<RawInput> source) : source_(std::move(source)) {}
   InputBuffer(const InputBuffer&) = delete;
   InputBuffer& operator=(const InputBuffer&) = delete;
 
@@ -42,7 +40,18 @@ class InputBuffer {
     offset_ -= n;
   }
   uint64_t offset() const { return offset_; }  // bytes consumed since the start
-  const std::string& error() const { return error_; }
+  const std::string& error_text() const { return error_; }
+
+  // As a RawInput, for a pack read from this input (the pack's first block
+  // was looked at through the buffer already).
+  ssize_t read(char* buf, size_t n) override {
+    if (!need(1)) return error_.empty() ? 0 : -1;
+    size_t take = std::min(n, available());
+    std::memcpy(buf, data(), take);
+    consume(take);
+    return static_cast<ssize_t>(take);
+  }
+  std::string error() const override { return error_; }
 
   // The next line: its length without the newline, and whether a newline ends
   // it (not for the input's last line). False at the end of the input.
@@ -80,10 +89,10 @@ class InputBuffer {
     while (end_ - pos_ < n) {
       if (eof_ || !error_.empty()) return false;
       if (cap_ - end_ < kMinRead || cap_ - pos_ < n) make_room(n);
-      ssize_t got = ::read(fd_, buf_.get() + end_, cap_ - end_);
+      ssize_t got = source_->read(buf_.get() + end_, cap_ - end_);
       if (got < 0) {
-        if (errno == EINTR) continue;
-        error_ = std::strerror(errno);
+        error_ = source_->error();
+        if (error_.empty()) error_ = "read error";
         return false;
       }
       if (got == 0) {
@@ -115,8 +124,7 @@ class InputBuffer {
     end_ = live;
   }
 
-  int fd_;
-  bool owned_;
+  std::unique_ptr<RawInput> source_;
   std::unique_ptr<char[]> buf_;
   size_t cap_ = 0, pos_ = 0, end_ = 0;
   uint64_t offset_ = 0;
@@ -275,12 +283,22 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path) 
     if (fd < 0) return make_error(fmt::format("cannot open trace `{}`: {}", path, std::strerror(errno)));
     owned = true;
   }
-  auto in = std::make_unique<InputBuffer>(fd, owned);
+  auto in = std::make_unique<InputBuffer>(fd_input(fd, owned));
   struct stat st {};
   std::optional<uint64_t> size;
   if (::fstat(fd, &st) == 0) {
     if (S_ISDIR(st.st_mode)) return make_error(fmt::format("cannot read trace `{}`: it is a directory", path));
     if (S_ISREG(st.st_mode)) size = static_cast<uint64_t>(st.st_size);
+  }
+  // A pack (trace/pack.h): its trace member is read instead, streaming.
+  bool packed = in->need(kTarBlock) && looks_like_tar(std::string_view(in->data(), kTarBlock));
+  if (packed) {
+    auto pack = PackReader::open(std::move(in), path);
+    if (!pack) return pack.error();
+    auto member = PackReader::trace_input(std::move(*pack));
+    if (!member) return member.error();
+    in = std::make_unique<InputBuffer>(std::move(member->input));
+    size = member->size;
   }
   // Leading whitespace (a JSON trace may start with blank lines), then the first byte decides.
   uint64_t newlines = 0;
@@ -288,7 +306,7 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path) 
     newlines += in->data()[0] == '\n';
     in->consume(1);
   }
-  if (!in->error().empty()) return make_error(fmt::format("cannot read trace `{}`: {}", path, in->error()));
+  if (!in->error_text().empty()) return make_error(fmt::format("cannot read trace `{}`: {}", path, in->error_text()));
   if (!in->need(1)) return make_error(fmt::format("trace `{}` is empty", path));
   auto c = static_cast<uint8_t>(in->data()[0]);
   Format format;
@@ -297,6 +315,7 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path) 
   else return make_error(fmt::format("`{}` is not a wasm-rr trace (neither JSON nor CBOR: first byte 0x{:02x})", path, c));
   auto reader = std::unique_ptr<TraceReader>(new TraceReader(path, format, std::move(in)));
   reader->file_size_ = size;
+  reader->packed_ = packed;
   reader->line_number_ = newlines;
   return reader;
 }
@@ -342,7 +361,7 @@ Result<bool> TraceReader::read_line(std::string_view& text) {
       size_t i = 0;
       while (i < (size_t{1} << 20) && in_->need(i + 1) && is_space(in_->data()[i])) i++;
       if (!in_->need(i + 1)) {
-        if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+        if (!in_->error_text().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error_text()));
         truncated_ = true;
         return false;
       }
@@ -352,7 +371,7 @@ Result<bool> TraceReader::read_line(std::string_view& text) {
     size_t len;
     bool newline;
     if (!in_->line(len, newline)) {
-      if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+      if (!in_->error_text().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error_text()));
       truncated_ = true;  // no closing bracket: the recording did not finish
       return false;
     }
@@ -438,7 +457,7 @@ Result<void> TraceReader::check_trailing(uint64_t line) {
     line += c == '\n';
     in_->consume(1);
   }
-  if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+  if (!in_->error_text().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error_text()));
   trailing_checked_ = true;
   return {};
 }
@@ -466,7 +485,7 @@ Result<std::optional<Json>> TraceReader::next_free() {
   while (true) {
     src.skip_space();
     first_line = free_line_;
-    if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+    if (!in_->error_text().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error_text()));
     int c = src.peek();
     switch (expect_) {
       case Expect::Open:
@@ -508,7 +527,7 @@ Result<std::optional<Json>> TraceReader::next_free() {
     }
     src.start_element();
     Parsed parsed = parse_json_prefix(src);
-    if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+    if (!in_->error_text().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error_text()));
     if (src.too_large()) return fail(fmt::format("an element larger than {} MiB", kMaxElementBytes >> 20));
     if (parsed.status == Parsed::Status::EndOfInput) {
       truncated_ = true;
@@ -585,7 +604,7 @@ Result<TraceReader::Text> TraceReader::next_cbor_text() {
   Text out;
   out.available = true;
   if (!in_->need(1)) {
-    if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+    if (!in_->error_text().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error_text()));
     // CBOR sequences have no closing mark; a complete trace ends with its end
     // element, which the replayer checks.
     out.end = true;
@@ -596,7 +615,7 @@ Result<TraceReader::Text> TraceReader::next_cbor_text() {
   switch (scanner.item(off, 0)) {
     case Scan::Ok: break;
     case Scan::End:
-      if (!in_->error().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error()));
+      if (!in_->error_text().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error_text()));
       truncated_ = true;  // the recording was killed in the middle of an item
       out.end = true;
       return out;

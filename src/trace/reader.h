@@ -3,7 +3,7 @@
 // from the first bytes (JSON starts with `[`; CBOR with a map), so a renamed
 // file still reads. A file that ends in the middle of an element (a recording
 // that was killed) reads up to its last whole element and then reports
-// truncated().
+// truncated(). A pack (.wasmrr, trace/pack.h) reads as the trace it holds.
 //
 // Memory: the input is read through one buffer that holds at most the element
 // being read (it grows for a large element); a parsed element is bounded by
@@ -70,8 +70,11 @@ class TraceReader {
   // 0-based position of the element last returned (0 = the header).
   uint64_t position() const { return position_ - 1; }
   const std::string& path() const { return path_; }
-  // The file's size if it is a regular file (not for a pipe or stdin from one).
+  // The file's size if it is a regular file (not for a pipe or stdin from
+  // one); for a pack, the size of the trace in it.
   std::optional<uint64_t> file_size() const { return file_size_; }
+  // Whether the trace was read out of a pack (trace/pack.h).
+  bool packed() const { return packed_; }
 
  private:
   enum class Expect : uint8_t { Open, FirstValue, Value, Separator, Done };
@@ -99,6 +102,7 @@ class TraceReader {
   Format format_;
   std::unique_ptr<InputBuffer> in_;
   std::optional<uint64_t> file_size_;
+  bool packed_ = false;
   ElementObserver* observer_ = nullptr;
   uint64_t position_ = 0;
   bool truncated_ = false;

@@ -54,6 +54,11 @@ wasmrr_guest(debug_loop)
 wasmrr_guest(debug_loop AS debug_loop_trap ARGS trap)
 wasmrr_guest(debug_types)
 
+# --- C guests rebuilt (c_rebuilt/*.c: as recorded, _logging, _input) -----------
+wasmrr_guest(lottery ENV PLAYER=ada)
+wasmrr_guest(lottery_logging ENV PLAYER=ada)
+wasmrr_guest(lottery_input ENV PLAYER=ada)
+
 # --- C++ guests (cpp/*.cpp) ------------------------------------------------------
 wasmrr_guest(cpp_hello ARGS x y)
 

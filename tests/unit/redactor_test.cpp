@@ -19,14 +19,37 @@ TEST(Redactor, EnvironmentPairsAreRedactedAndTheirValuesScrubbedLater) {
   Json env = Json::array({Json::array({Json::array({"HOME", "/root"}), Json::array({"API_TOKEN", "s3cr3t-value"})})});
   r.apply(env);
   EXPECT_EQ(env[0][0][1], "/root");
-  EXPECT_EQ(env[0][1][1], std::string(kRedacted));
+  EXPECT_EQ(env[0][1][1], "wasm-rr:redacted:1");
   EXPECT_EQ(env.dump().find("s3cr3t"), std::string::npos);
   // Later, the guest sends the token in a header built by itself: the value is
   // scrubbed even though its key ("x-token") is not a redacted name.
   Json args = Json::array({Json{{"handle", 3}}, "x-token", bytes("Bearer s3cr3t-value")});
   r.apply(args);
   const auto& b = args[2].get_binary();
-  EXPECT_EQ(std::string(b.begin(), b.end()), "Bearer " + std::string(kRedacted));
+  EXPECT_EQ(std::string(b.begin(), b.end()), "Bearer wasm-rr:redacted:1");
+}
+
+TEST(Redactor, EachDistinctSecretKeepsItsOwnToken) {
+  Redactor r({"A", "B", "C"});
+  Json env = Json::array({Json::array({Json::array({"A", "same-secret"}), Json::array({"B", "other-secret"}),
+                                       Json::array({"C", "same-secret"})})});
+  r.apply(env);
+  EXPECT_EQ(env[0][0][1], "wasm-rr:redacted:1");
+  EXPECT_EQ(env[0][1][1], "wasm-rr:redacted:2");
+  EXPECT_EQ(env[0][2][1], "wasm-rr:redacted:1");
+  // Met again in a later call, scrubbed: each under its own token.
+  Json later = Json::array({"x=other-secret&y=same-secret"});
+  r.apply(later);
+  EXPECT_EQ(later[0], "x=wasm-rr:redacted:2&y=wasm-rr:redacted:1");
+}
+
+TEST(Redactor, ASecretHoldingAnotherIsScrubbedWhole) {
+  Redactor r({"SHORT", "LONG"});
+  Json env = Json::array({Json::array({Json::array({"SHORT", "abcd"}), Json::array({"LONG", "abcdefgh"})})});
+  r.apply(env);
+  Json later = Json::array({"abcdefgh abcd"});
+  r.apply(later);
+  EXPECT_EQ(later[0], "wasm-rr:redacted:2 wasm-rr:redacted:1");
 }
 
 TEST(Redactor, HeaderNamesMatchCaseInsensitively) {
@@ -55,6 +78,10 @@ TEST(Redactor, ReplayAcceptsAnyValueWhereOneWasRedacted) {
   EXPECT_FALSE(matches_redacted(Json("Bearer " + marker), Json("Basic xyz")));
   EXPECT_TRUE(matches_redacted(bytes("k=" + marker + ";"), bytes("k=v;")));
   EXPECT_FALSE(matches_redacted(bytes("k=" + marker + ";"), bytes("k=v")));
+  // Numbered tokens, and the bare one of traces from before them.
+  EXPECT_TRUE(matches_redacted(Json("Bearer wasm-rr:redacted:12"), Json("Bearer x")));
+  EXPECT_TRUE(matches_redacted(Json("a=wasm-rr:redacted:1;b=wasm-rr:redacted:2"), Json("a=1;b=22")));
+  EXPECT_FALSE(matches_redacted(Json("a=wasm-rr:redacted:1;b"), Json("a=1;c")));
   // Through the value comparison the replayer uses.
   auto t = abi::Type::list(abi::Type::primitive(abi::Kind::U8));
   EXPECT_EQ(compare_value(bytes("Bearer " + marker), abi::Value::byte_list("Bearer t0ken"), *t, "arg"), "");

@@ -1,6 +1,7 @@
 #include "cli/debug/dap.h"
 
 #include "cli/units.h"
+#include "trace/pack.h"
 
 #include <unistd.h>
 
@@ -174,7 +175,9 @@ bool DapServer::launch(const Json& request) {
     options_.component_path = args.value("component", "");
     if (options_.component_path.empty())
       return reject("launch: `component` is required (the path of the recorded component)");
-    options_.trace_path = args.value("trace", "wasm-rr-trace.json");
+    // A pack (.wasmrr) holds the trace too.
+    options_.trace_path = args.value("trace", trace::is_pack_file(options_.component_path) ? options_.component_path
+                                                                                            : "wasm-rr-trace.json");
     options_.force = args.value("force", false);
     stop_on_entry_ = args.value("stopOnEntry", false);
     Json map = args.value("sourceMap", Json::object());  // named: items() refers to it

@@ -33,6 +33,12 @@ class StdioEcho final : public runtime::CallObserver {
   void on_call(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,
                const runtime::Values& results) override;
 
+  // Shows bytes written live (replay --rebuilt) to fd 1 or 2 as the replayed
+  // ones are shown; `index` is the event the lines are marked with.
+  void show_live(int fd, uint64_t index, std::string_view bytes) {
+    show(fd == 2 ? stderr_fd_ : stdout_fd_, index, bytes);
+  }
+
  private:
   enum class Role : uint8_t { None, GetStdout, GetStderr, Write, WriteZeroes, DropStream };
   // What a function is to the echo, decided once per import.
