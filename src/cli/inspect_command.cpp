@@ -107,6 +107,24 @@ class TraceStats {
     for (const auto& [bytes, index, fn] : largest_) fmt::print("  #{:<8} {:>12} bytes  {}\n", index, bytes, printable(fn));
   }
 
+  trace::Json to_json() const {
+    auto table = [](const std::map<std::string, Tally>& rows) {
+      trace::Json t = trace::Json::object();
+      for (const auto& [name, tally] : rows) t[name] = {{"events", tally.events}, {"bytes", tally.bytes}};
+      return t;
+    };
+    trace::Json largest = trace::Json::array();
+    for (const auto& [bytes, index, fn] : largest_) largest.push_back({{"event", index}, {"fn", fn}, {"bytes", bytes}});
+    trace::Json clock = {{"readings", monotonic_reads_}};
+    if (monotonic_reads_ > 0) {
+      clock["first_ns"] = monotonic_first_;
+      clock["last_ns"] = monotonic_last_;
+      clock["span_ns"] = monotonic_last_ - monotonic_first_;
+    }
+    return {{"bytes_in", trace::format_name(format_)}, {"by_interface", table(interfaces_)},
+            {"by_function", table(functions_)}, {"monotonic_clock", clock}, {"largest_events", largest}};
+  }
+
  private:
   struct Tally {
     uint64_t events = 0, bytes = 0;
@@ -121,12 +139,74 @@ class TraceStats {
   uint64_t monotonic_first_ = UINT64_MAX, monotonic_last_ = 0, monotonic_reads_ = 0;
 };
 
+// inspect --json: the same report as one JSON object, for scripts. Events
+// (with --events) are streamed, one a line, so a large trace needs no memory.
+class JsonReport {
+ public:
+  explicit JsonReport(const InspectOptions& opts) : opts_(opts) {}
+
+  void header(const trace::Json& raw, const trace::TraceReader& r) {
+    trace::Json about = {{"path", r.path()}, {"format", trace::format_name(r.format())}, {"packed", r.packed()}};
+    if (auto size = r.file_size()) about["bytes"] = *size;
+    fmt::print("{{\"trace\":{},\n\"header\":{}", dump(about), dump(text_model(raw)));
+    if (opts_.events) fmt::print(",\n\"events\":[");
+  }
+  void event(uint64_t index, const trace::Json& raw) {
+    trace::Json e = text_model(raw);
+    e["index"] = index;
+    fmt::print("{}\n{}", first_event_ ? "" : ",", dump(e));
+    first_event_ = false;
+  }
+  void finish(uint64_t events, const std::optional<trace::End>& end, const std::map<std::string, uint64_t>& per_function,
+              const TraceStats* stats) {
+    if (opts_.events) fmt::print("\n]");
+    trace::Json calls = trace::Json::object();
+    for (const auto& [fn, n] : per_function) calls[fn] = n;
+    trace::Json tail = {{"event_count", events},
+                        {"complete", end.has_value()},
+                        {"end", end ? trace::to_json(*end) : trace::Json()},
+                        {"end_text", end ? trace::describe(*end) : "none: the recording was cut short (killed or crashed)"},
+                        {"calls_by_function", calls}};
+    if (stats) tail["stats"] = stats->to_json();
+    std::string text = dump(tail);
+    fmt::print(",\n{}\n", text.substr(1));  // the tail's members continue the object
+  }
+
+ private:
+  // A trace's strings may be any bytes (a hostile CBOR trace): never a throw.
+  static std::string dump(const trace::Json& j) { return j.dump(-1, ' ', false, trace::Json::error_handler_t::replace); }
+  static trace::Json text_model(trace::Json j) {
+    trace::bytes_to_text_model(j);  // bytes as {"$bytes": base64}, as JSON traces hold them
+    return j;
+  }
+  const InspectOptions& opts_;
+  bool first_event_ = true;
+};
+
+int files_json(trace::TraceReader& reader) {
+  FilesWrittenWatcher watcher;
+  reader.set_observer(&watcher);
+  while (true) {
+    auto el = reader.next();
+    if (!el) throw ToolError(el.error().message);
+    if (!*el) break;
+  }
+  reader.set_observer(nullptr);
+  trace::Json files = trace::Json::array();
+  for (const auto& [path, change] : watcher.changes()) files.push_back({{"path", path}, {"change", change.describe()}});
+  fmt::print("{}\n", trace::Json{{"files_written", files}}.dump(-1, ' ', false, trace::Json::error_handler_t::replace));
+  return 0;
+}
+
 }  // namespace
 
 int inspect_command(const InspectOptions& opts) {
   auto reader = trace::TraceReader::open(opts.trace_path);
   if (!reader) throw ToolError(reader.error().message);
+  if (opts.files && opts.json) return files_json(**reader);
   if (opts.files) return print_files_written(**reader, stdout) ? 0 : kExitToolError;
+  std::optional<JsonReport> json;
+  if (opts.json) json.emplace(opts);
   uint64_t events = 0;
   std::map<std::string, uint64_t> per_function;
   std::optional<trace::End> end;
@@ -135,20 +215,29 @@ int inspect_command(const InspectOptions& opts) {
     auto el = (*reader)->next();
     if (!el) throw ToolError(el.error().message);
     if (!*el) break;
-    trace::Json raw = opts.events || opts.stats ? **el : trace::Json();
+    trace::Json raw = opts.events || opts.stats || opts.json ? **el : trace::Json();
     auto decoded = trace::decode_element(std::move(**el));
     if (!decoded) throw ToolError(fmt::format("element {}: {}", (*reader)->position(), decoded.error().message));
     switch (decoded->kind) {
-      case trace::Element::Kind::Header: print_header(decoded->header, **reader); break;
+      case trace::Element::Kind::Header:
+        if (json) json->header(raw, **reader);
+        else print_header(decoded->header, **reader);
+        break;
       case trace::Element::Kind::Event:
-        if (opts.events && events >= opts.first_event && events <= opts.last_event)
-          fmt::print("#{} {}\n", events, trace::readable(raw));
+        if (opts.events && events >= opts.first_event && events <= opts.last_event) {
+          if (json) json->event(events, raw);
+          else fmt::print("#{} {}\n", events, trace::readable(raw));
+        }
         if (opts.stats) stats.add(events, raw, decoded->event);
         events++;
         per_function[decoded->event.fn]++;
         break;
       case trace::Element::Kind::End: end = decoded->end; break;
     }
+  }
+  if (json) {
+    json->finish(events, end, per_function, opts.stats ? &stats : nullptr);
+    return 0;
   }
   fmt::print("events:     {}\n", events);
   if (!end) fmt::print("end:        none: the recording was cut short (killed or crashed)\n");

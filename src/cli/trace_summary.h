@@ -48,6 +48,7 @@ class FilesWrittenWatcher : public trace::ElementObserver {
   bool wants(std::string_view encoded) override;
   void element(const trace::Json& j) override;
   void print(FILE* out) const;
+  const std::map<std::string, FileChange>& changes() const { return tracker_.changes(); }
 
  private:
   FileWriteTracker tracker_;
