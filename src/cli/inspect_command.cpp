@@ -1,6 +1,7 @@
 // wasm-rr inspect: what a trace holds, for people.
 #include <filesystem>
 #include <algorithm>
+#include <ctime>
 #include <map>
 #include <tuple>
 
@@ -86,6 +87,8 @@ class TraceStats {
       monotonic_last_ = std::max(monotonic_last_, ns);
       monotonic_reads_++;
     }
+    if (fn.find("wasi:clocks/wall-clock") == 0 && fn.ends_with("#now") && event.results.size() == 1)
+      add_wall_clock(event.results[0]);
   }
 
   void print() const {
@@ -103,6 +106,9 @@ class TraceStats {
                  static_cast<double>(monotonic_last_ - monotonic_first_) / 1e9);
     else
       fmt::print("guest time:  {} monotonic-clock readings (no span)\n", monotonic_reads_);
+    if (wall_reads_ > 0)
+      fmt::print("wall clock:  {} reading{} from {} to {} ({:.6f} s)\n", wall_reads_, wall_reads_ == 1 ? "" : "s",
+                 utc_text(wall_first_), utc_text(wall_last_), static_cast<double>(wall_last_ - wall_first_) / 1e9);
     fmt::print("largest events:\n");
     for (const auto& [bytes, index, fn] : largest_) fmt::print("  #{:<8} {:>12} bytes  {}\n", index, bytes, printable(fn));
   }
@@ -121,11 +127,38 @@ class TraceStats {
       clock["last_ns"] = monotonic_last_;
       clock["span_ns"] = monotonic_last_ - monotonic_first_;
     }
+    trace::Json wall = {{"readings", wall_reads_}};
+    if (wall_reads_ > 0) {
+      wall["first"] = utc_text(wall_first_);
+      wall["last"] = utc_text(wall_last_);
+      wall["span_ns"] = wall_last_ - wall_first_;
+    }
     return {{"bytes_in", trace::format_name(format_)}, {"by_interface", table(interfaces_)},
-            {"by_function", table(functions_)}, {"monotonic_clock", clock}, {"largest_events", largest}};
+            {"by_function", table(functions_)}, {"monotonic_clock", clock}, {"wall_clock", wall},
+            {"largest_events", largest}};
   }
 
  private:
+  // A wall-clock datetime {seconds, nanoseconds}, as nanoseconds since 1970
+  // (well inside 64 bits until 2554). Readings before 1970 are not counted.
+  void add_wall_clock(const trace::Json& datetime) {
+    if (!datetime.is_object() || !datetime.contains("seconds") || !datetime.contains("nanoseconds")) return;
+    const auto& s = datetime["seconds"];
+    const auto& n = datetime["nanoseconds"];
+    if (!s.is_number_unsigned() || !n.is_number_unsigned() || s.get<uint64_t>() > (UINT64_MAX / 1000000000) - 1) return;
+    uint64_t ns = s.get<uint64_t>() * 1000000000 + std::min<uint64_t>(n.get<uint64_t>(), 999999999);
+    wall_first_ = std::min(wall_first_, ns);
+    wall_last_ = std::max(wall_last_, ns);
+    wall_reads_++;
+  }
+  static std::string utc_text(uint64_t ns) {
+    std::time_t t = static_cast<std::time_t>(ns / 1000000000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                       tm.tm_hour, tm.tm_min, tm.tm_sec, ns / 1000000 % 1000);
+  }
+
   struct Tally {
     uint64_t events = 0, bytes = 0;
     void add(uint64_t b) {
@@ -137,6 +170,7 @@ class TraceStats {
   std::map<std::string, Tally> functions_, interfaces_;
   std::vector<std::tuple<uint64_t, uint64_t, std::string>> largest_;  // (bytes, index, function), largest first
   uint64_t monotonic_first_ = UINT64_MAX, monotonic_last_ = 0, monotonic_reads_ = 0;
+  uint64_t wall_first_ = UINT64_MAX, wall_last_ = 0, wall_reads_ = 0;
 };
 
 // inspect --json: the same report as one JSON object, for scripts. Events
