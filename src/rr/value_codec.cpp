@@ -10,6 +10,7 @@
 #include "rr/redactor.h"
 #include "trace/readable.h"
 #include "trace/sha256.h"
+#include "trace/value_diff.h"
 #include "trace/value_sink.h"
 
 namespace wasmrr::rr {
@@ -269,20 +270,10 @@ void check_integers(const Json& j, const Type& t, const std::string& path) {
 // Two byte strings, where they part: the first differing offset (or where
 // the shorter ends) and a few bytes around it on each side, as text or hex.
 std::string bytes_difference(const std::string& path, const std::vector<uint8_t>& recorded, const std::vector<uint8_t>& now) {
-  size_t at = 0;
-  while (at < recorded.size() && at < now.size() && recorded[at] == now[at]) at++;
-  constexpr size_t kBefore = 8, kAfter = 16;
-  size_t from = at > kBefore ? at - kBefore : 0;
-  auto window = [&](const std::vector<uint8_t>& b) {
-    std::string_view all(reinterpret_cast<const char*>(b.data()), b.size());
-    std::string_view part = from < all.size() ? all.substr(from, at - from + kAfter) : std::string_view();
-    std::string text = trace::readable_bytes(part, part.size());
-    if (from > 0) text = "..." + text;
-    if (from + part.size() < all.size()) text += "...";
-    return text;
-  };
+  auto view = [](const std::vector<uint8_t>& b) { return std::string_view(reinterpret_cast<const char*>(b.data()), b.size()); };
+  trace::BytesDifference d = trace::bytes_difference(view(recorded), view(now));
   return fmt::format("{}: {} bytes recorded, {} now; they differ from offset {}: recorded {}, now {}", path,
-                     recorded.size(), now.size(), at, window(recorded), window(now));
+                     recorded.size(), now.size(), d.offset, d.a, d.b);
 }
 
 std::string compare_checked(const Json& recorded, const Value& actual, const Type& t, const std::string& path);

@@ -191,7 +191,7 @@ def _(ctx):
     return ["--version"]
 
 
-for _sub in ["run", "record", "replay", "debug", "convert", "inspect"]:
+for _sub in ["run", "record", "replay", "debug", "convert", "inspect", "pack"]:
     case(f"help.{_sub}", f"wasm-rr {_sub} --help")(lambda ctx, s=_sub: [s, "--help"])
 
 
@@ -1110,6 +1110,140 @@ def _(ctx):
 def _(ctx):
     ctx.write("in.json", bytes(random.Random(7).randrange(256) for _ in range(2000)))
     return ["convert", "in.json", "out.cbor"]
+
+
+# --- diff: two traces compared call by call ------------------------------------------
+
+def hello_pair(ctx, a_args=("x",), b_args=("y",)):
+    """hello.wasm recorded twice, as a.json and b.json, with these arguments."""
+    ctx.guest("hello.wasm")
+    ctx.record("hello.wasm", "a.json", args=a_args)
+    ctx.record("hello.wasm", "b.json", args=b_args)
+    return ["a.json", "b.json"]
+
+
+def edited_copy(ctx, src, dst, edit):
+    ls = ctx.lines(src)
+    edit(ls)
+    ctx.write_lines(dst, ls)
+    return dst
+
+
+@case("diff.help", "wasm-rr diff --help")
+def _(ctx):
+    return ["diff", "--help"]
+
+
+@case("diff.identical", "hello recorded twice with the same arguments: equivalent (start times are not compared)")
+def _(ctx):
+    return ["diff", *hello_pair(ctx, HELLO_ARGS, HELLO_ARGS)]
+
+
+@case("diff.changed_argument", "hello recorded with `-- x` and with `-- y`: the first stretch, then the summary")
+def _(ctx):
+    return ["diff", *hello_pair(ctx)]
+
+
+@case("diff.all", "the same two traces with --all: the write that differs, with the offset where its bytes part")
+def _(ctx):
+    return ["diff", "--all", *hello_pair(ctx)]
+
+
+@case("diff.json", "the same two traces with --json --all")
+def _(ctx):
+    return ["diff", "--json", "--all", *hello_pair(ctx)]
+
+
+@case("diff.inserted_call", "hello's trace against a copy with a write inserted after the greeting")
+def _(ctx):
+    hello_trace(ctx, "a.json")
+    def insert(ls):
+        i = event_lines(ls)[8]
+        e = parse_line(ls[i])
+        e["args"][1] = {"$bytes": "aW5zZXJ0ZWQK"}  # "inserted\n"
+        ls.insert(i + 1, format_line(e, ls[i]))
+    return ["diff", "a.json", edited_copy(ctx, "a.json", "b.json", insert)]
+
+
+@case("diff.missing_call", "hello's trace against a copy without event 5 (get-stderr)")
+def _(ctx):
+    hello_trace(ctx, "a.json")
+    return ["diff", "a.json", edited_copy(ctx, "a.json", "b.json", lambda ls: ls.pop(event_lines(ls)[5]))]
+
+
+@case("diff.changed_outcome", "hello's trace against a copy where the last write failed and the guest exited with an error")
+def _(ctx):
+    hello_trace(ctx, "a.json")
+    def edit(ls):
+        edit_event(ls, 10, lambda e: e.__setitem__("results", [{"err": "closed"}]))
+        set_end(ls, {"end": "exit", "status": 1})
+    return ["diff", "a.json", edited_copy(ctx, "a.json", "b.json", edit)]
+
+
+@case("diff.trap", "hello's trace against a copy whose run trapped at its last write")
+def _(ctx):
+    hello_trace(ctx, "a.json")
+    def edit(ls):
+        def trapped(e):
+            e.pop("results")
+            e["trap"] = "unreachable executed"
+        edit_event(ls, 10, trapped)
+        set_end(ls, {"end": "trap", "message": "unreachable executed", "backtrace": ["main@wasm-function[3]:0x10"]})
+    return ["diff", "a.json", edited_copy(ctx, "a.json", "b.json", edit)]
+
+
+@case("diff.cut_short", "hello's trace against a copy cut in the middle of its event 9 (a killed recording)")
+def _(ctx):
+    hello_trace(ctx, "a.json")
+    def edit(ls):
+        i = event_lines(ls)[9]
+        ls[i] = ls[i][: len(ls[i]) // 2]
+        del ls[i + 1:]
+    return ["diff", "a.json", edited_copy(ctx, "a.json", "b.json", edit)]
+
+
+@case("diff.long_stretch", "hello's trace against a copy with 14 writes inserted after the greeting: 10 shown, 4 counted")
+def _(ctx):
+    import base64
+    hello_trace(ctx, "a.json")
+    def insert(ls):
+        i = event_lines(ls)[8]
+        for n in range(14):
+            e = parse_line(ls[i])
+            e["args"][1] = {"$bytes": base64.b64encode(f"extra line {n}\n".encode()).decode()}
+            ls.insert(i + 1 + n, format_line(e, ls[i]))
+    return ["diff", "a.json", edited_copy(ctx, "a.json", "b.json", insert)]
+
+
+@case("diff.other_component", "hello's trace against stdin_echo's: the header says the components differ")
+def _(ctx):
+    hello_trace(ctx, "a.json")
+    ctx.guest("stdin_echo.wasm")
+    ctx.record("stdin_echo.wasm", "b.json", stdin=b"input\n")
+    return ["diff", "a.json", "b.json"]
+
+
+@case("diff.cbor", "hello's JSON trace against its CBOR conversion: equivalent")
+def _(ctx):
+    hello_trace(ctx, "a.json")
+    return ["diff", "a.json", ctx.convert("a.json", "a.cbor")]
+
+
+@case("diff.escaped", "hello recorded with control characters in its arguments, against a plain run: all escaped")
+def _(ctx):
+    return ["diff", "--all", *hello_pair(ctx, ["\x1b[31mred\x1b[0m", "bell\x07"], ["plain"])]
+
+
+@case("diff.stdin", "diff - a.json: a trace on standard input is refused (diff reads each trace twice)")
+def _(ctx):
+    hello_trace(ctx, "a.json")
+    return {"args": ["diff", "-", "a.json"], "stdin_file": "a.json"}
+
+
+@case("diff.not_a_trace", "diff of a trace and a component")
+def _(ctx):
+    hello_trace(ctx, "a.json")
+    return ["diff", "a.json", "hello.wasm"]
 
 
 # --- running and comparing ----------------------------------------------------------
