@@ -109,7 +109,9 @@ int dispatch(int argc, char** argv) {
   replay->add_option("component", rep_opts.component_path,
                      "The component that was recorded, or a pack (.wasmrr) holding it and its trace")
       ->required();
-  replay->add_option("trace", rep_opts.trace_path, "Trace to replay (JSON or CBOR, recognised by content)")
+  replay->add_option("trace", rep_opts.trace_path,
+                     "Trace to replay (JSON or CBOR, recognised by content; a pack's own trace when the component "
+                     "is a pack)")
       ->capture_default_str();
   replay->add_flag("--rebuilt", rep_opts.rebuilt,
                    "The component is a rebuild of the recorded one (with more logging or assertions): its "
@@ -133,7 +135,9 @@ int dispatch(int argc, char** argv) {
   // Not required with --dap: the launch request names the files (checked after parsing).
   debug->add_option("component", dbg_opts.component_path,
                     "The component that was recorded, or a pack (.wasmrr) holding it and its trace");
-  debug->add_option("trace", dbg_opts.trace_path, "Trace to replay (JSON or CBOR, a file)")->capture_default_str();
+  debug->add_option("trace", dbg_opts.trace_path,
+                    "Trace to replay (JSON or CBOR, a file; a pack's own trace when the component is a pack)")
+      ->capture_default_str();
   debug->add_option("-x", dbg_opts.command_file, "Run the commands in FILE first (one a line; # starts a comment)")
       ->type_name("FILE");
   debug->add_flag("--force", dbg_opts.force, "Debug even if the trace was recorded with a different component");

@@ -1246,6 +1246,59 @@ def _(ctx):
     return ["diff", "a.json", "hello.wasm"]
 
 
+# --- traces for people: inspect --json, redaction tokens, packs, --rebuilt -------------
+
+@case("inspect.json", "inspect --json --events 0-2 --stats of hello's trace: one JSON object")
+def _(ctx):
+    hello_trace(ctx)
+    return {"args": ["inspect", "--json", "--events", "0-2", "--stats", "trace.json"],
+            "masks": [(r'"bytes":\d+', '"bytes":@SIZE@')]}
+
+
+@case("inspect.redacted_tokens", "inspect --events of hello recorded with A and C holding one secret, B another, "
+      "all redacted: A and C share token 1, B has token 2")
+def _(ctx):
+    ctx.guest("hello.wasm")
+    ctx.record("hello.wasm", opts=["--env", "A=same-secret", "--env", "B=other-secret", "--env", "C=same-secret",
+                                   "--redact", "A", "--redact", "B", "--redact", "C"])
+    return ["inspect", "--events", "0", "trace.json"]
+
+
+@case("pack.warning", "pack of hello's trace recorded with two environment variables: what it holds that may be secret")
+def _(ctx):
+    ctx.guest("hello.wasm")
+    ctx.record("hello.wasm", opts=["--env", "API_TOKEN=t0ken", "--env", "HOME=/home/me", "--redact", "API_TOKEN"])
+    return {"args": ["pack", "hello.wasm", "trace.json", "-o", "bug.wasmrr"],
+            "masks": [(r"into `bug.wasmrr` \(\d+ bytes\)", "into `bug.wasmrr` (@SIZE@ bytes)")]}
+
+
+@case("pack.inspect", "inspect of a pack, the component deleted")
+def _(ctx):
+    hello_trace(ctx)
+    ctx.run(["pack", "hello.wasm", "trace.json", "-o", "bug.wasmrr"])
+    (ctx.tmp / "hello.wasm").unlink()
+    return {"args": ["inspect", "bug.wasmrr"], "masks": [(r"trace of \d+ bytes", "trace of @SIZE@ bytes")]}
+
+
+@case("pack.not_a_pack", "replay of a tar archive that is not a pack")
+def _(ctx):
+    hello_trace(ctx)
+    import tarfile
+    with tarfile.open(ctx.tmp / "other.tar", "w") as t:
+        t.add(ctx.tmp / "trace.json", arcname="trace.json")
+    return ["replay", "other.tar"]
+
+
+@case("replay.rebuilt_diverges", "lottery's trace replayed --rebuilt by lottery_input, which reads the clock once "
+      "more: the divergence, and what --rebuilt allows (recorded values masked)")
+def _(ctx):
+    ctx.guest("lottery.wasm")
+    ctx.guest("lottery_input.wasm")
+    ctx.record("lottery.wasm", opts=["--env", "PLAYER=ada"])
+    return {"args": ["replay", "lottery_input.wasm", "trace.json", "--rebuilt"],
+            "masks": [(r'x"[0-9a-f]+"', 'x"@RANDOM@"'), (r'"seconds":\d+,"nanoseconds":\d+', '"seconds":@S@,"nanoseconds":@NS@')]}
+
+
 # --- running and comparing ----------------------------------------------------------
 
 def normalize(text, ctx, build_dir):
