@@ -20,24 +20,6 @@ std::pair<std::string, std::string> split_fn(const std::string& fn) {
   return {name.interface ? name.interface->unversioned() : "", std::string(name.func)};
 }
 
-std::optional<uint64_t> handle_of(const Json& j) {
-  if (j.is_object() && j.contains("handle") && j["handle"].is_number_unsigned()) return j["handle"].get<uint64_t>();
-  return std::nullopt;
-}
-
-bool has_flag(const Json& flags, const char* name) {
-  if (!flags.is_array()) return false;
-  for (const auto& f : flags)
-    if (f == name) return true;
-  return false;
-}
-
-uint64_t byte_count(const Json& j) {
-  if (j.is_binary()) return j.get_binary().size();
-  if (j.is_object() && j.contains("$len") && j["$len"].is_number_unsigned()) return j["$len"].get<uint64_t>();
-  return 0;
-}
-
 // The ok payload of a result<T, E> value, or nullptr if the call failed.
 const Json* ok_payload(const trace::Event& e) {
   if (e.results.size() != 1 || !e.results[0].is_object() || !e.results[0].contains("ok")) return nullptr;
@@ -60,28 +42,11 @@ std::string FileChange::describe() const {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-std::string FileWriteTracker::path_of(const Json& handle) const {
-  auto h = handle_of(handle);
-  if (!h) return "?";
-  auto it = descriptors_.find(*h);
-  return it == descriptors_.end() ? fmt::format("<descriptor {}>", *h) : it->second;
-}
-
-std::string FileWriteTracker::join(const Json& dir_handle, const Json& path) const {
-  std::string base = path_of(dir_handle);
-  std::string rel = path.is_string() ? path.get<std::string>() : "?";
-  if (base.empty() || base.back() == '/') return base + rel;
-  return base + "/" + rel;
-}
-
 void FileWriteTracker::add(const trace::Event& e) {
   auto [iface, fn] = split_fn(e.fn);
   const Json& a = e.args;
   if (iface == "wasi:filesystem/preopens" && fn == "get-directories") {
-    if (e.results.size() == 1 && e.results[0].is_array())
-      for (const auto& pair : e.results[0])
-        if (pair.is_array() && pair.size() == 2 && handle_of(pair[0]) && pair[1].is_string())
-          descriptors_[*handle_of(pair[0])] = pair[1].get<std::string>();
+    if (e.results.size() == 1) paths_.preopens(e.results[0]);
     return;
   }
   if (iface == "wasi:io/streams") {
@@ -97,14 +62,14 @@ void FileWriteTracker::add(const trace::Event& e) {
   }
   if (iface != "wasi:filesystem/types") return;
   if (fn == "[resource-drop]descriptor") {
-    if (!a.empty() && handle_of(a[0])) descriptors_.erase(*handle_of(a[0]));
+    if (!a.empty()) paths_.dropped(a[0]);
     return;
   }
   const Json* ok = ok_payload(e);
   if (!ok) return;  // only what succeeded changed anything
   if (fn == "[method]descriptor.open-at" && a.size() >= 5) {
     std::string path = join(a[0], a[2]);
-    if (auto h = handle_of(*ok)) descriptors_[*h] = path;
+    paths_.opened(*ok, path);
     bool creates = has_flag(a[3], "create") || has_flag(a[3], "truncate");
     if (creates) at(path).created_or_truncated = true;
     if (has_flag(a[4], "write")) at(path).opened_for_writing = true;

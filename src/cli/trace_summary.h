@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/recorded_values.h"
 #include "trace/reader.h"
 #include "trace/trace.h"
 
@@ -31,11 +32,11 @@ class FileWriteTracker {
   const std::map<std::string, FileChange>& changes() const { return changes_; }
 
  private:
-  std::string path_of(const trace::Json& handle) const;
-  std::string join(const trace::Json& dir_handle, const trace::Json& path) const;
+  std::string path_of(const trace::Json& handle) const { return paths_.path_of(handle); }
+  std::string join(const trace::Json& dir_handle, const trace::Json& path) const { return paths_.join(dir_handle, path); }
   FileChange& at(const std::string& path) { return changes_[path]; }
 
-  std::map<uint64_t, std::string> descriptors_;  // descriptor handle -> guest path
+  DescriptorPaths paths_;
   std::map<uint64_t, std::string> streams_;      // output-stream handle -> file path
   std::map<std::string, FileChange> changes_;
 };

@@ -14,11 +14,6 @@ using trace::Json;
 
 namespace {
 
-std::optional<uint64_t> handle_of(const Json& j) {
-  if (j.is_object() && j.contains("handle") && j["handle"].is_number_unsigned()) return j["handle"].get<uint64_t>();
-  return std::nullopt;
-}
-
 const Json& arg(const trace::Event& e, size_t i) {
   static const Json kNull;
   return i < e.args.size() ? e.args[i] : kNull;
@@ -45,18 +40,6 @@ std::optional<std::string_view> bytes_of(const Json& j) {
   return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
-// Bytes a list<u8> value stands for: its length, or the length of a digest
-// {"$len": n, "$sha256": ...} (an argument longer than 256 bytes).
-uint64_t byte_count(const Json& j) {
-  if (j.is_binary()) return j.get_binary().size();
-  if (j.is_object() && j.contains("$len") && j["$len"].is_number_unsigned()) return j["$len"].get<uint64_t>();
-  return 0;
-}
-
-bool has_flag(const Json& flags, const char* name) {
-  if (!flags.is_array()) return false;
-  return std::any_of(flags.begin(), flags.end(), [&](const Json& f) { return f == name; });
-}
 
 // A line of output for the page: printable (util/printable.h) but for its
 // tabs, without the \r of a CRLF line end.
@@ -223,20 +206,6 @@ void Trackers::streams(uint64_t index, const std::string& func, const trace::Eve
 
 // --- files -----------------------------------------------------------------------
 
-std::string Trackers::path_of(const Json& handle) const {
-  auto h = handle_of(handle);
-  if (!h) return "?";
-  auto it = descriptors_.find(*h);
-  return it == descriptors_.end() ? fmt::format("<descriptor {}>", *h) : it->second;
-}
-
-// As FileWriteTracker joins them, so that the rows of both meet.
-std::string Trackers::join(const Json& dir_handle, const Json& path) const {
-  std::string base = path_of(dir_handle);
-  std::string rel = path.is_string() ? path.get<std::string>() : "?";
-  if (base.empty() || base.back() == '/') return base + rel;
-  return base + "/" + rel;
-}
 
 void Trackers::touch(const std::string& path, uint64_t index) {
   auto it = files_.find(path);
@@ -254,21 +223,18 @@ void Trackers::touch(const std::string& path, uint64_t index) {
 
 void Trackers::filesystem(uint64_t index, const std::string& func, const trace::Event& e) {
   if (func == "get-directories") {
-    if (result(e).is_array())
-      for (const auto& pair : result(e))
-        if (pair.is_array() && pair.size() == 2 && handle_of(pair[0]) && pair[1].is_string())
-          descriptors_[*handle_of(pair[0])] = pair[1].get<std::string>();
+    paths_.preopens(result(e));
     return;
   }
   if (func == "[resource-drop]descriptor") {
-    if (auto h = handle_of(arg(e, 0))) descriptors_.erase(*h);
+    paths_.dropped(arg(e, 0));
     return;
   }
   const Json* ok = ok_of(result(e));
   if (!ok) return;  // what failed read or changed nothing
   if (func == "[method]descriptor.open-at") {
     std::string path = join(arg(e, 0), arg(e, 2));
-    if (auto h = handle_of(*ok)) descriptors_[*h] = path;
+    paths_.opened(*ok, path);
     touch(path, index);
     if (has_flag(arg(e, 4), "read") && files_.count(path)) files_[path].opened_for_reading = true;
   } else if (func == "[method]descriptor.read") {

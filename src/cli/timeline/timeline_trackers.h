@@ -70,8 +70,8 @@ class Trackers {
   Request* request_of(const std::map<uint64_t, size_t>& handles, const trace::Json& handle);
   void touch_request(size_t request, uint64_t index);
   size_t new_request(uint64_t index);
-  std::string path_of(const trace::Json& handle) const;
-  std::string join(const trace::Json& dir_handle, const trace::Json& path) const;
+  std::string path_of(const trace::Json& handle) const { return paths_.path_of(handle); }
+  std::string join(const trace::Json& dir_handle, const trace::Json& path) const { return paths_.join(dir_handle, path); }
   void touch(const std::string& path, uint64_t index);
 
   const Limits& limits_;
@@ -97,7 +97,7 @@ class Trackers {
       response_headers_;
 
   // Files
-  std::map<uint64_t, std::string> descriptors_;  // descriptor handle -> guest path
+  DescriptorPaths paths_;
   std::map<std::string, File> files_;
   uint64_t files_dropped_ = 0;
   FileWriteTracker written_;
