@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "rr/results_reader.h"
 #include "rr/value_codec.h"
 #include "util/printable.h"
 #include "trace/json_bytes.h"
@@ -13,8 +14,6 @@
 namespace wasmrr::rr {
 
 namespace {
-
-constexpr size_t kRecentEvents = 5;
 
 // A recorded value for a report: bytes as text or hex (trace/readable.h), cut short.
 std::string short_json(const Json& j) {
@@ -139,20 +138,16 @@ std::optional<trace::Element> Replayer::decode_next(Result<std::optional<trace::
 }
 
 void Replayer::remember(uint64_t index, trace::Event event) {
-  recent_.push_back({index, std::move(event), {}});
-  if (recent_.size() > kRecentEvents) recent_.pop_front();
+  Recent& r = recent_.next();
+  r.index = index;
+  r.event = std::move(event);
+  r.text.clear();
 }
 
 void Replayer::remember_text(uint64_t index, std::string_view text) {
-  if (recent_.size() == kRecentEvents) {  // reuse the oldest entry's buffer
-    Recent r = std::move(recent_.front());
-    recent_.pop_front();
-    r.index = index;
-    r.text.assign(text);
-    recent_.push_back(std::move(r));
-  } else {
-    recent_.push_back({index, {}, std::string(text)});
-  }
+  Recent& r = recent_.next();  // its buffer is reused: no allocation once warm
+  r.index = index;
+  r.text.assign(text);  // never empty, so reports read the text, not the entry's old event
 }
 
 void Replayer::diverge(const std::string& what) {
@@ -160,9 +155,10 @@ void Replayer::diverge(const std::string& what) {
   // Where the guest is (nothing after the guest has ended, in finish()).
   if (std::string frames = runtime::format_backtrace(guest_backtrace(), "guest backtrace at the call"); !frames.empty())
     report += "\n" + frames.substr(0, frames.size() - 1);
-  if (!recent_.empty()) {
+  if (recent_.size() > 0) {
     report += "\nlast events replayed before it:";
-    for (const auto& r : recent_) {
+    for (size_t i = 0; i < recent_.size(); i++) {
+      const Recent& r = recent_.at(i);
       trace::Event ev = r.event;
       if (!r.text.empty()) {  // accepted by the fast path, so it parses
         trace::Parsed parsed = trace::parse_element(r.text, fast_encoder_.format());
@@ -184,16 +180,18 @@ void Replayer::diverge(const std::string& what) {
 // redacted or hand-edited values) goes to the slow path, which decides.
 bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values& args, std::string_view text,
                           runtime::Values& results) {
-  auto prefix = prefixes_.find(&f);
-  if (prefix == prefixes_.end()) prefix = prefixes_.emplace(&f, fast_encoder_.event_prefix(f.name)).first;
-  if (!text.starts_with(prefix->second)) return false;
-  text.remove_prefix(prefix->second.size());
+  const std::string& prefix = info_of(f).prefix;
+  if (!text.starts_with(prefix)) return false;
+  text.remove_prefix(prefix.size());
   scratch_.clear();
   fast_encoder_.encode_values(scratch_, f.type->params, args, /*digest_large_bytes=*/true);
   if (!text.starts_with(scratch_)) return false;
   text.remove_prefix(scratch_.size());
   if (!text.starts_with(results_key_)) return false;
   text.remove_prefix(results_key_.size());
+  // Straight from the bytes for the common types; through the trace model otherwise.
+  if (read_results(text, fast_encoder_.format(), f.type->results, results)) return true;
+  results.clear();
   trace::Parsed parsed = trace::parse_last_value(text, fast_encoder_.format());  // exactly the results
   if (parsed.status != trace::Parsed::Status::Ok || !parsed.value.is_array() ||
       parsed.value.size() != f.type->results.size())
@@ -317,10 +315,43 @@ void for_each_own(const abi::Value& v, const abi::Type& t, F&& fn) {
   }
 }
 
+// Whether a value of type t can hold an own handle (then a call moves handles).
+bool can_hold_own(const abi::Type& t) {
+  using abi::Kind;
+  switch (t.kind) {
+    case Kind::Own: return true;
+    case Kind::List: case Kind::Option: return t.elem && can_hold_own(*t.elem);
+    case Kind::Record: case Kind::Tuple:
+      for (const auto& f : t.fields)
+        if (can_hold_own(*f.type)) return true;
+      return false;
+    case Kind::Variant: case Kind::Result:
+      for (const auto& c : t.cases)
+        if (c.type && can_hold_own(*c.type)) return true;
+      return false;
+    default: return false;
+  }
+}
+
 }  // namespace
+
+const Replayer::FuncInfo& Replayer::info_of(const runtime::ImportedFunc& f) {
+  if (&f == last_func_) return *last_info_;
+  auto it = funcs_.find(&f);
+  if (it == funcs_.end()) {
+    FuncInfo info{fast_encoder_.event_prefix(f.name), false};
+    for (const auto& p : f.type->params) info.moves_handles |= can_hold_own(*p.type);
+    for (const auto& r : f.type->results) info.moves_handles |= can_hold_own(*r.type);
+    it = funcs_.emplace(&f, std::move(info)).first;
+  }
+  last_func_ = &f;
+  last_info_ = &it->second;
+  return it->second;
+}
 
 void Replayer::track_handles(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
                              uint64_t index) {
+  if (!info_of(f).moves_handles) return;
   // Own handles passed to the host (resource drops included) leave the guest.
   for (size_t i = 0; i < args.size() && i < f.type->params.size(); i++)
     for_each_own(args[i], *f.type->params[i].type,

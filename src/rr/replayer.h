@@ -4,7 +4,7 @@
 // (the CLI's stdout/stderr echo is one); the replayer knows no WASI name.
 #pragma once
 
-#include <deque>
+#include <array>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -144,7 +144,25 @@ class Replayer final : public runtime::CallInterposer {
   trace::TraceReader& reader_;
   uint64_t next_index_ = 0;  // index of the next event
   ReplayController* controller_ = nullptr;
-  std::deque<Recent> recent_;
+  // The last kRecentEvents events replayed, for divergence reports: a ring
+  // whose entries (and their text buffers) are reused.
+  class RecentRing {
+   public:
+    static constexpr size_t kSize = 5;
+    Recent& next() {
+      Recent& r = entries_[(first_ + count_) % kSize];
+      if (count_ < kSize) count_++;
+      else first_ = (first_ + 1) % kSize;
+      return r;
+    }
+    size_t size() const { return count_; }
+    const Recent& at(size_t i) const { return entries_[(first_ + i) % kSize]; }  // 0: the oldest
+
+   private:
+    std::array<Recent, kSize> entries_;
+    size_t first_ = 0, count_ = 0;
+  };
+  RecentRing recent_;
 
   // Own handles of host resources the guest holds, by (resource type, rep),
   // with the event that gave each one out. A trace that gives out a rep the
@@ -155,10 +173,18 @@ class Replayer final : public runtime::CallInterposer {
                      uint64_t index);
   std::map<std::pair<const abi::ResourceType*, uint32_t>, uint64_t> live_handles_;
 
-  // The fast path's view of each function: the recorder's event prefix, in the trace's format.
   EventEncoder fast_encoder_;
   std::string results_key_;
-  std::unordered_map<const runtime::ImportedFunc*, std::string> prefixes_;
+  // What the replayer keeps of each function, made at its first call (the
+  // last one looked up is kept at hand: calls come in runs of one function).
+  struct FuncInfo {
+    std::string prefix;          // the recorder's event prefix, in the trace's format
+    bool moves_handles = false;  // its parameters or results can hold own handles
+  };
+  const FuncInfo& info_of(const runtime::ImportedFunc& f);
+  std::unordered_map<const runtime::ImportedFunc*, FuncInfo> funcs_;
+  const runtime::ImportedFunc* last_func_ = nullptr;
+  const FuncInfo* last_info_ = nullptr;
   std::string scratch_;
   // The element looked at ahead by stop_if_stopped_here(), kept for next_text().
   bool have_ahead_ = false;

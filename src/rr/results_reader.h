@@ -1,0 +1,25 @@
+// The replayer's fast path: an event's results decoded straight from their
+// encoded bytes (trace/value_reader.h) into WIT values, for the types host
+// calls return most — integers, bools, ASCII strings, bytes, records,
+// tuples, lists, options, results and handles (a clock reading, random
+// bytes, a read's result). Floats, chars, enums, variants and flags, and any
+// value not written in the plain form, are left to decode_value (the
+// general path), which also reports what is wrong: read_results() returning
+// false means only "take the general path".
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "abi/type.h"
+#include "abi/value.h"
+#include "trace/trace.h"
+
+namespace wasmrr::rr {
+
+// `encoded`: the event's results array as the element holds it, followed by
+// the end of the element's map (what follows the "results" key).
+bool read_results(std::string_view encoded, trace::Format format, const std::vector<abi::Param>& types,
+                  std::vector<abi::Value>& results);
+
+}  // namespace wasmrr::rr

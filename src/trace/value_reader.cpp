@@ -1,0 +1,256 @@
+#include "trace/value_reader.h"
+
+#include <limits>
+
+#include "trace/json_bytes.h"
+
+namespace wasmrr::trace {
+
+// --- JSON -----------------------------------------------------------------
+
+bool ValueReader::json_separator() {
+  if (after_key_) {
+    after_key_ = false;
+    return true;
+  }
+  if (open_.empty()) return pos_ == 0;  // a top-level value: only one
+  Open& o = open_.back();
+  if (o.first) {
+    o.first = false;
+    return true;
+  }
+  if (pos_ < data_.size() && data_[pos_] == ',') {
+    pos_++;
+    return true;
+  }
+  return false;
+}
+
+bool ValueReader::json_plain_string(std::string_view& s) {
+  if (pos_ >= data_.size() || data_[pos_] != '"') return false;
+  size_t start = pos_ + 1;
+  for (size_t i = start; i < data_.size(); i++) {
+    auto c = static_cast<unsigned char>(data_[i]);
+    if (c == '"') {
+      s = data_.substr(start, i - start);
+      pos_ = i + 1;
+      return true;
+    }
+    if (c == '\\' || c < 0x20 || c >= 0x80) return false;  // escapes and non-ASCII: the general path
+  }
+  return false;
+}
+
+bool ValueReader::json_literal(std::string_view word) {
+  if (data_.substr(pos_, word.size()) != word) return false;
+  pos_ += word.size();
+  return true;
+}
+
+// --- CBOR -----------------------------------------------------------------
+
+bool ValueReader::cbor_head(uint8_t& major, uint64_t& arg) {
+  if (pos_ >= data_.size()) return false;
+  auto initial = static_cast<uint8_t>(data_[pos_]);
+  major = initial >> 5;
+  uint8_t info = initial & 0x1f;
+  size_t width = info < 24 ? 0 : info == 24 ? 1 : info == 25 ? 2 : info == 26 ? 4 : info == 27 ? 8 : 99;
+  if (width == 99 || pos_ + 1 + width > data_.size()) return false;  // indefinite lengths: the general path
+  arg = info < 24 ? info : 0;
+  for (size_t i = 0; i < width; i++) arg = arg << 8 | static_cast<uint8_t>(data_[pos_ + 1 + i]);
+  pos_ += 1 + width;
+  return true;
+}
+
+bool ValueReader::cbor_element() {
+  if (open_.empty()) return pos_ == 0;
+  Open& o = open_.back();
+  if (o.left == 0) return false;
+  o.left--;
+  return true;
+}
+
+// --- values ---------------------------------------------------------------
+
+bool ValueReader::json_digits(uint64_t& v) {
+  size_t start = pos_;
+  uint64_t n = 0;
+  while (pos_ < data_.size() && data_[pos_] >= '0' && data_[pos_] <= '9') {
+    unsigned digit = static_cast<unsigned>(data_[pos_] - '0');
+    if (n > (std::numeric_limits<uint64_t>::max() - digit) / 10) return false;
+    n = n * 10 + digit;
+    pos_++;
+  }
+  size_t len = pos_ - start;
+  if (len == 0 || (len > 1 && data_[start] == '0')) return false;  // JSON has no leading zeros
+  if (pos_ < data_.size() && (data_[pos_] == '.' || data_[pos_] == 'e' || data_[pos_] == 'E')) return false;
+  v = n;
+  return true;
+}
+
+bool ValueReader::read_uint(uint64_t& v) {
+  if (format_ == Format::Cbor) {
+    uint8_t major;
+    return cbor_element() && cbor_head(major, v) && major == 0;
+  }
+  return json_separator() && json_digits(v);
+}
+
+bool ValueReader::read_sint(int64_t& v) {
+  if (format_ == Format::Cbor) {
+    uint8_t major;
+    uint64_t arg;
+    if (!cbor_element() || !cbor_head(major, arg) || arg > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      return false;
+    if (major == 0) v = static_cast<int64_t>(arg);
+    else if (major == 1) v = -1 - static_cast<int64_t>(arg);
+    else return false;
+    return true;
+  }
+  if (!json_separator()) return false;
+  bool minus = pos_ < data_.size() && data_[pos_] == '-';
+  if (minus) pos_++;
+  uint64_t magnitude;
+  if (!json_digits(magnitude)) return false;
+  if (minus ? magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1
+            : magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    return false;
+  if (minus && magnitude == 0) return false;  // -0: the general path decides
+  v = minus ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+  return true;
+}
+
+bool ValueReader::read_bool(bool& v) {
+  if (format_ == Format::Cbor) {
+    if (!cbor_element() || pos_ >= data_.size()) return false;
+    auto b = static_cast<uint8_t>(data_[pos_]);
+    if (b != 0xf4 && b != 0xf5) return false;
+    v = b == 0xf5;
+    pos_++;
+    return true;
+  }
+  if (!json_separator()) return false;
+  if (json_literal("true")) return v = true, true;
+  if (json_literal("false")) return v = false, true;
+  return false;
+}
+
+bool ValueReader::next_is_null() const {
+  if (format_ == Format::Cbor) return pos_ < data_.size() && static_cast<uint8_t>(data_[pos_]) == 0xf6;
+  size_t at = pos_;
+  if (!after_key_ && !open_.empty() && !open_.back().first) {
+    if (at >= data_.size() || data_[at] != ',') return false;
+    at++;
+  }
+  return data_.substr(at, 4) == "null";
+}
+
+bool ValueReader::read_null() {
+  if (format_ == Format::Cbor) {
+    if (!cbor_element() || pos_ >= data_.size() || static_cast<uint8_t>(data_[pos_]) != 0xf6) return false;
+    pos_++;
+    return true;
+  }
+  return json_separator() && json_literal("null");
+}
+
+bool ValueReader::read_text(std::string& s) {
+  if (format_ == Format::Cbor) {
+    uint8_t major;
+    uint64_t len;
+    if (!cbor_element() || !cbor_head(major, len) || major != 3 || len > data_.size() - pos_) return false;
+    std::string_view text = data_.substr(pos_, len);
+    for (unsigned char c : text)
+      if (c >= 0x80) return false;  // the general path checks UTF-8
+    s.assign(text);
+    pos_ += len;
+    return true;
+  }
+  std::string_view text;
+  if (!json_separator() || !json_plain_string(text)) return false;
+  s.assign(text);
+  return true;
+}
+
+bool ValueReader::read_bytes(std::string& b) {
+  if (format_ == Format::Cbor) {
+    uint8_t major;
+    uint64_t len;
+    if (!cbor_element() || !cbor_head(major, len) || major != 2 || len > data_.size() - pos_) return false;
+    b.assign(data_.substr(pos_, len));
+    pos_ += len;
+    return true;
+  }
+  std::string_view key, text;
+  if (!begin_map() || !more() || !read_key(key) || key != "$bytes") return false;
+  if (!json_separator() || !json_plain_string(text) || !base64_decode(text, b)) return false;
+  return end();
+}
+
+bool ValueReader::begin_array() {
+  if (format_ == Format::Cbor) {
+    uint8_t major;
+    uint64_t n;
+    if (!cbor_element() || !cbor_head(major, n) || major != 4 || n > data_.size() - pos_) return false;
+    open_.push_back({false, true, n});
+    return true;
+  }
+  if (!json_separator() || pos_ >= data_.size() || data_[pos_] != '[') return false;
+  pos_++;
+  open_.push_back({false, true, 0});
+  return true;
+}
+
+bool ValueReader::begin_map() {
+  if (format_ == Format::Cbor) {
+    uint8_t major;
+    uint64_t n;
+    if (!cbor_element() || !cbor_head(major, n) || major != 5 || n > (data_.size() - pos_) / 2) return false;
+    open_.push_back({true, true, n * 2});
+    return true;
+  }
+  if (!json_separator() || pos_ >= data_.size() || data_[pos_] != '{') return false;
+  pos_++;
+  open_.push_back({true, true, 0});
+  return true;
+}
+
+bool ValueReader::more() {
+  if (open_.empty()) return false;
+  if (format_ == Format::Cbor) return open_.back().left > 0;
+  if (pos_ >= data_.size()) return false;
+  char close = open_.back().map ? '}' : ']';
+  return data_[pos_] != close;
+}
+
+bool ValueReader::read_key(std::string_view& key) {
+  if (open_.empty() || !open_.back().map) return false;
+  if (format_ == Format::Cbor) {
+    uint8_t major;
+    uint64_t len;
+    if (!cbor_element() || !cbor_head(major, len) || major != 3 || len > data_.size() - pos_) return false;
+    key = data_.substr(pos_, len);
+    pos_ += len;
+    return true;
+  }
+  if (!json_separator() || !json_plain_string(key) || pos_ >= data_.size() || data_[pos_] != ':') return false;
+  pos_++;
+  after_key_ = true;
+  return true;
+}
+
+bool ValueReader::end() {
+  if (open_.empty()) return false;
+  if (format_ == Format::Cbor) {
+    if (open_.back().left != 0) return false;
+    open_.pop_back();
+    return true;
+  }
+  char close = open_.back().map ? '}' : ']';
+  if (after_key_ || pos_ >= data_.size() || data_[pos_] != close) return false;
+  pos_++;
+  open_.pop_back();
+  return true;
+}
+
+}  // namespace wasmrr::trace

@@ -1,0 +1,65 @@
+// Reads values straight from an element's encoded bytes, JSON text or CBOR,
+// without building the trace model (nlohmann JSON): the replayer's fast path
+// decodes an event's results this way (rr/results_reader.h). The reader of
+// ValueSink's output, for the plain forms the writer produces: compact JSON
+// (no whitespace), numbers that are integers, strings that are ASCII without
+// escapes, CBOR of definite lengths. Anything else — and anything malformed —
+// makes a read return false; the caller then takes the general path (the
+// trace model), which gives the same values or says what is wrong. So a
+// false says "not here", never "invalid".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trace/trace.h"
+
+namespace wasmrr::trace {
+
+class ValueReader {
+ public:
+  ValueReader(std::string_view data, Format format) : data_(data), format_(format) {}
+
+  bool read_uint(uint64_t& v);
+  bool read_sint(int64_t& v);
+  bool read_bool(bool& v);
+  bool read_null();
+  bool next_is_null() const;
+  bool read_text(std::string& s);      // ASCII, no escapes
+  bool read_bytes(std::string& b);     // CBOR: a byte string; JSON: {"$bytes":"<base64>"}
+
+  // Arrays and maps: begin_*, then more() before each element (each key and
+  // value of a map), then end(). Nested to any depth.
+  bool begin_array();
+  bool begin_map();
+  bool more();               // another element or key follows in the innermost open array or map
+  bool read_key(std::string_view& key);
+  bool end();                // the innermost array or map ends here
+
+  bool at_end() const { return pos_ == data_.size() && open_.empty(); }
+
+ private:
+  struct Open {
+    bool map = false;
+    bool first = true;        // JSON: no element read yet
+    uint64_t left = 0;        // CBOR: elements (map: keys and values) still to come
+  };
+  // JSON
+  bool json_separator();      // a comma before any element but the first
+  bool json_digits(uint64_t& v);
+  bool json_plain_string(std::string_view& s);
+  bool json_literal(std::string_view word);
+  // CBOR
+  bool cbor_head(uint8_t& major, uint64_t& arg);
+  bool cbor_element();        // counts one element of the innermost open container
+
+  std::string_view data_;
+  Format format_;
+  size_t pos_ = 0;
+  std::vector<Open> open_;
+  bool after_key_ = false;    // JSON: a map key was read; its value comes next (no separator)
+};
+
+}  // namespace wasmrr::trace

@@ -1,0 +1,124 @@
+// The replayer's fast path (rr/results_reader.h) reads results straight from
+// their bytes; it must give exactly what the general path (the trace model,
+// then decode_value) gives, or decline. Every case here is encoded by the
+// recorder's encoder, in JSON and in CBOR, and read both ways.
+#include <gtest/gtest.h>
+
+#include "abi/type.h"
+#include "abi/value.h"
+#include "rr/event_encoder.h"
+#include "rr/results_reader.h"
+#include "rr/value_codec.h"
+#include "trace/element_bytes.h"
+
+namespace wasmrr::rr {
+namespace {
+
+using abi::Kind;
+using abi::Type;
+using abi::Value;
+
+struct Case {
+  const char* what;
+  abi::TypePtr type;
+  Value value;
+};
+
+abi::TypePtr prim(Kind k) { return Type::primitive(k); }
+
+std::vector<Case> cases() {
+  auto rt = std::make_shared<abi::ResourceType>();
+  rt->name = "pollable";
+  auto datetime = Type::record({{"seconds", prim(Kind::U64)}, {"nanoseconds", prim(Kind::U32)}});
+  auto bytes = Type::list(prim(Kind::U8));
+  auto stream_error = Type::variant({{"last-operation-failed", Type::own(rt)}, {"closed", nullptr}});
+  return {
+      {"u64", prim(Kind::U64), Value::u64(1796147077123456789ull)},
+      {"u64 max", prim(Kind::U64), Value::u64(UINT64_MAX)},
+      {"u8", prim(Kind::U8), Value::u8(255)},
+      {"s32 negative", prim(Kind::S32), Value::s32(-2147483647 - 1)},
+      {"s64 positive", prim(Kind::S64), Value::s64(42)},
+      {"s8 zero", prim(Kind::S8), Value::s8(0)},
+      {"bool", prim(Kind::Bool), Value::boolean(true)},
+      {"string", prim(Kind::String), Value::string("hello, world")},
+      {"string with escapes (declined in JSON)", prim(Kind::String), Value::string("a\"b\\c\n")},
+      {"string non-ASCII (declined)", prim(Kind::String), Value::string("h\xc3\xa9llo")},
+      {"datetime", datetime, Value::record({Value::u64(1796147077), Value::u32(476528609)})},
+      {"random bytes", bytes, Value::byte_list(std::string("\x00\xff\x10 text\n", 9))},
+      {"empty bytes", bytes, Value::byte_list("")},
+      {"result ok bytes", Type::result(bytes, stream_error), Value::ok(Value::byte_list("read this"))},
+      {"result err closed (a variant: declined)", Type::result(bytes, stream_error), Value::err(Value::variant(1))},
+      {"result ok, no payload", Type::result(nullptr, stream_error), Value::ok()},
+      {"result<u64, _> err", Type::result(prim(Kind::U64), nullptr), Value::err()},
+      {"option none", Type::option(prim(Kind::U32)), Value::none()},
+      {"option some", Type::option(prim(Kind::U32)), Value::some(Value::u32(7))},
+      {"option of option (declined)", Type::option(Type::option(prim(Kind::U32))), Value::some(Value::none())},
+      {"own handle", Type::own(rt), Value::own(12)},
+      {"list of u32", Type::list(prim(Kind::U32)), Value::list({Value::u32(0), Value::u32(3), Value::u32(1)})},
+      {"empty list", Type::list(prim(Kind::U32)), Value::list({})},
+      {"tuple", Type::tuple({prim(Kind::String), bytes}), Value::tuple({Value::string("k"), Value::byte_list("v")})},
+      {"list of tuples", Type::list(Type::tuple({prim(Kind::String), prim(Kind::String)})),
+       Value::list({Value::tuple({Value::string("HOME"), Value::string("/root")}),
+                    Value::tuple({Value::string("A"), Value::string("b")})})},
+      {"f64 (declined)", prim(Kind::F64), Value::f64_(1.5)},
+      {"enum (declined)", Type::enum_({"a", "b"}), Value::enum_(1)},
+  };
+}
+
+// The results part of an event the recorder writes with `value` as its one result.
+std::string encoded_results(trace::Format format, const std::vector<abi::Param>& types, const Value& value) {
+  EventEncoder enc(format);
+  std::string results;
+  enc.encode_values(results, types, {value}, false);
+  return results + std::string(trace::map_end(format));
+}
+
+TEST(ResultsReader, GivesWhatTheGeneralPathGivesOrDeclines) {
+  for (trace::Format format : {trace::Format::Json, trace::Format::Cbor}) {
+    size_t read_fast = 0;
+    for (const auto& c : cases()) {
+      SCOPED_TRACE(std::string(c.what) + (format == trace::Format::Json ? " (JSON)" : " (CBOR)"));
+      std::vector<abi::Param> types{{"r", c.type}};
+      std::string bytes = encoded_results(format, types, c.value);
+      trace::Parsed parsed = trace::parse_last_value(bytes, format);
+      ASSERT_EQ(parsed.status, trace::Parsed::Status::Ok);
+      Value general = decode_value(parsed.value[0], *c.type, "");
+      ASSERT_EQ(general, c.value);
+      std::vector<Value> fast;
+      if (read_results(bytes, format, types, fast)) {
+        read_fast++;
+        ASSERT_EQ(fast.size(), 1u);
+        EXPECT_EQ(fast[0], general);
+      }
+    }
+    // The plain cases are all read fast: the declined ones are those named so.
+    size_t declined = 0;
+    for (const auto& c : cases()) declined += std::string(c.what).find("declined") != std::string::npos;
+    size_t escapes_in_cbor = format == trace::Format::Cbor ? 1 : 0;  // CBOR strings have no escapes
+    EXPECT_EQ(read_fast, cases().size() - declined + escapes_in_cbor);
+  }
+}
+
+TEST(ResultsReader, DeclinesWhatIsNotExactlyOneValuePerResult) {
+  std::vector<abi::Param> types{{"r", prim(Kind::U64)}};
+  std::vector<Value> out;
+  for (std::string_view text : {"[1]", "[1,2]}", "[]}", "[01]}", "[1.0]}", "[-1]}", "[ 1]}", "[1]} ", "[18446744073709551616]}",
+                                "[\"1\"]}", "[1"}) {
+    SCOPED_TRACE(std::string(text));
+    EXPECT_FALSE(read_results(text, trace::Format::Json, types, out));
+  }
+  EXPECT_TRUE(read_results("[18446744073709551615]}", trace::Format::Json, types, out));
+  std::vector<abi::Param> record{{"r", Type::record({{"a", prim(Kind::U8)}, {"b", prim(Kind::U8)}})}};
+  EXPECT_FALSE(read_results("[{\"b\":1,\"a\":2}]}", trace::Format::Json, record, out));  // another order: general path
+  EXPECT_FALSE(read_results("[{\"a\":1}]}", trace::Format::Json, record, out));
+  EXPECT_FALSE(read_results("[{\"a\":1,\"b\":300}]}", trace::Format::Json, record, out));
+  std::vector<abi::Param> bytes{{"r", Type::list(prim(Kind::U8))}};
+  EXPECT_FALSE(read_results("[{\"$bytes\":\"not base64!\"}]}", trace::Format::Json, bytes, out));
+  EXPECT_FALSE(read_results("[{\"$bytes\":\"YQ==\",\"x\":1}]}", trace::Format::Json, bytes, out));
+  // CBOR: a byte string that claims more than there is; an indefinite array.
+  EXPECT_FALSE(read_results(std::string("\x81\x5a\xff\xff\xff\xff", 6), trace::Format::Cbor, bytes, out));
+  EXPECT_FALSE(read_results(std::string("\x9f\x01\xff", 3), trace::Format::Cbor, types, out));
+}
+
+}  // namespace
+}  // namespace wasmrr::rr
