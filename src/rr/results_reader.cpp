@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "trace/element_bytes.h"
+#include "trace/parse.h"
 #include "trace/value_reader.h"
 
 namespace wasmrr::rr {
@@ -13,7 +14,20 @@ using abi::Kind;
 using abi::Type;
 using abi::Value;
 
-bool read_value(trace::ValueReader& r, const Type& t, Value& out);
+// The memory the values may take: the general path's bound (trace/parse.h),
+// charged at what each value takes, so that a crafted element (millions of empty
+// strings in a few megabytes) is declined here and refused there.
+struct Budget {
+  uint64_t left;
+  bool charge(uint64_t bytes) {
+    if (bytes > left) return false;
+    left -= bytes;
+    return true;
+  }
+};
+constexpr uint64_t kValueCost = sizeof(Value);  // what a value takes in memory, + the bytes of a string or byte list
+
+bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget);
 
 // An integer of this kind, as Value::u8() ... Value::s64() make it.
 Value of_kind(Kind kind, uint64_t bits) {
@@ -36,25 +50,25 @@ bool read_signed(trace::ValueReader& r, int64_t min, int64_t max, Kind kind, Val
   return true;
 }
 
-bool read_items(trace::ValueReader& r, const Type& elem, std::vector<Value>& items) {
+bool read_items(trace::ValueReader& r, const Type& elem, std::vector<Value>& items, Budget& budget) {
   if (!r.begin_array()) return false;
   while (r.more()) {
     Value v;
-    if (!read_value(r, elem, v)) return false;
+    if (!read_value(r, elem, v, budget)) return false;
     items.push_back(std::move(v));
   }
   return r.end();
 }
 
 // A record: its fields in the type's order, as the writer writes them.
-bool read_record(trace::ValueReader& r, const Type& t, Value& out) {
+bool read_record(trace::ValueReader& r, const Type& t, Value& out, Budget& budget) {
   std::vector<Value> fields;
   fields.reserve(t.fields.size());
   std::string_view key;
   if (!r.begin_map()) return false;
   for (const auto& f : t.fields) {
     Value v;
-    if (!r.more() || !r.read_key(key) || key != f.name || !read_value(r, *f.type, v)) return false;
+    if (!r.more() || !r.read_key(key) || key != f.name || !read_value(r, *f.type, v, budget)) return false;
     fields.push_back(std::move(v));
   }
   if (!r.end()) return false;
@@ -62,13 +76,13 @@ bool read_record(trace::ValueReader& r, const Type& t, Value& out) {
   return true;
 }
 
-bool read_tuple(trace::ValueReader& r, const Type& t, Value& out) {
+bool read_tuple(trace::ValueReader& r, const Type& t, Value& out, Budget& budget) {
   std::vector<Value> elems;
   elems.reserve(t.fields.size());
   if (!r.begin_array()) return false;
   for (const auto& f : t.fields) {
     Value v;
-    if (!r.more() || !read_value(r, *f.type, v)) return false;
+    if (!r.more() || !read_value(r, *f.type, v, budget)) return false;
     elems.push_back(std::move(v));
   }
   if (!r.end()) return false;
@@ -77,7 +91,7 @@ bool read_tuple(trace::ValueReader& r, const Type& t, Value& out) {
 }
 
 // {"ok": v} / {"err": e}, null for a case without a type.
-bool read_result(trace::ValueReader& r, const Type& t, Value& out) {
+bool read_result(trace::ValueReader& r, const Type& t, Value& out, Budget& budget) {
   std::string_view key;
   if (!r.begin_map() || !r.more() || !r.read_key(key)) return false;
   uint32_t index = key == "ok" ? 0 : key == "err" ? 1 : 2;
@@ -85,7 +99,7 @@ bool read_result(trace::ValueReader& r, const Type& t, Value& out) {
   const auto& payload_type = t.cases[index].type;
   if (payload_type) {
     Value payload;
-    if (!read_value(r, *payload_type, payload) || !r.end()) return false;
+    if (!read_value(r, *payload_type, payload, budget) || !r.end()) return false;
     out = index == 0 ? Value::ok(std::move(payload)) : Value::err(std::move(payload));
     return true;
   }
@@ -104,7 +118,8 @@ bool read_handle(trace::ValueReader& r, Kind kind, Value& out) {
   return true;
 }
 
-bool read_value(trace::ValueReader& r, const Type& t, Value& out) {
+bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget) {
+  if (!budget.charge(kValueCost)) return false;
   switch (t.kind) {
     case Kind::Bool: {
       bool b;
@@ -122,25 +137,25 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out) {
     case Kind::S64: return read_signed(r, INT64_MIN, INT64_MAX, t.kind, out);
     case Kind::String: {
       std::string s;
-      if (!r.read_text(s)) return false;
+      if (!r.read_text(s) || !budget.charge(s.size())) return false;
       out = Value::string(std::move(s));
       return true;
     }
     case Kind::List: {
       if (t.is_byte_list()) {
         std::string b;
-        if (!r.read_bytes(b)) return false;
+        if (!r.read_bytes(b) || !budget.charge(b.size())) return false;
         out = Value::byte_list(std::move(b));
         return true;
       }
       std::vector<Value> items;
-      if (!read_items(r, *t.elem, items) || (t.fixed_len && items.size() != *t.fixed_len)) return false;
+      if (!read_items(r, *t.elem, items, budget) || (t.fixed_len && items.size() != *t.fixed_len)) return false;
       out = Value::list(std::move(items));
       return true;
     }
-    case Kind::Record: return read_record(r, t, out);
-    case Kind::Tuple: return read_tuple(r, t, out);
-    case Kind::Result: return read_result(r, t, out);
+    case Kind::Record: return read_record(r, t, out, budget);
+    case Kind::Tuple: return read_tuple(r, t, out, budget);
+    case Kind::Result: return read_result(r, t, out, budget);
     case Kind::Option: {
       if (t.elem->kind == Kind::Option) return false;  // {"some": ...}: the general path
       if (r.next_is_null()) {
@@ -149,7 +164,7 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out) {
         return true;
       }
       Value v;
-      if (!read_value(r, *t.elem, v)) return false;
+      if (!read_value(r, *t.elem, v, budget)) return false;
       out = Value::some(std::move(v));
       return true;
     }
@@ -166,12 +181,13 @@ bool read_results(std::string_view encoded, trace::Format format, const std::vec
   if (!encoded.ends_with(end)) return false;
   encoded.remove_suffix(end.size());
   trace::ValueReader r(encoded, format);
+  Budget budget{trace::parse_budget(encoded.size())};
   results.clear();
   results.reserve(types.size());
   if (!r.begin_array()) return false;
   for (const auto& p : types) {
     Value v;
-    if (!r.more() || !read_value(r, *p.type, v)) return false;
+    if (!r.more() || !read_value(r, *p.type, v, budget)) return false;
     results.push_back(std::move(v));
   }
   return r.end() && r.at_end();

@@ -5,7 +5,9 @@
 // bytes, a read's result). Floats, chars, enums, variants and flags, and any
 // value not written in the plain form, are left to decode_value (the
 // general path), which also reports what is wrong: read_results() returning
-// false means only "take the general path".
+// false means only "take the general path". The values may take no more
+// memory than the general path allows an element (trace/parse.h), so a
+// crafted element is declined here and refused there.
 #pragma once
 
 #include <string_view>

@@ -120,5 +120,23 @@ TEST(ResultsReader, DeclinesWhatIsNotExactlyOneValuePerResult) {
   EXPECT_FALSE(read_results(std::string("\x9f\x01\xff", 3), trace::Format::Cbor, types, out));
 }
 
+TEST(ResultsReader, DeclinesValuesLargerThanTheGeneralPathAllows) {
+  // list<tuple<string, string>> of 2 million ("", "") pairs: 6 MB of CBOR that
+  // would become some 200 MB of values.
+  auto pair = Type::tuple({prim(Kind::String), prim(Kind::String)});
+  std::vector<abi::Param> types{{"env", Type::list(pair)}};
+  const uint32_t n = 2'000'000;
+  std::string cbor = "\x81\x9a";
+  for (int shift = 24; shift >= 0; shift -= 8) cbor += static_cast<char>((n >> shift) & 0xff);
+  for (uint32_t i = 0; i < n; i++) cbor += "\x82\x60\x60";
+  std::vector<Value> out;
+  EXPECT_FALSE(read_results(cbor, trace::Format::Cbor, types, out));
+  // A few thousand are fine.
+  std::string small = "\x81\x99\x03\xe8";  // 1000 pairs
+  for (int i = 0; i < 1000; i++) small += "\x82\x60\x60";
+  ASSERT_TRUE(read_results(small, trace::Format::Cbor, types, out));
+  EXPECT_EQ(out[0].items.size(), 1000u);
+}
+
 }  // namespace
 }  // namespace wasmrr::rr
