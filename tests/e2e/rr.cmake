@@ -1,6 +1,6 @@
 # Record/replay: every guest is recorded, then replayed with the world changed
 # (other env, stdin, cwd and time; no --env given to replay) and compared byte
-# for byte, in both trace formats. Plus divergence, bad-trace and kill tests.
+# for byte, in both trace formats and compressed (JSON + zstd). Plus divergence, bad-trace and kill tests.
 set(RR_CASE ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/rr_case.py --wasm-rr ${WASMRR_EXE})
 
 function(wasmrr_rr name)
@@ -9,17 +9,19 @@ function(wasmrr_rr name)
   set_tests_properties(rr.${name} PROPERTIES LABELS "e2e;rr" TIMEOUT 300)
 endfunction()
 
-# --- every guest, recorded and replayed: rr.json.X and rr.cbor.X ----------------
+# --- every guest, recorded and replayed: rr.json.X, rr.cbor.X and rr.zst.X -------
 # From the one list of guests, tests/guests/roundtrips.cmake: wasmrr_guest()
 # stores each entry; wasmrr_rr_roundtrips(), called by CMakeLists.txt once
 # every suite is included (test components are assembled in several of
 # them), checks the list against the guests built and adds the tests.
 set(WASMRR_GUEST_LIST ${PROJECT_SOURCE_DIR}/tests/guests/roundtrips.cmake)
 
-# wasmrr_guest(NAME [AS TEST] [ENV N=V...] [STDIN text] [DATA_DIR] [ARGS args...])
+# wasmrr_guest(NAME [AS TEST] [ENV N=V...] [STDIN text] [DATA_DIR] [NO_REVERSE_STEP] [ARGS args...])
+#   NO_REVERSE_STEP: the debugger check goes without reverse-stepi from the end
+#   (for a compute-bound guest it single-steps everything since the last event)
 # wasmrr_guest(NAME NO_ROUNDTRIP reason...)
 function(wasmrr_guest name)
-  cmake_parse_arguments(PARSE_ARGV 1 R "DATA_DIR" "AS;STDIN" "ENV;ARGS;NO_ROUNDTRIP")
+  cmake_parse_arguments(PARSE_ARGV 1 R "DATA_DIR;NO_REVERSE_STEP" "AS;STDIN" "ENV;ARGS;NO_ROUNDTRIP")
   if(R_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "${WASMRR_GUEST_LIST}: wasmrr_guest(${name}): unexpected ${R_UNPARSED_ARGUMENTS} "
                         "(guest arguments go after ARGS)")
@@ -54,6 +56,9 @@ function(wasmrr_guest name)
   endif()
   if(R_DATA_DIR)
     list(APPEND _options --data-dir)
+  endif()
+  if(R_NO_REVERSE_STEP)
+    list(APPEND _options --no-reverse-step)
   endif()
   set_property(GLOBAL APPEND PROPERTY WASMRR_ROUNDTRIPS ${_test})
   set_property(GLOBAL PROPERTY WASMRR_ROUNDTRIP_${_test}_GUEST ${name})
@@ -109,8 +114,13 @@ function(wasmrr_rr_roundtrips)
     get_property(_options GLOBAL PROPERTY WASMRR_ROUNDTRIP_${_test}_OPTIONS)
     get_property(_args GLOBAL PROPERTY WASMRR_ROUNDTRIP_${_test}_ARGS)
     get_property(_kind GLOBAL PROPERTY WASMRR_GUEST_KIND_${_guest})
-    foreach(format json cbor)
-      wasmrr_rr(${format}.${_test} ARGS --format ${format} --component ${G}/${_guest}.wasm ${_options}
+    # rr.zst.X: recorded to a zstd-compressed JSON trace (.json.zst).
+    foreach(format json cbor zst)
+      set(_format ${format})
+      if(format STREQUAL "zst")
+        set(_format json.zst)
+      endif()
+      wasmrr_rr(${format}.${_test} ARGS --format ${_format} --component ${G}/${_guest}.wasm ${_options}
                 roundtrip ${_args})
       if(WASMRR_RR_KIND_LABELS_${_kind})
         set_property(TEST rr.${format}.${_test} APPEND PROPERTY LABELS ${WASMRR_RR_KIND_LABELS_${_kind}})
@@ -133,9 +143,15 @@ wasmrr_rr(diverge.leftover_events ARGS --component ${G}/hello.wasm leftover a b)
 wasmrr_rr(diverge.other_component ARGS --component ${G}/hello.wasm --other ${G}/random.wasm other)
 wasmrr_rr(bad.truncated_json ARGS --component ${G}/ticker.wasm truncate 40 0)
 wasmrr_rr(bad.truncated_cbor ARGS --format cbor --component ${G}/ticker.wasm truncate 40 0)
+wasmrr_rr(bad.truncated_json_zst ARGS --format json.zst --component ${G}/ticker.wasm truncate 40 0)
+wasmrr_rr(bad.truncated_cbor_zst ARGS --format cbor.zst --component ${G}/ticker.wasm truncate 40 0)
 wasmrr_rr(bad.garbage ARGS --component ${G}/hello.wasm garbage)
+wasmrr_rr(bad.garbage_zst ARGS --format json.zst --component ${G}/hello.wasm garbage)
 wasmrr_rr(bad.value_type ARGS --component ${G}/hello.wasm badvalue)
 wasmrr_rr(kill_recorder ARGS --component ${G}/ticker.wasm --kill-after 0.6 kill 400 5)
+# Compressed traces keep the promise: killed, they replay to their last flush.
+wasmrr_rr(kill_recorder_json_zst ARGS --format json.zst --component ${G}/ticker.wasm --kill-after 0.6 kill 400 5)
+wasmrr_rr(kill_recorder_cbor_zst ARGS --format cbor.zst --component ${G}/ticker.wasm --kill-after 0.6 kill 400 5)
 
 # Which files the guest wrote, told from the trace after a replay with the directory gone.
 wasmrr_rr(files_written ARGS --component ${G}/fs_ops.wasm --data-dir
@@ -143,7 +159,7 @@ wasmrr_rr(files_written ARGS --component ${G}/fs_ops.wasm --data-dir
           "--expect=/data/newdir: directory created" files /data)
 
 # Replay streams the trace: 1000x more events (85 MB of JSON) may not cost memory.
-foreach(format json cbor)
+foreach(format json cbor json.zst)
   wasmrr_rr(${format}.memory_is_flat ARGS --format ${format} --component ${G}/clock_loop.wasm
             --small-args 1000 --max-growth-mb 8 memory 1000000)
 endforeach()

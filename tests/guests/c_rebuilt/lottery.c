@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 int main(int argc, char** argv) {
+  (void)argc;  // only the logging build prints it
+  (void)argv;
   const char* player = getenv("PLAYER");
   if (!player) player = "nobody";
   unsigned char bytes[8];
