@@ -53,14 +53,16 @@ mode_t new_file_mode() {
 }  // namespace
 
 // Copies every element; the data model is the same in both formats, so the
-// conversion is lossless and a round trip gives back the same bytes. IN may
+// conversion is lossless and a round trip gives back the same bytes (of the
+// uncompressed trace: compressing and decompressing, .json <-> .json.zst,
+// gives back the same elements encoded the same way). IN may
 // be `-` (stdin), a pipe or a FIFO. OUT `-` is stdout. Otherwise OUT is
 // written atomically: to a temporary file in its directory, renamed over OUT
 // once complete, so a failed convert leaves an existing OUT as it was and no
 // partial one.
 int convert_command(const ConvertOptions& opts) {
   bool to_stdout = opts.out_path == "-";
-  Result<trace::Format> format = trace::Format::Json;
+  Result<trace::TraceFormat> format = trace::TraceFormat{};  // JSON
   if (!opts.format.empty()) format = trace::format_from_name(opts.format);
   else if (!to_stdout) format = trace::format_from_path(opts.out_path);
   if (!format) throw ToolError(format.error().message);

@@ -50,7 +50,7 @@ class FunctionNames {
 // What the first pass keeps of one trace.
 struct TraceSummary {
   std::string path;
-  trace::Format format = trace::Format::Json;
+  trace::TraceFormat format;
   uint64_t file_size = 0;           // of the trace (in a pack: of its trace)
   bool packed = false;              // a pack (trace/pack.h): the trace in it
   trace::Header header;
@@ -96,7 +96,7 @@ TraceSummary summarize(const std::string& path, FunctionNames& names) {
   auto reader = open_file(path);
   TraceSummary t;
   t.path = path;
-  t.format = reader->format();
+  t.format = {reader->format(), reader->compression()};
   t.file_size = *reader->file_size();
   t.packed = reader->packed();
   t.header = read_header(*reader);
@@ -376,8 +376,8 @@ std::string difference_text(const trace::ValueDifference& d) {
 }
 
 void print_trace_line(const char* side, const TraceSummary& t) {
-  std::string what = t.packed ? fmt::format("a pack: the component and a {} trace of {} bytes", trace::format_name(t.format), t.file_size)
-                              : fmt::format("{}, {} bytes", trace::format_name(t.format), t.file_size);
+  std::string what = t.packed ? fmt::format("a pack: the component and a {} trace of {} bytes", trace::trace_format_name(t.format), t.file_size)
+                              : fmt::format("{}, {} bytes", trace::trace_format_name(t.format), t.file_size);
   fmt::print("{}: {} ({}): {}{}\n", side, printable(t.path), what, plural(t.events.size(), "event", "events"),
              t.end ? "" : ", cut short");
 }
@@ -496,7 +496,7 @@ Json stretch_json(const Comparison& c, const trace::Stretch& s, EventFetcher& fa
 }
 
 Json trace_json(const TraceSummary& t) {
-  return {{"path", t.path}, {"format", trace::format_name(t.format)}, {"packed", t.packed}, {"events", t.events.size()},
+  return {{"path", t.path}, {"format", trace::trace_format_name(t.format)}, {"packed", t.packed}, {"events", t.events.size()},
           {"end", end_json(t.end)}};
 }
 

@@ -21,12 +21,12 @@ namespace {
 
 void print_header(const trace::Header& h, const trace::TraceReader& r) {
   if (r.packed())
-    fmt::print("trace:      {} (a pack: the component and a {} trace of {} bytes)\n", r.path(), trace::format_name(r.format()),
+    fmt::print("trace:      {} (a pack: the component and a {} trace of {} bytes)\n", r.path(), trace::trace_format_name({r.format(), r.compression()}),
                r.file_size().value_or(0));
   else if (auto size = r.file_size())
-    fmt::print("trace:      {} ({}, {} bytes)\n", r.path(), trace::format_name(r.format()), *size);
+    fmt::print("trace:      {} ({}, {} bytes)\n", r.path(), trace::trace_format_name({r.format(), r.compression()}), *size);
   else
-    fmt::print("trace:      {} ({}, read from a pipe)\n", r.path() == "-" ? "(stdin)" : r.path(), trace::format_name(r.format()));
+    fmt::print("trace:      {} ({}, read from a pipe)\n", r.path() == "-" ? "(stdin)" : r.path(), trace::trace_format_name({r.format(), r.compression()}));
   // Everything below comes from the trace: escaped (util/printable.h).
   auto join = [](const std::vector<std::string>& v) {
     std::string out;
@@ -180,7 +180,7 @@ class JsonReport {
   explicit JsonReport(const InspectOptions& opts) : opts_(opts) {}
 
   void header(const trace::Json& raw, const trace::TraceReader& r) {
-    trace::Json about = {{"path", r.path()}, {"format", trace::format_name(r.format())}, {"packed", r.packed()}};
+    trace::Json about = {{"path", r.path()}, {"format", trace::trace_format_name({r.format(), r.compression()})}, {"packed", r.packed()}};
     if (auto size = r.file_size()) about["bytes"] = *size;
     fmt::print("{{\"trace\":{},\n\"header\":{}", dump(about), dump(text_model(raw)));
     if (opts_.events) fmt::print(",\n\"events\":[");

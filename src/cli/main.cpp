@@ -83,11 +83,11 @@ int dispatch(int argc, char** argv) {
   CLI::App* record = app.add_subcommand("record", "Run a component against the real host and record every host call");
   add_component_options(*record, rec_opts.guest);
   record->add_option("-t,--trace", rec_opts.trace_path,
-                     "Trace file to write (default wasm-rr-trace.json; the extension .json or .cbor picks the "
-                     "format). An earlier trace there is kept as TRACE~ until the new recording has ended")
+                     "Trace file to write (default wasm-rr-trace.json; the extension .json, .cbor, .json.zst or "
+                     ".cbor.zst picks the format). An earlier trace there is kept as TRACE~ until the new recording has ended")
       ->type_name("TRACE");
   record->add_option("-f,--format", rec_opts.format, "Trace format, overriding the extension")
-      ->check(CLI::IsMember({"json", "cbor"}));
+      ->check(CLI::IsMember({"json", "cbor", "json.zst", "cbor.zst"}));
   record->add_option("--redact", rec_opts.redact,
                      "Keep the value of NAME out of the trace: an environment variable, an HTTP header, any "
                      "(name, value) pair named NAME (case-insensitive); the value is then also scrubbed wherever "
@@ -154,11 +154,13 @@ int dispatch(int argc, char** argv) {
                 "  121  the replay diverged from the trace\n  125  wasm-rr could not start the session");
 
   ConvertOptions conv_opts;
-  CLI::App* convert = app.add_subcommand("convert", "Convert a trace between JSON and CBOR (lossless)");
-  convert->add_option("in", conv_opts.in_path, "Trace to read (JSON or CBOR)")->required();
-  convert->add_option("out", conv_opts.out_path, "Trace to write (format from the extension .json or .cbor)")->required();
+  CLI::App* convert = app.add_subcommand("convert", "Convert a trace between JSON and CBOR, compressed (zstd) or not (lossless)");
+  convert->add_option("in", conv_opts.in_path, "Trace to read (JSON or CBOR, compressed or not)")->required();
+  convert->add_option("out", conv_opts.out_path,
+                      "Trace to write (format from the extension .json, .cbor, .json.zst or .cbor.zst)")
+      ->required();
   convert->add_option("-f,--format", conv_opts.format, "Output format, overriding the extension")
-      ->check(CLI::IsMember({"json", "cbor"}));
+      ->check(CLI::IsMember({"json", "cbor", "json.zst", "cbor.zst"}));
   convert->footer(kTraceToolExitCodeHelp);
 
   InspectOptions insp_opts;

@@ -22,7 +22,7 @@ struct SecretNames {
   std::vector<std::string> redacted; // kept out at record time
   uint64_t events = 0;
   bool complete = false;             // the trace has its end record
-  trace::Format format = trace::Format::Json;
+  trace::TraceFormat format;
   std::string component_name;        // as the trace names it
 
   // HTTP fields carry (name, value) pairs: a string and bytes, in arguments
@@ -57,7 +57,7 @@ SecretNames read_secret_names(const std::string& trace_path, const LoadedCompone
   if (!reader) throw ToolError(reader.error().message);
   if ((*reader)->packed()) throw ToolError(fmt::format("`{}` is a pack already", trace_path));
   SecretNames names;
-  names.format = (*reader)->format();
+  names.format = {(*reader)->format(), (*reader)->compression()};
   while (true) {
     auto el = (*reader)->next();
     if (!el) throw ToolError(el.error().message);
@@ -114,7 +114,7 @@ void write_bug_pack(const LoadedComponent& component, const std::string& trace_p
   SecretNames names = read_secret_names(trace_path, component, force);
   trace::PackManifest manifest{.component = member_name(component.path, names.component_name),
                                .component_sha256 = component.sha256(),
-                               .trace = fmt::format("trace.{}", trace::format_name(names.format)),
+                               .trace = fmt::format("trace.{}", trace::trace_format_name(names.format)),
                                .wasm_rr_version = WASMRR_VERSION};
   if (auto r = trace::write_pack(out_path, manifest, *component.bytes, trace_path); !r) throw ToolError(r.error().message);
 

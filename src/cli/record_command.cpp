@@ -26,15 +26,15 @@ std::string utc_now() {
   return buf;
 }
 
-trace::Format choose_format(const RecordOptions& opts, std::string& path) {
+trace::TraceFormat choose_format(const RecordOptions& opts, std::string& path) {
   if (!opts.format.empty()) {
     auto f = trace::format_from_name(opts.format);
     if (!f) throw ToolError(f.error().message);
-    path = opts.trace_path.value_or(fmt::format("wasm-rr-trace.{}", trace::format_name(*f)));
+    path = opts.trace_path.value_or(fmt::format("wasm-rr-trace.{}", trace::trace_format_name(*f)));
     return *f;
   }
   path = opts.trace_path.value_or("wasm-rr-trace.json");
-  if (path.empty()) return trace::Format::Json;  // TraceOutput refuses it with a clear message
+  if (path.empty()) return {};  // JSON; TraceOutput refuses the path with a clear message
   auto f = trace::format_from_path(path);
   if (!f) throw ToolError(f.error().message);
   return *f;
@@ -69,7 +69,7 @@ bool pack_recording(const LoadedComponent& component, const std::string& trace_p
 
 int record_command(const RecordOptions& opts) {
   std::string path;
-  trace::Format format = choose_format(opts, path);
+  trace::TraceFormat format = choose_format(opts, path);
   if (opts.pack_path && (opts.pack_path->empty() || *opts.pack_path == path))
     throw ToolError(fmt::format("--pack `{}`: the pack needs a name of its own, not the trace's", *opts.pack_path));
   LoadedComponent component = load_component(opts.guest.component_path);

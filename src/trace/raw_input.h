@@ -1,5 +1,6 @@
 // Where a trace's bytes come from, read once from start to end: a file
-// descriptor (a file, a pipe, stdin), or the trace inside a pack.
+// descriptor (a file, a pipe, stdin), the trace inside a pack, or the
+// decompressed bytes of a zstd stream (trace/zstd.h) read from one of those.
 #pragma once
 
 #include <sys/types.h>
@@ -17,6 +18,9 @@ class RawInput {
   // -1 on an error, which error() then describes.
   virtual ssize_t read(char* buf, size_t n) = 0;
   virtual std::string error() const = 0;
+  // After read() returned 0: whether the input ended before its own end (a
+  // compressed stream cut off in the middle of a frame: trace/zstd.h).
+  virtual bool cut_short() const { return false; }
 };
 
 // Reads a file descriptor (closing it at the end if `owned`).

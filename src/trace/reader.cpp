@@ -13,6 +13,7 @@
 #include "trace/json_bytes.h"
 #include "trace/pack.h"
 #include "trace/parse.h"
+#include "trace/zstd.h"
 
 namespace wasmrr::trace {
 
@@ -52,6 +53,7 @@ class InputBuffer final : public RawInput {
     return static_cast<ssize_t>(take);
   }
   std::string error() const override { return error_; }
+  bool cut_short() const override { return eof_ && source_->cut_short(); }
 
   // The next line: its length without the newline, and whether a newline ends
   // it (not for the input's last line). False at the end of the input.
@@ -300,6 +302,13 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path) 
     in = std::make_unique<InputBuffer>(std::move(member->input));
     size = member->size;
   }
+  // A zstd-compressed trace (trace/zstd.h), also inside a pack: its
+  // decompressed bytes are read instead, streaming.
+  Compression compression = Compression::None;
+  if (in->need(4) && looks_like_zstd(std::string_view(in->data(), 4))) {
+    in = std::make_unique<InputBuffer>(zstd_input(std::move(in)));
+    compression = Compression::Zstd;
+  }
   // Leading whitespace (a JSON trace may start with blank lines), then the first byte decides.
   uint64_t newlines = 0;
   while (in->need(1) && is_space(in->data()[0])) {
@@ -307,7 +316,10 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path) 
     in->consume(1);
   }
   if (!in->error_text().empty()) return make_error(fmt::format("cannot read trace `{}`: {}", path, in->error_text()));
-  if (!in->need(1)) return make_error(fmt::format("trace `{}` is empty", path));
+  if (!in->need(1)) {
+    if (!in->error_text().empty()) return make_error(fmt::format("cannot read trace `{}`: {}", path, in->error_text()));
+    return make_error(fmt::format("trace `{}` is empty{}", path, in->cut_short() ? " (a zstd stream cut short before any data)" : ""));
+  }
   auto c = static_cast<uint8_t>(in->data()[0]);
   Format format;
   if (c == '[' || c == '{') format = Format::Json;
@@ -316,6 +328,7 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path) 
   auto reader = std::unique_ptr<TraceReader>(new TraceReader(path, format, std::move(in)));
   reader->file_size_ = size;
   reader->packed_ = packed;
+  reader->compression_ = compression;
   reader->line_number_ = newlines;
   return reader;
 }
@@ -324,6 +337,8 @@ TraceReader::TraceReader(std::string path, Format format, std::unique_ptr<InputB
     : path_(std::move(path)), format_(format), in_(std::move(in)) {}
 
 TraceReader::~TraceReader() = default;
+
+bool TraceReader::truncated() const { return truncated_ || in_->cut_short(); }
 
 Result<std::optional<Json>> TraceReader::next() {
   Result<std::optional<Json>> r = std::optional<Json>();
@@ -606,7 +621,8 @@ Result<TraceReader::Text> TraceReader::next_cbor_text() {
   if (!in_->need(1)) {
     if (!in_->error_text().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error_text()));
     // CBOR sequences have no closing mark; a complete trace ends with its end
-    // element, which the replayer checks.
+    // element, which the replayer checks (a compressed stream knows when it
+    // was cut short: truncated()).
     out.end = true;
     return out;
   }

@@ -3,7 +3,8 @@
 // from the first bytes (JSON starts with `[`; CBOR with a map), so a renamed
 // file still reads. A file that ends in the middle of an element (a recording
 // that was killed) reads up to its last whole element and then reports
-// truncated(). A pack (.wasmrr, trace/pack.h) reads as the trace it holds.
+// truncated(). A pack (.wasmrr, trace/pack.h) reads as the trace it holds; a
+// zstd-compressed trace (trace/zstd.h) as the trace it decompresses to.
 //
 // Memory: the input is read through one buffer that holds at most the element
 // being read (it grows for a large element); a parsed element is bounded by
@@ -65,8 +66,9 @@ class TraceReader {
   void set_observer(ElementObserver* observer) { observer_ = observer; }
 
   Format format() const { return format_; }
-  // True once next() has met the end of a file that was not completed.
-  bool truncated() const { return truncated_; }
+  // True once next() has met the end of a file that was not completed (for a
+  // compressed trace, also one whose zstd frame was cut short).
+  bool truncated() const;
   // 0-based position of the element last returned (0 = the header).
   uint64_t position() const { return position_ - 1; }
   const std::string& path() const { return path_; }
@@ -75,6 +77,9 @@ class TraceReader {
   std::optional<uint64_t> file_size() const { return file_size_; }
   // Whether the trace was read out of a pack (trace/pack.h).
   bool packed() const { return packed_; }
+  // Whether the trace is compressed (trace/zstd.h); file_size() is then the
+  // compressed size.
+  Compression compression() const { return compression_; }
 
  private:
   enum class Expect : uint8_t { Open, FirstValue, Value, Separator, Done };
@@ -103,6 +108,7 @@ class TraceReader {
   std::unique_ptr<InputBuffer> in_;
   std::optional<uint64_t> file_size_;
   bool packed_ = false;
+  Compression compression_ = Compression::None;
   ElementObserver* observer_ = nullptr;
   uint64_t position_ = 0;
   bool truncated_ = false;

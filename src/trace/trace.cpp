@@ -8,17 +8,28 @@ namespace wasmrr::trace {
 
 std::string_view format_name(Format f) { return f == Format::Json ? "json" : "cbor"; }
 
-Result<Format> format_from_name(const std::string& name) {
-  if (name == "json") return Format::Json;
-  if (name == "cbor") return Format::Cbor;
-  return make_error(fmt::format("unknown trace format `{}` (expected json or cbor)", name));
+std::string trace_format_name(TraceFormat f) {
+  std::string name(format_name(f.format));
+  if (f.compression == Compression::Zstd) name += ".zst";
+  return name;
 }
 
-Result<Format> format_from_path(const std::string& path) {
+Result<TraceFormat> format_from_name(const std::string& name) {
+  for (Format f : {Format::Json, Format::Cbor})
+    for (Compression c : {Compression::None, Compression::Zstd})
+      if (name == trace_format_name({f, c})) return TraceFormat{f, c};
+  return make_error(fmt::format("unknown trace format `{}` (expected json, cbor, json.zst or cbor.zst)", name));
+}
+
+Result<TraceFormat> format_from_path(const std::string& path) {
   auto ends_with = [&](std::string_view ext) { return path.size() >= ext.size() && path.ends_with(ext); };
-  if (ends_with(".json")) return Format::Json;
-  if (ends_with(".cbor")) return Format::Cbor;
-  return make_error(fmt::format("cannot tell the trace format of `{}` from its extension: use .json or .cbor, or -f json|cbor", path));
+  if (ends_with(".json")) return TraceFormat{Format::Json, Compression::None};
+  if (ends_with(".cbor")) return TraceFormat{Format::Cbor, Compression::None};
+  if (ends_with(".json.zst")) return TraceFormat{Format::Json, Compression::Zstd};
+  if (ends_with(".cbor.zst")) return TraceFormat{Format::Cbor, Compression::Zstd};
+  return make_error(fmt::format("cannot tell the trace format of `{}` from its extension: use .json, .cbor, .json.zst "
+                                "or .cbor.zst, or -f json|cbor|json.zst|cbor.zst",
+                                path));
 }
 
 Json to_json(const Header& h) {

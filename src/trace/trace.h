@@ -21,11 +21,23 @@ constexpr const char* kFormatName = "wasm-rr-trace";
 constexpr int kFormatVersion = 1;
 
 enum class Format : uint8_t { Json, Cbor };
+// How the encoded elements are stored: as they are, or compressed with
+// Zstandard (trace/zstd.h). A separate property: readers recognise it from
+// the first bytes, and the elements are the same either way.
+enum class Compression : uint8_t { None, Zstd };
+
+// What a writer writes: an encoding, possibly compressed.
+struct TraceFormat {
+  Format format = Format::Json;
+  Compression compression = Compression::None;
+  bool operator==(const TraceFormat&) const = default;
+};
 
 std::string_view format_name(Format f);
-// From a file name's extension (.json, .cbor); an error for anything else.
-Result<Format> format_from_path(const std::string& path);
-Result<Format> format_from_name(const std::string& name);  // "json" | "cbor"
+std::string trace_format_name(TraceFormat f);  // "json", "cbor", "json.zst", "cbor.zst"
+// From a file name's extension (.json, .cbor, .json.zst, .cbor.zst); an error for anything else.
+Result<TraceFormat> format_from_path(const std::string& path);
+Result<TraceFormat> format_from_name(const std::string& name);  // as trace_format_name() spells it
 
 struct Preopen {
   std::string host;

@@ -20,19 +20,26 @@ static bool contains_binary(const Json& j) {
   return false;
 }
 
-Result<std::unique_ptr<TraceWriter>> TraceWriter::create(const std::string& path, Format format) {
+Result<std::unique_ptr<TraceWriter>> TraceWriter::create(const std::string& path, TraceFormat format) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return make_error(fmt::format("cannot create trace `{}`: {}", path, std::strerror(errno)));
   return adopt(fd, path, format);
 }
 
-std::unique_ptr<TraceWriter> TraceWriter::adopt(int fd, std::string path, Format format) {
+std::unique_ptr<TraceWriter> TraceWriter::adopt(int fd, std::string path, TraceFormat format) {
   return std::unique_ptr<TraceWriter>(new TraceWriter(fd, format, std::move(path)));
 }
 
-TraceWriter::TraceWriter(int fd, Format format, std::string path)
-    : fd_(fd), format_(format), path_(std::move(path)) {
+TraceWriter::TraceWriter(int fd, TraceFormat format, std::string path)
+    : fd_(fd), format_(format.format), path_(std::move(path)) {
   buffer_.reserve(kBufferLimit + 4096);
+  if (format.compression == Compression::Zstd) {
+    zstd_ = std::make_unique<ZstdCompressor>();
+    if (!zstd_->error().empty()) {
+      failed_ = true;
+      fmt::print(stderr, "wasm-rr: error: writing trace `{}`: {}\n", path_, zstd_->error());
+    }
+  }
   flusher_ = std::thread([this] { flusher_loop(); });
 }
 
@@ -108,11 +115,26 @@ uint64_t TraceWriter::bytes_written() const {
   return bytes_written_;
 }
 
-void TraceWriter::flush_locked() {
+// A compressed trace: what is buffered is compressed now, ending a zstd block
+// (or, at `end`, the frame), so that the file is decodable up to here.
+void TraceWriter::flush_locked(bool end) {
   if (fd_ < 0) return;
+  if (!zstd_) {
+    write_out(buffer_);
+  } else if (!buffer_.empty() || end) {
+    if (!failed_ && !zstd_->compress(buffer_, end, compressed_)) {
+      failed_ = true;
+      fmt::print(stderr, "wasm-rr: error: writing trace `{}`: {}\n", path_, zstd_->error());
+    }
+    write_out(compressed_);
+  }
+  buffer_.clear();
+}
+
+void TraceWriter::write_out(const std::string& bytes) {
   size_t done = 0;
-  while (done < buffer_.size() && !failed_) {
-    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+  while (done < bytes.size() && !failed_) {
+    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       failed_ = true;
@@ -122,7 +144,6 @@ void TraceWriter::flush_locked() {
     done += static_cast<size_t>(n);
   }
   bytes_written_ += done;
-  buffer_.clear();
 }
 
 Result<void> TraceWriter::close() {
@@ -144,7 +165,7 @@ Result<void> TraceWriter::close_with(const std::function<Json(uint64_t elements)
 Result<void> TraceWriter::close_locked() {
   if (fd_ < 0) return {};
   if (format_ == Format::Json) buffer_ += first_ ? "[]\n" : "]\n";
-  flush_locked();
+  flush_locked(/*end=*/true);
   int rc = ::close(fd_);
   fd_ = -1;
   if (failed_ || rc != 0) return make_error(fmt::format("writing trace `{}` failed", path_));

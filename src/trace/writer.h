@@ -4,7 +4,9 @@
 // thread at most kFlushDelay after the first element that is waiting, however
 // long the guest then blocks, sleeps or computes. A killed recording therefore
 // loses at most the last few milliseconds of events, and the file up to there
-// stays readable.
+// stays readable. A compressed trace (Compression::Zstd) is compressed at
+// each of those writes, ending a zstd block there (trace/zstd.h), so the same
+// holds for it; the elements are encoded as for an uncompressed one.
 //
 // Threading: write*, flush and close may be called from any thread; they are
 // serialised by one mutex (uncontended on the hot path: the flusher takes it
@@ -21,6 +23,7 @@
 #include <thread>
 
 #include "trace/trace.h"
+#include "trace/zstd.h"
 
 namespace wasmrr::trace {
 
@@ -32,15 +35,22 @@ class TraceWriter {
   static constexpr std::chrono::milliseconds kFlushDelay{3};
 
   // Creates (truncates) `path`.
-  static Result<std::unique_ptr<TraceWriter>> create(const std::string& path, Format format);
+  static Result<std::unique_ptr<TraceWriter>> create(const std::string& path, TraceFormat format);
   // Writes to an open file descriptor, which the writer then owns; `path` is for messages.
-  static std::unique_ptr<TraceWriter> adopt(int fd, std::string path, Format format);
+  static std::unique_ptr<TraceWriter> adopt(int fd, std::string path, TraceFormat format);
+  static Result<std::unique_ptr<TraceWriter>> create(const std::string& path, Format format) {
+    return create(path, TraceFormat{format});
+  }
+  static std::unique_ptr<TraceWriter> adopt(int fd, std::string path, Format format) {
+    return adopt(fd, std::move(path), TraceFormat{format});
+  }
   ~TraceWriter();
 
   void write(const Json& element);
   // Writes an element already encoded in this writer's format (see rr/event_encoder.h).
   void write_encoded(std::string_view element);
   Format format() const { return format_; }
+  Compression compression() const { return zstd_ ? Compression::Zstd : Compression::None; }
   // Writes everything buffered to the file.
   void flush();
   // Completes the file (the JSON array's closing bracket) and closes it.
@@ -50,15 +60,17 @@ class TraceWriter {
   // in one step: no other thread's element can come between.
   Result<void> close_with(const std::function<Json(uint64_t elements)>& make_last);
 
+  // Bytes written to the file (compressed ones, for a compressed trace).
   uint64_t bytes_written() const;
 
  private:
-  TraceWriter(int fd, Format format, std::string path);
+  TraceWriter(int fd, TraceFormat format, std::string path);
   // With mutex_ held:
   void begin_element();
   void end_element();
   void append(const Json& element);
-  void flush_locked();
+  void flush_locked(bool end = false);
+  void write_out(const std::string& bytes);
   Result<void> close_locked();
   void flusher_loop();
 
@@ -69,6 +81,8 @@ class TraceWriter {
   mutable std::mutex mutex_;
   std::condition_variable wake_flusher_;
   std::string buffer_;
+  std::unique_ptr<ZstdCompressor> zstd_;  // null: uncompressed
+  std::string compressed_;                // zstd_'s output, reused
   bool first_ = true;
   uint64_t elements_ = 0;
   bool failed_ = false;

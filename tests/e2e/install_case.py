@@ -165,7 +165,7 @@ def check_bash(prefix, work: Path):
         expect("wasm-rr", ["run", "record", "replay", "convert", "inspect"], exact=False)
         expect("wasm-rr re", ["record", "replay"])
         expect("wasm-rr record --tr", ["--trace"])
-        expect("wasm-rr record -f", ["json", "cbor"])
+        expect("wasm-rr record -f", ["json", "cbor", "json.zst", "cbor.zst"])
         expect("wasm-rr run", ["app.wasm", "lib.wasm", "sub"])
         expect("wasm-rr replay app.wasm", ["in.json", "t.cbor", "sub"])
         expect("wasm-rr record -t", ["in.json", "t.cbor", "sub"])

@@ -113,7 +113,7 @@ int timeline_command(const InspectOptions& opts) {
         break;
     }
   }
-  timeline::TraceSource source{opts.trace_path, std::string(trace::format_name(r.format())), r.file_size(),
+  timeline::TraceSource source{opts.trace_path, std::string(trace::trace_format_name({r.format(), r.compression()})), r.file_size(),
                                r.truncated()};
   uint64_t events = builder.events();
   std::string page = replace_once(timeline::kPage, "@WASMRR_SCRIPT_HASH@", script_hash());
