@@ -1,5 +1,7 @@
 // Reading traces from pipes, and bad traces at a bounded cost (issue 10).
 #include <gtest/gtest.h>
+
+#include "temp_files.h"
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,6 +18,10 @@
 
 namespace wasmrr {
 namespace {
+
+using test::slurp;
+using test::spit;
+using test::temp_path;
 
 using abi::Kind;
 using abi::Type;
@@ -34,11 +40,6 @@ std::string write_temp(const std::string& name, const std::string& bytes) {
   std::string path = temp_dir() + "/" + name;
   std::ofstream(path, std::ios::binary) << bytes;
   return path;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 Json header() {

@@ -1,5 +1,7 @@
 // The trace layer: WIT values <-> trace values, and the JSON/CBOR streams.
 #include <gtest/gtest.h>
+
+#include "temp_files.h"
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,26 +19,14 @@
 namespace wasmrr {
 namespace {
 
+using test::slurp;
+using test::spit;
+using test::temp_path;
+
 using abi::Kind;
 using abi::Type;
 using abi::Value;
 using trace::Json;
-
-std::string temp_path(const std::string& name) {
-  static std::string dir = [] {
-    std::string d = std::filesystem::temp_directory_path() / ("wasmrr-trace-test-" + std::to_string(getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  return dir + "/" + name;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 TEST(ValueCodec, IntegersAreExactAtTheEdges) {
   auto u64 = Type::primitive(Kind::U64);

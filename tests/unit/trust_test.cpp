@@ -3,6 +3,8 @@
 // end of the run and replayed to the same end, the handle limit, the memory
 // cap, and escaping of text for the terminal.
 #include <gtest/gtest.h>
+
+#include "temp_files.h"
 #include <unistd.h>
 
 #include <chrono>
@@ -27,18 +29,11 @@
 namespace wasmrr {
 namespace {
 
+using test::slurp;
+using test::spit;
+using test::temp_path;
+
 using namespace std::chrono_literals;
-
-std::string temp_path(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("wasmrr-trust-test-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 TEST(TraceWriterFlusher, AnElementReachesTheFileWithoutAnotherWrite) {
   std::string path = temp_path("flusher.json");

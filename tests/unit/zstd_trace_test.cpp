@@ -2,6 +2,8 @@
 // block ended at every flush, so that what was flushed reads without the
 // frame's end; read streaming, recognised by the zstd magic.
 #include <gtest/gtest.h>
+
+#include "temp_files.h"
 #include <unistd.h>
 #include <zstd.h>
 
@@ -17,6 +19,10 @@
 namespace wasmrr {
 namespace {
 
+using test::slurp;
+using test::spit;
+using test::temp_path;
+
 using trace::Compression;
 using trace::Format;
 using trace::Json;
@@ -24,26 +30,6 @@ using trace::TraceFormat;
 
 const TraceFormat kJsonZst{Format::Json, Compression::Zstd};
 const TraceFormat kCborZst{Format::Cbor, Compression::Zstd};
-
-std::string temp_path(const std::string& name) {
-  static std::string dir = [] {
-    std::string d = std::filesystem::temp_directory_path() / ("wasmrr-zstd-test-" + std::to_string(getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  return dir + "/" + name;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void spit(const std::string& path, std::string_view bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 std::string name_of(TraceFormat f) { return trace::trace_format_name(f); }
 
