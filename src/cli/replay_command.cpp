@@ -37,7 +37,7 @@ class StopBefore final : public rr::ReplayController {
 // --rebuilt: a rebuild may end before the recording did or otherwise (an
 // assertion it adds fails): that is what the user wants to see, not a
 // divergence. The end is the rebuild's own.
-int finish_rebuilt(rr::Replayer& replayer, const runtime::Outcome& outcome, const ReplayOptions& opts) {
+void finish_rebuilt(rr::Replayer& replayer, const runtime::Outcome& outcome) {
   try {
     replayer.finish(outcome);
   } catch (const rr::Divergence& e) {
@@ -45,7 +45,6 @@ int finish_rebuilt(rr::Replayer& replayer, const runtime::Outcome& outcome, cons
     fmt::print(stderr, "wasm-rr: replay --rebuilt: the rebuild ended otherwise than the recording: {}\n",
                what.substr(0, what.find('\n')));
   }
-  return exit_code_of(outcome);
 }
 
 }  // namespace
@@ -84,8 +83,8 @@ int replay_command(const ReplayOptions& opts) {
   try {
     replayer.stop_if_stopped_here();
     runtime::Outcome outcome = run_guest(component, no_host, replayer, {.require_host_impl = false}, limits);
-    if (opts.rebuilt) return finish_rebuilt(replayer, outcome, opts);
-    replayer.finish(outcome);
+    if (opts.rebuilt) finish_rebuilt(replayer, outcome);
+    else replayer.finish(outcome);
     if (opts.stop_at)
       throw ToolError(fmt::format("--stop-at {}: the recording has {} events (0 to {}); the replay ended without "
                                   "reaching event {}",
