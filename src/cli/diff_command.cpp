@@ -118,19 +118,6 @@ TraceSummary summarize(const std::string& path, FunctionNames& names) {
 
 // --- the header -----------------------------------------------------------------
 
-// Arguments as a shell would take them back: `a` `b c` is a 'b c'.
-std::string shell_words(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) {
-    bool plain = !w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                                   "@%_+=:,./-") == std::string::npos;
-    std::string word = "'";
-    for (char c : w) word += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += (out.empty() ? "" : " ") + printable(plain ? w : word + "'");
-  }
-  return out;
-}
-
 std::string words(const std::vector<std::string>& v) {
   if (v.empty()) return "(none)";
   std::string out;

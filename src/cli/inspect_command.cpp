@@ -20,39 +20,24 @@ namespace wasmrr::cli {
 namespace {
 
 void print_header(const trace::Header& h, const trace::TraceReader& r) {
+  std::string format = trace::trace_format_name({r.format(), r.compression()});
   if (r.packed())
-    fmt::print("trace:      {} (a pack: the component and a {} trace of {} bytes)\n", r.path(), trace::trace_format_name({r.format(), r.compression()}),
+    fmt::print("trace:      {} (a pack: the component and a {} trace of {} bytes)\n", r.path(), format,
                r.file_size().value_or(0));
   else if (auto size = r.file_size())
-    fmt::print("trace:      {} ({}, {} bytes)\n", r.path(), trace::trace_format_name({r.format(), r.compression()}), *size);
+    fmt::print("trace:      {} ({}, {} bytes)\n", r.path(), format, *size);
   else
-    fmt::print("trace:      {} ({}, read from a pipe)\n", r.path() == "-" ? "(stdin)" : r.path(), trace::trace_format_name({r.format(), r.compression()}));
+    fmt::print("trace:      {} ({}, read from a pipe)\n", r.path() == "-" ? "(stdin)" : r.path(), format);
   // Everything below comes from the trace: escaped (util/printable.h).
   auto join = [](const std::vector<std::string>& v) {
     std::string out;
     for (const auto& s : v) out += (out.empty() ? "" : " ") + printable(s);
     return out;
   };
-  // Arguments as a shell would take them back: `a` `b c` is a 'b c'.
-  auto quoted = [](const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& s : v) {
-      bool plain = !s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                                   "@%_+=:,./-") == std::string::npos;
-      std::string word = plain ? s : "'" + std::string(s) + "'";
-      if (!plain) {
-        std::string escaped = "'";
-        for (char c : s) escaped += c == '\'' ? std::string("'\\''") : std::string(1, c);
-        word = escaped + "'";
-      }
-      out += (out.empty() ? "" : " ") + printable(word);
-    }
-    return out;
-  };
   fmt::print("recorded:   {} by wasm-rr {}\n", printable(h.start_time), printable(h.wasm_rr_version));
   fmt::print("component:  {} ({} bytes, SHA-256 {})\n", printable(h.component_name), h.component_size,
              printable(h.component_sha256));
-  fmt::print("args:       {}\n", quoted(h.args));
+  fmt::print("args:       {}\n", shell_words(h.args));  // `a` `b c` is a 'b c'
   fmt::print("env names:  {}\n", h.env_names.empty() ? "(none)" : join(h.env_names));
   for (const auto& p : h.preopens)
     fmt::print("dir:        {} -> {}{}\n", printable(p.host), printable(p.guest), p.read_only ? " (read-only)" : "");
