@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "temp_files.h"
+#include "trace_reading.h"
 #include <unistd.h>
 
 #include <filesystem>
@@ -22,6 +23,9 @@ namespace {
 using test::slurp;
 using test::spit;
 using test::temp_path;
+using test::ReadResult;
+using test::read_all;
+using test::read_all_as_text;
 
 using abi::Kind;
 using abi::Type;
@@ -104,60 +108,6 @@ class Fifo {
   std::string path_;
   std::thread writer_;
 };
-
-struct ReadResult {
-  std::vector<Json> elements;
-  std::string error;
-  bool truncated = false;
-};
-
-ReadResult read_all(const std::string& path) {
-  ReadResult out;
-  auto r = trace::TraceReader::open(path);
-  if (!r) {
-    out.error = r.error().message;
-    return out;
-  }
-  while (true) {
-    auto el = (*r)->next();
-    if (!el) {
-      out.error = el.error().message;
-      break;
-    }
-    if (!*el) break;
-    out.elements.push_back(**el);
-  }
-  out.truncated = (*r)->truncated();
-  return out;
-}
-
-// Through next_text()/parse_text() where available, as the replayer reads.
-ReadResult read_all_as_text(const std::string& path) {
-  ReadResult out;
-  auto r = trace::TraceReader::open(path);
-  if (!r) {
-    out.error = r.error().message;
-    return out;
-  }
-  while (true) {
-    auto t = (*r)->next_text();
-    if (!t) {
-      out.error = t.error().message;
-      break;
-    }
-    Result<std::optional<Json>> el = std::optional<Json>();
-    if (!t->available) el = (*r)->next();
-    else if (!t->end) el = (*r)->parse_text(t->text);
-    if (!el) {
-      out.error = el.error().message;
-      break;
-    }
-    if (!*el) break;
-    out.elements.push_back(**el);
-  }
-  out.truncated = (*r)->truncated();
-  return out;
-}
 
 TEST(TraceInput, EveryLayoutReadsFromAFifo) {
   auto elements = sample();

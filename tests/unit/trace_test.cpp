@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "temp_files.h"
+#include "trace_reading.h"
 #include <unistd.h>
 
 #include <filesystem>
@@ -169,19 +170,12 @@ std::vector<Json> sample_elements() {
   return {trace::to_json(h), trace::to_json(e1), trace::to_json(e2), trace::to_json(end)};
 }
 
+// Every element, expecting no error.
 std::vector<Json> read_all(const std::string& path, bool* truncated = nullptr) {
-  auto r = trace::TraceReader::open(path);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-  std::vector<Json> out;
-  if (!r) return out;
-  while (true) {
-    auto el = (*r)->next();
-    EXPECT_TRUE(el.ok()) << (el.ok() ? "" : el.error().message);
-    if (!el || !*el) break;
-    out.push_back(**el);
-  }
-  if (truncated) *truncated = (*r)->truncated();
-  return out;
+  test::ReadResult got = test::read_all(path);
+  EXPECT_EQ(got.error, "");
+  if (truncated) *truncated = got.truncated;
+  return got.elements;
 }
 
 void write_all(const std::string& path, trace::Format f, const std::vector<Json>& elements) {
@@ -248,30 +242,10 @@ TEST(TraceStream, PrettyPrintedJsonIsAccepted) {
 // The replayer's fast path reads element text; parsing that text must give
 // what next() gives, in every layout, truncated or not.
 std::vector<Json> read_all_as_text(const std::string& path, bool* truncated) {
-  auto r = trace::TraceReader::open(path);
-  EXPECT_TRUE(r.ok());
-  std::vector<Json> out;
-  while (r) {
-    auto t = (*r)->next_text();
-    EXPECT_TRUE(t.ok()) << (t.ok() ? "" : t.error().message);
-    if (!t) break;
-    std::optional<Json> el;
-    if (!t->available) {
-      auto n = (*r)->next();
-      EXPECT_TRUE(n.ok());
-      if (!n || !*n) break;
-      el = **n;
-    } else {
-      if (t->end) break;
-      auto p = (*r)->parse_text(t->text);
-      EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
-      if (!p || !*p) break;
-      el = **p;
-    }
-    out.push_back(*el);
-  }
-  if (truncated && r) *truncated = (*r)->truncated();
-  return out;
+  test::ReadResult got = test::read_all_as_text(path);
+  EXPECT_EQ(got.error, "");
+  if (truncated) *truncated = got.truncated;
+  return got.elements;
 }
 
 TEST(TraceStream, TextInterfaceAgreesWithNext) {

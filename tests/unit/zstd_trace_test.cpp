@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "temp_files.h"
+#include "trace_reading.h"
 #include <unistd.h>
 #include <zstd.h>
 
@@ -22,6 +23,7 @@ namespace {
 using test::slurp;
 using test::spit;
 using test::temp_path;
+using test::read_all;
 
 using trace::Compression;
 using trace::Format;
@@ -61,44 +63,6 @@ void write_all(const std::string& path, TraceFormat f, const std::vector<Json>& 
   EXPECT_EQ((*w)->compression(), f.compression);
   for (const auto& e : els) (*w)->write(e);
   ASSERT_TRUE((*w)->close().ok());
-}
-
-struct ReadResult {
-  std::vector<Json> elements;
-  bool truncated = false;
-  std::string error;  // of open() or next()
-};
-
-ReadResult read_all(const std::string& path, bool text = false) {
-  ReadResult out;
-  auto r = trace::TraceReader::open(path);
-  if (!r) {
-    out.error = r.error().message;
-    return out;
-  }
-  while (true) {
-    Result<std::optional<Json>> el = std::optional<Json>();
-    if (text) {  // the replayer's fast path
-      auto t = (*r)->next_text();
-      if (!t) {
-        out.error = t.error().message;
-        break;
-      }
-      if (!t->available) el = (*r)->next();
-      else if (t->end) break;
-      else el = (*r)->parse_text(t->text);
-    } else {
-      el = (*r)->next();
-    }
-    if (!el) {
-      out.error = el.error().message;
-      break;
-    }
-    if (!*el) break;
-    out.elements.push_back(**el);
-  }
-  out.truncated = (*r)->truncated();
-  return out;
 }
 
 std::string decompress(const std::string& z) {
@@ -144,7 +108,7 @@ TEST(ZstdTrace, RoundTripsAndDecompressesToThePlainBytes) {
     EXPECT_EQ(decompress(z), slurp(plain)) << name_of(f);
     EXPECT_LT(z.size() * 4, slurp(plain).size()) << name_of(f);
     for (bool text : {false, true}) {
-      auto got = read_all(packed, text);
+      auto got = test::read_trace(packed, text);
       EXPECT_EQ(got.error, "") << name_of(f);
       EXPECT_FALSE(got.truncated) << name_of(f);
       EXPECT_TRUE(got.elements == els) << name_of(f) << (text ? " text" : "");

@@ -1,0 +1,55 @@
+// Reading a whole trace in unit tests: the elements, whether it was cut
+// short, and the first error — through next(), or through next_text() and
+// parse_text() where the reader gives text, as the replayer's fast path reads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trace/reader.h"
+
+namespace wasmrr::test {
+
+struct ReadResult {
+  std::vector<trace::Json> elements;
+  bool truncated = false;
+  std::string error;  // of open(), next(), next_text() or parse_text()
+};
+
+inline ReadResult read_trace(const std::string& path, bool as_text) {
+  ReadResult out;
+  auto r = trace::TraceReader::open(path);
+  if (!r) {
+    out.error = r.error().message;
+    return out;
+  }
+  while (true) {
+    Result<std::optional<trace::Json>> el = std::optional<trace::Json>();
+    if (as_text) {
+      auto t = (*r)->next_text();
+      if (!t) {
+        out.error = t.error().message;
+        break;
+      }
+      if (!t->available) el = (*r)->next();
+      else if (t->end) break;
+      else el = (*r)->parse_text(t->text);
+    } else {
+      el = (*r)->next();
+    }
+    if (!el) {
+      out.error = el.error().message;
+      break;
+    }
+    if (!*el) break;
+    out.elements.push_back(**el);
+  }
+  out.truncated = (*r)->truncated();
+  return out;
+}
+
+inline ReadResult read_all(const std::string& path) { return read_trace(path, false); }
+inline ReadResult read_all_as_text(const std::string& path) { return read_trace(path, true); }
+
+}  // namespace wasmrr::test
