@@ -56,8 +56,9 @@ class TraceStats {
  public:
   explicit TraceStats(trace::Format format) : format_(format) {}
 
-  void add(uint64_t index, const trace::Json& element, const trace::Event& event) {
-    uint64_t bytes = format_ == trace::Format::Cbor ? trace::Json::to_cbor(element).size() : json_size(element);
+  // `encoded_size`: the element's size as read, where the reader knows it.
+  void add(uint64_t index, const trace::Json& element, const trace::Event& event, std::optional<uint64_t> encoded_size) {
+    uint64_t bytes = encoded_size ? *encoded_size : json_size(element);
     std::string_view fn = event.fn;
     std::string interface(fn.substr(0, fn.find('#')));
     functions_[event.fn].add(bytes);
@@ -247,7 +248,7 @@ int inspect_command(const InspectOptions& opts) {
           if (json) json->event(events, raw);
           else fmt::print("#{} {}\n", events, trace::readable(raw));
         }
-        if (opts.stats) stats.add(events, raw, decoded->event);
+        if (opts.stats) stats.add(events, raw, decoded->event, (*reader)->cbor_element_size());
         events++;
         per_function[decoded->event.fn]++;
         break;

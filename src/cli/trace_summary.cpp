@@ -96,9 +96,10 @@ void FileWriteTracker::add(const trace::Event& e) {
   }
 }
 
-bool FilesWrittenWatcher::wants(std::string_view encoded) {
+bool FilesWrittenWatcher::wants(std::string_view encoded, std::string_view function) {
   // Only filesystem and stream events matter (`/` may be escaped in JSON text).
-  return encoded.find("wasi:filesystem") != std::string_view::npos || encoded.find("wasi:io") != std::string_view::npos;
+  std::string_view about = function.empty() ? encoded : function;
+  return about.find("wasi:filesystem") != std::string_view::npos || about.find("wasi:io") != std::string_view::npos;
 }
 
 void FilesWrittenWatcher::element(const Json& j) {

@@ -46,7 +46,7 @@ class FileWriteTracker {
 // trace from a pipe cannot be read a second time.
 class FilesWrittenWatcher : public trace::ElementObserver {
  public:
-  bool wants(std::string_view encoded) override;
+  bool wants(std::string_view encoded, std::string_view function) override;
   void element(const trace::Json& j) override;
   void print(FILE* out) const;
   const std::map<std::string, FileChange>& changes() const { return tracker_.changes(); }

@@ -4,21 +4,64 @@
 
 namespace wasmrr::rr {
 
-EventEncoder::EventEncoder(trace::Format format)
+namespace {
+
+std::unique_ptr<trace::ByteSink> sink_for(trace::Format format, const trace::CompactNames* names, std::string& out) {
+  if (format != trace::Format::Cbor || !names) return trace::make_byte_sink(format, out);
+  auto sink = std::make_unique<trace::CborSink>(out);
+  sink->use_names(names);
+  return sink;
+}
+
+}  // namespace
+
+EventEncoder::EventEncoder(trace::Format format, const trace::CompactNames* names)
     : format_(format),
-      sink_(trace::make_byte_sink(format, scratch_)),
-      results_key_(trace::further_key(format, "results")),
-      exit_key_(trace::further_key(format, "exit")),
-      trap_key_(trace::further_key(format, "trap")) {}
+      names_(format == trace::Format::Cbor ? names : nullptr),
+      sink_(sink_for(format, names_, scratch_)),
+      results_key_(names_ ? "" : trace::further_key(format, "results")),
+      exit_key_(names_ ? "" : trace::further_key(format, "exit")),
+      trap_key_(names_ ? "" : trace::further_key(format, "trap")) {}
 
 void EventEncoder::encode_values(std::string& out, const std::vector<abi::Param>& types,
                                  const std::vector<abi::Value>& values, bool digest_large_bytes) {
   write_values(sink(out), types, values, digest_large_bytes);
 }
 
-std::string EventEncoder::event_prefix(std::string_view fn) {
+void EventEncoder::encode_args(std::string& out, const std::vector<abi::Param>& types,
+                               const std::vector<abi::Value>& values) {
+  if (!names_) return encode_values(out, types, values, /*digest_large_bytes=*/true);
+  trace::ValueSink& s = sink(out);
+  for (size_t i = 0; i < types.size() && i < values.size(); i++) write_value(s, values[i], *types[i].type, true);
+}
+
+void EventEncoder::encode_results(std::string& out, const std::vector<abi::Param>& types,
+                                  const std::vector<abi::Value>& values) {
+  if (!names_ || values.size() > 1) {
+    if (names_) static_cast<trace::CborSink&>(sink(out)).tag(trace::kTagResults);
+    return encode_values(out, types, values, /*digest_large_bytes=*/false);
+  }
+  if (values.empty() || types.empty()) {
+    out += static_cast<char>(trace::kCborUndefined);
+    return;
+  }
+  write_value(sink(out), values[0], *types[0].type, false);
+}
+
+std::string EventEncoder::event_prefix(std::string_view fn, size_t nargs, bool* stable) {
   std::string out;
   trace::ValueSink& s = sink(out);
+  if (stable) *stable = true;
+  if (names_) {
+    s.begin_array(2 + nargs);
+    if (auto index = names_->function(fn)) {
+      s.uint(*index);
+    } else {
+      s.text(fn);
+      if (stable) *stable = false;
+    }
+    return out;
+  }
   s.begin_map(3);
   s.key("fn");
   s.text(fn);
@@ -39,6 +82,7 @@ void EventEncoder::encode_exit_event(std::string& out, std::string_view prefix, 
   out += prefix;
   out += args;
   out += exit_key_;
+  if (names_) static_cast<trace::CborSink&>(sink(out)).tag(trace::kTagExit);
   sink(out).sint(status);
   out += trace::map_end(format_);
 }
@@ -48,6 +92,7 @@ void EventEncoder::encode_trap_event(std::string& out, std::string_view prefix, 
   out += prefix;
   out += args;
   out += trap_key_;
+  if (names_) static_cast<trace::CborSink&>(sink(out)).tag(trace::kTagTrap);
   sink(out).text(message);
   out += trace::map_end(format_);
 }

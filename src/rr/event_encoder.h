@@ -4,7 +4,11 @@
 // bytes are exactly what trace::TraceWriter would produce from the equivalent
 // Json (same key order, number forms and escapes), so traces stay
 // convertible byte for byte; tests/unit/event_encoder_test.cpp holds the two
-// paths against each other.
+// paths against each other. The replayer uses the same encoder to tell
+// whether a recorded event is the call the guest makes now.
+//
+// CBOR events are compact (trace/compact.h) when the encoder is given the
+// trace's names (the writer's, or the reader's), and plain maps otherwise.
 #pragma once
 
 #include <memory>
@@ -14,6 +18,7 @@
 
 #include "abi/type.h"
 #include "abi/value.h"
+#include "trace/compact.h"
 #include "trace/element_bytes.h"
 #include "trace/trace.h"
 #include "trace/value_sink.h"
@@ -22,17 +27,27 @@ namespace wasmrr::rr {
 
 class EventEncoder {
  public:
-  explicit EventEncoder(trace::Format format);
+  // `names` must outlive the encoder; it is only read.
+  explicit EventEncoder(trace::Format format, const trace::CompactNames* names = nullptr);
 
   // Appends the encoded array of `values` (arguments: large byte lists as digests).
   void encode_values(std::string& out, const std::vector<abi::Param>& types, const std::vector<abi::Value>& values,
                      bool digest_large_bytes);
-  // The start of every event of function `fn`: {"fn":fn,"args": (computed
-  // once per function by the recorder).
-  std::string event_prefix(std::string_view fn);
+  // An event's arguments (large byte lists as digests) and results, as its
+  // element holds them: arrays, or in a compact event the arguments one by
+  // one and the results as its outcome.
+  void encode_args(std::string& out, const std::vector<abi::Param>& types, const std::vector<abi::Value>& values);
+  void encode_results(std::string& out, const std::vector<abi::Param>& types, const std::vector<abi::Value>& values);
+  // The start of every event of function `fn` with `nargs` arguments:
+  // {"fn":fn,"args": in JSON. `stable` (if given) tells whether later events
+  // start the same: not in a compact event whose function is not numbered
+  // yet, which names it (the first event of its function).
+  std::string event_prefix(std::string_view fn, size_t nargs, bool* stable = nullptr);
   // What follows the arguments in an event with results: `,"results":` in JSON.
   std::string results_key() const { return results_key_; }
   trace::Format format() const { return format_; }
+  bool compact() const { return names_ != nullptr; }
+  const trace::CompactNames* names() const { return names_; }
   // Appends a whole event element {"fn":..,"args":..,"results":..} from encoded parts.
   void encode_event(std::string& out, std::string_view prefix, std::string_view args, std::string_view results) const;
   // ... or one whose call did not return: {"fn":..,"args":..,"exit":status} / {..,"trap":message}.
@@ -47,6 +62,7 @@ class EventEncoder {
   }
 
   trace::Format format_;
+  const trace::CompactNames* names_;  // null: JSON, or plain CBOR maps
   std::string scratch_;
   std::unique_ptr<trace::ByteSink> sink_;
   std::string results_key_, exit_key_, trap_key_;

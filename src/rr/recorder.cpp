@@ -39,27 +39,36 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
   // Arguments are only compared at replay, never fed back: large byte buffers
   // are stored as a digest. Encode before the call: the host may move from args.
   args_.clear();
-  encoder_.encode_values(args_, f.type->params, args, /*digest_large_bytes=*/true);
+  encoder_.encode_args(args_, f.type->params, args);
   element_.clear();
-  auto prefix = prefixes_.find(&f);
-  if (prefix == prefixes_.end()) prefix = prefixes_.emplace(&f, encoder_.event_prefix(f.name)).first;
+  const std::string& prefix = prefix_of(f);
   runtime::Values results;
   try {
     results = invoke_host(f, args);
   } catch (const ExitRequest& e) {
-    encoder_.encode_exit_event(element_, prefix->second, args_, e.status());
+    encoder_.encode_exit_event(element_, prefix, args_, e.status());
     writer_.write_encoded(element_);
     throw;
   } catch (const Trap& e) {
-    encoder_.encode_trap_event(element_, prefix->second, args_, e.what());
+    encoder_.encode_trap_event(element_, prefix, args_, e.what());
     writer_.write_encoded(element_);
     throw;
   }
   results_.clear();
-  encoder_.encode_values(results_, f.type->results, results, false);
-  encoder_.encode_event(element_, prefix->second, args_, results_);
+  encoder_.encode_results(results_, f.type->results, results);
+  encoder_.encode_event(element_, prefix, args_, results_);
   writer_.write_encoded(element_);
   return results;
+}
+
+// Kept per function once it is stable: a compact CBOR event names its
+// function the first time, and numbers it after (trace/compact.h).
+const std::string& Recorder::prefix_of(const runtime::ImportedFunc& f) {
+  if (auto it = prefixes_.find(&f); it != prefixes_.end()) return it->second;
+  bool stable = true;
+  unstable_prefix_ = encoder_.event_prefix(f.name, f.type->params.size(), &stable);
+  if (!stable) return unstable_prefix_;
+  return prefixes_.emplace(&f, std::move(unstable_prefix_)).first->second;
 }
 
 // With --redact: through Json values, which the redactor edits.

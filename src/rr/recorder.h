@@ -15,7 +15,7 @@ namespace wasmrr::rr {
 class Recorder final : public runtime::CallInterposer {
  public:
   explicit Recorder(trace::TraceWriter& writer, std::vector<std::string> redact_names = {})
-      : writer_(writer), redactor_(std::move(redact_names)), encoder_(writer.format()) {}
+      : writer_(writer), redactor_(std::move(redact_names)), encoder_(writer.format(), &writer.names()) {}
 
   runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
   // Ends the trace with the run's outcome.
@@ -29,6 +29,7 @@ class Recorder final : public runtime::CallInterposer {
 
  private:
   void write(trace::Event& event);
+  const std::string& prefix_of(const runtime::ImportedFunc& f);
   runtime::Values call_redacting(const runtime::ImportedFunc& f, runtime::Values& args);
 
   trace::TraceWriter& writer_;
@@ -36,6 +37,7 @@ class Recorder final : public runtime::CallInterposer {
   EventEncoder encoder_;
   std::string args_, results_, element_;  // reused buffers of the fast path
   std::unordered_map<const runtime::ImportedFunc*, std::string> prefixes_;  // encoded {"fn":..,"args":
+  std::string unstable_prefix_;  // one not kept (prefix_of)
   uint64_t events_ = 0;
 };
 

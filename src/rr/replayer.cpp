@@ -161,7 +161,7 @@ void Replayer::diverge(const std::string& what) {
       const Recent& r = recent_.at(i);
       trace::Event ev = r.event;
       if (!r.text.empty()) {  // accepted by the fast path, so it parses
-        trace::Parsed parsed = trace::parse_element(r.text, fast_encoder_.format());
+        trace::Parsed parsed = trace::parse_element(r.text, fast_encoder_.format(), &reader_.names());
         if (parsed.status == trace::Parsed::Status::Ok) {
           if (auto decoded = trace::decode_element(std::move(parsed.value)); decoded && decoded->kind == trace::Element::Kind::Event)
             ev = std::move(decoded->event);
@@ -177,33 +177,61 @@ void Replayer::diverge(const std::string& what) {
 // start exactly as the recorder would have written this call (same function,
 // same arguments, byte for byte) and hold results; only the results are
 // parsed. Anything else (another call, a divergence, an exit or trap,
-// redacted or hand-edited values) goes to the slow path, which decides.
+// redacted or hand-edited values, a compact event that defines a name) goes
+// to the slow path, which decides.
 bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values& args, std::string_view text,
                           runtime::Values& results) {
-  const std::string& prefix = info_of(f).prefix;
+  const std::string_view element = text;
+  const std::string& prefix = prefix_of(f);
   if (!text.starts_with(prefix)) return false;
   text.remove_prefix(prefix.size());
   scratch_.clear();
-  fast_encoder_.encode_values(scratch_, f.type->params, args, /*digest_large_bytes=*/true);
+  fast_encoder_.encode_args(scratch_, f.type->params, args);
   if (!text.starts_with(scratch_)) return false;
   text.remove_prefix(scratch_.size());
   if (!text.starts_with(results_key_)) return false;
   text.remove_prefix(results_key_.size());
   // Straight from the bytes for the common types; through the trace model otherwise.
-  if (read_results(text, fast_encoder_.format(), f.type->results, results)) return true;
+  if (read_results(text, fast_encoder_.format(), f.type->results, results, fast_encoder_.names())) return true;
   results.clear();
-  trace::Parsed parsed = trace::parse_last_value(text, fast_encoder_.format());  // exactly the results
-  if (parsed.status != trace::Parsed::Status::Ok || !parsed.value.is_array() ||
-      parsed.value.size() != f.type->results.size())
+  trace::Json parsed;
+  if (!parse_results(element, text, parsed) || !parsed.is_array() || parsed.size() != f.type->results.size())
     return false;
   try {
     for (size_t i = 0; i < f.type->results.size(); i++)
-      results.push_back(decode_value(parsed.value[i], *f.type->results[i].type, ""));
+      results.push_back(decode_value(parsed[i], *f.type->results[i].type, ""));
   } catch (const std::exception&) {
     results.clear();
     return false;  // the slow path reports it
   }
   return true;
+}
+
+// An event's results through the trace model: `rest` is what follows its
+// "results" key; a compact event is parsed whole.
+bool Replayer::parse_results(std::string_view element, std::string_view rest, trace::Json& results) {
+  if (!fast_encoder_.compact()) {
+    trace::Parsed parsed = trace::parse_last_value(rest, fast_encoder_.format());  // exactly the results
+    if (parsed.status != trace::Parsed::Status::Ok) return false;
+    results = std::move(parsed.value);
+    return true;
+  }
+  trace::Parsed parsed = trace::parse_compact_event(element, reader_.names(), scratch_);
+  if (parsed.status != trace::Parsed::Status::Ok || !parsed.value.contains("results")) return false;
+  results = std::move(parsed.value["results"]);
+  return true;
+}
+
+const std::string& Replayer::prefix_of(const runtime::ImportedFunc& f) {
+  FuncInfo& info = info_of(f);
+  if (!info.prefix_stable) info.prefix = fast_encoder_.event_prefix(f.name, f.type->params.size(), &info.prefix_stable);
+  return info.prefix;
+}
+
+void Replayer::use_plain_cbor_events() {
+  fast_encoder_ = EventEncoder(fast_encoder_.format());
+  results_key_ = fast_encoder_.results_key();
+  for (auto& [func, info] : funcs_) info.prefix_stable = false;
 }
 
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
@@ -224,6 +252,8 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
     if (!text->available) {
       el = next_element();
     } else if (!text->end) {
+      if (fast_encoder_.compact() && !trace::is_compact_event(text->text) && !trace::starts_end_record(text->text, trace::Format::Cbor))
+        use_plain_cbor_events();
       runtime::Values results;
       if (fast_match(f, args, text->text, results)) {
         next_index_++;
@@ -335,11 +365,11 @@ bool can_hold_own(const abi::Type& t) {
 
 }  // namespace
 
-const Replayer::FuncInfo& Replayer::info_of(const runtime::ImportedFunc& f) {
+Replayer::FuncInfo& Replayer::info_of(const runtime::ImportedFunc& f) {
   if (&f == last_func_) return *last_info_;
   auto it = funcs_.find(&f);
   if (it == funcs_.end()) {
-    FuncInfo info{fast_encoder_.event_prefix(f.name), false};
+    FuncInfo info;
     for (const auto& p : f.type->params) info.moves_handles |= can_hold_own(*p.type);
     for (const auto& r : f.type->results) info.moves_handles |= can_hold_own(*r.type);
     it = funcs_.emplace(&f, std::move(info)).first;

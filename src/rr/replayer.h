@@ -90,7 +90,7 @@ std::string describe_call(const runtime::ImportedFunc& f, const runtime::Values&
 class Replayer final : public runtime::CallInterposer {
  public:
   explicit Replayer(trace::TraceReader& reader)
-      : reader_(reader), fast_encoder_(reader.format()), results_key_(fast_encoder_.results_key()) {}
+      : reader_(reader), fast_encoder_(reader.format(), &reader.names()), results_key_(fast_encoder_.results_key()) {}
 
   // Reads the header; must be called first.
   Result<trace::Header> read_header();
@@ -179,12 +179,17 @@ class Replayer final : public runtime::CallInterposer {
   // last one looked up is kept at hand: calls come in runs of one function).
   struct FuncInfo {
     std::string prefix;          // the recorder's event prefix, in the trace's format
+    bool prefix_stable = false;  // false: made again (a compact event's function not numbered yet)
     bool moves_handles = false;  // its parameters or results can hold own handles
   };
-  const FuncInfo& info_of(const runtime::ImportedFunc& f);
+  FuncInfo& info_of(const runtime::ImportedFunc& f);
+  const std::string& prefix_of(const runtime::ImportedFunc& f);
+  // A CBOR trace written before events were compact: match its plain map events.
+  void use_plain_cbor_events();
+  bool parse_results(std::string_view element, std::string_view rest, trace::Json& results);
   std::unordered_map<const runtime::ImportedFunc*, FuncInfo> funcs_;
   const runtime::ImportedFunc* last_func_ = nullptr;
-  const FuncInfo* last_info_ = nullptr;
+  FuncInfo* last_info_ = nullptr;
   std::string scratch_;
   // The element looked at ahead by stop_if_stopped_here(), kept for next_text().
   bool have_ahead_ = false;

@@ -173,10 +173,25 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
   }
 }
 
+// A compact event's outcome: the one result as it is, or `undefined` for none.
+bool read_compact_outcome(std::string_view encoded, const std::vector<abi::Param>& types, std::vector<Value>& results,
+                          const trace::CompactNames& names) {
+  results.clear();
+  if (types.empty()) return encoded.size() == 1 && static_cast<uint8_t>(encoded[0]) == trace::kCborUndefined;
+  if (types.size() != 1) return false;
+  trace::ValueReader r(encoded, trace::Format::Cbor, &names);
+  Budget budget{trace::parse_budget(encoded.size())};
+  Value v;
+  if (!read_value(r, *types[0].type, v, budget) || !r.at_end()) return false;
+  results.push_back(std::move(v));
+  return true;
+}
+
 }  // namespace
 
 bool read_results(std::string_view encoded, trace::Format format, const std::vector<abi::Param>& types,
-                  std::vector<Value>& results) {
+                  std::vector<Value>& results, const trace::CompactNames* names) {
+  if (names) return read_compact_outcome(encoded, types, results, *names);
   std::string_view end = trace::map_end(format);
   if (!encoded.ends_with(end)) return false;
   encoded.remove_suffix(end.size());

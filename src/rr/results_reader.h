@@ -15,13 +15,15 @@
 
 #include "abi/type.h"
 #include "abi/value.h"
+#include "trace/compact.h"
 #include "trace/trace.h"
 
 namespace wasmrr::rr {
 
 // `encoded`: the event's results array as the element holds it, followed by
-// the end of the element's map (what follows the "results" key).
+// the end of the element's map (what follows the "results" key); for a
+// compact CBOR event (`names` given, trace/compact.h), its outcome.
 bool read_results(std::string_view encoded, trace::Format format, const std::vector<abi::Param>& types,
-                  std::vector<abi::Value>& results);
+                  std::vector<abi::Value>& results, const trace::CompactNames* names = nullptr);
 
 }  // namespace wasmrr::rr

@@ -39,8 +39,17 @@ bool starts_end_record(std::string_view element, Format format) {
          element.substr(1, 4) == "\x63" "end";
 }
 
-Parsed parse_element(std::string_view element, Format format) {
-  return to_trace_model(format == Format::Json ? parse_json_text(element) : parse_cbor_bytes(element), format);
+Parsed parse_element(std::string_view element, Format format, const CompactNames* names) {
+  if (format == Format::Json) return to_trace_model(parse_json_text(element), format);
+  if (!is_compact_event(element)) return parse_cbor_bytes(element);
+  if (!names) {
+    Parsed p;
+    p.status = Parsed::Status::Invalid;
+    p.error = "a compact event read without its trace's names";
+    return p;
+  }
+  std::string scratch;
+  return parse_compact_event(element, *names, scratch);
 }
 
 Parsed parse_last_value(std::string_view rest, Format format) {
@@ -53,7 +62,9 @@ Parsed parse_last_value(std::string_view rest, Format format) {
     }
     rest.remove_suffix(1);
   }
-  return parse_element(rest, format);
+  // The results array: a value, not an element (in CBOR an array head
+  // would otherwise read as a compact event).
+  return to_trace_model(format == Format::Json ? parse_json_text(rest) : parse_cbor_bytes(rest), format);
 }
 
 }  // namespace wasmrr::trace

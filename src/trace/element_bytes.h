@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "trace/compact.h"
 #include "trace/parse.h"
 #include "trace/trace.h"
 
@@ -24,8 +25,9 @@ std::string_view map_end(Format format);
 bool starts_end_record(std::string_view element, Format format);
 
 // Parses a whole element into the trace model (byte strings as binary, in
-// both formats).
-Parsed parse_element(std::string_view element, Format format);
+// both formats). A compact CBOR event needs the names its trace had defined
+// by then, or later (trace/compact.h): `names` (null: it is an error).
+Parsed parse_element(std::string_view element, Format format, const CompactNames* names = nullptr);
 
 // Parses the value that ends an element: `rest` is what follows the map's
 // last key, up to the end of the element (the map's end included).

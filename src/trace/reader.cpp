@@ -346,7 +346,7 @@ Result<std::optional<Json>> TraceReader::next() {
     auto text = next_cbor_text();
     if (!text) return text.error();
     if (text->end) return std::optional<Json>();
-    r = cbor_result(parse_cbor_bytes(text->text));
+    r = cbor_result(parse_cbor_element(text->text));
     if (r && *r) notify(**r);
   } else if (free_) {
     r = next_free();
@@ -594,7 +594,7 @@ Result<TraceReader::Text> TraceReader::next_text() {
 Result<std::optional<Json>> TraceReader::parse_text(std::string_view text) {
   if (format_ == Format::Cbor) {
     position_--;  // next_text() counted the item; count it again only if it parses
-    auto r = cbor_result(parse_cbor_bytes(text));
+    auto r = cbor_result(parse_cbor_element(text));
     if (r && *r) position_++;
     return r;
   }
@@ -602,8 +602,11 @@ Result<std::optional<Json>> TraceReader::parse_text(std::string_view text) {
 }
 
 void TraceReader::notify_text(std::string_view text) {
-  if (!observer_ || !observer_->wants(text)) return;
-  Parsed parsed = format_ == Format::Json ? parse_json_text(text) : parse_cbor_bytes(text);
+  if (!observer_) return;
+  std::string_view function;
+  if (format_ == Format::Cbor && is_compact_event(text)) function = compact_event_function(text, names_);
+  if (!observer_->wants(text, function)) return;
+  Parsed parsed = format_ == Format::Json ? parse_json_text(text) : parse_cbor_element(text);
   if (parsed.status != Parsed::Status::Ok) return;  // the element's reader reports it (or reads on)
   try {
     if (format_ == Format::Json) bytes_from_text_model(parsed.value);
@@ -639,7 +642,19 @@ Result<TraceReader::Text> TraceReader::next_cbor_text() {
   }
   out.text = std::string_view(in_->data(), off);
   in_->consume(off);
+  cbor_size_ = off;
+  // A compact event (trace/compact.h): its names are defined as it is read,
+  // whichever way it is then parsed (or not, on the replayer's fast path).
+  if (is_compact_event(out.text)) {
+    if (auto learnt = names_.learn(out.text); !learnt)
+      return make_error(fmt::format("`{}`: element {}: {}", path_, position_ + 1, learnt.error().message));
+  }
   return out;
+}
+
+Parsed TraceReader::parse_cbor_element(std::string_view text) {
+  if (!is_compact_event(text)) return parse_cbor_bytes(text);
+  return parse_compact_event(text, names_, expanded_);
 }
 
 std::string TraceReader::cbor_error(std::string_view what) const {

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "trace/compact.h"
 #include "trace/parse.h"
 #include "trace/trace.h"
 
@@ -35,8 +36,13 @@ class ElementObserver {
  public:
   virtual ~ElementObserver() = default;
   // Whether an element given as text (next_text()) is of interest: only then
-  // is it parsed for element(). `encoded` is its JSON text or CBOR bytes.
-  virtual bool wants(std::string_view encoded) { (void)encoded; return true; }
+  // is it parsed for element(). `encoded` is its JSON text or CBOR bytes;
+  // `function` the name of a compact CBOR event's function (trace/compact.h),
+  // which its bytes may give only as a number, and empty for other elements.
+  virtual bool wants(std::string_view encoded, std::string_view function) {
+    (void)encoded, (void)function;
+    return true;
+  }
   virtual void element(const Json& j) = 0;
 };
 
@@ -66,6 +72,11 @@ class TraceReader {
   void set_observer(ElementObserver* observer) { observer_ = observer; }
 
   Format format() const { return format_; }
+  // The names the compact events read so far have defined (trace/compact.h):
+  // what the replayer's encoder may refer to by number.
+  const CompactNames& names() const { return names_; }
+  // The encoded size of the CBOR item read last (nullopt in a JSON trace).
+  std::optional<uint64_t> cbor_element_size() const { return cbor_size_; }
   // True once next() has met the end of a file that was not completed (for a
   // compressed trace, also one whose zstd frame was cut short).
   bool truncated() const;
@@ -96,6 +107,7 @@ class TraceReader {
   // CBOR.
   Result<Text> next_cbor_text();
   Result<std::optional<Json>> cbor_result(Parsed parsed);
+  Parsed parse_cbor_element(std::string_view text);
   std::string cbor_error(std::string_view what) const;
 
   void notify(const Json& j) {
@@ -112,6 +124,11 @@ class TraceReader {
   ElementObserver* observer_ = nullptr;
   uint64_t position_ = 0;
   bool truncated_ = false;
+
+  // CBOR state.
+  CompactNames names_;
+  std::string expanded_;  // a compact event written out as a plain one, reused
+  std::optional<uint64_t> cbor_size_;
 
   // JSON state.
   bool free_ = false;          // not (or no longer) one element per line

@@ -228,7 +228,14 @@ bool ValueReader::read_key(std::string_view& key) {
   if (format_ == Format::Cbor) {
     uint8_t major;
     uint64_t len;
-    if (!cbor_element() || !cbor_head(major, len) || major != 3 || len > data_.size() - pos_) return false;
+    if (!cbor_element() || !cbor_head(major, len)) return false;
+    if (major == 0 && names_) {  // a name's number
+      const std::string* name = names_->key_name(len);
+      if (!name) return false;
+      key = *name;
+      return true;
+    }
+    if (major != 3 || len > data_.size() - pos_) return false;
     key = data_.substr(pos_, len);
     pos_ += len;
     return true;

@@ -14,13 +14,16 @@
 #include <string_view>
 #include <vector>
 
+#include "trace/compact.h"
 #include "trace/trace.h"
 
 namespace wasmrr::trace {
 
 class ValueReader {
  public:
-  ValueReader(std::string_view data, Format format) : data_(data), format_(format) {}
+  // `names`: a compact CBOR event's (trace/compact.h), whose map keys may be numbers.
+  ValueReader(std::string_view data, Format format, const CompactNames* names = nullptr)
+      : data_(data), format_(format), names_(names) {}
 
   bool read_uint(uint64_t& v);
   bool read_sint(int64_t& v);
@@ -57,6 +60,7 @@ class ValueReader {
 
   std::string_view data_;
   Format format_;
+  const CompactNames* names_;
   size_t pos_ = 0;
   std::vector<Open> open_;
   bool after_key_ = false;    // JSON: a map key was read; its value comes next (no separator)

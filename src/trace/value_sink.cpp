@@ -1,5 +1,7 @@
 #include "trace/value_sink.h"
 
+#include "trace/compact.h"
+
 #include <charconv>
 #include <cmath>
 #include <memory>
@@ -145,6 +147,12 @@ void CborSink::text(std::string_view s) {
 void CborSink::bytes(std::string_view b) {
   head(2, b.size());
   *out_ += b;
+}
+void CborSink::key(std::string_view k) {
+  if (names_) {
+    if (auto index = names_->key(k)) return head(0, *index);
+  }
+  text(k);
 }
 void CborSink::begin_array(size_t n) { head(4, n); }
 void CborSink::begin_map(size_t n) { head(5, n); }

@@ -76,9 +76,14 @@ class JsonTextSink final : public ByteSink {
   bool after_key_ = false;
 };
 
+class CompactNames;  // trace/compact.h
+
 class CborSink final : public ByteSink {
  public:
   explicit CborSink(std::string& out) : out_(&out) {}
+  // Map keys that `names` has defined are written as their numbers (compact
+  // events, trace/compact.h); null: every key as text.
+  void use_names(const CompactNames* names) { names_ = names; }
   void retarget(std::string& out) override { out_ = &out; }
   void null() override;
   void boolean(bool b) override;
@@ -90,12 +95,14 @@ class CborSink final : public ByteSink {
   void begin_array(size_t n) override;
   void end_array() override {}
   void begin_map(size_t n) override;
-  void key(std::string_view k) override { text(k); }
+  void key(std::string_view k) override;
   void end_map() override {}
+  void tag(uint64_t n) { head(6, n); }
 
  private:
   void head(uint8_t major, uint64_t n);  // RFC 8949 3.1, shortest form
   std::string* out_;
+  const CompactNames* names_ = nullptr;
 };
 
 // Builds one Json value; take() it when the value is complete.

@@ -80,7 +80,19 @@ void TraceWriter::write_encoded(std::string_view element) {
   if (fd_ < 0) return;
   begin_element();
   buffer_ += element;
+  learn(element);
   end_element();
+}
+
+// A compact event's names are defined once it is written (trace/compact.h).
+void TraceWriter::learn(std::string_view element) {
+  if (format_ != Format::Cbor || !is_compact_event(element)) return;
+  if (auto learnt = names_.learn(element); !learnt && !bad_element_) {
+    // A bug of the encoder. Everything is still written (nothing recorded is
+    // lost; the reader reports the element), and close() fails.
+    bad_element_ = true;
+    fmt::print(stderr, "wasm-rr: error: writing trace `{}`: {}\n", path_, learnt.error().message);
+  }
 }
 
 void TraceWriter::write(const Json& element) {
@@ -100,7 +112,9 @@ void TraceWriter::append(const Json& element) {
       buffer_ += element.dump(-1, ' ', false, Json::error_handler_t::strict);
     }
   } else {
-    Json::to_cbor(element, buffer_);
+    size_t start = buffer_.size();
+    if (encode_compact_event(element, names_, buffer_)) learn(std::string_view(buffer_).substr(start));
+    else Json::to_cbor(element, buffer_);
   }
   end_element();
 }
@@ -168,7 +182,7 @@ Result<void> TraceWriter::close_locked() {
   flush_locked(/*end=*/true);
   int rc = ::close(fd_);
   fd_ = -1;
-  if (failed_ || rc != 0) return make_error(fmt::format("writing trace `{}` failed", path_));
+  if (failed_ || bad_element_ || rc != 0) return make_error(fmt::format("writing trace `{}` failed", path_));
   return {};
 }
 

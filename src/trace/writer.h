@@ -22,6 +22,7 @@
 #include <string>
 #include <thread>
 
+#include "trace/compact.h"
 #include "trace/trace.h"
 #include "trace/zstd.h"
 
@@ -49,6 +50,10 @@ class TraceWriter {
   void write(const Json& element);
   // Writes an element already encoded in this writer's format (see rr/event_encoder.h).
   void write_encoded(std::string_view element);
+  // The names the events written so far have defined (a CBOR trace's compact
+  // events, trace/compact.h): what an encoder may refer to by number. Read
+  // it only on the thread that writes events.
+  const CompactNames& names() const { return names_; }
   Format format() const { return format_; }
   Compression compression() const { return zstd_ ? Compression::Zstd : Compression::None; }
   // Writes everything buffered to the file.
@@ -69,6 +74,7 @@ class TraceWriter {
   void begin_element();
   void end_element();
   void append(const Json& element);
+  void learn(std::string_view element);
   void flush_locked(bool end = false);
   void write_out(const std::string& bytes);
   Result<void> close_locked();
@@ -83,9 +89,11 @@ class TraceWriter {
   std::string buffer_;
   std::unique_ptr<ZstdCompressor> zstd_;  // null: uncompressed
   std::string compressed_;                // zstd_'s output, reused
+  CompactNames names_;
   bool first_ = true;
   uint64_t elements_ = 0;
   bool failed_ = false;
+  bool bad_element_ = false;  // an encoded element that learn() refused
   bool closing_ = false;
   uint64_t bytes_written_ = 0;
   std::thread flusher_;  // last: started once everything above is set up

@@ -1,11 +1,14 @@
 // The recorder's direct encoder must produce exactly the bytes the general
-// Json path produces, in both formats, or converted traces would differ.
+// Json path produces, in both formats (CBOR as plain maps and as compact
+// events, with no names defined and with the event's own names defined), or
+// converted traces would differ.
 #include <gtest/gtest.h>
 
 #include "abi/type.h"
 #include "abi/value.h"
 #include "rr/event_encoder.h"
 #include "rr/value_codec.h"
+#include "trace/compact.h"
 #include "trace/json_bytes.h"
 
 namespace wasmrr::rr {
@@ -16,17 +19,28 @@ using abi::Type;
 using abi::Value;
 using trace::Json;
 
-std::string via_json(trace::Format f, const std::string& fn, const Json& args, const Json& results) {
-  trace::Event e{fn, args, results};
+// How the writer encodes the trace model of an event: `names` for compact CBOR events.
+std::string writer_bytes(trace::Format f, const trace::CompactNames* names, const trace::Event& e) {
   Json j = trace::to_json(e);
+  std::string out;
+  if (f == trace::Format::Cbor && names) {
+    EXPECT_TRUE(trace::encode_compact_event(j, *names, out));
+    return out;
+  }
   if (f == trace::Format::Cbor) {
-    std::string out;
     Json::to_cbor(j, out);
     return out;
   }
   trace::bytes_to_text_model(j);
   return j.dump(-1, ' ', false, Json::error_handler_t::strict);
 }
+
+// The forms an encoder writes: JSON, plain CBOR, compact CBOR with `names`.
+struct Form {
+  trace::Format format;
+  const trace::CompactNames* names;
+};
+
 
 TEST(EventEncoder, MatchesTheJsonPathForEveryType) {
   auto u32 = Type::primitive(Kind::U32);
@@ -74,42 +88,49 @@ TEST(EventEncoder, MatchesTheJsonPathForEveryType) {
       Value::none(),
       Value::f64_(std::nan("")),
   };
-  for (auto f : {trace::Format::Json, trace::Format::Cbor}) {
-    for (bool digest : {false, true}) {
-      EventEncoder enc(f);
+  const std::string fn = "pkg:iface/x@0.2.3#[method]thing.do";
+  for (bool digest : {false, true}) {
+    Json jargs = Json::array();
+    for (size_t i = 0; i < types.size(); i++)
+      jargs.push_back(encode_value(values[i], *types[i].type, EncodeOptions{.digest_large_bytes = digest}));
+    trace::Event event{fn, jargs, Json::array({7})};
+    trace::CompactNames fresh, learnt;
+    ASSERT_TRUE(learnt.learn(writer_bytes(trace::Format::Cbor, &fresh, event)));
+    ASSERT_EQ(learnt.functions(), 1u);
+    ASSERT_GT(learnt.keys(), 1u);  // the record's fields, "ok"/"err", "handle", ...
+    for (Form form : {Form{trace::Format::Json, nullptr}, Form{trace::Format::Cbor, nullptr},
+                      Form{trace::Format::Cbor, &fresh}, Form{trace::Format::Cbor, &learnt}}) {
+      if (form.names && !digest) continue;  // a compact event's arguments come only digested
+      EventEncoder enc(form.format, form.names);
       std::string args, results, direct;
-      enc.encode_values(args, types, values, digest);
-      enc.encode_values(results, {{"", u32}}, {Value::u32(7)}, false);
-      enc.encode_event(direct, enc.event_prefix("pkg:iface/x@0.2.3#[method]thing.do"), args, results);
-
-      Json jargs = Json::array();
-      for (size_t i = 0; i < types.size(); i++)
-        jargs.push_back(encode_value(values[i], *types[i].type, EncodeOptions{.digest_large_bytes = digest}));
-      std::string general = via_json(f, "pkg:iface/x@0.2.3#[method]thing.do", jargs, Json::array({7}));
-      EXPECT_EQ(direct, general) << trace::format_name(f) << (digest ? " digest" : "");
+      if (digest) enc.encode_args(args, types, values);
+      else enc.encode_values(args, types, values, false);
+      enc.encode_results(results, {{"", u32}}, {Value::u32(7)});
+      bool stable = false;
+      enc.encode_event(direct, enc.event_prefix(fn, types.size(), &stable), args, results);
+      EXPECT_EQ(stable, form.names != &fresh);
+      EXPECT_EQ(direct, writer_bytes(form.format, form.names, event))
+          << trace::format_name(form.format) << (form.names ? " compact" : "") << (digest ? " digest" : "");
     }
   }
 }
 
 TEST(EventEncoder, ExitAndTrapEvents) {
-  for (auto f : {trace::Format::Json, trace::Format::Cbor}) {
-    EventEncoder enc(f);
-    std::string args = f == trace::Format::Json ? "[]" : std::string(1, '\x80');
+  trace::CompactNames names;
+  for (Form form : {Form{trace::Format::Json, nullptr}, Form{trace::Format::Cbor, nullptr},
+                    Form{trace::Format::Cbor, &names}}) {
+    EventEncoder enc(form.format, form.names);
+    std::string args;
+    enc.encode_args(args, {}, {});
     std::string exit_direct, trap_direct;
-    enc.encode_exit_event(exit_direct, enc.event_prefix("wasi:cli/exit@0.2.0#exit"), args, 1);
-    enc.encode_trap_event(trap_direct, enc.event_prefix("x#y"), args, "unknown handle");
+    enc.encode_exit_event(exit_direct, enc.event_prefix("wasi:cli/exit@0.2.0#exit", 0), args, 1);
+    enc.encode_trap_event(trap_direct, enc.event_prefix("x#y", 0), args, "unknown handle");
     trace::Event ex{"wasi:cli/exit@0.2.0#exit", Json::array(), Json::array()};
     ex.exit = 1;
     trace::Event tr{"x#y", Json::array(), Json::array()};
     tr.trap = "unknown handle";
-    auto encode = [f](const trace::Event& e) {
-      std::string out;
-      if (f == trace::Format::Cbor) Json::to_cbor(trace::to_json(e), out);
-      else out = trace::to_json(e).dump();
-      return out;
-    };
-    EXPECT_EQ(exit_direct, encode(ex));
-    EXPECT_EQ(trap_direct, encode(tr));
+    EXPECT_EQ(exit_direct, writer_bytes(form.format, form.names, ex));
+    EXPECT_EQ(trap_direct, writer_bytes(form.format, form.names, tr));
   }
 }
 

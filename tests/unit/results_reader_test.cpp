@@ -9,6 +9,7 @@
 #include "rr/event_encoder.h"
 #include "rr/results_reader.h"
 #include "rr/value_codec.h"
+#include "trace/compact.h"
 #include "trace/element_bytes.h"
 
 namespace wasmrr::rr {
@@ -97,6 +98,46 @@ TEST(ResultsReader, GivesWhatTheGeneralPathGivesOrDeclines) {
     size_t escapes_in_cbor = format == trace::Format::Cbor ? 1 : 0;  // CBOR strings have no escapes
     EXPECT_EQ(read_fast, cases().size() - declined + escapes_in_cbor);
   }
+}
+
+// A compact event's outcome (trace/compact.h), its keys written out (the
+// first event) or numbered (after it): read fast as the plain form is.
+TEST(ResultsReader, CompactOutcomes) {
+  size_t read_fast = 0, declined = 0;
+  for (const auto& c : cases()) {
+    SCOPED_TRACE(c.what);
+    declined += std::string(c.what).find("declined") != std::string::npos;
+    std::vector<abi::Param> types{{"r", c.type}};
+    trace::CompactNames names;
+    for (int round = 0; round < 2; round++) {
+      EventEncoder enc(trace::Format::Cbor, &names);
+      std::string outcome, event;
+      enc.encode_results(outcome, types, {c.value});
+      enc.encode_event(event, enc.event_prefix("i#f", 0), "", outcome);
+      std::string scratch;
+      trace::Parsed parsed = trace::parse_compact_event(event, names, scratch);
+      if (round == 0) {  // the names it defines are not known yet
+        ASSERT_TRUE(names.learn(event));
+        parsed = trace::parse_compact_event(event, names, scratch);
+      }
+      ASSERT_EQ(parsed.status, trace::Parsed::Status::Ok) << parsed.error;
+      Value general = decode_value(parsed.value["results"][0], *c.type, "");
+      ASSERT_EQ(general, c.value);
+      std::vector<Value> fast;
+      if (read_results(outcome, trace::Format::Cbor, types, fast, &names)) {
+        read_fast++;
+        ASSERT_EQ(fast.size(), 1u);
+        EXPECT_EQ(fast[0], general);
+      }
+    }
+  }
+  EXPECT_EQ(read_fast, 2 * (cases().size() - declined + 1));  // + the string with escapes, as in plain CBOR
+  // No results: `undefined`; anything else there is declined.
+  std::vector<Value> out;
+  trace::CompactNames names;
+  EXPECT_TRUE(read_results("\xf7", trace::Format::Cbor, {}, out, &names));
+  EXPECT_FALSE(read_results("\x80", trace::Format::Cbor, {}, out, &names));
+  EXPECT_FALSE(read_results(std::string("\xa1\x05\x01", 3), trace::Format::Cbor, {{"r", Type::record({{"a", prim(Kind::U8)}})}}, out, &names));
 }
 
 TEST(ResultsReader, DeclinesWhatIsNotExactlyOneValuePerResult) {

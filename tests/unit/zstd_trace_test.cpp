@@ -45,7 +45,7 @@ std::vector<Json> elements(int n) {
   h.args = {"x.wasm"};
   h.start_time = "2026-01-01T00:00:00Z";
   std::vector<Json> out{trace::to_json(h)};
-  uint64_t now = 1'000'000'000;
+  uint64_t now = 3'600'000'000'000;  // a monotonic clock an hour after boot, as real traces hold
   for (int i = 0; i < n; i++) {
     now += 700 + (static_cast<uint64_t>(i) * 7919) % 300;
     out.push_back(trace::to_json(trace::Event{"wasi:clocks/monotonic-clock@0.2.0#now", Json::array(), Json::array({now})}));
