@@ -96,6 +96,11 @@ int dispatch(int argc, char** argv) {
                      "accepts any value where one was redacted")
       ->type_name("NAME")
       ->allow_extra_args(false);
+  record->add_option("--dedup-window", rec_opts.dedup_window,
+                     "Bytes the guest reads that it wrote or read before, within the last SIZE of byte lists "
+                     "it passed or got, are recorded as references to them instead of again (replay holds as "
+                     "much in memory); 0 turns this off (default 64M; off with --redact)")
+      ->type_name("SIZE");
   record->add_option("--pack", rec_opts.pack_path,
                      "When the recording has ended, also write the component and the trace as one file (as "
                      "`wasm-rr pack`), for a bug report; the trace is kept too")

@@ -76,6 +76,7 @@ struct RecordOptions {
   std::optional<std::string> trace_path;  // -t; unset: wasm-rr-trace.json (or .cbor with -f cbor)
   std::string format;
   std::optional<std::string> pack_path;   // --pack FILE: also write the component and the trace as one file
+  std::string dedup_window = "64M";       // --dedup-window SIZE (0: off)
 };
 struct ReplayOptions {
   std::string component_path;

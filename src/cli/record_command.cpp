@@ -7,6 +7,7 @@
 #include "cli/pack_command.h"
 #include "cli/stop_watch.h"
 #include "cli/trace_output.h"
+#include "cli/units.h"
 #include "util/before_blocking.h"
 #include "wasi/filesystem/descriptor.h"
 #include "rr/recorder.h"
@@ -65,6 +66,18 @@ bool pack_recording(const LoadedComponent& component, const std::string& trace_p
   }
 }
 
+// --dedup-window: 0 turns it off, as does --redact (the references would
+// name bytes the replay sees only with their secrets replaced).
+uint64_t record_dedup_window(const RecordOptions& opts) {
+  if (opts.dedup_window == "0") return 0;
+  auto size = parse_size(opts.dedup_window);
+  if (!size) throw ToolError("--dedup-window " + size.error().message);
+  if (*size > rr::SeenBytes::kMaxWindow)
+    throw ToolError(fmt::format("--dedup-window {}: more than the {} MiB a replay may hold", opts.dedup_window,
+                                rr::SeenBytes::kMaxWindow >> 20));
+  return opts.redact.empty() ? *size : 0;
+}
+
 }  // namespace
 
 int record_command(const RecordOptions& opts) {
@@ -79,6 +92,8 @@ int record_command(const RecordOptions& opts) {
   header.redacted = opts.redact;
   header.max_memory = limits.max_memory_bytes;
   header.max_handles = limits.max_handles;
+  uint64_t dedup_window = record_dedup_window(opts);
+  if (dedup_window > 0) header.dedup_window = dedup_window;
 
   // Everything that can be refused is checked: only now does the disk change.
   TraceOutput output = TraceOutput::create(path, {component.path});
@@ -92,7 +107,7 @@ int record_command(const RecordOptions& opts) {
   runtime::HostRegistry registry;
   wasi::WasiHost host(std::move(config));
   host.register_all(registry);
-  rr::Recorder recorder(*writer, opts.redact);
+  rr::Recorder recorder(*writer, opts.redact, dedup_window);
   std::optional<StopWatch> stop_watch;
   stop_watch.emplace(limits.timeout, [&](const StopCause& cause) {
     uint64_t events = recorder.finish_stopped(cause.end_record());  // counted under the writer's lock

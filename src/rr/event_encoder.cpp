@@ -30,22 +30,24 @@ void EventEncoder::encode_values(std::string& out, const std::vector<abi::Param>
 
 void EventEncoder::encode_args(std::string& out, const std::vector<abi::Param>& types,
                                const std::vector<abi::Value>& values) {
-  if (!names_) return encode_values(out, types, values, /*digest_large_bytes=*/true);
+  ByteLists lists{.digest = true, .seen = seen_, .digests = digests_};
+  if (!names_) return write_values(sink(out), types, values, lists);
   trace::ValueSink& s = sink(out);
-  for (size_t i = 0; i < types.size() && i < values.size(); i++) write_value(s, values[i], *types[i].type, true);
+  for (size_t i = 0; i < types.size() && i < values.size(); i++) write_value(s, values[i], *types[i].type, lists);
 }
 
 void EventEncoder::encode_results(std::string& out, const std::vector<abi::Param>& types,
                                   const std::vector<abi::Value>& values) {
+  ByteLists lists{.digest = false, .seen = seen_};
   if (!names_ || values.size() > 1) {
     if (names_) static_cast<trace::CborSink&>(sink(out)).tag(trace::kTagResults);
-    return encode_values(out, types, values, /*digest_large_bytes=*/false);
+    return write_values(sink(out), types, values, lists);
   }
   if (values.empty() || types.empty()) {
     out += static_cast<char>(trace::kCborUndefined);
     return;
   }
-  write_value(sink(out), values[0], *types[0].type, false);
+  write_value(sink(out), values[0], *types[0].type, lists);
 }
 
 std::string EventEncoder::event_prefix(std::string_view fn, size_t nargs, bool* stable) {

@@ -18,6 +18,7 @@
 
 #include "abi/type.h"
 #include "abi/value.h"
+#include "rr/seen_bytes.h"
 #include "trace/compact.h"
 #include "trace/element_bytes.h"
 #include "trace/trace.h"
@@ -47,6 +48,11 @@ class EventEncoder {
   std::string results_key() const { return results_key_; }
   trace::Format format() const { return format_; }
   bool compact() const { return names_ != nullptr; }
+  // The recorder's: byte lists of arguments and results are seen there, and
+  // results seen before are written as references (rr/seen_bytes.h).
+  void set_seen(SeenBytes* seen) { seen_ = seen; }
+  // The replayer's: the digests encode_args() computes, appended in order.
+  void set_digests(std::vector<std::string>* digests) { digests_ = digests; }
   const trace::CompactNames* names() const { return names_; }
   // Appends a whole event element {"fn":..,"args":..,"results":..} from encoded parts.
   void encode_event(std::string& out, std::string_view prefix, std::string_view args, std::string_view results) const;
@@ -63,6 +69,8 @@ class EventEncoder {
 
   trace::Format format_;
   const trace::CompactNames* names_;  // null: JSON, or plain CBOR maps
+  SeenBytes* seen_ = nullptr;
+  std::vector<std::string>* digests_ = nullptr;
   std::string scratch_;
   std::unique_ptr<trace::ByteSink> sink_;
   std::string results_key_, exit_key_, trap_key_;

@@ -2,6 +2,7 @@
 // trace as one event. Knows no WASI interface: it sees names and typed values.
 #pragma once
 
+#include <optional>
 #include <unordered_map>
 
 #include "rr/event_encoder.h"
@@ -14,8 +15,15 @@ namespace wasmrr::rr {
 
 class Recorder final : public runtime::CallInterposer {
  public:
-  explicit Recorder(trace::TraceWriter& writer, std::vector<std::string> redact_names = {})
-      : writer_(writer), redactor_(std::move(redact_names)), encoder_(writer.format(), &writer.names()) {}
+  // `dedup_window`: results the guest had before are recorded as references
+  // (rr/seen_bytes.h), as the trace's header must say; 0: never. Not with redaction.
+  explicit Recorder(trace::TraceWriter& writer, std::vector<std::string> redact_names = {}, uint64_t dedup_window = 0)
+      : writer_(writer), redactor_(std::move(redact_names)), encoder_(writer.format(), &writer.names()) {
+    if (dedup_window > 0 && !redactor_.active()) {
+      seen_.emplace(dedup_window, /*keep_bytes=*/false);
+      encoder_.set_seen(&*seen_);
+    }
+  }
 
   runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
   // Ends the trace with the run's outcome.
@@ -35,6 +43,7 @@ class Recorder final : public runtime::CallInterposer {
   trace::TraceWriter& writer_;
   Redactor redactor_;
   EventEncoder encoder_;
+  std::optional<SeenBytes> seen_;
   std::string args_, results_, element_;  // reused buffers of the fast path
   std::unordered_map<const runtime::ImportedFunc*, std::string> prefixes_;  // encoded {"fn":..,"args":
   std::string unstable_prefix_;  // one not kept (prefix_of)

@@ -10,6 +10,7 @@
 #include "trace/json_bytes.h"
 #include "trace/readable.h"
 #include "trace/parse.h"
+#include "trace/sha256.h"
 
 namespace wasmrr::rr {
 
@@ -48,6 +49,12 @@ Result<trace::Header> Replayer::read_header() {
   if (!decoded) return make_error(fmt::format("`{}` header: {}", reader_.path(), decoded.error().message));
   if (decoded->kind != trace::Element::Kind::Header)
     return make_error(fmt::format("`{}`: the first element is not a trace header", reader_.path()));
+  if (auto window = decoded->header.dedup_window) {
+    if (*window > SeenBytes::kMaxWindow)
+      return make_error(fmt::format("`{}` header: dedup: a window of {} bytes, more than the {} MiB a replay holds",
+                                    reader_.path(), *window, SeenBytes::kMaxWindow >> 20));
+    seen_.emplace(*window, /*keep_bytes=*/true);
+  }
   return decoded->header;
 }
 
@@ -186,6 +193,8 @@ bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values&
   if (!text.starts_with(prefix)) return false;
   text.remove_prefix(prefix.size());
   scratch_.clear();
+  arg_digests_.clear();
+  resolved_.clear();
   fast_encoder_.encode_args(scratch_, f.type->params, args);
   if (!text.starts_with(scratch_)) return false;
   text.remove_prefix(scratch_.size());
@@ -198,8 +207,10 @@ bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values&
   if (!parse_results(element, text, parsed) || !parsed.is_array() || parsed.size() != f.type->results.size())
     return false;
   try {
-    for (size_t i = 0; i < f.type->results.size(); i++)
+    for (size_t i = 0; i < f.type->results.size(); i++) {
+      resolve_same(parsed[i], "");
       results.push_back(decode_value(parsed[i], *f.type->results[i].type, ""));
+    }
   } catch (const std::exception&) {
     results.clear();
     return false;  // the slow path reports it
@@ -222,6 +233,69 @@ bool Replayer::parse_results(std::string_view element, std::string_view rest, tr
   return true;
 }
 
+// The byte lists of an answered call are seen, as the recorder saw them:
+// without hashing them again where their digests are known (the arguments'
+// from the fast path's comparison, the results' from their references).
+void Replayer::see_call(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
+                        bool args_digested) {
+  if (!seen_) return;
+  size_t next_digest = 0;
+  auto see_arg = [&](std::string_view b) {
+    if (args_digested && next_digest < arg_digests_.size()) seen_->see(b, arg_digests_[next_digest++]);
+    else seen_->see(b, trace::sha256_hex(b));
+  };
+  for (size_t i = 0; i < args.size() && i < f.type->params.size(); i++)
+    for_each_long_byte_list(args[i], *f.type->params[i].type, see_arg);
+  auto see_result = [&](std::string_view b) {
+    for (const auto& digest : resolved_)
+      if (seen_->see_if_kept(b, digest)) return;
+    seen_->see(b, trace::sha256_hex(b));
+  };
+  for (size_t i = 0; i < results.size() && i < f.type->results.size(); i++)
+    for_each_long_byte_list(results[i], *f.type->results[i].type, see_result);
+  resolved_.clear();
+}
+
+// {"$same": hex} in a recorded result: the bytes seen before with that
+// digest. The value path is made only for an error (this runs on every
+// event of a trace with references).
+void Replayer::resolve_same(Json& j, const std::string& path) {
+  std::vector<std::string> where;
+  resolve_same_in(j, path, where);
+}
+
+void Replayer::resolve_same_in(Json& j, const std::string& path, std::vector<std::string>& where) {
+  if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); i++) {
+      if (!j[i].is_structured()) continue;
+      where.push_back(fmt::format("[{}]", i));
+      resolve_same_in(j[i], path, where);
+      where.pop_back();
+    }
+    return;
+  }
+  if (!j.is_object()) return;
+  if (j.size() == 1 && j.begin().key() == "$same") {
+    const Json& digest = j.begin().value();
+    const std::string* bytes = seen_ && digest.is_string() ? seen_->find(digest.get_ref<const std::string&>()) : nullptr;
+    if (!bytes) {
+      std::string at = path;
+      for (const auto& w : where) at += w;
+      throw DecodeError(at, fmt::format("refers to bytes seen before ({}) that this replay has not seen{}",
+                                        printable(digest.dump()), seen_ ? "" : " (the header asks for no dedup)"));
+    }
+    resolved_.push_back(digest.get<std::string>());
+    j = Json::binary(Json::binary_t::container_type(bytes->begin(), bytes->end()));
+    return;
+  }
+  for (auto& [key, value] : j.items()) {
+    if (!value.is_structured()) continue;
+    where.push_back("." + key);
+    resolve_same_in(value, path, where);
+    where.pop_back();
+  }
+}
+
 const std::string& Replayer::prefix_of(const runtime::ImportedFunc& f) {
   FuncInfo& info = info_of(f);
   if (!info.prefix_stable) info.prefix = fast_encoder_.event_prefix(f.name, f.type->params.size(), &info.prefix_stable);
@@ -230,6 +304,7 @@ const std::string& Replayer::prefix_of(const runtime::ImportedFunc& f) {
 
 void Replayer::use_plain_cbor_events() {
   fast_encoder_ = EventEncoder(fast_encoder_.format());
+  fast_encoder_.set_digests(&arg_digests_);
   results_key_ = fast_encoder_.results_key();
   for (auto& [func, info] : funcs_) info.prefix_stable = false;
 }
@@ -256,6 +331,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
         use_plain_cbor_events();
       runtime::Values results;
       if (fast_match(f, args, text->text, results)) {
+        see_call(f, args, results, /*args_digested=*/true);
         next_index_++;
         track_handles(f, args, results, index);
         notify(index, f, args, results);
@@ -305,13 +381,16 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
     throw BadTrace::unfit(index, ev.fn, "", fmt::format("{} result{} recorded, the function returns {}", ev.results.size(),
                                                         ev.results.size() == 1 ? "" : "s", f.type->results.size()));
   runtime::Values results;
+  resolved_.clear();
   for (size_t i = 0; i < f.type->results.size(); i++) {
     try {
+      resolve_same(el->event.results[i], "");
       results.push_back(decode_value(ev.results[i], *f.type->results[i].type, ""));
     } catch (const DecodeError& e) {
       throw BadTrace::unfit(index, ev.fn, fmt::format("results[{}]{}", i, e.path()), e.problem());
     }
   }
+  see_call(f, args, results, /*args_digested=*/false);
   track_handles(f, args, results, index);
   notify(index, f, args, results);
   remember(index, std::move(el->event));

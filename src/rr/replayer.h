@@ -90,7 +90,9 @@ std::string describe_call(const runtime::ImportedFunc& f, const runtime::Values&
 class Replayer final : public runtime::CallInterposer {
  public:
   explicit Replayer(trace::TraceReader& reader)
-      : reader_(reader), fast_encoder_(reader.format(), &reader.names()), results_key_(fast_encoder_.results_key()) {}
+      : reader_(reader), fast_encoder_(reader.format(), &reader.names()), results_key_(fast_encoder_.results_key()) {
+    fast_encoder_.set_digests(&arg_digests_);
+  }
 
   // Reads the header; must be called first.
   Result<trace::Header> read_header();
@@ -187,6 +189,14 @@ class Replayer final : public runtime::CallInterposer {
   // A CBOR trace written before events were compact: match its plain map events.
   void use_plain_cbor_events();
   bool parse_results(std::string_view element, std::string_view rest, trace::Json& results);
+  void see_call(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
+                bool args_digested);
+  void resolve_same(trace::Json& j, const std::string& path);
+  void resolve_same_in(trace::Json& j, const std::string& path, std::vector<std::string>& where);
+  // Byte lists seen so far, when the trace refers to them (rr/seen_bytes.h).
+  std::optional<SeenBytes> seen_;
+  std::vector<std::string> arg_digests_;  // the fast path's, of the call it looks at
+  std::vector<std::string> resolved_;     // the references given back in the call's results
   std::unordered_map<const runtime::ImportedFunc*, FuncInfo> funcs_;
   const runtime::ImportedFunc* last_func_ = nullptr;
   FuncInfo* last_info_ = nullptr;

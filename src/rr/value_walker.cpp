@@ -9,29 +9,39 @@ using abi::Kind;
 
 namespace {
 
-void write_bytes(trace::ValueSink& sink, std::string_view b, bool digest) {
-  if (!digest || b.size() <= kDigestThreshold) return sink.bytes(b);
-  sink.begin_map(2);
-  sink.key("$len");
-  sink.uint(b.size());
-  sink.key("$sha256");
-  sink.text(trace::sha256_hex(b));
+void write_bytes(trace::ValueSink& sink, std::string_view b, const ByteLists& lists) {
+  if (b.size() <= kDigestThreshold || (!lists.digest && !lists.seen)) return sink.bytes(b);
+  std::string digest = trace::sha256_hex(b);
+  if (lists.digests) lists.digests->push_back(digest);
+  bool seen_before = lists.seen && lists.seen->see(b, digest);
+  if (lists.digest) {
+    sink.begin_map(2);
+    sink.key("$len");
+    sink.uint(b.size());
+    sink.key("$sha256");
+    sink.text(digest);
+    return sink.end_map();
+  }
+  if (!seen_before) return sink.bytes(b);
+  sink.begin_map(1);
+  sink.key("$same");
+  sink.text(digest);
   sink.end_map();
 }
 
 // {"name": payload}: a variant case with a payload, a result, a nested some.
 void write_single_key(trace::ValueSink& sink, std::string_view name, const abi::Value* payload, const abi::Type* type,
-                      bool digest) {
+                      const ByteLists& lists) {
   sink.begin_map(1);
   sink.key(name);
-  if (payload && type) write_value(sink, *payload, *type, digest);
+  if (payload && type) write_value(sink, *payload, *type, lists);
   else sink.null();
   sink.end_map();
 }
 
 }  // namespace
 
-void write_value(trace::ValueSink& sink, const abi::Value& v, const abi::Type& t, bool digest) {
+void write_value(trace::ValueSink& sink, const abi::Value& v, const abi::Type& t, const ByteLists& lists) {
   switch (t.kind) {
     case Kind::Bool: return sink.boolean(v.num != 0);
     case Kind::S8: case Kind::S16: case Kind::S32: case Kind::S64: return sink.sint(static_cast<int64_t>(v.num));
@@ -45,40 +55,37 @@ void write_value(trace::ValueSink& sink, const abi::Value& v, const abi::Type& t
     case Kind::String: return sink.text(v.str);
     case Kind::List: {
       if (t.is_byte_list()) {
-        if (v.bytes) return write_bytes(sink, v.str, digest);
-        std::string b;  // a list<u8> Value may hold its bytes as items
-        b.reserve(v.items.size());
-        for (const auto& item : v.items) b += static_cast<char>(item.num);
-        return write_bytes(sink, b, digest);
+        std::string scratch;
+        return write_bytes(sink, byte_list_view(v, scratch), lists);
       }
       sink.begin_array(v.items.size());
-      for (const auto& item : v.items) write_value(sink, item, *t.elem, digest);
+      for (const auto& item : v.items) write_value(sink, item, *t.elem, lists);
       return sink.end_array();
     }
     case Kind::Record:
       sink.begin_map(t.fields.size());
       for (size_t i = 0; i < t.fields.size(); i++) {
         sink.key(t.fields[i].name);
-        write_value(sink, v.items.at(i), *t.fields[i].type, digest);
+        write_value(sink, v.items.at(i), *t.fields[i].type, lists);
       }
       return sink.end_map();
     case Kind::Tuple:
       sink.begin_array(t.fields.size());
-      for (size_t i = 0; i < t.fields.size(); i++) write_value(sink, v.items.at(i), *t.fields[i].type, digest);
+      for (size_t i = 0; i < t.fields.size(); i++) write_value(sink, v.items.at(i), *t.fields[i].type, lists);
       return sink.end_array();
     case Kind::Variant: {
       const abi::Case& c = t.cases.at(v.case_index());
       if (!c.type) return sink.text(c.name);
-      return write_single_key(sink, c.name, &v.payload(), c.type.get(), digest);
+      return write_single_key(sink, c.name, &v.payload(), c.type.get(), lists);
     }
     case Kind::Enum: return sink.text(t.labels.at(v.case_index()));
     case Kind::Option:
       if (!v.is_some()) return sink.null();
-      if (t.elem->kind != Kind::Option) return write_value(sink, v.payload(), *t.elem, digest);
-      return write_single_key(sink, "some", &v.payload(), t.elem.get(), digest);
+      if (t.elem->kind != Kind::Option) return write_value(sink, v.payload(), *t.elem, lists);
+      return write_single_key(sink, "some", &v.payload(), t.elem.get(), lists);
     case Kind::Result: {
       const abi::Case& c = t.cases.at(v.case_index());
-      return write_single_key(sink, c.name, c.type ? &v.payload() : nullptr, c.type.get(), digest);
+      return write_single_key(sink, c.name, c.type ? &v.payload() : nullptr, c.type.get(), lists);
     }
     case Kind::Flags: {
       size_t n = 0;
@@ -97,11 +104,45 @@ void write_value(trace::ValueSink& sink, const abi::Value& v, const abi::Type& t
 }
 
 void write_values(trace::ValueSink& sink, const std::vector<abi::Param>& types, const std::vector<abi::Value>& values,
-                  bool digest) {
+                  const ByteLists& lists) {
   size_t n = std::min(types.size(), values.size());
   sink.begin_array(n);
-  for (size_t i = 0; i < n; i++) write_value(sink, values[i], *types[i].type, digest);
+  for (size_t i = 0; i < n; i++) write_value(sink, values[i], *types[i].type, lists);
   sink.end_array();
+}
+
+std::string_view byte_list_view(const abi::Value& v, std::string& scratch) {
+  if (v.bytes) return v.str;
+  scratch.clear();
+  scratch.reserve(v.items.size());
+  for (const auto& item : v.items) scratch += static_cast<char>(item.num);
+  return scratch;
+}
+
+void for_each_long_byte_list(const abi::Value& v, const abi::Type& t, const std::function<void(std::string_view)>& fn) {
+  switch (t.kind) {
+    case Kind::List:
+      if (t.is_byte_list()) {
+        std::string scratch;
+        std::string_view b = byte_list_view(v, scratch);
+        if (b.size() > kDigestThreshold) fn(b);
+        return;
+      }
+      for (const auto& item : v.items) for_each_long_byte_list(item, *t.elem, fn);
+      return;
+    case Kind::Record: case Kind::Tuple:
+      for (size_t i = 0; i < t.fields.size() && i < v.items.size(); i++) for_each_long_byte_list(v.items[i], *t.fields[i].type, fn);
+      return;
+    case Kind::Variant: case Kind::Result: {
+      const abi::Case& c = t.cases.at(v.case_index());
+      if (c.type) for_each_long_byte_list(v.payload(), *c.type, fn);
+      return;
+    }
+    case Kind::Option:
+      if (v.is_some()) for_each_long_byte_list(v.payload(), *t.elem, fn);
+      return;
+    default: return;
+  }
 }
 
 }  // namespace wasmrr::rr

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <string_view>
 #include <vector>
 
 #include "abi/type.h"
 #include "abi/value.h"
+#include "rr/seen_bytes.h"
 #include "trace/value_sink.h"
 
 namespace wasmrr::rr {
@@ -16,10 +19,33 @@ namespace wasmrr::rr {
 // (when digests are asked for: arguments are only compared, never fed back).
 constexpr size_t kDigestThreshold = 256;
 
+// How byte lists (list<u8>) longer than kDigestThreshold are written.
+struct ByteLists {
+  bool digest = false;        // as {"$len": n, "$sha256": hex} (arguments)
+  SeenBytes* seen = nullptr;  // each is seen (rr/seen_bytes.h); one not digested and seen before
+                              // is written {"$same": hex} (results)
+  std::vector<std::string>* digests = nullptr;  // each digest computed is appended, in order
+};
+
 // Writes `v` (of type `t`) to `sink`.
-void write_value(trace::ValueSink& sink, const abi::Value& v, const abi::Type& t, bool digest_large_bytes);
+void write_value(trace::ValueSink& sink, const abi::Value& v, const abi::Type& t, const ByteLists& lists);
+inline void write_value(trace::ValueSink& sink, const abi::Value& v, const abi::Type& t, bool digest_large_bytes) {
+  write_value(sink, v, t, ByteLists{digest_large_bytes});
+}
 // Writes the array of `values` (typed by `types`): an event's args or results.
 void write_values(trace::ValueSink& sink, const std::vector<abi::Param>& types, const std::vector<abi::Value>& values,
-                  bool digest_large_bytes);
+                  const ByteLists& lists);
+inline void write_values(trace::ValueSink& sink, const std::vector<abi::Param>& types,
+                         const std::vector<abi::Value>& values, bool digest_large_bytes) {
+  write_values(sink, types, values, ByteLists{digest_large_bytes});
+}
+
+// The contents of a list<u8> value, which may hold its bytes in `str` (the
+// usual case) or as items.
+std::string_view byte_list_view(const abi::Value& v, std::string& scratch);
+
+// Calls fn(bytes) for every byte list longer than kDigestThreshold in `v`
+// (of type `t`), in the order write_value writes them.
+void for_each_long_byte_list(const abi::Value& v, const abi::Type& t, const std::function<void(std::string_view)>& fn);
 
 }  // namespace wasmrr::rr

@@ -47,6 +47,7 @@ Json to_json(const Header& h) {
     if (h.max_handles) limits["max_handles"] = *h.max_handles;
     j["limits"] = std::move(limits);
   }
+  if (h.dedup_window) j["dedup"] = {{"window", *h.dedup_window}};
   return j;
 }
 
@@ -167,6 +168,12 @@ Header decode_header(const Json& j) {
     };
     if (limits.has("max_memory")) h.max_memory = positive("max_memory");
     if (limits.has("max_handles")) h.max_handles = positive("max_handles");
+  }
+  if (f.has("dedup")) {
+    Fields dedup(f.obj("dedup"), "dedup: ");
+    int64_t window = dedup.num("window");
+    if (window <= 0) throw std::runtime_error("dedup: `window` must be positive");
+    h.dedup_window = static_cast<uint64_t>(window);
   }
   return h;
 }

@@ -59,6 +59,10 @@ struct Header {
   // the same, so the guest meets them at the same points.
   std::optional<uint64_t> max_memory;   // bytes
   std::optional<uint64_t> max_handles;
+  // Results whose bytes the guest had before are references {"$same": hex}
+  // to them, within this many bytes of byte lists seen (rr/seen_bytes.h);
+  // unset: the trace holds none.
+  std::optional<uint64_t> dedup_window;
 };
 
 // One host call: function name exactly as imported, then the arguments and

@@ -40,6 +40,8 @@ wasmrr_guest(grow ARGS 64)
 # e2e.trust.* record them, stop them from outside and replay the traces.)
 wasmrr_guest(hang ARGS stdin 3)
 wasmrr_guest(hello ENV GUEST_GREETING=recorded ARGS first "two words")
+# Reads back every page it wrote: its traces hold the reads as references.
+wasmrr_guest(pages DATA_DIR ARGS /data 32 200)
 wasmrr_guest(random)
 wasmrr_guest(sha256 NO_REVERSE_STEP ARGS 4M)
 # Short here; rr.sleep_is_skipped records a 2 s sleep and replays it at once.
