@@ -1,21 +1,31 @@
 #!/usr/bin/env python3
-"""Record/replay costs, printed as ratios against plain `wasm-rr run`:
+"""Record/replay costs, side by side in one table: for each guest, `wasm-rr
+run` (and `jco run` where it runs the guest), then record and replay in each
+trace format (JSON, CBOR, and both compressed with zstd) as ratios against
+run, and the trace's bytes per event.
 
-  * record overhead for a compute-bound guest (sha256 over 64 MB; goal <= 5 %)
-  * record overhead for a guest making 1 M clock calls (goal <= 2x)
-  * replay time for both
-  * trace bytes per event, JSON and CBOR, plain and zstd-compressed (.json.zst,
-    .cbor.zst: goal <= 4 bytes per clock event), and the compressed formats'
-    record and replay times against the plain ones
+Guests:
+  * compute-bound: sha256 over 64 MB (goal: record and replay <= 1.05x run)
+  * host-call-bound: 1 M monotonic-clock readings, 1 M 8-byte random draws,
+    200 k 64-byte file reads, 200 k 64-byte file writes (host_calls.wasm;
+    goals: record <= 1.2x run, replay <= 1x run; CBOR <= 16 bytes per clock
+    or random event, zstd <= 4 bytes per clock event)
+  * SQLite-style: the pages guest rewriting and re-reading 4 KiB pages of a
+    4 MiB file 50 k times, with and without bytes-seen-before references
+    (docs/trace-format.md; record --dedup-window 0 for without)
 
 Median of --runs runs each, after one warm-up. stdlib only."""
 import argparse
-import json
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
-from benchlib import fmt_ms, median_time
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import median_time, try_median_time  # noqa: E402
+
+FORMATS = ("json", "cbor", "json.zst", "cbor.zst")
 
 
 def count_events(wasm_rr, trace):
@@ -26,47 +36,91 @@ def count_events(wasm_rr, trace):
     raise SystemExit(f"inspect printed no event count for {trace}")
 
 
-def measure(a, name, component, guest_args, goal, tmp, bytes_goal=None):
+class Guest:
+    def __init__(self, name, component, args, kind, data_dir=False, record_flags=()):
+        self.name, self.component, self.args, self.kind = name, component, args, kind
+        self.data_dir, self.record_flags = data_dir, list(record_flags)
+
+
+def dir_flags(g, tmp):
+    if not g.data_dir:
+        return []
+    data = tmp / "data"
+    data.mkdir(exist_ok=True)
+    return ["--dir", f"{data}::/data"]
+
+
+def measure(a, g, tmp):
+    """One table row per format: times and sizes."""
     out = tmp / "out"
-    run = median_time([a.wasm_rr, "run", component, "--"] + guest_args, a.runs, out)
-    print(f"\n{name}")
-    print(f"  run              {fmt_ms(run)}")
-    times = {}
-    for fmt in ("json", "cbor", "json.zst", "cbor.zst"):
-        trace = tmp / f"{name}.{fmt}"
-        rec = median_time([a.wasm_rr, "record", component, "-t", str(trace), "--"] + guest_args, a.runs, out)
-        rep = median_time([a.wasm_rr, "replay", component, str(trace)], a.runs, out)
-        times[fmt] = (rec, rep)
+    flags = dir_flags(g, tmp)
+    run = median_time([a.wasm_rr, "run", g.component, *flags, "--", *g.args], a.runs, out)
+    jco = None
+    if a.jco and not g.data_dir:
+        jco, _ = try_median_time([a.jco, "run", g.component, *g.args], max(1, a.runs // 2), out)
+    rows = []
+    for fmt in FORMATS:
+        trace = tmp / f"t.{fmt}"
+        rec = median_time([a.wasm_rr, "record", g.component, *flags, *g.record_flags, "-t", str(trace), "--", *g.args],
+                          a.runs, out)
+        rep = median_time([a.wasm_rr, "replay", g.component, str(trace)], a.runs, out)
         events = count_events(a.wasm_rr, trace)
-        size = trace.stat().st_size
-        label = f"({fmt})".ljust(10)
-        verdict = "ok" if rec / run <= goal else "ABOVE GOAL"
-        print(f"  record {label} {fmt_ms(rec)}   {rec / run:5.2f}x run   (goal <= {goal:.2f}x: {verdict})")
-        print(f"  replay {label} {fmt_ms(rep)}   {rep / run:5.2f}x run")
+        rows.append((fmt, rec, rep, trace.stat().st_size, events))
+    return run, jco, rows
+
+
+def verdict(ok):
+    return "ok" if ok else "ABOVE GOAL"
+
+
+def print_guest(g, run, jco, rows):
+    jco_text = f"   jco run {jco * 1000:8.1f} ms ({jco / run:5.1f}x)" if jco else ""
+    print(f"\n{g.name}\n  run {run * 1000:8.1f} ms{jco_text}")
+    print(f"  {'format':<9} {'record':>10} {'x run':>6} {'replay':>10} {'x run':>6} {'bytes/event':>12} {'events':>9}  goals")
+    for fmt, rec, rep, size, events in rows:
         per_event = size / max(events, 1)
-        size_verdict = ""
-        if bytes_goal is not None and fmt.endswith(".zst"):
-            size_verdict = f"   (goal <= {bytes_goal:g} bytes/clock event: {'ok' if per_event <= bytes_goal else 'ABOVE GOAL'})"
-        print(f"  trace {label}  {size:>10} bytes, {events} events, {per_event:.2f} bytes/event{size_verdict}")
-        if fmt.endswith(".zst"):
-            plain = fmt[: -len(".zst")]
-            prec, prep = times[plain]
-            print(f"  zstd vs {plain:<5}    record {rec / prec:5.2f}x, replay {rep / prep:5.2f}x, "
-                  f"size {size / (tmp / f'{name}.{plain}').stat().st_size:6.3f}x")
+        goals = []
+        if g.kind == "compute":
+            goals.append(f"record, replay <= 1.05x: {verdict(rec / run <= 1.05 and rep / run <= 1.05)}")
+        elif g.kind in ("clock", "random", "read", "write"):
+            goals.append(f"record <= 1.2x: {verdict(rec / run <= 1.2)}")
+            goals.append(f"replay <= 1x: {verdict(rep / run <= 1.0)}")
+            if fmt == "cbor" and g.kind in ("clock", "random"):
+                goals.append(f"<= 16 B: {verdict(per_event <= 16)}")
+            if fmt.endswith(".zst") and g.kind == "clock":
+                goals.append(f"<= 4 B: {verdict(per_event <= 4)}")
+        print(f"  {fmt:<9} {rec * 1000:7.1f} ms {rec / run:5.2f}x {rep * 1000:7.1f} ms {rep / run:5.2f}x "
+              f"{per_event:12.2f} {events:9d}  {'; '.join(goals)}")
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wasm-rr", required=True)
     ap.add_argument("--guests", required=True, help="folder of built guest components")
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--jco", help="jco, to compare `jco run` (guests without a directory)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", help="run only the guests whose name contains this")
     a = ap.parse_args()
     g = Path(a.guests)
+    calls = str(g / "host_calls.wasm")
+    pages = str(g / "pages.wasm")
+    guests = [
+        Guest("compute-bound: sha256 over 64 MB", str(g / "sha256.wasm"), [], "compute"),
+        Guest("host calls: 1 M monotonic-clock readings", calls, ["clock", "1000000"], "clock"),
+        Guest("host calls: 1 M random draws of 8 bytes", calls, ["random", "1000000"], "random"),
+        Guest("host calls: 200 k file reads of 64 bytes", calls, ["read", "/data", "200000"], "read", data_dir=True),
+        Guest("host calls: 200 k file writes of 64 bytes", calls, ["write", "/data", "200000"], "write", data_dir=True),
+        Guest("SQLite-style: 50 k page rewrites and re-reads in a 4 MiB file", pages, ["/data", "1024", "50000"],
+              "pages", data_dir=True),
+        Guest("SQLite-style, without references (--dedup-window 0)", pages, ["/data", "1024", "50000"], "pages",
+              data_dir=True, record_flags=["--dedup-window", "0"]),
+    ]
+    if a.only:
+        guests = [x for x in guests if a.only in x.name]
     with tempfile.TemporaryDirectory(prefix="wasmrr-bench-") as d:
         tmp = Path(d)
-        measure(a, "compute-bound: sha256 over 64 MB", str(g / "sha256.wasm"), [], 1.05, tmp)
-        measure(a, "host-call-bound: 1 M monotonic-clock calls", str(g / "clock_loop.wasm"), ["1000000"], 2.0, tmp,
-                bytes_goal=4.0)
+        for guest in guests:
+            print_guest(guest, *measure(a, guest, tmp))
 
 
 if __name__ == "__main__":

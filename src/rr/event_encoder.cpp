@@ -2,6 +2,8 @@
 
 #include "rr/value_walker.h"
 
+#include <utility>
+
 namespace wasmrr::rr {
 
 namespace {
@@ -48,6 +50,12 @@ void EventEncoder::encode_results(std::string& out, const std::vector<abi::Param
     return;
   }
   write_value(sink(out), values[0], *types[0].type, lists);
+}
+
+bool EventEncoder::take_names_written() {
+  if (!names_) return true;
+  uint64_t now = static_cast<trace::CborSink&>(*sink_).text_keys();
+  return std::exchange(text_keys_taken_, now) != now;
 }
 
 std::string EventEncoder::event_prefix(std::string_view fn, size_t nargs, bool* stable) {

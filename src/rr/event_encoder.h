@@ -51,6 +51,10 @@ class EventEncoder {
   // The recorder's: byte lists of arguments and results are seen there, and
   // results seen before are written as references (rr/seen_bytes.h).
   void set_seen(SeenBytes* seen) { seen_ = seen; }
+  // Whether the events encoded since the last call may have written names
+  // out (compact CBOR: a key as text; any event of another format). With
+  // event_prefix()'s `stable`, what TraceWriter::write_encoded() asks.
+  bool take_names_written();
   // The replayer's: the digests encode_args() computes, appended in order.
   void set_digests(std::vector<std::string>* digests) { digests_ = digests; }
   const trace::CompactNames* names() const { return names_; }
@@ -71,6 +75,7 @@ class EventEncoder {
   const trace::CompactNames* names_;  // null: JSON, or plain CBOR maps
   SeenBytes* seen_ = nullptr;
   std::vector<std::string>* digests_ = nullptr;
+  uint64_t text_keys_taken_ = 0;
   std::string scratch_;
   std::unique_ptr<trace::ByteSink> sink_;
   std::string results_key_, exit_key_, trap_key_;

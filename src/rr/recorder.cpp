@@ -41,7 +41,8 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
   args_.clear();
   encoder_.encode_args(args_, f.type->params, args);
   element_.clear();
-  const std::string& prefix = prefix_of(f);
+  bool named = false;  // the event names its function (its first)
+  const std::string& prefix = prefix_of(f, named);
   runtime::Values results;
   try {
     results = invoke_host(f, args);
@@ -57,16 +58,19 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
   results_.clear();
   encoder_.encode_results(results_, f.type->results, results);
   encoder_.encode_event(element_, prefix, args_, results_);
-  writer_.write_encoded(element_);
+  bool names_written = encoder_.take_names_written();  // args' and results' keys
+  writer_.write_encoded(element_, named || names_written);
   return results;
 }
 
 // Kept per function once it is stable: a compact CBOR event names its
 // function the first time, and numbers it after (trace/compact.h).
-const std::string& Recorder::prefix_of(const runtime::ImportedFunc& f) {
+const std::string& Recorder::prefix_of(const runtime::ImportedFunc& f, bool& named) {
+  named = false;
   if (auto it = prefixes_.find(&f); it != prefixes_.end()) return it->second;
   bool stable = true;
   unstable_prefix_ = encoder_.event_prefix(f.name, f.type->params.size(), &stable);
+  named = !stable;
   if (!stable) return unstable_prefix_;
   return prefixes_.emplace(&f, std::move(unstable_prefix_)).first->second;
 }

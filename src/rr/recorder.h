@@ -37,7 +37,7 @@ class Recorder final : public runtime::CallInterposer {
 
  private:
   void write(trace::Event& event);
-  const std::string& prefix_of(const runtime::ImportedFunc& f);
+  const std::string& prefix_of(const runtime::ImportedFunc& f, bool& named);
   runtime::Values call_redacting(const runtime::ImportedFunc& f, runtime::Values& args);
 
   trace::TraceWriter& writer_;

@@ -238,7 +238,7 @@ bool Replayer::parse_results(std::string_view element, std::string_view rest, tr
 // from the fast path's comparison, the results' from their references).
 void Replayer::see_call(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
                         bool args_digested) {
-  if (!seen_) return;
+  if (!seen_ || !info_of(f).moves_bytes) return;
   size_t next_digest = 0;
   auto see_arg = [&](std::string_view b) {
     if (args_digested && next_digest < arg_digests_.size()) seen_->see(b, arg_digests_[next_digest++]);
@@ -425,21 +425,31 @@ void for_each_own(const abi::Value& v, const abi::Type& t, F&& fn) {
 }
 
 // Whether a value of type t can hold an own handle (then a call moves handles).
-bool can_hold_own(const abi::Type& t) {
+// Whether a value of type t can hold a value of a type that `is` is.
+template <typename Is>
+bool can_hold(const abi::Type& t, Is is) {
   using abi::Kind;
+  if (is(t)) return true;
   switch (t.kind) {
-    case Kind::Own: return true;
-    case Kind::List: case Kind::Option: return t.elem && can_hold_own(*t.elem);
+    case Kind::List: case Kind::Option: return t.elem && can_hold(*t.elem, is);
     case Kind::Record: case Kind::Tuple:
       for (const auto& f : t.fields)
-        if (can_hold_own(*f.type)) return true;
+        if (can_hold(*f.type, is)) return true;
       return false;
     case Kind::Variant: case Kind::Result:
       for (const auto& c : t.cases)
-        if (c.type && can_hold_own(*c.type)) return true;
+        if (c.type && can_hold(*c.type, is)) return true;
       return false;
     default: return false;
   }
+}
+
+bool can_hold_own(const abi::Type& t) {
+  return can_hold(t, [](const abi::Type& u) { return u.kind == abi::Kind::Own; });
+}
+
+bool can_hold_bytes(const abi::Type& t) {
+  return can_hold(t, [](const abi::Type& u) { return u.is_byte_list(); });
 }
 
 }  // namespace
@@ -449,8 +459,12 @@ Replayer::FuncInfo& Replayer::info_of(const runtime::ImportedFunc& f) {
   auto it = funcs_.find(&f);
   if (it == funcs_.end()) {
     FuncInfo info;
-    for (const auto& p : f.type->params) info.moves_handles |= can_hold_own(*p.type);
-    for (const auto& r : f.type->results) info.moves_handles |= can_hold_own(*r.type);
+    for (const auto* list : {&f.type->params, &f.type->results}) {
+      for (const auto& p : *list) {
+        info.moves_handles |= can_hold_own(*p.type);
+        info.moves_bytes |= can_hold_bytes(*p.type);
+      }
+    }
     it = funcs_.emplace(&f, std::move(info)).first;
   }
   last_func_ = &f;

@@ -183,6 +183,7 @@ class Replayer final : public runtime::CallInterposer {
     std::string prefix;          // the recorder's event prefix, in the trace's format
     bool prefix_stable = false;  // false: made again (a compact event's function not numbered yet)
     bool moves_handles = false;  // its parameters or results can hold own handles
+    bool moves_bytes = false;    // ... byte lists
   };
   FuncInfo& info_of(const runtime::ImportedFunc& f);
   const std::string& prefix_of(const runtime::ImportedFunc& f);

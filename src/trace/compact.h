@@ -52,6 +52,10 @@ class CompactNames {
   size_t functions() const { return functions_.size(); }
   size_t keys() const { return keys_.size(); }
 
+  // Defines a name (unless defined already or past the bounds).
+  void define_function(std::string_view name) { functions_.define(name); }
+  void define_key(std::string_view name) { keys_.define(name); }
+
   // Checks a compact event's numbers against the names defined so far and
   // defines the names it writes out. Every reader and writer calls it once
   // per compact event, in trace order. An error says what is wrong.

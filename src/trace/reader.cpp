@@ -178,10 +178,23 @@ enum class Scan : uint8_t { Ok, End, Invalid };
 
 class CborScanner {
  public:
-  explicit CborScanner(InputBuffer& in) : in_(in) {}
+  // `names`: where a compact event's names are defined as they are scanned
+  // (trace/compact.h); its numbers are checked where they are used.
+  CborScanner(InputBuffer& in, CompactNames& names) : in_(in), names_(names) {}
 
+  // What an item is to a compact event: a name is defined where it is text.
+  enum class Role : uint8_t { Value, Key, Function };
+
+  // Scans the element at `off`, leaving `off` just after it.
+  Scan element(size_t& off) {
+    if (!need(off, 1)) return end();
+    compact_ = (at(off) >> 5) == 4;  // an array: a compact event
+    return item(off, 0);
+  }
+
+ private:
   // Scans the item at `off`, leaving `off` just after it.
-  Scan item(size_t& off, size_t depth) {
+  Scan item(size_t& off, size_t depth, Role role = Role::Value) {
     if (depth > kMaxNesting) return invalid(fmt::format("values nested more than {} levels deep", kMaxNesting));
     if (!need(off, 1)) return end();
     uint8_t head = at(off++);
@@ -221,6 +234,7 @@ class CborScanner {
         }
         if (arg > kMaxElementBytes) return invalid(fmt::format("a string of {} bytes (larger than any trace element)", arg));
         if (!need(off, arg)) return end();
+        if (major == 3 && role != Role::Value) define(role, std::string_view(in_.data() + off, arg));
         off += arg;
         return Scan::Ok;
       case 4: case 5: {
@@ -239,8 +253,12 @@ class CborScanner {
           return invalid(fmt::format("{} declaring {} entries (more than any trace element holds)",
                                      major == 4 ? "an array" : "a map", arg));
         uint64_t items = major == 5 ? arg * 2 : arg;
-        for (uint64_t i = 0; i < items; i++)
-          if (Scan s = item(off, depth + 1); s != Scan::Ok) return s;
+        for (uint64_t i = 0; i < items; i++) {
+          Role r = !compact_ ? Role::Value
+                   : major == 5 && i % 2 == 0 ? Role::Key
+                   : depth == 0 && i == 0 ? Role::Function : Role::Value;
+          if (Scan s = item(off, depth + 1, r); s != Scan::Ok) return s;
+        }
         return Scan::Ok;
       }
       case 6: return item(off, depth + 1);  // a tag and its item (the parser refuses tags)
@@ -250,9 +268,15 @@ class CborScanner {
     }
   }
 
+
+ public:
   const std::string& error() const { return error_; }
 
  private:
+  void define(Role role, std::string_view name) {
+    if (role == Role::Key) names_.define_key(name);
+    else names_.define_function(name);
+  }
   bool need(size_t off, uint64_t n) {
     if (off + n > kMaxElementBytes) {
       too_large_ = true;
@@ -271,6 +295,8 @@ class CborScanner {
   }
 
   InputBuffer& in_;
+  CompactNames& names_;
+  bool compact_ = false;
   std::string error_;
   bool too_large_ = false;
 };
@@ -629,9 +655,9 @@ Result<TraceReader::Text> TraceReader::next_cbor_text() {
     out.end = true;
     return out;
   }
-  CborScanner scanner(*in_);
+  CborScanner scanner(*in_, names_);
   size_t off = 0;
-  switch (scanner.item(off, 0)) {
+  switch (scanner.element(off)) {
     case Scan::Ok: break;
     case Scan::End:
       if (!in_->error_text().empty()) return make_error(fmt::format("reading trace `{}`: {}", path_, in_->error_text()));
@@ -643,12 +669,8 @@ Result<TraceReader::Text> TraceReader::next_cbor_text() {
   out.text = std::string_view(in_->data(), off);
   in_->consume(off);
   cbor_size_ = off;
-  // A compact event (trace/compact.h): its names are defined as it is read,
+  // A compact event (trace/compact.h) defined its names as it was scanned,
   // whichever way it is then parsed (or not, on the replayer's fast path).
-  if (is_compact_event(out.text)) {
-    if (auto learnt = names_.learn(out.text); !learnt)
-      return make_error(fmt::format("`{}`: element {}: {}", path_, position_ + 1, learnt.error().message));
-  }
   return out;
 }
 

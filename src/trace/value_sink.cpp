@@ -151,6 +151,7 @@ void CborSink::bytes(std::string_view b) {
 void CborSink::key(std::string_view k) {
   if (names_) {
     if (auto index = names_->key(k)) return head(0, *index);
+    text_keys_++;
   }
   text(k);
 }

@@ -84,6 +84,9 @@ class CborSink final : public ByteSink {
   // Map keys that `names` has defined are written as their numbers (compact
   // events, trace/compact.h); null: every key as text.
   void use_names(const CompactNames* names) { names_ = names; }
+  // How many keys were written as text while names were in use: names an
+  // event defines (a writer needs to learn them only then).
+  uint64_t text_keys() const { return text_keys_; }
   void retarget(std::string& out) override { out_ = &out; }
   void null() override;
   void boolean(bool b) override;
@@ -103,6 +106,7 @@ class CborSink final : public ByteSink {
   void head(uint8_t major, uint64_t n);  // RFC 8949 3.1, shortest form
   std::string* out_;
   const CompactNames* names_ = nullptr;
+  uint64_t text_keys_ = 0;
 };
 
 // Builds one Json value; take() it when the value is complete.

@@ -75,12 +75,12 @@ void TraceWriter::end_element() {
   if (buffer_.size() >= kBufferLimit) flush_locked();
 }
 
-void TraceWriter::write_encoded(std::string_view element) {
+void TraceWriter::write_encoded(std::string_view element, bool names_new) {
   std::lock_guard lock(mutex_);
   if (fd_ < 0) return;
   begin_element();
   buffer_ += element;
-  learn(element);
+  if (names_new) learn(element);
   end_element();
 }
 

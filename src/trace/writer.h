@@ -48,8 +48,11 @@ class TraceWriter {
   ~TraceWriter();
 
   void write(const Json& element);
-  // Writes an element already encoded in this writer's format (see rr/event_encoder.h).
-  void write_encoded(std::string_view element);
+  // Writes an element already encoded in this writer's format (see
+  // rr/event_encoder.h). `names_new`: false if the encoder knows it wrote no
+  // name out (a compact event's function and keys all numbers), which
+  // spares learning what it defines.
+  void write_encoded(std::string_view element, bool names_new = true);
   // The names the events written so far have defined (a CBOR trace's compact
   // events, trace/compact.h): what an encoder may refer to by number. Read
   // it only on the thread that writes events.

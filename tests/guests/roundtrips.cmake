@@ -39,6 +39,11 @@ wasmrr_guest(grow ARGS 64)
 # one, so the read ends at once. (Its other modes never end by themselves:
 # e2e.trust.* record them, stop them from outside and replay the traces.)
 wasmrr_guest(hang ARGS stdin 3)
+# bench/rr.py's call-heavy guest, one entry per kind of call.
+wasmrr_guest(host_calls AS host_calls_clock ARGS clock 100)
+wasmrr_guest(host_calls AS host_calls_random ARGS random 100)
+wasmrr_guest(host_calls AS host_calls_read DATA_DIR ARGS read /data 100)
+wasmrr_guest(host_calls AS host_calls_write DATA_DIR ARGS write /data 100)
 wasmrr_guest(hello ENV GUEST_GREETING=recorded ARGS first "two words")
 # Reads back every page it wrote: its traces hold the reads as references.
 wasmrr_guest(pages DATA_DIR ARGS /data 32 200)

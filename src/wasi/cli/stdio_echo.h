@@ -54,6 +54,8 @@ class StdioEcho final : public runtime::CallObserver {
   std::map<int, bool> mid_line_;  // per fd: the last byte shown was not a newline
   std::map<uint32_t, int> output_fds_;  // stream rep -> host fd
   std::unordered_map<const runtime::ImportedFunc*, Role> roles_;
+  const runtime::ImportedFunc* last_func_ = nullptr;  // the last one looked up, and its role
+  Role last_role_ = Role::None;
   Sink sink_;
 };
 
