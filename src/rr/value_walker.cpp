@@ -19,13 +19,13 @@ void write_bytes(trace::ValueSink& sink, std::string_view b, const ByteLists& li
     sink.key("$len");
     sink.uint(b.size());
     sink.key("$sha256");
-    sink.text(digest);
+    sink.digest(digest);
     return sink.end_map();
   }
   if (!seen_before) return sink.bytes(b);
   sink.begin_map(1);
   sink.key("$same");
-  sink.text(digest);
+  sink.digest(digest);
   sink.end_map();
 }
 

@@ -21,6 +21,31 @@ void CompactNames::Table::define(std::string_view name) {
   names_.emplace_back(name);
 }
 
+// --- digests ----------------------------------------------------------------------
+
+bool digest_bytes(std::string_view hex, std::string& raw) {
+  if (hex.size() != 64) return false;
+  auto nibble = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  raw.resize(32);
+  for (size_t i = 0; i < 32; i++) {
+    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    raw[i] = static_cast<char>(hi << 4 | lo);
+  }
+  return true;
+}
+
+std::string digest_hex(std::string_view raw) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(raw.size() * 2);
+  for (unsigned char c : raw) {
+    hex += kHex[c >> 4];
+    hex += kHex[c & 15];
+  }
+  return hex;
+}
+
 // --- reading a compact event ----------------------------------------------------
 
 // Walks one compact event item by item, checking it; learns the names it
@@ -153,7 +178,9 @@ class CompactWalker {
         if (h.arg > (in_.size() - pos_) / 2) return make_error("a map declaring more entries than the event holds");
         copy(h.start);
         for (uint64_t i = 0; i < h.arg; i++) {
-          WASMRR_TRY(key());
+          std::string_view name;
+          WASMRR_TRY(key(name));
+          if (is_digest_key(name) && digest_value()) continue;
           WASMRR_TRY(item(depth + 1));
         }
         return {};
@@ -166,23 +193,33 @@ class CompactWalker {
     }
   }
 
-  Result<void> key() {
+  Result<void> key(std::string_view& name) {
     Head h;
     WASMRR_TRY(head(h));
     if (h.major == 0) {
-      const std::string* name = names_.key_name(h.arg);
-      if (!name)
+      const std::string* known = names_.key_name(h.arg);
+      if (!known)
         return make_error(fmt::format("key number {} is not defined (the trace has defined {} so far)", h.arg,
                                       names_.keys()));
-      emit_text(*name);
+      name = *known;
+      emit_text(name);
       return {};
     }
     if (h.major != 3) return make_error("a map key must be a name or a name's number");
-    std::string_view name;
     WASMRR_TRY(payload(h, name));
     if (learn_) learn_->keys_.define(name);
     copy(h.start);
     return {};
+  }
+
+  // A digest's 32 bytes, written out as its hex text; false (nothing read)
+  // for any other value, which is copied as it is.
+  bool digest_value() {
+    if (in_.size() - pos_ < 34 || static_cast<uint8_t>(in_[pos_]) != 0x58 || static_cast<uint8_t>(in_[pos_ + 1]) != 32)
+      return false;
+    emit_text(digest_hex(in_.substr(pos_ + 2, 32)));
+    pos_ += 34;
+    return true;
   }
 
   // The bytes of a string whose head is h.
@@ -256,7 +293,8 @@ void write_value(CborSink& sink, std::string& out, const Json& v) {
       sink.begin_map(v.size());
       for (const auto& [k, item] : v.items()) {
         sink.key(k);
-        write_value(sink, out, item);
+        if (is_digest_key(k) && item.is_string()) sink.digest(item.get_ref<const std::string&>());
+        else write_value(sink, out, item);
       }
       return;
     case Json::value_t::array:
@@ -275,13 +313,27 @@ void write_value(CborSink& sink, std::string& out, const Json& v) {
   }
 }
 
+// A digest key holding bytes (a hand-made trace): the compact form could not
+// tell them from the digest's own bytes, so such an event stays a plain map.
+bool has_bytes_as_digest(const Json& v) {
+  if (v.is_array()) {
+    for (const auto& item : v)
+      if (has_bytes_as_digest(item)) return true;
+  } else if (v.is_object()) {
+    for (const auto& [k, item] : v.items())
+      if ((is_digest_key(k) && item.is_binary()) || has_bytes_as_digest(item)) return true;
+  }
+  return false;
+}
+
 bool has_event_shape(const Json& e) {
   if (!e.is_object() || e.size() != 3) return false;
   auto it = e.begin();
   if (it.key() != "fn" || !it->is_string()) return false;
   ++it;
-  if (it.key() != "args" || !it->is_array()) return false;
+  if (it.key() != "args" || !it->is_array() || has_bytes_as_digest(*it)) return false;
   ++it;
+  if (has_bytes_as_digest(*it)) return false;
   if (it.key() == "results") return it->is_array();
   if (it.key() == "exit") return it->is_number_integer();
   if (it.key() == "trap") return it->is_string();

@@ -81,6 +81,13 @@ class CompactNames {
   Table functions_, keys_;
 };
 
+// The keys whose values are SHA-256 digests: 64 lowercase hex digits in
+// JSON, their 32 bytes in a compact event.
+inline bool is_digest_key(std::string_view key) { return key == "$sha256" || key == "$same"; }
+// `hex` as 32 bytes, if it is 64 lowercase hex digits; and back.
+bool digest_bytes(std::string_view hex, std::string& raw);
+std::string digest_hex(std::string_view raw);
+
 // Whether a CBOR element is a compact event (an array head).
 inline bool is_compact_event(std::string_view element) {
   return !element.empty() && (static_cast<uint8_t>(element[0]) >> 5) == 4;

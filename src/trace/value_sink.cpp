@@ -155,6 +155,11 @@ void CborSink::key(std::string_view k) {
   }
   text(k);
 }
+void CborSink::digest(std::string_view hex) {
+  std::string raw;
+  if (names_ && digest_bytes(hex, raw)) return bytes(raw);
+  text(hex);
+}
 void CborSink::begin_array(size_t n) { head(4, n); }
 void CborSink::begin_map(size_t n) { head(5, n); }
 

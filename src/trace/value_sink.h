@@ -29,6 +29,10 @@ class ValueSink {
   virtual void float_(double d) = 0;  // NaN and infinities as the strings "nan", "inf", "-inf"
   virtual void text(std::string_view s) = 0;
   virtual void bytes(std::string_view b) = 0;  // a byte string ({"$bytes": base64} in JSON text)
+  // A SHA-256 digest as 64 lowercase hex digits (of "$sha256", "$same"):
+  // text, except in a compact CBOR event, which holds its 32 bytes
+  // (trace/compact.h).
+  virtual void digest(std::string_view hex) { text(hex); }
   virtual void begin_array(size_t n) = 0;
   virtual void end_array() = 0;
   virtual void begin_map(size_t n) = 0;
@@ -100,6 +104,7 @@ class CborSink final : public ByteSink {
   void begin_map(size_t n) override;
   void key(std::string_view k) override;
   void end_map() override {}
+  void digest(std::string_view hex) override;
   void tag(uint64_t n) { head(6, n); }
 
  private:

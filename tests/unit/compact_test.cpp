@@ -64,6 +64,9 @@ std::vector<Json> sample() {
   out.push_back(event("x:y/z#float", Json::array({-1, -9'223'372'036'854'775'807ll - 1}), Json::array({1.5})));
   out.push_back(event("x:y/z#digest", Json::array({Json{{"$len", 300}, {"$sha256", std::string(64, 'b')}}}),
                       Json::array({nullptr})));
+  out.push_back(event("x:y/z#same", Json::array(), Json::array({Json{{"ok", Json{{"$same", std::string(64, 'c')}}}}})));
+  out.push_back(event("x:y/z#same", Json::array({Json{{"$sha256", std::string(64, 'C')}}}),  // not lowercase: text
+                      Json::array({Json{{"$same", Json::binary(std::vector<uint8_t>(32, 7))}}})));  // bytes: a plain map
   out.push_back(event("x:y/z#two", Json::array(), Json::array({true, "x"})));  // results no WIT function has
   Json odd = event("x:y/z#odd", Json::array(), Json::array());
   odd["note"] = "a key no event has";  // not an event's shape: written as a plain map
