@@ -189,7 +189,35 @@ class CborScanner {
   Scan element(size_t& off) {
     if (!need(off, 1)) return end();
     compact_ = (at(off) >> 5) == 4;  // an array: a compact event
+    if (compact_ && flat_event(off)) return Scan::Ok;
     return item(off, 0);
+  }
+
+  // The usual compact event — a numbered function, numbers and byte strings,
+  // already buffered — measured without the general walk (it defines no name).
+  bool flat_event(size_t& off) {
+    size_t avail = in_.available(), pos = off + 1;
+    uint8_t head = at(off);
+    if ((head & 31) >= 24) return false;
+    for (size_t i = 0; i < (head & 31u); i++) {
+      if (pos >= avail) return false;
+      uint8_t h = at(pos++), major = h >> 5, info = h & 31;
+      if (info >= 28 || (major != 0 && major != 2 && major != 7) || (major == 7 && info >= 25)) return false;
+      uint64_t arg = info;
+      if (info >= 24) {
+        size_t n = size_t{1} << (info - 24);
+        if (avail - pos < n) return false;
+        arg = 0;
+        for (size_t k = 0; k < n; k++) arg = (arg << 8) | at(pos + k);
+        pos += n;
+      }
+      if (major == 2) {
+        if (arg > avail - pos) return false;
+        pos += arg;
+      }
+    }
+    off = pos;
+    return true;
   }
 
  private:
