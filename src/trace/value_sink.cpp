@@ -112,24 +112,19 @@ void JsonTextSink::end_map() {
 
 void CborSink::head(uint8_t major, uint64_t n) {
   auto m = static_cast<uint8_t>(major << 5);
-  auto be = [this](uint64_t v, int bytes) {
-    for (int i = bytes - 1; i >= 0; i--) *out_ += static_cast<char>((v >> (8 * i)) & 0xff);
-  };
+  char buf[9];
+  size_t len;
   if (n < 24) {
-    *out_ += static_cast<char>(m | n);
-  } else if (n <= 0xff) {
-    *out_ += static_cast<char>(m | 24);
-    be(n, 1);
-  } else if (n <= 0xffff) {
-    *out_ += static_cast<char>(m | 25);
-    be(n, 2);
-  } else if (n <= 0xffffffffull) {
-    *out_ += static_cast<char>(m | 26);
-    be(n, 4);
+    buf[0] = static_cast<char>(m | n);
+    len = 1;
   } else {
-    *out_ += static_cast<char>(m | 27);
-    be(n, 8);
+    int info = n <= 0xff ? 24 : n <= 0xffff ? 25 : n <= 0xffffffffull ? 26 : 27;
+    size_t bytes = size_t{1} << (info - 24);
+    buf[0] = static_cast<char>(m | info);
+    for (size_t i = 0; i < bytes; i++) buf[1 + i] = static_cast<char>((n >> (8 * (bytes - 1 - i))) & 0xff);
+    len = 1 + bytes;
   }
+  out_->append(buf, len);  // one append: this runs for every value the recorder writes
 }
 
 void CborSink::null() { *out_ += static_cast<char>(0xf6); }
