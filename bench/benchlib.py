@@ -20,6 +20,18 @@ def time_command(cmd, out_path: Path) -> float:
     return elapsed
 
 
+def try_median_time(cmd, runs: int, out_path: Path, warmup: int = 1):
+    """Like median_time, for a command that may not work at all (a peer that
+    cannot run some component): (median, None), or (None, why) if the first
+    run fails."""
+    with open(out_path, "wb") as out:
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE)
+    if proc.returncode != 0:
+        last = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        return None, f"exit code {proc.returncode}" + (f": {last[-1][:100]}" if last else "")
+    return median_time(cmd, runs, out_path, warmup=max(warmup - 1, 0)), None
+
+
 def median_time(cmd, runs: int, out_path: Path, warmup: int = 1) -> float:
     for _ in range(warmup):
         time_command(cmd, out_path)

@@ -35,6 +35,7 @@ struct GuestLimits {
   std::optional<std::chrono::microseconds> timeout;
   std::optional<uint64_t> max_memory_bytes;
   std::optional<uint64_t> max_handles;
+  bool optimizing_compiler = true;  // --compiler (engine::EngineOptions::optimizing_compiler)
   engine::EngineOptions engine_options() const;
   size_t handle_limit() const;
 };

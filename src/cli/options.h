@@ -45,6 +45,7 @@ struct LimitOptions {
   std::string timeout;      // --timeout DURATION
   std::string max_memory;   // --max-memory SIZE
   uint64_t max_handles = 0; // --max-handles N (0: the default)
+  std::string compiler = "optimizing";  // --compiler optimizing|baseline
 };
 
 struct GuestOptions {

@@ -189,6 +189,15 @@ struct EngineOptions {
   // Compile for the debugger (Engine::debugger()): breakpoints, stepping and
   // frames with locals, at the cost of slower code. Only `wasm-rr debug`.
   bool debug = false;
+  // Also use SpiderMonkey's optimizing compiler (Ion; wasm-rr --compiler).
+  // Ion code is about 20% faster on compute-bound guests (the sha256 guest),
+  // so it is the default. Without it every module is compiled by the
+  // baseline compiler alone, which is what start-up wants: Ion takes about
+  // 10x as long per byte of code (a C hello world's 25 KB: ~10 ms against
+  // ~1 ms, before it starts), and on a large module (an interpreter's 10 MB)
+  // SpiderMonkey compiles baseline code first and then Ion code in the
+  // background for seconds, taking a core from the guest.
+  bool optimizing_compiler = true;
 };
 
 // The SpiderMonkey engine. Creating it initialises SpiderMonkey for the process;

@@ -20,13 +20,15 @@
 #include <cstdlib>
 #include <algorithm>
 #include <charconv>
-#include <cstring>
+#include <span>
 #include <map>
 #include <optional>
 #include <unordered_map>
 
+#include "engine/build_id.h"
 #include "engine/const_fold.h"
 #include "engine/memory_cap.h"
+#include "engine/selfhosted_xdr.h"
 #include "engine/sm_debugger.h"
 #include "engine/sm_engine.h"
 #include "util/trap.h"
@@ -55,6 +57,7 @@ bool g_engine_alive = false;
 
 bool init_process() {
   static bool ok = [] {
+    install_build_id_op();  // before JS_Init: the self-hosted XDR is checked against it
     if (!JS_Init()) return false;
     // With an engine still alive (exit() called from deep inside a run),
     // shutting down would crash; the OS reclaims everything anyway.
@@ -257,10 +260,12 @@ Result<void> SmEngine::init() {
   // The Debugger API runs its hooks with the job queue set aside, so there
   // must be one: SpiderMonkey's own (no promise jobs ever run here).
   if (options_.debug && !js::UseInternalJobQueues(cx_)) return make_error("js::UseInternalJobQueues failed");
-  // Wasm on, with both tiers: SpiderMonkey picks baseline-then-Ion tiering
-  // (fast start-up, Ion code later from helper threads) or Ion alone.
-  JS::ContextOptionsRef(cx_).setWasm(true).setWasmBaseline(true).setWasmIon(true);
-  if (!JS::InitSelfHostedCode(cx_)) return make_error("JS::InitSelfHostedCode failed");
+  // Wasm on. Baseline only, unless asked for the optimizing tier: see
+  // EngineOptions::optimizing_compiler for what each costs.
+  JS::ContextOptionsRef(cx_).setWasm(true).setWasmBaseline(true).setWasmIon(options_.optimizing_compiler);
+  std::span<const uint8_t> xdr = selfhosted_xdr();
+  if (!JS::InitSelfHostedCode(cx_, JS::SelfHostedCache(xdr.data(), xdr.size())))
+    return make_error("JS::InitSelfHostedCode failed");
 
   JS::RealmOptions options;
   JSObject* global = JS_NewGlobalObject(cx_, &kGlobalClass, nullptr, JS::FireOnNewGlobalHook, options);
@@ -268,7 +273,9 @@ Result<void> SmEngine::init() {
   global_ = std::make_unique<JS::PersistentRootedObject>(cx_, global);
   old_realm_ = JS::EnterRealm(cx_, global);
   realm_entered_ = true;
-  if (!JS::InitRealmStandardClasses(cx_)) return make_error("JS::InitRealmStandardClasses failed");
+  // No JS::InitRealmStandardClasses: the global's class resolves each
+  // standard class when first used, and only WebAssembly (with Object and
+  // Function) ever is; making all of them up front costs about 1 ms.
   if (!lookup_ctors()) return make_error("WebAssembly is not available: " + take_error().message);
   if (options_.debug) {
     debugger_ = std::make_unique<SmDebugger>(*this);
@@ -407,18 +414,19 @@ Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const bin
   const binary::Section* code = info.code_section();
   compiled_code_.push_back({owner, code ? static_cast<int64_t>(code_begin) - static_cast<int64_t>(code->content_begin) : 0});
   if (debugger_) debugger_->compiled(compiled_code_.size() - 1, static_cast<const SmModule&>(*owner), compiled_code_.back().offset_shift);
-  JS::RootedObject buffer(cx_, JS::NewArrayBuffer(cx_, bytes.size()));
-  if (!buffer) return make_error("out of memory copying the module");
-  {
-    JS::AutoCheckCannotGC nogc;
-    bool shared = false;
-    std::memcpy(JS::GetArrayBufferData(buffer, &shared, nogc), bytes.data(), bytes.size());
-  }
+  // The module's bytes are lent to the ArrayBuffer, not copied (tens of MB
+  // for an interpreter): `new WebAssembly.Module` copies what it keeps, and
+  // the buffer is detached before the bytes can go away.
+  JS::RootedObject buffer(cx_, JS::NewArrayBufferWithUserOwnedContents(cx_, bytes.size(),
+                                                                       const_cast<uint8_t*>(bytes.data())));
+  if (!buffer) return make_error("out of memory lending the module's bytes");
   JS::RootedValueArray<1> args(cx_);
   args[0].setObject(*buffer);
   JS::RootedObject module(cx_);
-  if (construct_module(compiled_code_.size() - 1, args, &module)) return module.get();
-  std::string sm_message = take_error().message;
+  bool compiled = construct_module(compiled_code_.size() - 1, args, &module);
+  std::string sm_message = compiled ? std::string() : take_error().message;
+  if (!JS::DetachArrayBuffer(cx_, buffer)) return make_error("cannot take back the module's bytes: " + take_error().message);
+  if (compiled) return module.get();
   if (auto feature = binary::find_unsupported_instruction(bytes, info)) {
     return make_error(*feature + " (SpiderMonkey: " + sm_message + ")");
   }

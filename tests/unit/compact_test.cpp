@@ -23,16 +23,7 @@ using test::temp_path;
 using trace::Format;
 using trace::Json;
 
-Json header() {
-  trace::Header h;
-  h.wasm_rr_version = "test";
-  h.component_name = "x.wasm";
-  h.component_sha256 = std::string(64, 'a');
-  h.component_size = 10;
-  h.args = {"x.wasm", "a b"};
-  h.start_time = "2026-01-01T00:00:00Z";
-  return trace::to_json(h);
-}
+Json header() { return trace::to_json(test::test_header({"x.wasm", "a b"})); }
 
 Json event(const std::string& fn, Json args, Json results) {
   return trace::to_json(trace::Event{fn, std::move(args), std::move(results)});

@@ -46,16 +46,7 @@ std::string write_temp(const std::string& name, const std::string& bytes) {
   return path;
 }
 
-Json header() {
-  trace::Header h;
-  h.wasm_rr_version = "test";
-  h.component_name = "x.wasm";
-  h.component_sha256 = std::string(64, 'a');
-  h.component_size = 10;
-  h.args = {"x.wasm"};
-  h.start_time = "2026-01-01T00:00:00Z";
-  return trace::to_json(h);
-}
+Json header() { return trace::to_json(test::test_header()); }
 
 std::vector<Json> sample() {
   trace::Event e1;

@@ -5,11 +5,24 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "trace/reader.h"
 
 namespace wasmrr::test {
+
+// The header of the traces unit tests make: component x.wasm, guest argv `args`.
+inline trace::Header test_header(std::vector<std::string> args = {"x.wasm"}) {
+  trace::Header h;
+  h.wasm_rr_version = "test";
+  h.component_name = "x.wasm";
+  h.component_sha256 = std::string(64, 'a');
+  h.component_size = 10;
+  h.args = std::move(args);
+  h.start_time = "2026-01-01T00:00:00Z";
+  return h;
+}
 
 struct ReadResult {
   std::vector<trace::Json> elements;

@@ -155,13 +155,7 @@ TEST(Base64, KnownVectors) {
 }
 
 std::vector<Json> sample_elements() {
-  trace::Header h;
-  h.wasm_rr_version = "test";
-  h.component_name = "x.wasm";
-  h.component_sha256 = std::string(64, 'a');
-  h.component_size = 10;
-  h.args = {"x.wasm", "--flag"};
-  h.start_time = "2026-01-01T00:00:00Z";
+  trace::Header h = test::test_header({"x.wasm", "--flag"});
   trace::Event e1{"wasi:random/random@0.2.12#get-random-u64", Json::array(), Json::array({UINT64_MAX})};
   trace::Event e2{"wasi:io/streams@0.2.12#[method]input-stream.read", Json::array({Json{{"handle", 1}}, 4096}),
                   Json::array({Json{{"ok", Json::binary({0, 1, 2, 255})}}})};

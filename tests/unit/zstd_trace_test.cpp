@@ -37,14 +37,7 @@ std::string name_of(TraceFormat f) { return trace::trace_format_name(f); }
 
 // A header, `n` clock events, an event with bytes, an end.
 std::vector<Json> elements(int n) {
-  trace::Header h;
-  h.wasm_rr_version = "test";
-  h.component_name = "x.wasm";
-  h.component_sha256 = std::string(64, 'a');
-  h.component_size = 10;
-  h.args = {"x.wasm"};
-  h.start_time = "2026-01-01T00:00:00Z";
-  std::vector<Json> out{trace::to_json(h)};
+  std::vector<Json> out{trace::to_json(test::test_header())};
   uint64_t now = 3'600'000'000'000;  // a monotonic clock an hour after boot, as real traces hold
   for (int i = 0; i < n; i++) {
     now += 700 + (static_cast<uint64_t>(i) * 7919) % 300;
