@@ -167,10 +167,16 @@ LoadedComponent load_component(const std::string& path) {
   auto too_large = [&] {
     return ToolError(fmt::format("`{}` is larger than {} MiB, the size limit for a component", path, kMaxComponentBytes >> 20));
   };
-  if (auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxComponentBytes) throw too_large();
+  auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxComponentBytes) throw too_large();
   auto bytes = std::make_shared<std::vector<uint8_t>>();
+  // Read in one piece of the file's size (an interpreter's tens of MB are
+  // read at once, with no copying as the buffer grows), then what it grew by.
+  bytes->resize(ec ? 0 : static_cast<size_t>(size));
+  in.read(reinterpret_cast<char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
+  bytes->resize(static_cast<size_t>(in.gcount()));
   char chunk[1 << 16];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+  while (in && (in.read(chunk, sizeof chunk) || in.gcount() > 0)) {
     bytes->insert(bytes->end(), chunk, chunk + in.gcount());
     if (bytes->size() > kMaxComponentBytes) throw too_large();  // it grew while being read
   }
