@@ -67,7 +67,12 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
 // function the first time, and numbers it after (trace/compact.h).
 const std::string& Recorder::prefix_of(const runtime::ImportedFunc& f, bool& named) {
   named = false;
-  if (auto it = prefixes_.find(&f); it != prefixes_.end()) return it->second;
+  if (&f == last_func_) return *last_prefix_;  // calls come in runs of one function
+  if (auto it = prefixes_.find(&f); it != prefixes_.end()) {
+    last_func_ = &f;
+    last_prefix_ = &it->second;
+    return it->second;
+  }
   bool stable = true;
   unstable_prefix_ = encoder_.event_prefix(f.name, f.type->params.size(), &stable);
   named = !stable;

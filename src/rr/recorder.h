@@ -47,6 +47,8 @@ class Recorder final : public runtime::CallInterposer {
   std::string args_, results_, element_;  // reused buffers of the fast path
   std::unordered_map<const runtime::ImportedFunc*, std::string> prefixes_;  // encoded {"fn":..,"args":
   std::string unstable_prefix_;  // one not kept (prefix_of)
+  const runtime::ImportedFunc* last_func_ = nullptr;  // the last one kept, and its prefix
+  const std::string* last_prefix_ = nullptr;
   uint64_t events_ = 0;
 };
 
