@@ -289,6 +289,17 @@ wasi::WasiConfig guest_config(const GuestOptions& opts) {
   return config;
 }
 
+void add_compiler_option(CLI::App& app, std::string& compiler) {
+  app.add_option("--compiler", compiler,
+                 "optimizing (default): baseline code at once, optimized code once compiled, in the background "
+                 "for a large component: fastest over a long run. baseline: baseline code only: starts sooner "
+                 "(no optimizing compile before a small component starts, none taking a core beside a large "
+                 "one), computes about 20% slower. The trace is the same either way")
+      ->check(CLI::IsMember({"optimizing", "baseline"}).description(""))  // the type name gives the choices
+      ->type_name("optimizing|baseline")
+      ->allow_extra_args(false);
+}
+
 void add_limit_options(CLI::App& app, LimitOptions& opts) {
   app.add_option("--timeout", opts.timeout,
                  "Stop the guest after DURATION (e.g. 500ms, 2s, 1m), exit status 124. A recording so stopped "
@@ -306,14 +317,7 @@ void add_limit_options(CLI::App& app, LimitOptions& opts) {
       ->type_name("N")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 28).description(""))  // the text gives the range
       ->allow_extra_args(false);
-  app.add_option("--compiler", opts.compiler,
-                 "optimizing (default): baseline code at once, optimized code once compiled, in the background "
-                 "for a large component: fastest over a long run. baseline: baseline code only: starts sooner "
-                 "(no optimizing compile before a small component starts, none taking a core beside a large "
-                 "one), computes about 20% slower. The trace is the same either way")
-      ->check(CLI::IsMember({"optimizing", "baseline"}).description(""))  // the type name gives the choices
-      ->type_name("optimizing|baseline")
-      ->allow_extra_args(false);
+  add_compiler_option(app, opts.compiler);
 }
 
 GuestLimits guest_limits(const LimitOptions& opts) {

@@ -122,6 +122,7 @@ int dispatch(int argc, char** argv) {
                    "The component is a rebuild of the recorded one (with more logging or assertions): its "
                    "writes to stdout and stderr are performed, not matched against the trace, and the recorded "
                    "ones are skipped; every other call must match as usual (see docs/replay.md)");
+  add_compiler_option(*replay, rep_opts.compiler);
   replay->add_flag("--force", rep_opts.force, "Replay even if the trace was recorded with a different component");
   replay->add_flag("--files-written", rep_opts.files_written,
                    "After the replay, list the files the guest wrote, created, renamed or removed (from the trace)");

@@ -65,8 +65,10 @@ struct GuestOptions {
 void add_component_options(CLI::App& app, GuestOptions& opts);
 // Adds --env, --inherit-env and --dir.
 void add_world_options(CLI::App& app, GuestOptions& opts);
-// Adds --timeout, --max-memory and --max-handles.
+// Adds --timeout, --max-memory, --max-handles and --compiler.
 void add_limit_options(CLI::App& app, LimitOptions& opts);
+// Adds --compiler optimizing|baseline (with add_limit_options, and for replay).
+void add_compiler_option(CLI::App& app, std::string& compiler);
 
 // The guest's environment from --env/--inherit-env, in order, later wins.
 std::vector<std::pair<std::string, std::string>> guest_environment(const GuestOptions& opts);
@@ -87,6 +89,7 @@ struct ReplayOptions {
   std::optional<uint64_t> stop_at;  // --stop-at N: replay the events before N, then show the call of N
   bool mark_stdio = false;          // --mark-stdio: "[event N] " before every line shown
   bool rebuilt = false;             // --rebuilt: the component is a rebuild; its stdout/stderr writes run live
+  std::string compiler = "optimizing";  // --compiler optimizing|baseline
 };
 struct DebugOptions {
   std::string component_path;

@@ -76,6 +76,7 @@ int replay_command(const ReplayOptions& opts) {
   runtime::HostRegistry no_host;
   wasi::declare_wasi_signatures(no_host);
   GuestLimits limits = recorded_limits(*header);
+  limits.optimizing_compiler = opts.compiler != "baseline";
   // Ctrl-C ends the replay at once, wherever the guest is.
   StopWatch stop_watch(std::nullopt, [](const StopCause& cause) {
     fmt::print(stderr, "wasm-rr: replay {}\n", cause.describe());
