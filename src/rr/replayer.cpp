@@ -201,8 +201,11 @@ bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values&
   if (!text.starts_with(results_key_)) return false;
   text.remove_prefix(results_key_.size());
   // Straight from the bytes for the common types; through the trace model otherwise.
-  if (read_results(text, fast_encoder_.format(), f.type->results, results, fast_encoder_.names())) return true;
+  if (read_results(text, fast_encoder_.format(), f.type->results, results, fast_encoder_.names(),
+                   seen_ ? &same_lookup_ : nullptr))
+    return true;
   results.clear();
+  resolved_.clear();
   trace::Json parsed;
   if (!parse_results(element, text, parsed) || !parsed.is_array() || parsed.size() != f.type->results.size())
     return false;

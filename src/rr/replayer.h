@@ -14,6 +14,7 @@
 
 #include "rr/event_encoder.h"
 #include "rr/outside_trace.h"
+#include "rr/results_reader.h"
 #include "runtime/host.h"
 #include "runtime/instance.h"
 #include "trace/reader.h"
@@ -198,6 +199,12 @@ class Replayer final : public runtime::CallInterposer {
   std::optional<SeenBytes> seen_;
   std::vector<std::string> arg_digests_;  // the fast path's, of the call it looks at
   std::vector<std::string> resolved_;     // the references given back in the call's results
+  // For the fast path: a reference's bytes, noted in resolved_.
+  SameBytes same_lookup_ = [this](const std::string& digest) -> const std::string* {
+    const std::string* bytes = seen_ ? seen_->find(digest) : nullptr;
+    if (bytes) resolved_.push_back(digest);
+    return bytes;
+  };
   std::unordered_map<const runtime::ImportedFunc*, FuncInfo> funcs_;
   const runtime::ImportedFunc* last_func_ = nullptr;
   FuncInfo* last_info_ = nullptr;

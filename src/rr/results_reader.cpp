@@ -19,6 +19,7 @@ using abi::Value;
 // strings in a few megabytes) is declined here and refused there.
 struct Budget {
   uint64_t left;
+  const SameBytes* same = nullptr;  // and where references to bytes seen before are looked up
   bool charge(uint64_t bytes) {
     if (bytes > left) return false;
     left -= bytes;
@@ -143,8 +144,14 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
     }
     case Kind::List: {
       if (t.is_byte_list()) {
-        std::string b;
-        if (!r.read_bytes(b) || !budget.charge(b.size())) return false;
+        std::string b, same;
+        if (!r.read_bytes_or_same(b, same)) return false;
+        if (!same.empty()) {
+          const std::string* seen = budget.same ? (*budget.same)(same) : nullptr;
+          if (!seen) return false;  // the general path says what is wrong
+          b = *seen;
+        }
+        if (!budget.charge(b.size())) return false;
         out = Value::byte_list(std::move(b));
         return true;
       }
@@ -175,12 +182,12 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
 
 // A compact event's outcome: the one result as it is, or `undefined` for none.
 bool read_compact_outcome(std::string_view encoded, const std::vector<abi::Param>& types, std::vector<Value>& results,
-                          const trace::CompactNames& names) {
+                          const trace::CompactNames& names, const SameBytes* same) {
   results.clear();
   if (types.empty()) return encoded.size() == 1 && static_cast<uint8_t>(encoded[0]) == trace::kCborUndefined;
   if (types.size() != 1) return false;
   trace::ValueReader r(encoded, trace::Format::Cbor, &names);
-  Budget budget{trace::parse_budget(encoded.size())};
+  Budget budget{trace::parse_budget(encoded.size()), same};
   Value v;
   if (!read_value(r, *types[0].type, v, budget) || !r.at_end()) return false;
   results.push_back(std::move(v));
@@ -190,13 +197,13 @@ bool read_compact_outcome(std::string_view encoded, const std::vector<abi::Param
 }  // namespace
 
 bool read_results(std::string_view encoded, trace::Format format, const std::vector<abi::Param>& types,
-                  std::vector<Value>& results, const trace::CompactNames* names) {
-  if (names) return read_compact_outcome(encoded, types, results, *names);
+                  std::vector<Value>& results, const trace::CompactNames* names, const SameBytes* same) {
+  if (names) return read_compact_outcome(encoded, types, results, *names, same);
   std::string_view end = trace::map_end(format);
   if (!encoded.ends_with(end)) return false;
   encoded.remove_suffix(end.size());
   trace::ValueReader r(encoded, format);
-  Budget budget{trace::parse_budget(encoded.size())};
+  Budget budget{trace::parse_budget(encoded.size()), same};
   results.clear();
   results.reserve(types.size());
   if (!r.begin_array()) return false;

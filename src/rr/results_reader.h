@@ -10,6 +10,8 @@
 // crafted element is declined here and refused there.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,7 +25,11 @@ namespace wasmrr::rr {
 // `encoded`: the event's results array as the element holds it, followed by
 // the end of the element's map (what follows the "results" key); for a
 // compact CBOR event (`names` given, trace/compact.h), its outcome.
+// A reference to bytes seen before ({"$same": digest}) is looked up with
+// `same` (hex digest -> the bytes, or null); without it, declined.
+using SameBytes = std::function<const std::string*(const std::string& sha256_hex)>;
 bool read_results(std::string_view encoded, trace::Format format, const std::vector<abi::Param>& types,
-                  std::vector<abi::Value>& results, const trace::CompactNames* names = nullptr);
+                  std::vector<abi::Value>& results, const trace::CompactNames* names = nullptr,
+                  const SameBytes* same = nullptr);
 
 }  // namespace wasmrr::rr

@@ -21,9 +21,10 @@ bool SeenBytes::see(std::string_view bytes, const std::string& sha256_hex) {
 }
 
 bool SeenBytes::see_if_kept(std::string_view bytes, const std::string& sha256_hex) {
-  const std::string* kept = find(sha256_hex);
-  if (!kept || *kept != bytes) return false;
-  return see(bytes, sha256_hex);
+  auto it = by_digest_.find(sha256_hex);
+  if (it == by_digest_.end() || !keep_bytes_ || it->second->bytes != bytes) return false;
+  order_.splice(order_.end(), order_, it->second);  // seen again: now the most recent
+  return true;
 }
 
 const std::string* SeenBytes::find(const std::string& sha256_hex) const {

@@ -111,26 +111,34 @@ class CompactWalker {
     return {};
   }
 
-  Result<void> function() {
+  // A function name or a map key: text (defining it), or the number of one
+  // defined before.
+  Result<void> name(bool function, std::string_view& out) {
     Head h;
     WASMRR_TRY(head(h));
+    const char* what = function ? "function" : "key";
     if (h.major == 0) {
-      const std::string* name = names_.function_name(h.arg);
-      if (!name)
-        return make_error(fmt::format("function number {} is not defined (the trace has defined {} so far)", h.arg,
-                                      names_.functions()));
-      emit_head(5, 3);
-      emit_text("fn");
-      emit_text(*name);
+      const std::string* known = function ? names_.function_name(h.arg) : names_.key_name(h.arg);
+      if (!known)
+        return make_error(fmt::format("{} number {} is not defined (the trace has defined {} so far)", what, h.arg,
+                                      function ? names_.functions() : names_.keys()));
+      out = *known;
       return {};
     }
-    if (h.major != 3) return make_error("an event's function must be a name or a name's number");
-    std::string_view name;
-    WASMRR_TRY(payload(h, name));
-    if (learn_) learn_->functions_.define(name);
+    if (h.major != 3)
+      return make_error(function ? "an event's function must be a name or a name's number"
+                                 : "a map key must be a name or a name's number");
+    WASMRR_TRY(payload(h, out));
+    if (learn_) (function ? learn_->functions_ : learn_->keys_).define(out);
+    return {};
+  }
+
+  Result<void> function() {
+    std::string_view fn;
+    WASMRR_TRY(name(true, fn));
     emit_head(5, 3);
     emit_text("fn");
-    emit_text(name);
+    emit_text(fn);
     return {};
   }
 
@@ -193,22 +201,9 @@ class CompactWalker {
     }
   }
 
-  Result<void> key(std::string_view& name) {
-    Head h;
-    WASMRR_TRY(head(h));
-    if (h.major == 0) {
-      const std::string* known = names_.key_name(h.arg);
-      if (!known)
-        return make_error(fmt::format("key number {} is not defined (the trace has defined {} so far)", h.arg,
-                                      names_.keys()));
-      name = *known;
-      emit_text(name);
-      return {};
-    }
-    if (h.major != 3) return make_error("a map key must be a name or a name's number");
-    WASMRR_TRY(payload(h, name));
-    if (learn_) learn_->keys_.define(name);
-    copy(h.start);
+  Result<void> key(std::string_view& key_name) {
+    WASMRR_TRY(name(false, key_name));
+    emit_text(key_name);
     return {};
   }
 

@@ -181,9 +181,27 @@ bool ValueReader::read_bytes(std::string& b) {
     pos_ += len;
     return true;
   }
+  std::string same;
+  return read_bytes_or_same(b, same) && same.empty();
+}
+
+bool ValueReader::read_bytes_or_same(std::string& b, std::string& same) {
+  same.clear();
+  b.clear();
+  bool cbor = format_ == Format::Cbor;
+  if (cbor && (pos_ >= data_.size() || (static_cast<uint8_t>(data_[pos_]) >> 5) != 5)) return read_bytes(b);
   std::string_view key, text;
-  if (!begin_map() || !more() || !read_key(key) || key != "$bytes") return false;
-  if (!json_separator() || !json_plain_string(text) || !base64_decode(text, b)) return false;
+  if (!begin_map() || !more() || !read_key(key)) return false;
+  if (key == "$bytes" && !cbor) {
+    if (!json_separator() || !json_plain_string(text) || !base64_decode(text, b)) return false;
+  } else if (key == "$same") {
+    std::string raw;
+    bool as_bytes = cbor && pos_ < data_.size() && (static_cast<uint8_t>(data_[pos_]) >> 5) == 2;  // compact: 32 bytes
+    if (as_bytes ? !read_bytes(raw) || raw.size() != 32 : !read_text(same) || same.size() != 64) return false;
+    if (as_bytes) same = digest_hex(raw);
+  } else {
+    return false;
+  }
   return end();
 }
 

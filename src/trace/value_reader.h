@@ -32,6 +32,9 @@ class ValueReader {
   bool next_is_null() const;
   bool read_text(std::string& s);      // ASCII, no escapes
   bool read_bytes(std::string& b);     // CBOR: a byte string; JSON: {"$bytes":"<base64>"}
+  // Bytes, or a reference to bytes seen before, {"$same": digest}
+  // (rr/seen_bytes.h): then `same` is the digest as hex, and `b` is empty.
+  bool read_bytes_or_same(std::string& b, std::string& same);
 
   // Arrays and maps: begin_*, then more() before each element (each key and
   // value of a map), then end(). Nested to any depth.

@@ -181,3 +181,35 @@ TEST(ResultsReader, DeclinesValuesLargerThanTheGeneralPathAllows) {
 
 }  // namespace
 }  // namespace wasmrr::rr
+
+namespace wasmrr::rr {
+namespace {
+
+// {"$same": digest} where bytes are expected: the bytes looked up, in JSON
+// and in a compact event (32 bytes); declined without a lookup or when it
+// finds nothing.
+TEST(ResultsReader, ReferencesToBytesSeenBefore) {
+  std::vector<abi::Param> types{{"r", Type::list(prim(Kind::U8))}};
+  const std::string kept(300, 'k');
+  const std::string digest(64, 'd');
+  SameBytes same = [&](const std::string& d) { return d == digest ? &kept : nullptr; };
+  std::vector<Value> out;
+  std::string json = "[{\"$same\":\"" + digest + "\"}]}";
+  ASSERT_TRUE(read_results(json, trace::Format::Json, types, out, nullptr, &same));
+  EXPECT_EQ(out.at(0), Value::byte_list(kept));
+  EXPECT_FALSE(read_results(json, trace::Format::Json, types, out));
+  std::string other = "[{\"$same\":\"" + std::string(64, 'e') + "\"}]}";
+  EXPECT_FALSE(read_results(other, trace::Format::Json, types, out, nullptr, &same));
+
+  trace::CompactNames names;
+  names.define_key("$same");  // key number 0
+  std::string raw;
+  ASSERT_TRUE(trace::digest_bytes(digest, raw));
+  std::string compact = std::string("\xa1\x00\x58\x20", 4) + raw;  // {0: 32 bytes}
+  ASSERT_TRUE(read_results(compact, trace::Format::Cbor, types, out, &names, &same));
+  EXPECT_EQ(out.at(0), Value::byte_list(kept));
+  EXPECT_FALSE(read_results(compact, trace::Format::Cbor, types, out, &names));
+}
+
+}  // namespace
+}  // namespace wasmrr::rr
