@@ -1,6 +1,7 @@
 #include "wasi/http/client.h"
 
-#include <curl/curl.h>
+#include "wasi/http/curl_api.h"
+
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
@@ -102,7 +103,7 @@ struct CurlCallbacks {
   }
   static int trailers(curl_slist** list, void* self) {
     for (const auto& [name, value] : static_cast<HttpTransfer*>(self)->spec_.body->trailers) {
-      curl_slist* grown = curl_slist_append(*list, fmt::format("{}: {}", name, value).c_str());
+      curl_slist* grown = curl_api().slist_append(*list, fmt::format("{}: {}", name, value).c_str());
       if (!grown) return CURL_TRAILERFUNC_ABORT;
       *list = grown;
     }
@@ -147,8 +148,8 @@ std::shared_ptr<HttpClient> HttpClient::create() {
 
 void HttpClient::init() {
   static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  multi_ = curl_multi_init();
+  std::call_once(once, [] { curl_api().global_init(CURL_GLOBAL_DEFAULT); });
+  multi_ = curl_api().multi_init();
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   curl_timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   deadline_timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -161,15 +162,15 @@ void HttpClient::init() {
     ev.data.fd = fd;
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
   }
-  curl_multi_setopt(multi(multi_), CURLMOPT_SOCKETFUNCTION, &CurlCallbacks::on_socket);
-  curl_multi_setopt(multi(multi_), CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(multi(multi_), CURLMOPT_TIMERFUNCTION, &CurlCallbacks::on_timer);
-  curl_multi_setopt(multi(multi_), CURLMOPT_TIMERDATA, this);
+  curl_api().multi_setopt(multi(multi_), CURLMOPT_SOCKETFUNCTION, &CurlCallbacks::on_socket);
+  curl_api().multi_setopt(multi(multi_), CURLMOPT_SOCKETDATA, this);
+  curl_api().multi_setopt(multi(multi_), CURLMOPT_TIMERFUNCTION, &CurlCallbacks::on_timer);
+  curl_api().multi_setopt(multi(multi_), CURLMOPT_TIMERDATA, this);
 }
 
 HttpClient::~HttpClient() {
   // Every transfer holds the client, so none is left in the multi handle.
-  if (multi_) curl_multi_cleanup(multi(multi_));
+  if (multi_) curl_api().multi_cleanup(multi(multi_));
   for (int fd : {epoll_fd_, curl_timer_fd_, deadline_timer_fd_, progress_fd_})
     if (fd >= 0) ::close(fd);
 }
@@ -177,7 +178,7 @@ HttpClient::~HttpClient() {
 void HttpClient::watch_socket(int fd, int what, bool known) {
   if (what == CURL_POLL_REMOVE) {
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-    curl_multi_assign(multi(multi_), fd, nullptr);
+    curl_api().multi_assign(multi(multi_), fd, nullptr);
     return;
   }
   epoll_event ev{};
@@ -185,7 +186,7 @@ void HttpClient::watch_socket(int fd, int what, bool known) {
   ev.data.fd = fd;
   if (epoll_ctl(epoll_fd_, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0)
     epoll_ctl(epoll_fd_, known ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev);  // fd number reused
-  if (!known) curl_multi_assign(multi(multi_), fd, this);
+  if (!known) curl_api().multi_assign(multi(multi_), fd, this);
 }
 
 void HttpClient::note_progress() {
@@ -197,7 +198,7 @@ std::shared_ptr<HttpTransfer> HttpClient::start(HttpRequestSpec spec) {
   auto body = spec.body;
   auto t = std::make_shared<HttpTransfer>(shared_from_this(), std::move(spec));
   if (!t->setup()) return t;
-  if (curl_multi_add_handle(multi(multi_), easy(t->easy_)) != CURLM_OK) {
+  if (curl_api().multi_add_handle(multi(multi_), easy(t->easy_)) != CURLM_OK) {
     t->fail(HttpErrorCode::internal("cannot add the request to the HTTP client"));
     return t;
   }
@@ -219,14 +220,14 @@ void HttpClient::drive() {
     int fd = events[i].data.fd;
     if (fd == curl_timer_fd_) {
       drain(fd);
-      curl_multi_socket_action(multi(multi_), CURL_SOCKET_TIMEOUT, 0, &running);
+      curl_api().multi_socket_action(multi(multi_), CURL_SOCKET_TIMEOUT, 0, &running);
     } else if (fd == deadline_timer_fd_ || fd == progress_fd_) {
       drain(fd);
     } else {
       uint32_t e = events[i].events;
       int mask = ((e & EPOLLIN) ? CURL_CSELECT_IN : 0) | ((e & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
                  ((e & (EPOLLERR | EPOLLHUP)) ? CURL_CSELECT_ERR : 0);
-      curl_multi_socket_action(multi(multi_), fd, mask, &running);
+      curl_api().multi_socket_action(multi(multi_), fd, mask, &running);
     }
   }
   collect_done();
@@ -244,10 +245,10 @@ std::shared_ptr<Pollable> HttpClient::pollable(std::function<bool()> condition) 
 
 void HttpClient::collect_done() {
   int left = 0;
-  while (CURLMsg* m = curl_multi_info_read(multi(multi_), &left)) {
+  while (CURLMsg* m = curl_api().multi_info_read(multi(multi_), &left)) {
     if (m->msg != CURLMSG_DONE) continue;
     HttpTransfer* t = nullptr;
-    curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &t);
+    curl_api().easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &t);
     if (t) t->finish(m->data.result);
   }
 }
@@ -272,7 +273,7 @@ void HttpClient::arm_deadline_timer() {
 
 void HttpClient::detach(HttpTransfer* t) {
   if (!t->in_multi_) return;
-  curl_multi_remove_handle(multi(multi_), easy(t->easy_));
+  curl_api().multi_remove_handle(multi(multi_), easy(t->easy_));
   t->in_multi_ = false;
   active_.erase(t);
 }
@@ -284,34 +285,34 @@ HttpTransfer::HttpTransfer(std::shared_ptr<HttpClient> client, HttpRequestSpec s
 
 HttpTransfer::~HttpTransfer() {
   client_->detach(this);
-  if (easy_) curl_easy_cleanup(easy(easy_));
-  if (header_list_) curl_slist_free_all(static_cast<curl_slist*>(header_list_));
+  if (easy_) curl_api().easy_cleanup(easy(easy_));
+  if (header_list_) curl_api().slist_free_all(static_cast<curl_slist*>(header_list_));
 }
 
 bool HttpTransfer::setup() {
-  CURL* h = curl_easy_init();
+  CURL* h = curl_api().easy_init();
   if (!h) {
     fail(HttpErrorCode::internal("cannot create an HTTP transfer"));
     return false;
   }
   easy_ = h;
-  curl_easy_setopt(h, CURLOPT_URL, spec_.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PRIVATE, this);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-  curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 64L * 1024);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &CurlCallbacks::header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, this);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &CurlCallbacks::write);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, this);
+  curl_api().easy_setopt(h, CURLOPT_URL, spec_.url.c_str());
+  curl_api().easy_setopt(h, CURLOPT_PRIVATE, this);
+  curl_api().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_api().easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_api().easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+  curl_api().easy_setopt(h, CURLOPT_BUFFERSIZE, 64L * 1024);
+  curl_api().easy_setopt(h, CURLOPT_HEADERFUNCTION, &CurlCallbacks::header);
+  curl_api().easy_setopt(h, CURLOPT_HEADERDATA, this);
+  curl_api().easy_setopt(h, CURLOPT_WRITEFUNCTION, &CurlCallbacks::write);
+  curl_api().easy_setopt(h, CURLOPT_WRITEDATA, this);
   if (spec_.connect_timeout_ns)
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::max<long>(1, long(*spec_.connect_timeout_ns / 1'000'000u)));
+    curl_api().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::max<long>(1, long(*spec_.connect_timeout_ns / 1'000'000u)));
   configure_body();
   configure_method();
   curl_slist* list = nullptr;
   auto add = [&list](const std::string& line) {
-    if (curl_slist* grown = curl_slist_append(list, line.c_str())) list = grown;
+    if (curl_slist* grown = curl_api().slist_append(list, line.c_str())) list = grown;
   };
   for (const auto& [name, value] : spec_.headers) {
     if (name == "content-length") continue;  // curl sends the body's own length
@@ -322,7 +323,7 @@ bool HttpTransfer::setup() {
   if (!has_field(spec_.headers, "accept")) add("Accept:");
   if (!has_field(spec_.headers, "expect")) add("Expect:");
   header_list_ = list;
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+  curl_api().easy_setopt(h, CURLOPT_HTTPHEADER, list);
   return true;
 }
 
@@ -335,27 +336,27 @@ void HttpTransfer::configure_body() {
     spec_.body.reset();  // nothing to send: no body at all
     return;
   }
-  curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(h, CURLOPT_READFUNCTION, &CurlCallbacks::read);
-  curl_easy_setopt(h, CURLOPT_READDATA, this);
+  curl_api().easy_setopt(h, CURLOPT_UPLOAD, 1L);
+  curl_api().easy_setopt(h, CURLOPT_READFUNCTION, &CurlCallbacks::read);
+  curl_api().easy_setopt(h, CURLOPT_READDATA, this);
   curl_off_t size = -1;  // unknown: chunked transfer coding
   if (empty) size = 0;
   else if (b->declared_length) size = static_cast<curl_off_t>(*b->declared_length);
   else if (b->finished) size = static_cast<curl_off_t>(b->written);
-  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
+  curl_api().easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
   if (size < 0) {
-    curl_easy_setopt(h, CURLOPT_TRAILERFUNCTION, &CurlCallbacks::trailers);
-    curl_easy_setopt(h, CURLOPT_TRAILERDATA, this);
+    curl_api().easy_setopt(h, CURLOPT_TRAILERFUNCTION, &CurlCallbacks::trailers);
+    curl_api().easy_setopt(h, CURLOPT_TRAILERDATA, this);
   }
 }
 
 void HttpTransfer::configure_method() {
   CURL* h = easy(easy_);
   const std::string& m = spec_.method;
-  if (m == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  if (m == "HEAD") curl_api().easy_setopt(h, CURLOPT_NOBODY, 1L);
   // With an upload curl would say PUT: name the method whenever it is not
   // curl's own choice.
-  if ((m != "GET" && m != "HEAD") || spec_.body) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, m.c_str());
+  if ((m != "GET" && m != "HEAD") || spec_.body) curl_api().easy_setopt(h, CURLOPT_CUSTOMREQUEST, m.c_str());
 }
 
 void HttpTransfer::fail(HttpErrorCode e) {
@@ -373,8 +374,8 @@ void HttpTransfer::finish(int curl_code) {
   else if (curl_code != CURLE_OK && !error_) {
     long os_errno = 0;
     curl_off_t connect_us = 0;
-    curl_easy_getinfo(easy(easy_), CURLINFO_OS_ERRNO, &os_errno);
-    curl_easy_getinfo(easy(easy_), CURLINFO_CONNECT_TIME_T, &connect_us);
+    curl_api().easy_getinfo(easy(easy_), CURLINFO_OS_ERRNO, &os_errno);
+    curl_api().easy_getinfo(easy(easy_), CURLINFO_CONNECT_TIME_T, &connect_us);
     error_ = http_error_from_curl(curl_code, os_errno, connect_us > 0 || has_head_);
   }
   done_ = true;
@@ -384,7 +385,7 @@ void HttpTransfer::finish(int curl_code) {
 void HttpTransfer::set_pause(bool recv, bool send) {
   recv_paused_ = recv;
   send_paused_ = send;
-  if (in_multi_) curl_easy_pause(easy(easy_), (recv ? CURLPAUSE_RECV : 0) | (send ? CURLPAUSE_SEND : 0));
+  if (in_multi_) curl_api().easy_pause(easy(easy_), (recv ? CURLPAUSE_RECV : 0) | (send ? CURLPAUSE_SEND : 0));
 }
 
 void HttpTransfer::header_line(std::string_view line) {

@@ -1,6 +1,6 @@
 #include "wasi/http/error_code.h"
 
-#include <curl/curl.h>
+#include "wasi/http/curl_api.h"
 
 #include <cerrno>
 
@@ -78,7 +78,7 @@ Value http_error_value(const HttpErrorCode& e) {
 
 HttpErrorCode http_error_from_curl(int curl_code, long os_errno, bool connected) {
   auto code = static_cast<CURLcode>(curl_code);
-  std::string debug = curl_easy_strerror(code);
+  std::string debug = curl_api().easy_strerror(code);
   if (os_errno != 0) debug = fmt::format("{} (errno {})", debug, os_errno);
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
