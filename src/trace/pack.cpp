@@ -1,7 +1,7 @@
 #include "trace/pack.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "trace/archive_api.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,7 +22,7 @@ namespace {
 constexpr uint64_t kMaxManifestBytes = 64 << 10;
 
 std::string archive_message(archive* a) {
-  const char* m = archive_error_string(a);
+  const char* m = archive_api().error_string(a);
   return m ? m : "unknown error";
 }
 
@@ -57,37 +57,37 @@ Result<PackManifest> parse_manifest(std::string_view text, const std::string& pa
 // An archive being written to a file descriptor.
 class ArchiveWriter {
  public:
-  explicit ArchiveWriter(int fd) : a_(archive_write_new()) {
-    archive_write_set_format_pax_restricted(a_);
-    ok_ = archive_write_open_fd(a_, fd) == ARCHIVE_OK;
+  explicit ArchiveWriter(int fd) : a_(archive_api().write_new()) {
+    archive_api().write_set_format_pax_restricted(a_);
+    ok_ = archive_api().write_open_fd(a_, fd) == ARCHIVE_OK;
   }
-  ~ArchiveWriter() { archive_write_free(a_); }
+  ~ArchiveWriter() { archive_api().write_free(a_); }
   ArchiveWriter(const ArchiveWriter&) = delete;
   ArchiveWriter& operator=(const ArchiveWriter&) = delete;
 
   Result<void> begin(const std::string& name, uint64_t size) {
     if (!ok_) return make_error(archive_message(a_));
-    archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
-    archive_entry_set_size(e, static_cast<la_int64_t>(size));
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    archive_entry_set_mtime(e, std::time(nullptr), 0);
-    int r = archive_write_header(a_, e);
-    archive_entry_free(e);
+    archive_entry* e = archive_api().entry_new();
+    archive_api().entry_set_pathname(e, name.c_str());
+    archive_api().entry_set_size(e, static_cast<la_int64_t>(size));
+    archive_api().entry_set_filetype(e, AE_IFREG);
+    archive_api().entry_set_perm(e, 0644);
+    archive_api().entry_set_mtime(e, std::time(nullptr), 0);
+    int r = archive_api().write_header(a_, e);
+    archive_api().entry_free(e);
     if (r != ARCHIVE_OK) return make_error(archive_message(a_));
     return {};
   }
   Result<void> data(const void* bytes, size_t n) {
     for (size_t done = 0; done < n;) {
-      la_ssize_t w = archive_write_data(a_, static_cast<const char*>(bytes) + done, n - done);
+      la_ssize_t w = archive_api().write_data(a_, static_cast<const char*>(bytes) + done, n - done);
       if (w <= 0) return make_error(archive_message(a_));
       done += static_cast<size_t>(w);
     }
     return {};
   }
   Result<void> close() {
-    if (archive_write_close(a_) != ARCHIVE_OK) return make_error(archive_message(a_));
+    if (archive_api().write_close(a_) != ARCHIVE_OK) return make_error(archive_message(a_));
     return {};
   }
 
@@ -174,10 +174,10 @@ Result<void> write_pack(const std::string& out_path, const PackManifest& manifes
 
 // libarchive reading from a RawInput.
 struct PackReader::Archive {
-  explicit Archive(std::unique_ptr<RawInput> in) : input(std::move(in)), a(archive_read_new()) {
-    archive_read_support_format_tar(a);
+  explicit Archive(std::unique_ptr<RawInput> in) : input(std::move(in)), a(archive_api().read_new()) {
+    archive_api().read_support_format_tar(a);
   }
-  ~Archive() { archive_read_free(a); }
+  ~Archive() { archive_api().read_free(a); }
   Archive(const Archive&) = delete;
   Archive& operator=(const Archive&) = delete;
 
@@ -185,13 +185,13 @@ struct PackReader::Archive {
     auto* me = static_cast<Archive*>(self);
     ssize_t got = me->input->read(me->chunk, sizeof me->chunk);
     if (got < 0) {
-      archive_set_error(a, EIO, "%s", me->input->error().c_str());
+      archive_api().set_error(a, EIO, "%s", me->input->error().c_str());
       return -1;
     }
     *buffer = me->chunk;
     return got;
   }
-  bool open() { return archive_read_open(a, this, nullptr, read_callback, nullptr) == ARCHIVE_OK; }
+  bool open() { return archive_api().read_open(a, this, nullptr, read_callback, nullptr) == ARCHIVE_OK; }
 
   std::unique_ptr<RawInput> input;
   archive* a;
@@ -207,10 +207,10 @@ Result<std::unique_ptr<PackReader>> PackReader::open(std::unique_ptr<RawInput> i
   if (!archive->open()) return make_error(fmt::format("cannot read pack `{}`: {}", name, archive_message(archive->a)));
   auto reader = std::unique_ptr<PackReader>(new PackReader(std::move(archive), std::move(name)));
   archive_entry* entry = nullptr;
-  int r = archive_read_next_header(reader->archive_->a, &entry);
+  int r = archive_api().read_next_header(reader->archive_->a, &entry);
   if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
     return make_error(fmt::format("cannot read pack `{}`: {}", reader->name_, archive_message(reader->archive_->a)));
-  if (std::string_view(archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "") != kPackManifestName)
+  if (std::string_view(archive_api().entry_pathname(entry) ? archive_api().entry_pathname(entry) : "") != kPackManifestName)
     return make_error(fmt::format("`{}` is a tar archive but not a wasm-rr pack (its first member is not {})",
                                   reader->name_, kPackManifestName));
   reader->current_ = kPackManifestName;
@@ -225,14 +225,14 @@ Result<std::unique_ptr<PackReader>> PackReader::open(std::unique_ptr<RawInput> i
 Result<void> PackReader::seek(const std::string& member) {
   while (current_ != member) {
     archive_entry* entry = nullptr;
-    int r = archive_read_next_header(archive_->a, &entry);
+    int r = archive_api().read_next_header(archive_->a, &entry);
     if (r == ARCHIVE_EOF)
       return make_error(fmt::format("pack `{}` has no member `{}` (it was cut short?)", name_, member));
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
       return make_error(fmt::format("cannot read pack `{}`: {}", name_, archive_message(archive_->a)));
-    const char* path = archive_entry_pathname(entry);
+    const char* path = archive_api().entry_pathname(entry);
     current_ = path ? path : "";
-    current_size_ = archive_entry_size_is_set(entry) ? static_cast<uint64_t>(archive_entry_size(entry)) : 0;
+    current_size_ = archive_api().entry_size_is_set(entry) ? static_cast<uint64_t>(archive_api().entry_size(entry)) : 0;
   }
   return {};
 }
@@ -241,7 +241,7 @@ Result<std::string> PackReader::read_small(uint64_t max_bytes, const char* what)
   std::string out;
   char buf[1 << 16];
   while (true) {
-    la_ssize_t got = archive_read_data(archive_->a, buf, sizeof buf);
+    la_ssize_t got = archive_api().read_data(archive_->a, buf, sizeof buf);
     if (got < 0) return make_error(fmt::format("cannot read the {} in pack `{}`: {}", what, name_, archive_message(archive_->a)));
     if (got == 0) return out;
     out.append(buf, static_cast<size_t>(got));
@@ -264,7 +264,7 @@ class PackMemberInput final : public RawInput {
   using Reader = std::unique_ptr<PackReader>;
   PackMemberInput(Reader reader, archive* a) : reader_(std::move(reader)), a_(a) {}
   ssize_t read(char* buf, size_t n) override {
-    la_ssize_t got = archive_read_data(a_, buf, n);
+    la_ssize_t got = archive_api().read_data(a_, buf, n);
     return got < 0 ? -1 : static_cast<ssize_t>(got);
   }
   std::string error() const override { return archive_message(a_); }
