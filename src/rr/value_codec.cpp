@@ -24,15 +24,6 @@ namespace {
 
 Json digest_of(std::string_view bytes) { return Json{{"$len", bytes.size()}, {"$sha256", sha256_hex(bytes)}}; }
 
-// A list<u8> Value may hold its bytes in `str` (the usual case) or as items.
-std::string byte_list_contents(const Value& v) {
-  if (v.bytes) return v.str;
-  std::string out;
-  out.reserve(v.items.size());
-  for (const auto& b : v.items) out += static_cast<char>(b.num);
-  return out;
-}
-
 }  // namespace
 
 void digest_large_bytes(Json& j) {
@@ -290,7 +281,8 @@ namespace {
 std::string compare_checked(const Json& recorded, const Value& actual, const Type& t, const std::string& path) {
   Json now;
   if (t.is_byte_list() && recorded.is_object() && recorded.contains("$sha256")) {
-    std::string bytes = byte_list_contents(actual);
+    std::string scratch;
+    std::string_view bytes = byte_list_view(actual, scratch);
     const Json& len = recorded.contains("$len") ? recorded["$len"] : Json();
     bool same_len = len.is_number_unsigned() && len.get<uint64_t>() == bytes.size();
     if (same_len && recorded["$sha256"] == sha256_hex(bytes)) return "";

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "trace/parse.h"
+#include "trace/sha256.h"
 #include "trace/value_sink.h"
 
 namespace wasmrr::trace {
@@ -33,17 +34,6 @@ bool digest_bytes(std::string_view hex, std::string& raw) {
     raw[i] = static_cast<char>(hi << 4 | lo);
   }
   return true;
-}
-
-std::string digest_hex(std::string_view raw) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(raw.size() * 2);
-  for (unsigned char c : raw) {
-    hex += kHex[c >> 4];
-    hex += kHex[c & 15];
-  }
-  return hex;
 }
 
 // --- reading a compact event ----------------------------------------------------
@@ -212,7 +202,7 @@ class CompactWalker {
   bool digest_value() {
     if (in_.size() - pos_ < 34 || static_cast<uint8_t>(in_[pos_]) != 0x58 || static_cast<uint8_t>(in_[pos_ + 1]) != 32)
       return false;
-    emit_text(digest_hex(in_.substr(pos_ + 2, 32)));
+    emit_text(hex_digits(in_.substr(pos_ + 2, 32)));
     pos_ += 34;
     return true;
   }

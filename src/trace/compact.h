@@ -84,9 +84,8 @@ class CompactNames {
 // The keys whose values are SHA-256 digests: 64 lowercase hex digits in
 // JSON, their 32 bytes in a compact event.
 inline bool is_digest_key(std::string_view key) { return key == "$sha256" || key == "$same"; }
-// `hex` as 32 bytes, if it is 64 lowercase hex digits; and back.
+// `hex` as 32 bytes, if it is 64 lowercase hex digits (back: hex_digits, trace/sha256.h).
 bool digest_bytes(std::string_view hex, std::string& raw);
-std::string digest_hex(std::string_view raw);
 
 // Whether a CBOR element is a compact event (an array head).
 inline bool is_compact_event(std::string_view element) {

@@ -11,5 +11,7 @@ namespace wasmrr::trace {
 
 // The digest of `bytes` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view bytes);
+// `raw` bytes as lowercase hex digits, two per byte (a digest's 32 bytes as the trace writes them).
+std::string hex_digits(std::string_view raw);
 
 }  // namespace wasmrr::trace

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "trace/json_bytes.h"
+#include "trace/sha256.h"
 
 namespace wasmrr::trace {
 
@@ -198,38 +199,30 @@ bool ValueReader::read_bytes_or_same(std::string& b, std::string& same) {
     std::string raw;
     bool as_bytes = cbor && pos_ < data_.size() && (static_cast<uint8_t>(data_[pos_]) >> 5) == 2;  // compact: 32 bytes
     if (as_bytes ? !read_bytes(raw) || raw.size() != 32 : !read_text(same) || same.size() != 64) return false;
-    if (as_bytes) same = digest_hex(raw);
+    if (as_bytes) same = hex_digits(raw);
   } else {
     return false;
   }
   return end();
 }
 
-bool ValueReader::begin_array() {
-  if (format_ == Format::Cbor) {
-    uint8_t major;
-    uint64_t n;
-    if (!cbor_element() || !cbor_head(major, n) || major != 4 || n > data_.size() - pos_) return false;
-    open_.push_back({false, true, n});
-    return true;
-  }
-  if (!json_separator() || pos_ >= data_.size() || data_[pos_] != '[') return false;
-  pos_++;
-  open_.push_back({false, true, 0});
-  return true;
-}
+bool ValueReader::begin_array() { return begin_container(/*map=*/false); }
+bool ValueReader::begin_map() { return begin_container(/*map=*/true); }
 
-bool ValueReader::begin_map() {
+bool ValueReader::begin_container(bool map) {
   if (format_ == Format::Cbor) {
     uint8_t major;
     uint64_t n;
-    if (!cbor_element() || !cbor_head(major, n) || major != 5 || n > (data_.size() - pos_) / 2) return false;
-    open_.push_back({true, true, n * 2});
+    uint64_t items_per_entry = map ? 2 : 1;  // a map entry is a key and a value
+    if (!cbor_element() || !cbor_head(major, n) || major != (map ? 5 : 4) ||
+        n > (data_.size() - pos_) / items_per_entry)
+      return false;
+    open_.push_back({map, true, n * items_per_entry});
     return true;
   }
-  if (!json_separator() || pos_ >= data_.size() || data_[pos_] != '{') return false;
+  if (!json_separator() || pos_ >= data_.size() || data_[pos_] != (map ? '{' : '[')) return false;
   pos_++;
-  open_.push_back({true, true, 0});
+  open_.push_back({map, true, 0});
   return true;
 }
 

@@ -57,6 +57,7 @@ class ValueReader {
   bool json_digits(uint64_t& v);
   bool json_plain_string(std::string_view& s);
   bool json_literal(std::string_view word);
+  bool begin_container(bool map);
   // CBOR
   bool cbor_head(uint8_t& major, uint64_t& arg);
   bool cbor_element();        // counts one element of the innermost open container

@@ -50,11 +50,15 @@ std::vector<Json> elements(int n) {
   return out;
 }
 
-void write_all(const std::string& path, TraceFormat f, const std::vector<Json>& els) {
+// Writes `els`, flushing (a zstd block ends there) after every `flush_every`-th element, if given.
+void write_all(const std::string& path, TraceFormat f, const std::vector<Json>& els, size_t flush_every = 0) {
   auto w = trace::TraceWriter::create(path, f);
   ASSERT_TRUE(w.ok());
   EXPECT_EQ((*w)->compression(), f.compression);
-  for (const auto& e : els) (*w)->write(e);
+  for (size_t i = 0; i < els.size(); i++) {
+    (*w)->write(els[i]);
+    if (flush_every && i % flush_every == 0) (*w)->flush();
+  }
   ASSERT_TRUE((*w)->close().ok());
 }
 
@@ -162,13 +166,7 @@ TEST(ZstdTrace, CutAtAnyByteReadsAPrefix) {
   auto els = elements(20);
   for (TraceFormat f : {kJsonZst, kCborZst}) {
     std::string path = temp_path("whole." + name_of(f));
-    auto w = trace::TraceWriter::create(path, f);
-    ASSERT_TRUE(w.ok());
-    for (size_t i = 0; i < els.size(); i++) {
-      (*w)->write(els[i]);
-      if (i % 5 == 0) (*w)->flush();  // many blocks
-    }
-    ASSERT_TRUE((*w)->close().ok());
+    write_all(path, f, els, /*flush_every=*/5);  // many blocks
     std::string z = slurp(path);
     std::string cut = temp_path("cut." + name_of(f));
     size_t last = 0;
@@ -260,13 +258,7 @@ TEST(ZstdTrace, ClockEventsTakeAFewBytes) {
   auto els = elements(kEvents);
   for (TraceFormat f : {kJsonZst, kCborZst}) {
     std::string path = temp_path("clock." + name_of(f));
-    auto w = trace::TraceWriter::create(path, f);
-    ASSERT_TRUE(w.ok());
-    for (size_t i = 0; i < els.size(); i++) {
-      (*w)->write(els[i]);
-      if (i % 2000 == 0) (*w)->flush();
-    }
-    ASSERT_TRUE((*w)->close().ok());
+    write_all(path, f, els, /*flush_every=*/2000);
     double per_event = static_cast<double>(std::filesystem::file_size(path)) / kEvents;
     EXPECT_LE(per_event, 4.0) << name_of(f);
     RecordProperty(name_of(f) + "_bytes_per_event", std::to_string(per_event));
