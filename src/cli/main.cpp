@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/options.h"
+#include "cli/seeded_world.h"
 #include "cli/units.h"
 #include "trace/pack.h"
 #include "util/printable.h"
@@ -77,6 +78,7 @@ int dispatch(int argc, char** argv) {
   add_component_options(*run, run_opts);
   add_world_options(*run, run_opts);
   add_limit_options(*run, run_opts.limits);
+  add_seed_options(*run, run_opts);
   run->footer(with_exit_codes("Example: wasm-rr run hello.wasm --env HOME=/tmp -- --verbose input.txt"));
 
   RecordOptions rec_opts;
@@ -107,6 +109,7 @@ int dispatch(int argc, char** argv) {
       ->type_name("FILE");
   add_world_options(*record, rec_opts.guest);
   add_limit_options(*record, rec_opts.guest.limits);
+  add_seed_options(*record, rec_opts.guest);
   record->footer(with_exit_codes("Example: wasm-rr record app.wasm -t good-run.json -- --config prod"));
 
   ReplayOptions rep_opts;
@@ -200,6 +203,59 @@ int dispatch(int argc, char** argv) {
                "everything after it differ.\n\nExit status:\n  0    the traces are equivalent\n"
                "  1    they differ\n  125  wasm-rr could not compare them (bad usage, an unreadable or invalid trace)");
 
+  ExploreOptions exp_opts;
+  CLI::App* explore = app.add_subcommand("explore", "Run a component many times in seeded worlds with injected faults, "
+                                                    "and keep a trace of each distinct failure");
+  add_component_options(*explore, exp_opts.guest);
+  explore->add_option("--runs", exp_opts.runs, "How many runs")->capture_default_str()->allow_extra_args(false);
+  explore->add_option("--seed", exp_opts.seed, "The first run's seed; run i has seed S+i (as `record --seed`)")
+      ->type_name("S")->capture_default_str()->allow_extra_args(false);
+  explore->add_option("--faults", exp_opts.faults, "The faults to draw, as `record --faults` takes them")
+      ->type_name("SPEC")->capture_default_str()->allow_extra_args(false);
+  explore->add_option("-j,--jobs", exp_opts.jobs, "Runs at a time, one process each (default: one per core)")
+      ->type_name("J")->allow_extra_args(false);
+  explore->add_option("--fail-if-exit", exp_opts.fail_if_exit,
+                      "Count only these exit statuses as failures (default: every non-zero one). Repeatable")
+      ->type_name("CODE")->allow_extra_args(false);
+  explore->add_option("--fail-if-stdout", exp_opts.fail_if_stdout,
+                      "Also fail a run whose stdout matches REGEX (ECMAScript syntax)")
+      ->type_name("REGEX")->allow_extra_args(false);
+  explore->add_option("-o,--output", exp_opts.out_dir, "Directory to keep the failures in (new or empty)")
+      ->type_name("DIR")->capture_default_str()->allow_extra_args(false);
+  explore->add_option("-f,--format", exp_opts.format, "Format of the kept traces")
+      ->check(CLI::IsMember({"json", "cbor", "json.zst", "cbor.zst"}))->capture_default_str();
+  add_world_options(*explore, exp_opts.guest);
+  add_limit_options(*explore, exp_opts.guest.limits);
+  explore->footer(
+      "A run fails when the guest traps, runs past --timeout (10s unless given), exits with a failing status "
+      "or prints what --fail-if-stdout looks for. Failures are the same when they fail at the same place (the "
+      "trap and the guest's backtrace, or the exit status and the last line of output); the first run of each "
+      "is kept as DIR/failure-N.json with its stdout, stderr and faults (.faults.json), and a table lists them "
+      "with the commands to replay, debug and shrink each. Runs share the files and directories granted with "
+      "--dir: give them inputs to read, not to change.\n\n"
+      "Example: wasm-rr explore app.wasm --runs 500 --faults err@wasi:filesystem,short -o found -- input.txt\n\n"
+      "Exit status:\n  0    no run failed\n  1    some run failed (see the table)\n"
+      "  125  wasm-rr could not do its job (bad usage, invalid component, a run that could not start)");
+
+  ShrinkOptions shr_opts;
+  CLI::App* shrink = app.add_subcommand("shrink", "Reduce a failing run's injected faults to those that matter, "
+                                                  "and write the trace of the smallest run that fails the same way");
+  shrink->add_option("component", shr_opts.component_path, "The component")->required();
+  shrink->add_option("trace", shr_opts.trace_path, "A failing trace of `explore` or `record --seed N --faults SPEC`")
+      ->required();
+  shrink->add_option("-o,--output", shr_opts.out_path, "The shrunk trace to write (an earlier file there is kept as OUT~)")
+      ->type_name("OUT")->required();
+  shrink->add_option("--fail-if-exit", shr_opts.fail_if_exit, "As for explore")->type_name("CODE")->allow_extra_args(false);
+  shrink->add_option("--fail-if-stdout", shr_opts.fail_if_stdout, "As for explore")->type_name("REGEX");
+  shrink->add_flag("-v,--verbose", shr_opts.verbose, "Print every run tried");
+  shrink->footer(
+      "Each set of faults tried is run live from the trace's seed, with the world options it was recorded "
+      "with, so a guest that takes another path without a fault follows it. The result is 1-minimal: without "
+      "any one of its faults the run no longer fails the same way.\n\n"
+      "Exit status:\n  0    shrunk (the faults that matter are printed)\n"
+      "  1    the failure does not happen again from the trace's seed and faults\n"
+      "  125  wasm-rr could not do its job (bad usage, a trace with no seed or faults)");
+
   PackOptions pack_opts;
   CLI::App* pack = app.add_subcommand("pack", "Write a component and its trace as one file (.wasmrr), a bug report "
                                               "that replay, debug, inspect and diff take alone");
@@ -217,7 +273,7 @@ int dispatch(int argc, char** argv) {
     std::string name = argv[1];
     auto subs = app.get_subcommands([](const CLI::App*) { return true; });
     if (std::none_of(subs.begin(), subs.end(), [&](const CLI::App* sub) { return sub->get_name() == name; })) {
-      fmt::print(stderr, "wasm-rr: error: unknown subcommand `{}` (expected run, record, replay, debug, convert, inspect, diff or pack)\n"
+      fmt::print(stderr, "wasm-rr: error: unknown subcommand `{}` (expected run, record, replay, debug, convert, inspect, diff, pack, explore or shrink)\n"
                          "Run `wasm-rr --help` for usage.\n", printable(name));
       return kExitToolError;
     }
@@ -257,6 +313,8 @@ int dispatch(int argc, char** argv) {
     }
     if (*diff) return diff_command(diff_opts);
     if (*pack) return pack_command(pack_opts);
+    if (*explore) return explore_command(exp_opts);
+    if (*shrink) return shrink_command(shr_opts);
     if (*debug) return debug_command(dbg_opts);
   } catch (const ToolError& e) {
     fmt::print(stderr, "wasm-rr: error: {}\n", printable_lines(e.what()));

@@ -59,6 +59,9 @@ struct GuestOptions {
   std::vector<std::string> allow_udp;    // --allow-udp [SPEC]; bare: "*"
   bool allow_ip_name_lookup = false;     // --allow-ip-name-lookup
   std::vector<std::string> allow_http;   // --allow-http[=SPEC] (wasi/http/policy.h); bare: "*"
+  std::optional<uint64_t> seed;          // --seed N: a seeded world (cli/seeded_world.h)
+  std::string faults;                    // --faults SPEC (rr/faults.h)
+  std::string fault_plan;                // --fault-plan FILE: exactly these faults
 };
 
 // Adds the component positional and the guest's arguments.
@@ -120,6 +123,23 @@ struct PackOptions {
   std::string out_path;        // -o FILE (default: the trace's name with .wasmrr)
   bool force = false;          // pack even if the trace was recorded with another component
 };
+struct ExploreOptions {
+  GuestOptions guest;              // the component, its args, world and limits (--timeout: 10s by default)
+  uint64_t runs = 100;             // --runs N
+  uint64_t seed = 1;               // --seed S: run i has seed S+i
+  std::string faults = "all";      // --faults SPEC
+  unsigned jobs = 0;               // --jobs J (0: one per core)
+  std::vector<int> fail_if_exit;   // --fail-if-exit CODE...
+  std::string fail_if_stdout;      // --fail-if-stdout REGEX
+  std::string out_dir = "wasm-rr-explore";  // -o DIR
+  std::string format = "json";     // -f: the kept traces' format
+};
+struct ShrinkOptions {
+  std::string component_path, trace_path, out_path;
+  std::vector<int> fail_if_exit;
+  std::string fail_if_stdout;
+  bool verbose = false;            // -v: every run tried
+};
 struct ConvertOptions {
   std::string in_path, out_path, format;
 };
@@ -129,6 +149,8 @@ int record_command(const RecordOptions& opts);
 int replay_command(const ReplayOptions& opts);
 int debug_command(const DebugOptions& opts);
 int convert_command(const ConvertOptions& opts);
+int explore_command(ExploreOptions opts);
+int shrink_command(const ShrinkOptions& opts);
 int inspect_command(const InspectOptions& opts);
 int diff_command(const DiffOptions& opts);
 int pack_command(const PackOptions& opts);

@@ -1,9 +1,12 @@
+#include <strings.h>
+
 #include <ctime>
 #include <filesystem>
 
 #include <fmt/format.h>
 
 #include "cli/guest.h"
+#include "cli/seeded_world.h"
 #include "cli/pack_command.h"
 #include "cli/stop_watch.h"
 #include "cli/trace_output.h"
@@ -78,6 +81,17 @@ uint64_t record_dedup_window(const RecordOptions& opts) {
   return opts.redact.empty() ? *size : 0;
 }
 
+// --redact NAME with --env NAME=VALUE: the header's copy of the flag keeps
+// the value out too (a shrink then passes NAME through from its own environment).
+void redact_world_flags(trace::World& world, const std::vector<std::string>& redact) {
+  for (auto& flag : world.flags) {
+    if (!flag.starts_with("--env=")) continue;
+    std::string name = flag.substr(6, flag.find('=', 6) - 6);
+    for (const auto& r : redact)
+      if (strcasecmp(r.c_str(), name.c_str()) == 0) flag = "--env=" + name;
+  }
+}
+
 }  // namespace
 
 int record_command(const RecordOptions& opts) {
@@ -94,6 +108,10 @@ int record_command(const RecordOptions& opts) {
   header.max_handles = limits.max_handles;
   uint64_t dedup_window = record_dedup_window(opts);
   if (dedup_window > 0) header.dedup_window = dedup_window;
+  GuestWorld world(opts.guest);
+  header.world = world.header_world();
+  if (header.world) redact_world_flags(*header.world, opts.redact);
+  auto faults_json = [&]() -> trace::Json { return world.injects() ? rr::to_json(world.injected()) : trace::Json(); };
 
   // Everything that can be refused is checked: only now does the disk change.
   TraceOutput output = TraceOutput::create(path, {component.path});
@@ -105,12 +123,16 @@ int record_command(const RecordOptions& opts) {
   set_before_blocking([w = writer.get()] { w->flush(); });
 
   runtime::HostRegistry registry;
-  wasi::WasiHost host(std::move(config));
+  wasi::WasiHost host(std::move(config), world.take_sources());
   host.register_all(registry);
   rr::Recorder recorder(*writer, opts.redact, dedup_window);
+  world.decorate(registry, recorder);
   std::optional<StopWatch> stop_watch;
   stop_watch.emplace(limits.timeout, [&](const StopCause& cause) {
-    uint64_t events = recorder.finish_stopped(cause.end_record());  // counted under the writer's lock
+    trace::End end = cause.end_record();
+    end.faults = faults_json();
+    uint64_t events = recorder.finish_stopped(std::move(end));  // counted under the writer's lock
+    world.report();
     output.ended();
     fmt::print(stderr, "wasm-rr: {}: stopped after {} event{}; the trace `{}` ends there and replays up to there\n",
                cause.describe(), events, events == 1 ? "" : "s", path);
@@ -129,7 +151,8 @@ int record_command(const RecordOptions& opts) {
   }
   stop_watch.reset();  // from here on the run has its own end
   set_before_blocking(nullptr);
-  recorder.finish(outcome);
+  recorder.finish(outcome, faults_json());
+  world.report();
   if (auto r = writer->close(); !r) throw ToolError(r.error().message);
   output.ended();
   int code = exit_code_of(outcome);

@@ -122,8 +122,9 @@ uint64_t Recorder::finish_stopped(trace::End end) {
   return end.events;
 }
 
-void Recorder::finish(const runtime::Outcome& outcome) {
+void Recorder::finish(const runtime::Outcome& outcome, trace::Json faults) {
   trace::End end;
+  end.faults = std::move(faults);
   if (outcome.kind == runtime::Outcome::Kind::Exited) {
     end.status = outcome.exit_status;
   } else {

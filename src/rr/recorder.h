@@ -27,7 +27,8 @@ class Recorder final : public runtime::CallInterposer {
 
   runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
   // Ends the trace with the run's outcome.
-  void finish(const runtime::Outcome& outcome);
+  // `faults`: the faults injected (rr/faults.h), kept in the end record; null: none asked for.
+  void finish(const runtime::Outcome& outcome, trace::Json faults = nullptr);
   // Ends and closes the trace with a stop from outside (a signal, --timeout),
   // counting the events written (end.events). May be called from another
   // thread while the guest runs; nothing is written after it.

@@ -122,6 +122,12 @@ abi::FuncTypePtr HostRegistry::find_type(std::string_view instance_name, std::st
   return e ? e->type : nullptr;
 }
 
+void HostRegistry::wrap_all(const Wrapper& wrap) {
+  for (auto& [interface, funcs] : interfaces_)
+    for (auto& [name, entry] : funcs)
+      if (entry.fn) entry.fn = wrap(interface, name, entry.type, std::move(entry.fn));
+}
+
 std::vector<std::string> HostRegistry::untyped_functions() const {
   std::vector<std::string> out;
   for (const auto& [interface, funcs] : interfaces_) {

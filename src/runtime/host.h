@@ -90,6 +90,12 @@ class HostRegistry {
   // The type the host gives that function; nullptr if none or untyped.
   abi::FuncTypePtr find_type(std::string_view instance_name, std::string_view func) const;
   bool has_interface(std::string_view instance_name) const;
+  // Replaces every function that has a body by what `wrap` makes of it: a
+  // decorator over the whole host (rr/fault_injector.h). Imports bound
+  // before keep working: find()'s pointers stay valid.
+  using Wrapper = std::function<HostFunc(std::string_view interface, std::string_view func,
+                                         const abi::FuncTypePtr& type, HostFunc original)>;
+  void wrap_all(const Wrapper& wrap);
   // "iface#func" of every function defined or declared without a type (for tests).
   std::vector<std::string> untyped_functions() const;
 

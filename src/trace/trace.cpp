@@ -48,6 +48,12 @@ Json to_json(const Header& h) {
     j["limits"] = std::move(limits);
   }
   if (h.dedup_window) j["dedup"] = {{"window", *h.dedup_window}};
+  if (h.world) {
+    Json w{{"flags", h.world->flags}};
+    if (h.world->seed) w["seed"] = *h.world->seed;
+    if (!h.world->faults.empty()) w["faults"] = h.world->faults;
+    j["world"] = std::move(w);
+  }
   return j;
 }
 
@@ -59,7 +65,7 @@ Json to_json(const Event& e) {
   return j;
 }
 
-Json to_json(const End& e) {
+static Json end_without_faults(const End& e) {
   switch (e.kind) {
     case End::Kind::Exit: return Json{{"end", "exit"}, {"status", e.status}};
     case End::Kind::Trap: return Json{{"end", "trap"}, {"message", e.message}, {"backtrace", e.backtrace}};
@@ -67,7 +73,13 @@ Json to_json(const End& e) {
       return Json{{"end", "signal"}, {"signal", e.signal_name}, {"number", e.signal}, {"events", e.events}};
     case End::Kind::Timeout: return Json{{"end", "timeout"}, {"timeout_ms", e.timeout_ms}, {"events", e.events}};
   }
-  return Json();
+  return Json{{"end", "exit"}, {"status", e.status}};
+}
+
+Json to_json(const End& e) {
+  Json j = end_without_faults(e);
+  if (!e.faults.is_null()) j["faults"] = e.faults;
+  return j;
 }
 
 std::string describe(const End& e) {
@@ -175,6 +187,14 @@ Header decode_header(const Json& j) {
     if (window <= 0) throw std::runtime_error("dedup: `window` must be positive");
     h.dedup_window = static_cast<uint64_t>(window);
   }
+  if (f.has("world")) {
+    Fields w(f.obj("world"), "world: ");
+    World world;
+    if (w.has("seed")) world.seed = w.unum("seed");
+    if (w.has("faults")) world.faults = w.str("faults");
+    if (w.has("flags")) world.flags = w.strings("flags");
+    h.world = std::move(world);
+  }
   return h;
 }
 
@@ -223,6 +243,10 @@ Result<Element> decode_element(Json j) {
         el.end.events = f.unum("events");
       } else {
         return make_error(fmt::format("unknown end kind `{}` (expected exit, trap, signal or timeout)", kind));
+      }
+      if (j.contains("faults")) {
+        if (!j["faults"].is_array()) return make_error("field `faults` must be an array");
+        el.end.faults = std::move(j["faults"]);
       }
     } else {
       return make_error("not a header, event or end (no `format`, `fn` or `end` field)");

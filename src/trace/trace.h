@@ -45,6 +45,14 @@ struct Preopen {
   bool read_only = false;
 };
 
+// The world a recording ran in when it was not the real one (record --seed,
+// --faults, --fault-plan): enough to run it again live (shrink).
+struct World {
+  std::optional<uint64_t> seed;
+  std::string faults;              // the --faults selection, if any
+  std::vector<std::string> flags;  // the run's world options (--env, --dir, ...), as flags
+};
+
 struct Header {
   std::string wasm_rr_version;
   std::string component_name;
@@ -63,6 +71,7 @@ struct Header {
   // to them, within this many bytes of byte lists seen (rr/seen_bytes.h);
   // unset: the trace holds none.
   std::optional<uint64_t> dedup_window;
+  std::optional<World> world;
 };
 
 // One host call: function name exactly as imported, then the arguments and
@@ -90,6 +99,7 @@ struct End {
   std::string signal_name;              // Signal: e.g. "SIGINT"
   uint64_t timeout_ms = 0;              // Timeout: the limit that was reached
   uint64_t events = 0;                  // Signal, Timeout: events recorded before the stop
+  Json faults;                          // the faults injected (rr/faults.h), an array; null: none asked for
   bool is_stop() const { return kind == Kind::Signal || kind == Kind::Timeout; }
 };
 // "exit status 0", "trap: unreachable", "interrupted by SIGINT after 3 events", ...

@@ -22,6 +22,15 @@ WasiSources with_defaults(WasiSources s) {
 
 }  // namespace
 
+WasiSources seeded_sources(VirtualTime& time, uint64_t seed) {
+  WasiSources s;
+  s.wall_clock = time.wall_clock();
+  s.monotonic_clock = time.monotonic_clock();
+  s.random = insecure_random_source(seed ^ 0x5eed'0000'0000'0001ull);
+  s.insecure_random = insecure_random_source(seed ^ 0x5eed'0000'0000'0002ull);
+  return s;
+}
+
 // Each package gets the part of the configuration and the sources it uses,
 // and wasi:io, through which the others make streams and pollables. All
 // resource tables draw reps from one counter (resource_table.h).

@@ -15,6 +15,7 @@
 #include "runtime/host.h"
 #include "wasi/cli/cli.h"
 #include "wasi/common/clock.h"
+#include "wasi/common/virtual_time.h"
 #include "wasi/filesystem/filesystem.h"
 #include "wasi/http/policy.h"
 #include "wasi/random/random_source.h"
@@ -37,6 +38,11 @@ struct WasiSources {
   std::unique_ptr<RandomSource> random;
   std::unique_ptr<RandomSource> insecure_random;
 };
+
+// A seeded world's sources (run/record --seed): the clocks read `time`, and
+// both random interfaces are drawn from the seed (mt19937-64, the same
+// numbers on every machine).
+WasiSources seeded_sources(VirtualTime& time, uint64_t seed);
 
 // Owns the package states of one guest run. The functions
 // registered by register_all() refer to this object: it must outlive every

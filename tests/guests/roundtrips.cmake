@@ -31,9 +31,12 @@ wasmrr_guest(clock_loop ARGS 1000)
 wasmrr_guest(clocks)
 wasmrr_guest(exit_code)
 # The sandbox holds: every escape is refused, and the refusals replay.
+wasmrr_guest(clock_jump ARGS 5)
 wasmrr_guest(fs_escape DATA_DIR ARGS /data)
 wasmrr_guest(fs_ops DATA_DIR ARGS /data)
 wasmrr_guest(fs_walk DATA_DIR ARGS /data)
+# e2e.explore.* find its bug (a short read) with `explore --faults`.
+wasmrr_guest(fragile_reader DATA_DIR ARGS /data/input.txt /data/input.txt)
 wasmrr_guest(grow ARGS 64)
 # With `stdin` it blocks reading stdin; rr_case.py's recording gets an empty
 # one, so the read ends at once. (Its other modes never end by themselves:

@@ -34,6 +34,9 @@ class MonotonicClock {
   virtual ~MonotonicClock() = default;
   virtual uint64_t now() const = 0;
   virtual uint64_t resolution() const = 0;
+  // A virtual clock (common/virtual_time.h) moves to `ns` instead of being
+  // waited for, and says so; a real one cannot (false): waits sleep.
+  virtual bool advance_to(uint64_t /*ns*/) const { return false; }
 };
 
 // CLOCK_REALTIME and CLOCK_MONOTONIC. Pollable deadlines are waited for with
