@@ -133,6 +133,17 @@ int dispatch(int argc, char** argv) {
                      "Replay the events before event N (numbered from 0, as `inspect --events` and --mark-stdio "
                      "show them), then show the guest's call of event N and its backtrace, and exit 0")
       ->type_name("N");
+  replay->add_option("--until", rep_opts.until,
+                     "Counterfactual replay: answer the events before N from the trace, then go on against the "
+                     "host --then names. The live host performs the first N calls too (their answers are "
+                     "discarded), so that it holds at N the streams, files and sockets the guest has handles "
+                     "to; it gets the recording's arguments and directories")
+      ->type_name("N")
+      ->allow_extra_args(false);
+  replay->add_option("--then", rep_opts.then,
+                     "With --until: live (the real host; the default) or seed:S (a seeded world, as `run --seed S`)")
+      ->type_name("live|seed:S")
+      ->allow_extra_args(false);
   replay->add_flag("--mark-stdio", rep_opts.mark_stdio,
                    "Start every line of the guest's stdout and stderr shown with `[event N] `, N the event of "
                    "the write that began it");
@@ -203,6 +214,18 @@ int dispatch(int argc, char** argv) {
                "everything after it differ.\n\nExit status:\n  0    the traces are equivalent\n"
                "  1    they differ\n  125  wasm-rr could not compare them (bad usage, an unreadable or invalid trace)");
 
+  PackOptions pack_opts;
+  CLI::App* pack = app.add_subcommand("pack", "Write a component and its trace as one file (.wasmrr), a bug report "
+                                              "that replay, debug, inspect and diff take alone");
+  pack->add_option("component", pack_opts.component_path, "The component that was recorded")->required();
+  pack->add_option("trace", pack_opts.trace_path, "The trace (JSON or CBOR)")->capture_default_str();
+  pack->add_option("-o,--output", pack_opts.out_path, "The pack to write (default: the trace's name with .wasmrr)")
+      ->type_name("FILE");
+  pack->add_flag("--force", pack_opts.force, "Pack even if the trace was recorded with a different component");
+  pack->footer(fmt::format("A trace may hold secrets (environment values, HTTP headers, file contents): pack lists "
+                           "the names it holds. `record --redact NAME` keeps a value out of a recording.\n\n{}",
+                           kTraceToolExitCodeHelp));
+
   ExploreOptions exp_opts;
   CLI::App* explore = app.add_subcommand("explore", "Run a component many times in seeded worlds with injected faults, "
                                                     "and keep a trace of each distinct failure");
@@ -255,18 +278,6 @@ int dispatch(int argc, char** argv) {
       "Exit status:\n  0    shrunk (the faults that matter are printed)\n"
       "  1    the failure does not happen again from the trace's seed and faults\n"
       "  125  wasm-rr could not do its job (bad usage, a trace with no seed or faults)");
-
-  PackOptions pack_opts;
-  CLI::App* pack = app.add_subcommand("pack", "Write a component and its trace as one file (.wasmrr), a bug report "
-                                              "that replay, debug, inspect and diff take alone");
-  pack->add_option("component", pack_opts.component_path, "The component that was recorded")->required();
-  pack->add_option("trace", pack_opts.trace_path, "The trace (JSON or CBOR)")->capture_default_str();
-  pack->add_option("-o,--output", pack_opts.out_path, "The pack to write (default: the trace's name with .wasmrr)")
-      ->type_name("FILE");
-  pack->add_flag("--force", pack_opts.force, "Pack even if the trace was recorded with a different component");
-  pack->footer(fmt::format("A trace may hold secrets (environment values, HTTP headers, file contents): pack lists "
-                           "the names it holds. `record --redact NAME` keeps a value out of a recording.\n\n{}",
-                           kTraceToolExitCodeHelp));
 
   // CLI11 would say only "A subcommand is required" for `wasm-rr frobnicate`.
   if (argc > 1 && argv[1][0] != '-') {

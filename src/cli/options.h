@@ -93,6 +93,8 @@ struct ReplayOptions {
   bool mark_stdio = false;          // --mark-stdio: "[event N] " before every line shown
   bool rebuilt = false;             // --rebuilt: the component is a rebuild; its stdout/stderr writes run live
   std::string compiler = "optimizing";  // --compiler optimizing|baseline
+  std::optional<uint64_t> until;    // --until N: replay the events before N, then go on live (rr/counterfactual.h)
+  std::string then = "live";        // --then live|seed:S: the host from N on
 };
 struct DebugOptions {
   std::string component_path;

@@ -1,6 +1,10 @@
 #include <fmt/format.h>
 
 #include "cli/guest.h"
+#include "cli/seeded_world.h"
+#include "cli/units.h"
+#include "rr/counterfactual.h"
+#include "util/printable.h"
 #include "cli/stop_watch.h"
 #include "cli/trace_summary.h"
 #include "rr/replayer.h"
@@ -47,6 +51,44 @@ void finish_rebuilt(rr::Replayer& replayer, const runtime::Outcome& outcome) {
   }
 }
 
+// --until N --then live|seed:S: the recorded run's world (its arguments and
+// directories; with seed:S a seeded world) for the host that takes over.
+GuestOptions live_world(const ReplayOptions& opts, const trace::Header& h) {
+  GuestOptions g;
+  g.component_path = opts.component_path;
+  if (h.args.size() > 1) g.guest_args.assign(h.args.begin() + 1, h.args.end());
+  for (const auto& p : h.preopens) g.dir_flags.push_back(fmt::format("{}::{}:{}", p.host, p.guest, p.read_only ? "ro" : "rw"));
+  if (opts.then == "live") return g;
+  std::string_view seed = std::string_view(opts.then).substr(opts.then.starts_with("seed:") ? 5 : 0);
+  auto n = parse_decimal(seed);
+  if (!opts.then.starts_with("seed:") || !n)
+    throw ToolError(fmt::format("--then `{}`: expected live or seed:N", printable(opts.then)));
+  g.seed = *n;
+  return g;
+}
+
+int replay_then_live(const ReplayOptions& opts, const LoadedComponent& component, const trace::Header& header,
+                     rr::Replayer& replayer, const GuestLimits& limits) {
+  GuestOptions world_opts = live_world(opts, header);
+  GuestWorld world(world_opts);
+  runtime::HostRegistry registry;
+  wasi::WasiHost host(guest_config(world_opts), world.take_sources());
+  host.register_all(registry);
+  uint64_t until = *opts.until;
+  rr::Counterfactual counterfactual(replayer, until, [&](uint64_t event) {
+    fmt::print(stderr, "wasm-rr: event {}: the trace's answers end here; the run goes on against {}\n", event,
+               opts.then == "live" ? std::string("the live host") : "a seeded world (" + opts.then + ")");
+  });
+  runtime::Outcome outcome = run_guest(component, registry, counterfactual, {}, limits);
+  if (!counterfactual.live()) {
+    // The run ended within the replayed part: it is a plain replay.
+    replayer.finish(outcome);
+    fmt::print(stderr, "wasm-rr: the run ended at event {}, before --until {}: all of it was replayed\n",
+               replayer.events_replayed(), until);
+  }
+  return exit_code_of(outcome);
+}
+
 }  // namespace
 
 int replay_command(const ReplayOptions& opts) {
@@ -57,7 +99,7 @@ int replay_command(const ReplayOptions& opts) {
   if (opts.files_written) (*reader)->set_observer(&files);
   rr::Replayer replayer(**reader);
   wasi::StdioEcho echo(opts.mark_stdio);  // the guest's stdout and stderr, shown again
-  replayer.observe(echo);
+  if (!opts.until) replayer.observe(echo);  // --until: the live host writes them
   // --rebuilt: the new build's own stdout and stderr, written live.
   wasi::RebuiltStdio rebuilt_stdio([&echo](int fd, uint64_t next_event, std::string_view bytes) {
     echo.show_live(fd, next_event, bytes);
@@ -83,6 +125,7 @@ int replay_command(const ReplayOptions& opts) {
   });
   try {
     replayer.stop_if_stopped_here();
+    if (opts.until) return replay_then_live(opts, component, *header, replayer, limits);
     runtime::Outcome outcome = run_guest(component, no_host, replayer, {.require_host_impl = false}, limits);
     if (opts.rebuilt) finish_rebuilt(replayer, outcome);
     else replayer.finish(outcome);

@@ -124,7 +124,7 @@ void add_seed_options(CLI::App& app, GuestOptions& opts) {
       ->allow_extra_args(false);
   app.add_option("--fault-plan", opts.fault_plan,
                  "Inject exactly the faults in FILE (a JSON list, as `explore` and `shrink` write: each at "
-                 "the same function and call of it)")
+                 "the same function, call site and call from there)")
       ->type_name("FILE")
       ->allow_extra_args(false);
 }

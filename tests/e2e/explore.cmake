@@ -1,6 +1,6 @@
-# Seeded worlds, fault injection, explore and shrink on C guests whose bugs
+# Seeded worlds, fault injection, explore, shrink and counterfactual replay on C guests whose bugs
 # only faults show. See explore_case.py.
-foreach(case seed short_read clock_jump jobs bad_usage)
+foreach(case seed short_read clock_jump jobs counterfactual bad_usage)
   add_test(NAME e2e.explore.${case}
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/explore_case.py
                    --wasm-rr ${WASMRR_EXE} --guests ${G} ${case})

@@ -15,6 +15,10 @@ faults show.
                record_finish); shrink leaves one clock-jump
   jobs         --jobs 2 finds the same failures, with the same first seeds
                and faults, as --jobs 1
+  counterfactual  replay --until E --then live of a run that trapped after a
+               short read at event E: the read is done live, the guest gets
+               the whole file and exits 0 (the handles it opened in the
+               replayed part work live); --until 0 --then seed:5 is run --seed 5
   bad_usage    a bad --faults, --faults without --seed, an unreadable
                --fault-plan, shrink of a trace with no faults: exit 125 with
                a message naming the problem
@@ -155,6 +159,29 @@ def case_jobs(a, tmp):
     print(f"ok: --jobs 2 finds the same {len(results[0][0])} failures as --jobs 1")
 
 
+def case_counterfactual(a, tmp):
+    trace = tmp / "failing.json"
+    args = reader_args(tmp)
+    rec, _ = run([a.wasm_rr, "record", "-t", str(trace), "--seed", "2", "--faults", "short=0.9",
+                  guest(a, "fragile_reader"), *args])
+    check(rec.returncode == EXIT_GUEST_TRAP, f"record: exit {rec.returncode}: {harness.clip(rec.stderr)}")
+    faults = json.loads(trace.read_text().splitlines()[-1].rstrip("]"))["faults"]
+    last = faults[-1]["event"]  # the short read of the records file
+    replay_hint(a.wasm_rr, guest(a, "fragile_reader"), trace)
+    p, _ = run([a.wasm_rr, "replay", guest(a, "fragile_reader"), str(trace), "--until", str(last), "--then", "live"])
+    expected = sum((tmp / "data" / "records.txt").read_bytes().replace(b"\n", b""))
+    check(p.returncode == 0 and f"sum: {expected}".encode() in p.stdout,
+          f"--until {last} --then live: exit {p.returncode}, stdout {p.stdout!r}: {harness.clip(p.stderr)}")
+    check(f"event {last}: the trace's answers end here".encode() in p.stderr, f"the switch is not said: {harness.clip(p.stderr)}")
+    p, _ = run([a.wasm_rr, "replay", guest(a, "fragile_reader"), str(trace), "--until", "0", "--then", "seed:5"])
+    plain, _ = run([a.wasm_rr, "run", "--seed", "5", guest(a, "fragile_reader"), *args])
+    check(p.returncode == plain.returncode == 0 and p.stdout == plain.stdout,
+          f"--until 0 --then seed:5 differs from run --seed 5: {p.stdout!r} vs {plain.stdout!r}: {harness.clip(p.stderr)}")
+    p, _ = run([a.wasm_rr, "replay", guest(a, "fragile_reader"), str(trace), "--until", "3", "--then", "tomorrow"])
+    check(p.returncode == EXIT_TOOL_ERROR and b"expected live or seed:N" in p.stderr, f"--then tomorrow: exit {p.returncode}")
+    print(f"ok: replayed to event {last}, then live: the guest read the whole file")
+
+
 def case_bad_usage(a, tmp):
     g = guest(a, "clocks")
     bad = [
@@ -177,7 +204,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--wasm-rr", required=True)
     ap.add_argument("--guests", required=True)
-    ap.add_argument("case", choices=["seed", "short_read", "clock_jump", "jobs", "bad_usage"])
+    ap.add_argument("case", choices=["seed", "short_read", "clock_jump", "jobs", "counterfactual", "bad_usage"])
     a = ap.parse_args()
     with scratch(f"explore-{a.case}") as tmp:
         globals()[f"case_{a.case}"](a, tmp)

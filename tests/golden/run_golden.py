@@ -191,7 +191,7 @@ def _(ctx):
     return ["--version"]
 
 
-for _sub in ["run", "record", "replay", "debug", "convert", "inspect", "pack"]:
+for _sub in ["run", "record", "replay", "debug", "convert", "inspect", "pack", "explore", "shrink"]:
     case(f"help.{_sub}", f"wasm-rr {_sub} --help")(lambda ctx, s=_sub: [s, "--help"])
 
 
@@ -1297,6 +1297,42 @@ def _(ctx):
     ctx.record("lottery.wasm", opts=["--env", "PLAYER=ada"])
     return {"args": ["replay", "lottery_input.wasm", "trace.json", "--rebuilt"],
             "masks": [(r'x"[0-9a-f]+"', 'x"@RANDOM@"'), (r'"seconds":\d+,"nanoseconds":\d+', '"seconds":@S@,"nanoseconds":@NS@')]}
+
+
+# --- seeded worlds and faults: the plan printed, explore's table, shrink's report ---------
+
+def fragile_reader_files(ctx):
+    ctx.guest("fragile_reader.wasm")
+    ctx.write("data/settings.txt", "mode=fast\nlevel=3\n")
+    ctx.write("data/records.txt", "alpha=1\nbeta=22\ngamma=333\n")
+    return ["--dir", "data::/d", "fragile_reader.wasm", "--", "/d/settings.txt", "/d/records.txt"]
+
+
+@case("faults.run_plan", "run --seed 2 --faults short=0.9 of fragile_reader: its output, the trap, and every fault "
+      "injected, printed in full")
+def _(ctx):
+    return ["run", "--seed", "2", "--faults", "short=0.9", *fragile_reader_files(ctx)]
+
+
+@case("faults.explore_table", "explore of clock_jump with clock jumps: the table of distinct failures and the "
+      "commands to replay, debug and shrink each (timing masked)")
+def _(ctx):
+    ctx.guest("clock_jump.wasm")
+    return {"args": ["explore", "clock_jump.wasm", "--runs", "12", "--jobs", "2", "--faults", "clock-jump=0.03",
+                     "-o", "found"],
+            "masks": [(r"in \d+\.\d s \(\d+\.\d runs/s\)", "in @T@ s (@R@ runs/s)")]}
+
+
+@case("faults.shrink_report", "shrink of a fragile_reader run with four short reads: the one that matters")
+def _(ctx):
+    ctx.run(["record", "-t", "failing.json", "--seed", "2", "--faults", "short=0.9", *fragile_reader_files(ctx)])
+    return ["shrink", "fragile_reader.wasm", "failing.json", "-o", "small.json"]
+
+
+@case("faults.bad_spec", "run --faults with an unknown kind")
+def _(ctx):
+    ctx.guest("hello.wasm")
+    return ["run", "--seed", "1", "--faults", "err,boom=0.1", "hello.wasm"]
 
 
 # --- running and comparing ----------------------------------------------------------
