@@ -176,6 +176,7 @@ int Explorer::explore() {
   (void)load_component(opts_.guest.component_path);  // a bad component is said once, not once per run
   prepare_output_dir();
   unsigned jobs = opts_.jobs ? opts_.jobs : std::max(1u, std::thread::hardware_concurrency());
+  if (jobs > 1024) throw ToolError(fmt::format("--jobs {}: at most 1024 runs at a time", jobs));
   auto timeout = parse_duration(opts_.guest.limits.timeout);
   auto deadline = std::chrono::duration_cast<std::chrono::milliseconds>(*timeout) * 2 + std::chrono::seconds(30);
   try {

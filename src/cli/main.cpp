@@ -330,6 +330,9 @@ int dispatch(int argc, char** argv) {
   } catch (const ToolError& e) {
     fmt::print(stderr, "wasm-rr: error: {}\n", printable_lines(e.what()));
     return kExitToolError;
+  } catch (const Abort& e) {  // stopped for a reason outside the guest, e.g. a --fault-plan that does not fit
+    fmt::print(stderr, "wasm-rr: error: {}\n", printable_lines(e.what()));
+    return kExitToolError;
   } catch (const std::exception& e) {
     fmt::print(stderr, "wasm-rr: internal error: {}\n", printable_lines(e.what()));
     return kExitToolError;

@@ -1,5 +1,6 @@
 #include "cli/seeded_world.h"
 
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 
@@ -92,7 +93,17 @@ std::vector<std::string> world_flags(const GuestOptions& opts) {
   };
   add("--env", opts.env_flags);
   if (opts.inherit_env) flags.push_back("--inherit-env");
-  add("--dir", opts.dir_flags);
+  // Host directories made absolute, so that a run from elsewhere (shrink) finds them.
+  for (const auto& dir : opts.dir_flags) {
+    size_t sep = dir.find("::");
+    std::string host = dir.substr(0, sep);
+    std::string guest = sep == std::string::npos ? host : dir.substr(sep + 2);
+    std::error_code ec;
+    std::string absolute = std::filesystem::absolute(host, ec).lexically_normal().string();
+    if (ec) absolute = host;
+    if (absolute.size() > 1 && absolute.ends_with('/')) absolute.pop_back();
+    flags.push_back(fmt::format("--dir={}::{}", absolute, guest));
+  }
   add("--allow-tcp", opts.allow_tcp);
   add("--allow-udp", opts.allow_udp);
   if (opts.allow_ip_name_lookup) flags.push_back("--allow-ip-name-lookup");

@@ -4,6 +4,7 @@
 // where the guest takes another path without a fault, the run follows it.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -151,6 +152,21 @@ int Shrinker::shrink() {
 
 }  // namespace
 
+// The header's world flags are passed to `record` again: only world options
+// (a trace is input; it may not choose the trace path or anything else).
+void check_world_flags(const trace::World& world, const std::string& trace_path) {
+  static constexpr std::string_view kValued[] = {"--env=", "--dir=", "--allow-tcp=", "--allow-udp=", "--allow-http=",
+                                                 "--timeout=", "--max-memory=", "--max-handles=", "--compiler="};
+  static constexpr std::string_view kBare[] = {"--inherit-env", "--allow-ip-name-lookup"};
+  for (const auto& flag : world.flags) {
+    bool ok = std::any_of(std::begin(kValued), std::end(kValued), [&](std::string_view p) { return flag.starts_with(p); }) ||
+              std::any_of(std::begin(kBare), std::end(kBare), [&](std::string_view b) { return flag == b; });
+    if (!ok)
+      throw ToolError(fmt::format("`{}`: its header's world holds `{}`, which is not a world option shrink passes on",
+                                  printable(trace_path), printable(flag)));
+  }
+}
+
 int shrink_command(const ShrinkOptions& opts) {
   if (opts.out_path.empty()) throw ToolError("-o OUT is required: the shrunk trace to write");
   if (fs::path(opts.out_path) == fs::path(opts.trace_path))
@@ -165,6 +181,11 @@ int shrink_command(const ShrinkOptions& opts) {
     throw ToolError(fmt::format("`{}` says nothing of injected faults (its end{}): shrink works on traces of "
                                 "`explore` or of `record --seed N --faults SPEC`",
                                 printable(opts.trace_path), original.end ? " has no faults" : " is missing"));
+  check_world_flags(*original.header.world, opts.trace_path);
+  std::string flags;
+  for (const auto& f : original.header.world->flags) flags += " " + printable(f);
+  fmt::print("shrink: runs the guest again from seed {}{}{}\n", *original.header.world->seed,
+             flags.empty() ? "" : ", with", flags);
   char pattern[] = "/tmp/wasm-rr-shrink-XXXXXX";
   if (!::mkdtemp(pattern)) throw ToolError("cannot make a temporary directory for shrink's runs");
   fs::path work(pattern);

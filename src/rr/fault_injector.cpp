@@ -161,11 +161,13 @@ static std::string site_digest(const std::vector<std::string>& frames) {
 }
 
 // Asked only for calls that may get a fault: a backtrace is not free.
-const std::pair<std::string, uint64_t>& FaultInjector::where(Call& c) {
+const FaultInjector::Call::Where& FaultInjector::where(Call& c) {
   if (!c.where) {
-    std::string site = backtrace_ ? site_digest(backtrace_()) : std::string();
-    uint64_t& calls = calls_at_[{c.site->fn, site}];
-    c.where.emplace(std::move(site), calls++);
+    Call::Where w;
+    w.site = backtrace_ ? site_digest(backtrace_()) : std::string();
+    w.in_all = calls_at_[{c.site->fn, ""}]++;
+    w.at_site = w.site.empty() ? w.in_all : calls_at_[{c.site->fn, w.site}]++;
+    c.where = std::move(w);
   }
   return *c.where;
 }
@@ -210,14 +212,16 @@ const Json* FaultInjector::decide(std::string_view kind, const std::function<boo
     detail = draw(rng_);
   } else {
     if (!planned_fns_.contains(c.site->fn) || !applies()) return nullptr;
-    const auto& [site, occurrence] = where(c);
-    auto it = planned_.find({c.site->fn, site, occurrence});
+    const Call::Where& w = where(c);
+    // A fault planned without a site (written by hand) counts calls from anywhere.
+    auto it = planned_.find({c.site->fn, w.site, w.at_site});
+    if (it == planned_.end()) it = planned_.find({c.site->fn, "", w.in_all});
     if (it == planned_.end() || it->second.kind != kind) return nullptr;
     detail = it->second.detail;
   }
-  const auto& [site, occurrence] = where(c);
+  const Call::Where& w = where(c);
   std::lock_guard lock(mutex_);
-  injected_.push_back({c.event, c.site->fn, site, occurrence, std::string(kind), std::move(detail)});
+  injected_.push_back({c.event, c.site->fn, w.site, w.at_site, std::string(kind), std::move(detail)});
   return &injected_.back().detail;  // read on this thread only; a push_back happens on this thread only
 }
 

@@ -55,9 +55,14 @@ class FaultInjector {
   struct Call {
     uint64_t event;
     const Site* site;
-    std::optional<std::pair<std::string, uint64_t>> where;  // call site and occurrence, once asked
+    struct Where {
+      std::string site;
+      uint64_t at_site = 0;  // the how-manieth call of the function from this site
+      uint64_t in_all = 0;   // ... from anywhere
+    };
+    std::optional<Where> where;  // once asked
   };
-  const std::pair<std::string, uint64_t>& where(Call& c);
+  const Call::Where& where(Call& c);
   runtime::Values call(Site& site, const runtime::HostFunc& host, runtime::Values& args);
   // The fault of this kind for the current call: drawn or planned; nullptr if none.
   const Json* decide(std::string_view kind, const std::function<bool()>& applies, const Draw& draw);
@@ -70,7 +75,7 @@ class FaultInjector {
   using Key = std::tuple<std::string, std::string, uint64_t>;  // fn, site, occurrence
   std::map<Key, InjectedFault> planned_;                         // given
   std::map<std::string, bool> planned_fns_;                      // the functions planned_ names
-  std::map<std::pair<std::string, std::string>, uint64_t> calls_at_;  // (fn, site) -> calls so far
+  std::map<std::pair<std::string, std::string>, uint64_t> calls_at_;  // (fn, site) -> calls so far; site "": all
   std::function<std::vector<std::string>()> backtrace_;
   mutable std::mutex mutex_;  // guards injected_
   FaultPlan injected_;

@@ -55,8 +55,8 @@ Result<FaultSpec> parse_fault_spec(std::string_view text, std::span<const std::s
 struct InjectedFault {
   uint64_t event = 0;       // the call's event index (as in its trace)
   std::string fn;           // "ns:pkg/iface#func"
-  std::string site;         // where the guest called it: a digest of its backtrace (empty: unknown)
-  uint64_t occurrence = 0;  // the how-manieth call of fn from that site (0: the first)
+  std::string site;         // where the guest called it: a digest of its backtrace (empty: anywhere)
+  uint64_t occurrence = 0;  // the how-manieth call of fn from that site, or from anywhere (0: the first)
   std::string kind;
   Json detail;              // err: {"value": e}; short: {"asked": n, "len": m}; later: {"ready": i, "of": [...]}
 };

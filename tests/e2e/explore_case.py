@@ -20,8 +20,9 @@ faults show.
                the whole file and exits 0 (the handles it opened in the
                replayed part work live); --until 0 --then seed:5 is run --seed 5
   bad_usage    a bad --faults, --faults without --seed, an unreadable
-               --fault-plan, shrink of a trace with no faults: exit 125 with
-               a message naming the problem
+               --fault-plan or one whose error does not fit the type, shrink
+               of a trace with no faults or whose header names other options
+               than world options: exit 125 with a message naming the problem
 """
 import argparse
 import json
@@ -190,9 +191,23 @@ def case_bad_usage(a, tmp):
         (["run", "--faults", "short", g], "--faults draws its faults from --seed"),
         (["run", "--fault-plan", str(tmp / "missing.json"), g], "cannot read it"),
     ]
+    misfit = tmp / "misfit.json"
+    misfit.write_text(json.dumps([{"event": 0, "fn": "wasi:filesystem/types#[method]descriptor.get-type",
+                                   "occurrence": 0, "kind": "err", "detail": {"value": "no-such-code"}}]))
+    bad.append((["run", "--fault-plan", str(misfit), "--dir", f"{data_dir(tmp)}::/d", guest(a, "fragile_reader"),
+                 "/d/settings.txt", "/d/records.txt"], "`no-such-code` is not a label of enum"))
     seeded = tmp / "plain.json"
     run([a.wasm_rr, "record", "-t", str(seeded), "--seed", "1", g])
     bad.append((["shrink", g, str(seeded), "-o", str(tmp / "out.json")], "says nothing of injected faults"))
+    # A trace's world may name only world options: not the trace path, not anything else.
+    faulty = tmp / "faulty.json"
+    run([a.wasm_rr, "record", "-t", str(faulty), "--seed", "1", "--faults", "all", g])
+    lines = faulty.read_text().splitlines()
+    header = json.loads(lines[0].lstrip("[").rstrip(","))
+    header["world"]["flags"] = ["-t=/tmp/elsewhere.json"]
+    hostile = tmp / "hostile.json"
+    hostile.write_text("[" + json.dumps(header) + ",\n" + "\n".join(lines[1:]) + "\n")
+    bad.append((["shrink", g, str(hostile), "-o", str(tmp / "out.json")], "not a world option shrink passes on"))
     for cmd, message in bad:
         p, _ = run([a.wasm_rr, *cmd])
         check(p.returncode == EXIT_TOOL_ERROR and message in p.stderr.decode(),
