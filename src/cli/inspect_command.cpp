@@ -10,6 +10,7 @@
 
 #include "cli/options.h"
 #include "cli/trace_summary.h"
+#include "rr/faults.h"
 #include "trace/json_bytes.h"
 #include "trace/readable.h"
 #include "trace/reader.h"
@@ -42,6 +43,24 @@ void print_header(const trace::Header& h, const trace::TraceReader& r) {
   for (const auto& p : h.preopens)
     fmt::print("dir:        {} -> {}{}\n", printable(p.host), printable(p.guest), p.read_only ? " (read-only)" : "");
   if (!h.redacted.empty()) fmt::print("redacted:   {}\n", join(h.redacted));
+  if (h.world) {
+    std::string world = h.world->seed ? fmt::format("seed {}", *h.world->seed) : std::string("the real one");
+    if (!h.world->faults.empty()) world += ", --faults " + printable(h.world->faults);
+    if (!h.world->flags.empty()) world += ", " + join(h.world->flags);
+    fmt::print("world:      {}\n", world);
+  }
+}
+
+// The faults a run was given (an end's "faults"), as the run printed them.
+void print_faults(const trace::Json& faults) {
+  if (faults.is_null()) return;
+  try {
+    rr::FaultPlan plan = rr::fault_plan_from_json(faults);
+    fmt::print("faults:     {} injected{}\n", plan.size(), plan.empty() ? "" : ":");
+    for (const auto& f : plan) fmt::print("  {}\n", rr::describe(f));
+  } catch (const std::exception& e) {
+    fmt::print("faults:     (not readable: {})\n", printable(e.what()));
+  }
 }
 
 // inspect --stats: where a trace's events and bytes go, and the guest time
@@ -262,6 +281,7 @@ int inspect_command(const InspectOptions& opts) {
   fmt::print("events:     {}\n", events);
   if (!end) fmt::print("end:        none: the recording was cut short (killed or crashed)\n");
   else fmt::print("end:        {}\n", trace::describe(*end));
+  if (end) print_faults(end->faults);
   if (opts.stats) {
     stats.print();
     return 0;

@@ -1329,6 +1329,14 @@ def _(ctx):
     return ["shrink", "fragile_reader.wasm", "failing.json", "-o", "small.json"]
 
 
+@case("faults.inspect", "inspect of a fragile_reader trace recorded with --seed 2 --faults short=0.9: the world "
+      "and the faults injected")
+def _(ctx):
+    ctx.run(["record", "-t", "failing.json", "--seed", "2", "--faults", "short=0.9", *fragile_reader_files(ctx)])
+    return {"args": ["inspect", "failing.json"],
+            "masks": [(r"\(json, \d+ bytes\)", "(json, @SIZE@ bytes)"), (r"recorded:   \S+", "recorded:   @TIME@")]}
+
+
 @case("faults.bad_spec", "run --faults with an unknown kind")
 def _(ctx):
     ctx.guest("hello.wasm")
