@@ -142,6 +142,12 @@ struct ShrinkOptions {
   std::string fail_if_stdout;
   bool verbose = false;            // -v: every run tried
 };
+struct ServeOptions {
+  GuestOptions guest;                 // the component, its world and limits (--timeout: per request)
+  std::string addr = "127.0.0.1:8080";  // --addr HOST:PORT
+  unsigned workers = 0;               // --workers N (0: one per core)
+  std::string max_body = "16M";       // --max-body SIZE: larger request bodies get 413
+};
 struct ConvertOptions {
   std::string in_path, out_path, format;
 };
@@ -153,6 +159,7 @@ int debug_command(const DebugOptions& opts);
 int convert_command(const ConvertOptions& opts);
 int explore_command(ExploreOptions opts);
 int shrink_command(const ShrinkOptions& opts);
+int serve_command(const ServeOptions& opts);
 int inspect_command(const InspectOptions& opts);
 int diff_command(const DiffOptions& opts);
 int pack_command(const PackOptions& opts);

@@ -179,6 +179,14 @@ class Engine {
   // The debugger (engine/debugger.h) of an engine made with
   // EngineOptions::debug; nullptr otherwise.
   virtual Debugger* debugger() { return nullptr; }
+
+  // Thread-safe: ends the wasm code running on this engine as soon as it
+  // next checks (at loop heads and calls), as a trap with kInterruptedMessage.
+  // A request after the code has returned ends the next call instead, unless
+  // clear_interrupt() comes first.
+  virtual void interrupt() = 0;
+  virtual void clear_interrupt() = 0;
+  static constexpr const char* kInterruptedMessage = "interrupted: the guest ran out of time";
 };
 
 struct EngineOptions {
@@ -200,8 +208,9 @@ struct EngineOptions {
   bool optimizing_compiler = true;
 };
 
-// The SpiderMonkey engine. Creating it initialises SpiderMonkey for the process;
-// at most one may exist at a time.
+// The SpiderMonkey engine. Creating the first initialises SpiderMonkey for
+// the process; at most one may exist per thread at a time (wasm-rr serve's
+// workers each have their own), and an engine is used on its thread only.
 Result<std::unique_ptr<Engine>> create_engine(const EngineOptions& options = {});
 
 }  // namespace wasmrr::engine

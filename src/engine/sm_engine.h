@@ -6,6 +6,7 @@
 #include <js/CallArgs.h>
 #include <js/RootingAPI.h>
 
+#include <atomic>
 #include <exception>
 #include <list>
 #include <memory>
@@ -74,6 +75,14 @@ class SmEngine final : public Engine {
   Result<std::shared_ptr<Global>> new_global(const GlobalType& type, CoreVal init) override;
   std::vector<Frame> guest_backtrace() override;
   Debugger* debugger() override;
+  void interrupt() override;
+  void clear_interrupt() override { interrupted_.store(false); }
+  // The interrupt callback: false (end the code) if interrupt() asked.
+  bool keep_running() {
+    if (!interrupted_.exchange(false)) return true;
+    terminated_by_interrupt_ = true;
+    return false;
+  }
 
   JSContext* cx() const { return cx_; }
 
@@ -110,6 +119,8 @@ class SmEngine final : public Engine {
   JS::HandleObject instance_ctor() const { return *instance_ctor_; }
 
  private:
+  std::atomic<bool> interrupted_{false};  // interrupt() asked; the interrupt callback ends the code
+  bool terminated_by_interrupt_ = false;  // ... and did: take_error() says so
   bool lookup_ctors();
   // Builds {module: {name: value}} for `new WebAssembly.Instance`, checking
   // each declared import; `values` gets them in declaration order.

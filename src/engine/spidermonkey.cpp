@@ -19,6 +19,7 @@
 
 #include <cstdlib>
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <span>
 #include <map>
@@ -52,8 +53,9 @@ const JSClass kGlobalClass = {"wasmrr", JSCLASS_GLOBAL_FLAGS, &JS::DefaultGlobal
 
 // JS_Init may run only once per process and JS_ShutDown only after the last
 // context is gone; engines come and go (tests make one per case), so the
-// process-wide shutdown runs at exit. Only one engine exists at a time.
-bool g_engine_alive = false;
+// process-wide shutdown runs at exit. One engine per thread at a time.
+std::atomic<int> g_engines_alive{0};
+thread_local bool t_engine_alive = false;
 
 bool init_process() {
   static bool ok = [] {
@@ -62,7 +64,7 @@ bool init_process() {
     // With an engine still alive (exit() called from deep inside a run),
     // shutting down would crash; the OS reclaims everything anyway.
     std::atexit([] {
-      if (!g_engine_alive) JS_ShutDown();
+      if (g_engines_alive.load() == 0) JS_ShutDown();
     });
     return true;
   }();
@@ -249,7 +251,8 @@ SmEngine::~SmEngine() {
     if (realm_entered_) JS::LeaveRealm(cx_, old_realm_);
     JS_DestroyContext(cx_);
   }
-  g_engine_alive = false;
+  g_engines_alive--;
+  t_engine_alive = false;
 }
 
 Result<void> SmEngine::init() {
@@ -257,6 +260,13 @@ Result<void> SmEngine::init() {
   cx_ = JS_NewContext(JS::DefaultHeapMaxBytes);
   if (!cx_) return make_error("JS_NewContext failed");
   set_stack_quota(cx_);
+  JS_SetContextPrivate(cx_, this);
+  // interrupt(): the callback ends the running code (returning false is an
+  // uncatchable termination, which take_error() reports).
+  JS_AddInterruptCallback(cx_, [](JSContext* cx) {
+    auto* self = static_cast<SmEngine*>(JS_GetContextPrivate(cx));
+    return !self || self->keep_running();
+  });
   // The Debugger API runs its hooks with the job queue set aside, so there
   // must be one: SpiderMonkey's own (no promise jobs ever run here).
   if (options_.debug && !js::UseInternalJobQueues(cx_)) return make_error("js::UseInternalJobQueues failed");
@@ -315,7 +325,10 @@ Func::CallError SmEngine::take_error() {
     return err;
   }
   if (!JS_IsExceptionPending(cx_)) {
-    err.message = "execution terminated (uncatchable SpiderMonkey error)";
+    err.message = terminated_by_interrupt_ ? Engine::kInterruptedMessage
+                                          : "execution terminated (uncatchable SpiderMonkey error)";
+    terminated_by_interrupt_ = false;
+    err.backtrace = {};
     return err;
   }
   JS::RootedValue exn(cx_);
@@ -654,10 +667,18 @@ Result<std::shared_ptr<Global>> SmEngine::new_global(const GlobalType& type, Cor
 
 }  // namespace sm
 
+namespace sm {
+void SmEngine::interrupt() {
+  interrupted_.store(true);
+  if (cx_) JS_RequestInterruptCallback(cx_);
+}
+}  // namespace sm
+
 Result<std::unique_ptr<Engine>> create_engine(const EngineOptions& options) {
-  if (sm::g_engine_alive) return make_error("a SpiderMonkey engine already exists in this process");
+  if (sm::t_engine_alive) return make_error("a SpiderMonkey engine already exists on this thread");
   auto engine = std::make_unique<sm::SmEngine>(options);
-  sm::g_engine_alive = true;
+  sm::g_engines_alive++;
+  sm::t_engine_alive = true;
   if (auto r = engine->init(); !r) return r.error();
   return std::unique_ptr<Engine>(std::move(engine));
 }

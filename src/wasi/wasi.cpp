@@ -79,4 +79,19 @@ size_t WasiHost::live_resources() const {
   return p.io.live() + p.cli.live() + p.filesystem.live() + p.sockets.live() + p.http.live();
 }
 
+uint32_t WasiHost::offer_incoming_request(ServerRequest request) {
+  HttpState& http = packages_->http;
+  http.serving = true;
+  auto r = std::make_shared<IncomingRequest>();
+  r->headers = std::make_shared<FieldList>(request.headers);
+  r->request = std::make_shared<const ServerRequest>(std::move(request));
+  return http.incoming_requests.insert(std::move(r));
+}
+
+uint32_t WasiHost::offer_response_outparam(std::shared_ptr<ServerResponse> response) {
+  HttpState& http = packages_->http;
+  http.serving = true;
+  return http.response_outparams.insert(std::make_shared<ResponseOutparam>(ResponseOutparam{std::move(response)}));
+}
+
 }  // namespace wasmrr::wasi

@@ -18,6 +18,7 @@
 #include "wasi/common/virtual_time.h"
 #include "wasi/filesystem/filesystem.h"
 #include "wasi/http/policy.h"
+#include "wasi/http/server.h"
 #include "wasi/random/random_source.h"
 #include "wasi/sockets/socket_policy.h"
 
@@ -60,6 +61,11 @@ class WasiHost {
 
   // Live host resources of all kinds (for tests and leak checks).
   size_t live_resources() const;
+
+  // serve (http/server.h): a request for the guest's incoming-handler and the
+  // response-outparam that fills `response`; each returns the resource's rep.
+  uint32_t offer_incoming_request(ServerRequest request);
+  uint32_t offer_response_outparam(std::shared_ptr<ServerResponse> response);
 
  private:
   struct Packages;

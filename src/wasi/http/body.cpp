@@ -93,4 +93,40 @@ std::shared_ptr<Pollable> HttpBodyOutputStream::pending_below(size_t limit) cons
   });
 }
 
+// --- serve: a request's body and a response's -----------------------------------
+
+StreamResult<std::string> BytesInputStream::read(uint64_t len) {
+  if (at_ >= bytes_->size()) return StreamError::closed();
+  size_t n = std::min(io_chunk(len), bytes_->size() - at_);
+  std::string out = bytes_->substr(at_, n);
+  at_ += n;
+  return out;
+}
+
+std::shared_ptr<Pollable> BytesInputStream::subscribe() { return Pollable::always_ready(); }
+
+StreamResult<uint64_t> ResponseBodyOutputStream::check_write() {
+  if (body_->finished || body_->aborted) return StreamError::closed();
+  return kMaxIoChunk;
+}
+
+StreamResult<Unit> ResponseBodyOutputStream::write(std::string_view bytes) {
+  if (body_->finished || body_->aborted) return StreamError::closed();
+  if (body_->declared_length && body_->written + bytes.size() > *body_->declared_length) {
+    HttpErrorCode e = HttpErrorCode::of(HttpErrorCode::Case::http_response_body_size,
+                                        fmt::format("body longer than its content-length of {}", *body_->declared_length));
+    e.size = body_->written + bytes.size();
+    return http_stream_error(e);
+  }
+  body_->append(std::string(bytes));
+  return Unit{};
+}
+
+StreamResult<Unit> ResponseBodyOutputStream::flush() {
+  if (body_->finished || body_->aborted) return StreamError::closed();
+  return Unit{};
+}
+
+std::shared_ptr<Pollable> ResponseBodyOutputStream::subscribe() { return Pollable::always_ready(); }
+
 }  // namespace wasmrr::wasi

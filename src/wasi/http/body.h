@@ -45,6 +45,34 @@ class HttpBodyOutputStream final : public OutputStream {
   const MonotonicClock& clock_;
 };
 
+// serve: an incoming-request's body, read whole before the guest ran.
+class BytesInputStream final : public InputStream {
+ public:
+  explicit BytesInputStream(std::shared_ptr<const std::string> bytes) : bytes_(std::move(bytes)) {}
+  StreamResult<std::string> read(uint64_t len) override;
+  StreamResult<std::string> blocking_read(uint64_t len) override { return read(len); }
+  std::shared_ptr<Pollable> subscribe() override;
+
+ private:
+  std::shared_ptr<const std::string> bytes_;
+  size_t at_ = 0;
+};
+
+// serve: an outgoing-response's body, kept for the client until the guest
+// finishes it (it is sent when incoming-handler.handle returns).
+class ResponseBodyOutputStream final : public OutputStream {
+ public:
+  explicit ResponseBodyOutputStream(std::shared_ptr<RequestBody> body) : body_(std::move(body)) {}
+  StreamResult<uint64_t> check_write() override;
+  StreamResult<Unit> write(std::string_view bytes) override;
+  StreamResult<Unit> flush() override;
+  StreamResult<Unit> blocking_flush() override { return flush(); }
+  std::shared_ptr<Pollable> subscribe() override;
+
+ private:
+  std::shared_ptr<RequestBody> body_;
+};
+
 // A stream error carrying an HTTP error-code (for http-error-code).
 StreamError http_stream_error(const HttpErrorCode& e);
 

@@ -52,7 +52,8 @@ struct RequestBody {
   bool finished = false;         // outgoing-body.finish succeeded
   bool aborted = false;          // dropped unfinished, or finish failed: curl aborts the upload
   bool stream_taken = false;
-  bool discard = false;          // an outgoing-response body: nobody will read it
+  bool discard = false;          // an outgoing-response body outside serve: nobody will read it
+  bool response = false;         // an outgoing-response body: written for a client, not sent by curl
   FieldList trailers;
   std::weak_ptr<HttpTransfer> transfer;  // set when the request is sent
 

@@ -17,6 +17,7 @@
 #include "wasi/common/resource_table.h"
 #include "wasi/http/client.h"
 #include "wasi/http/policy.h"
+#include "wasi/http/server.h"
 #include "wasi/io/io.h"
 
 namespace wasmrr::wasi {
@@ -58,21 +59,36 @@ struct IncomingResponse {
   bool consumed = false;
 };
 
+// The body of an incoming-response (from its transfer) or of an
+// incoming-request (serve: its bytes, read whole before the guest ran).
 struct IncomingBody {
   std::shared_ptr<HttpTransfer> transfer;
+  std::shared_ptr<const std::string> bytes;  // a request's body; transfer is null
   bool stream_taken = false;
 };
 
 struct FutureTrailers {
-  std::shared_ptr<HttpTransfer> transfer;
+  std::shared_ptr<HttpTransfer> transfer;  // null: a request's body, which has no trailers
   bool taken = false;
 };
 
-// A response a guest builds; without incoming-handler it can go nowhere.
+// A response a guest builds; it goes to the client once set on a
+// response-outparam (serve), and nowhere otherwise.
 struct OutgoingResponse {
   std::shared_ptr<FieldList> headers;
   uint16_t status = 200;
   bool body_taken = false;
+  std::shared_ptr<RequestBody> body = std::make_shared<RequestBody>();  // what outgoing-response.body writes to
+};
+
+// serve (server.h): the request the guest handles, and where its response goes.
+struct IncomingRequest {
+  std::shared_ptr<const ServerRequest> request;
+  std::shared_ptr<FieldList> headers;
+  bool consumed = false;
+};
+struct ResponseOutparam {
+  std::shared_ptr<ServerResponse> response;
 };
 
 class HttpState {
@@ -91,8 +107,11 @@ class HttpState {
   size_t live() const {
     return fields.size() + outgoing_requests.size() + request_options.size() + outgoing_bodies.size() +
            future_responses.size() + incoming_responses.size() + incoming_bodies.size() +
-           future_trailers.size() + outgoing_responses.size();
+           future_trailers.size() + outgoing_responses.size() + incoming_requests.size() + response_outparams.size();
   }
+
+  // serving (serve): responses can go somewhere, so their bodies are kept.
+  bool serving = false;
 
  private:
   RepCounter& reps_;
@@ -107,6 +126,8 @@ class HttpState {
   ResourceTable<IncomingBody> incoming_bodies{"incoming-body", reps_};
   ResourceTable<FutureTrailers> future_trailers{"future-trailers", reps_};
   ResourceTable<OutgoingResponse> outgoing_responses{"outgoing-response", reps_};
+  ResourceTable<IncomingRequest> incoming_requests{"incoming-request", reps_};
+  ResourceTable<ResponseOutparam> response_outparams{"response-outparam", reps_};
 
   // Destinations already named on stderr as denied (each is named once).
   std::set<std::string> denied_destinations;

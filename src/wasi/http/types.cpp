@@ -1,9 +1,9 @@
 // wasi:http/types: fields, requests, responses, bodies and their futures.
 // The client side is real (outgoing-request → outgoing-handler → incoming-
 // response, client.h). The server side (incoming-request,
-// response-outparam) exists only for a guest that exports incoming-handler,
-// which wasm-rr never calls: those resources cannot exist and their methods
-// trap. outgoing-response can be built but never sent.
+// response-outparam) exists when `wasm-rr serve` hands a request to a guest
+// that exports incoming-handler (server.h); otherwise an outgoing-response
+// can be built but goes nowhere.
 #include <algorithm>
 #include <charconv>
 
@@ -279,11 +279,12 @@ void register_request_options(const InterfaceDefiner& def, HttpState& http) {
 
 void register_outgoing_body(const InterfaceDefiner& def, HttpState& http) {
   def("[method]outgoing-body.write", [&http](Values& a) {
-    RequestBody& b = *http.outgoing_bodies.at(arg(a, 0).rep()).body;
-    if (b.stream_taken) return one(Value::err());
-    b.stream_taken = true;
-    auto stream = std::make_shared<HttpBodyOutputStream>(http.outgoing_bodies.at(arg(a, 0).rep()).body,
-                                                         http.client(), http.io.clock);
+    const auto& body = http.outgoing_bodies.at(arg(a, 0).rep()).body;
+    if (body->stream_taken) return one(Value::err());
+    body->stream_taken = true;
+    std::shared_ptr<OutputStream> stream;
+    if (body->response) stream = std::make_shared<ResponseBodyOutputStream>(body);
+    else stream = std::make_shared<HttpBodyOutputStream>(body, http.client(), http.io.clock);
     return one(Value::ok(Value::own(http.io.output_streams.insert(std::move(stream)))));
   });
   def("[static]outgoing-body.finish", [&http](Values& a) {
@@ -348,7 +349,8 @@ void register_incoming_response(const InterfaceDefiner& def, HttpState& http) {
     IncomingResponse& r = resp(a);
     if (r.consumed) return one(Value::err());
     r.consumed = true;
-    auto body = std::make_shared<IncomingBody>(IncomingBody{r.transfer});
+    auto body = std::make_shared<IncomingBody>();
+    body->transfer = r.transfer;
     return one(Value::ok(Value::own(http.incoming_bodies.insert(std::move(body)))));
   });
   def("[resource-drop]incoming-response", [&http](Values& a) {
@@ -362,13 +364,15 @@ void register_incoming_body(const InterfaceDefiner& def, HttpState& http) {
     IncomingBody& b = http.incoming_bodies.at(arg(a, 0).rep());
     if (b.stream_taken) return one(Value::err());
     b.stream_taken = true;
-    auto stream = std::make_shared<HttpBodyInputStream>(b.transfer, http.io.clock);
+    std::shared_ptr<InputStream> stream;
+    if (b.transfer) stream = std::make_shared<HttpBodyInputStream>(b.transfer, http.io.clock);
+    else stream = std::make_shared<BytesInputStream>(b.bytes);
     return one(Value::ok(Value::own(http.io.input_streams.insert(std::move(stream)))));
   });
   def("[static]incoming-body.finish", [&http](Values& a) {
     auto t = http.incoming_bodies.shared(arg(a, 0).rep())->transfer;
     http.incoming_bodies.remove(arg(a, 0).rep());
-    t->discard_body();  // the trailers come after the rest of the body
+    if (t) t->discard_body();  // the trailers come after the rest of the body
     return one(Value::own(http.future_trailers.insert(std::make_shared<FutureTrailers>(FutureTrailers{t}))));
   });
   def("[resource-drop]incoming-body", [&http](Values& a) {
@@ -380,11 +384,17 @@ void register_incoming_body(const InterfaceDefiner& def, HttpState& http) {
 void register_future_trailers(const InterfaceDefiner& def, HttpState& http) {
   def("[method]future-trailers.subscribe", [&http](Values& a) {
     auto t = http.future_trailers.at(arg(a, 0).rep()).transfer;
+    if (!t) return one(Value::own(http.io.pollables.insert(Pollable::always_ready())));
     return one(Value::own(http.io.pollables.insert(t->client().pollable([t] { return t->done(); }))));
   });
   def("[method]future-trailers.get", [&http](Values& a) {
     FutureTrailers& f = http.future_trailers.at(arg(a, 0).rep());
     const auto& t = f.transfer;
+    if (!t) {  // a request's body: no trailers, at once
+      if (f.taken) return one(Value::some(Value::err()));
+      f.taken = true;
+      return one(Value::some(Value::ok(Value::ok(Value::none()))));
+    }
     if (!t->done()) t->client().drive();
     if (!t->done()) return one(Value::none());
     if (f.taken) return one(Value::some(Value::err()));
@@ -402,23 +412,91 @@ void register_future_trailers(const InterfaceDefiner& def, HttpState& http) {
 
 // --- the server side ----------------------------------------------------------
 
-[[noreturn]] void no_such_resource(const std::string& resource) {
-  throw Trap(fmt::format("wasi:http/types: no {} can exist: wasm-rr runs commands and never calls "
-                         "wasi:http/incoming-handler",
-                         resource));
+// The WIT `method` value of a request line's method.
+Value method_value(const std::string& m) {
+  static const char* const kCases[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+  for (uint32_t i = 0; i < std::size(kCases); i++)
+    if (m == kCases[i]) return Value::variant(i);
+  return Value::variant(9, Value::string(m));  // other(string)
+}
+
+Value scheme_value(const std::string& s) {
+  if (s == "http") return Value::variant(0);
+  if (s == "https") return Value::variant(1);
+  return Value::variant(2, Value::string(s));
+}
+
+// The error-code case a guest answered with, for the log and the client.
+std::string error_case_name(const Value& e) { return fmt::format("error-code case {}", e.case_index()); }
+
+void register_incoming_request(const InterfaceDefiner& def, HttpState& http) {
+  auto req = [&http](const Values& a) -> IncomingRequest& { return http.incoming_requests.at(arg(a, 0).rep()); };
+  def("[method]incoming-request.method", [req](Values& a) { return one(method_value(req(a).request->method)); });
+  def("[method]incoming-request.path-with-query", [req](Values& a) {
+    return one(Value::some(Value::string(req(a).request->path_with_query)));
+  });
+  def("[method]incoming-request.scheme", [req](Values& a) { return one(Value::some(scheme_value(req(a).request->scheme))); });
+  def("[method]incoming-request.authority", [req](Values& a) {
+    const std::string& host = req(a).request->authority;
+    return one(host.empty() ? Value::none() : Value::some(Value::string(host)));
+  });
+  def("[method]incoming-request.headers", [&http, req](Values& a) {
+    return one(Value::own(new_fields(http, req(a).headers, true)));
+  });
+  def("[method]incoming-request.consume", [&http, req](Values& a) {
+    IncomingRequest& r = req(a);
+    if (r.consumed) return one(Value::err());
+    r.consumed = true;
+    auto body = std::make_shared<IncomingBody>();
+    body->bytes = std::shared_ptr<const std::string>(r.request, &r.request->body);
+    return one(Value::ok(Value::own(http.incoming_bodies.insert(std::move(body)))));
+  });
+  def("[resource-drop]incoming-request", [&http](Values& a) {
+    http.incoming_requests.remove(arg(a, 0).rep());
+    return nothing();
+  });
+}
+
+void register_response_outparam(const InterfaceDefiner& def, HttpState& http) {
+  def("[method]response-outparam.send-informational", [](Values&) {
+    // 1xx responses are not sent (libmicrohttpd sends 100-continue itself).
+    return one(Value::ok());
+  });
+  // set: func(param: own<response-outparam>, response: result<own<outgoing-response>, error-code>)
+  def("[static]response-outparam.set", [&http](Values& a) {
+    auto param = http.response_outparams.shared(arg(a, 0).rep());
+    http.response_outparams.remove(arg(a, 0).rep());
+    ServerResponse& out = *param->response;
+    const Value& r = arg(a, 1);
+    out.set = true;
+    if (!r.is_ok()) {
+      out.error = error_case_name(r.payload());
+      return nothing();
+    }
+    auto resp = http.outgoing_responses.shared(r.payload().rep());
+    http.outgoing_responses.remove(r.payload().rep());
+    out.status = resp->status;
+    out.headers = *resp->headers;
+    out.body = resp->body;
+    return nothing();
+  });
+  def("[resource-drop]response-outparam", [&http](Values& a) {
+    http.response_outparams.remove(arg(a, 0).rep());
+    return nothing();
+  });
 }
 
 void register_server_side(const InterfaceDefiner& def, HttpState& http) {
-  for (const char* m : {"method", "path-with-query", "scheme", "authority", "headers", "consume"})
-    def(std::string("[method]incoming-request.") + m, [](Values&) -> Values { no_such_resource("incoming-request"); });
-  def("[resource-drop]incoming-request", [](Values&) -> Values { no_such_resource("incoming-request"); });
-  def("[method]response-outparam.send-informational", [](Values&) -> Values { no_such_resource("response-outparam"); });
-  def("[static]response-outparam.set", [](Values&) -> Values { no_such_resource("response-outparam"); });
-  def("[resource-drop]response-outparam", [](Values&) -> Values { no_such_resource("response-outparam"); });
+  register_incoming_request(def, http);
+  register_response_outparam(def, http);
 
   auto resp = [&http](const Values& a) -> OutgoingResponse& { return http.outgoing_responses.at(arg(a, 0).rep()); };
   def("[constructor]outgoing-response", [&http](Values& a) {
-    auto r = std::make_shared<OutgoingResponse>(OutgoingResponse{take_fields(http, arg(a, 0))});
+    auto r = std::make_shared<OutgoingResponse>();
+    r->headers = take_fields(http, arg(a, 0));
+    r->body->response = true;
+    r->body->discard = !http.serving;  // outside serve, nobody can take it anywhere
+    r->body->declared_length = content_length(*r->headers);
     return one(Value::own(http.outgoing_responses.insert(std::move(r))));
   });
   def("[method]outgoing-response.status-code", [resp](Values& a) { return one(Value::u16(resp(a).status)); });
@@ -435,10 +513,7 @@ void register_server_side(const InterfaceDefiner& def, HttpState& http) {
     OutgoingResponse& r = resp(a);
     if (r.body_taken) return one(Value::err());
     r.body_taken = true;
-    auto body = std::make_shared<RequestBody>();
-    body->discard = true;  // no response-outparam can take it anywhere
-    body->declared_length = content_length(*r.headers);
-    return one(Value::ok(Value::own(http.outgoing_bodies.insert(std::make_shared<OutgoingBody>(OutgoingBody{body})))));
+    return one(Value::ok(Value::own(http.outgoing_bodies.insert(std::make_shared<OutgoingBody>(OutgoingBody{r.body})))));
   });
   def("[resource-drop]outgoing-response", [&http](Values& a) {
     http.outgoing_responses.remove(arg(a, 0).rep());

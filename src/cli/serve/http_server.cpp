@@ -1,0 +1,140 @@
+#include "cli/serve/http_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "cli/options.h"
+#include "cli/serve/microhttpd_api.h"
+
+namespace wasmrr::cli {
+
+struct HttpServer::Exchange {
+  std::string uri;  // as the client sent it: path and query
+  bool started = false;
+  bool too_large = false;
+  wasi::ServerRequest request;
+};
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Hop-by-hop and framing headers are the server's to write, not the guest's.
+bool server_owned(const std::string& name) {
+  std::string n = lower(name);
+  return n == "content-length" || n == "transfer-encoding" || n == "connection" || n == "keep-alive";
+}
+
+}  // namespace
+
+struct ServerCallbacks {
+  // MHD_OPTION_URI_LOG_CALLBACK: the first thing known of a request, with
+  // its URI as sent (the access handler gets it unescaped and without the query).
+  static void* begin(void* /*cls*/, const char* uri, MHD_Connection* /*connection*/) {
+    auto* ex = new HttpServer::Exchange;
+    ex->uri = uri ? uri : "/";
+    return ex;
+  }
+
+  static MHD_Result header(void* cls, MHD_ValueKind /*kind*/, const char* key, const char* value) {
+    auto* request = static_cast<wasi::ServerRequest*>(cls);
+    if (key) request->headers.emplace_back(lower(key), value ? value : "");
+    return MHD_YES;
+  }
+
+  static MHD_Result reply(MHD_Connection* connection, const HttpReply& r) {
+    const MicrohttpdApi& mhd = microhttpd_api();
+    MHD_Response* response =
+        mhd.create_response_from_buffer(r.body.size(), const_cast<char*>(r.body.data()), MHD_RESPMEM_MUST_COPY);
+    if (!response) return MHD_NO;
+    for (const auto& [name, value] : r.headers)
+      if (!server_owned(name)) mhd.add_response_header(response, name.c_str(), value.c_str());
+    MHD_Result ok = mhd.queue_response(connection, r.status, response);
+    mhd.destroy_response(response);
+    return ok;
+  }
+
+  static MHD_Result access(void* cls, MHD_Connection* connection, const char* /*url*/, const char* method,
+                           const char* /*version*/, const char* upload_data, size_t* upload_data_size, void** con_cls) {
+    auto* server = static_cast<HttpServer*>(cls);
+    auto* ex = static_cast<HttpServer::Exchange*>(*con_cls);
+    if (!ex) return MHD_NO;
+    if (!ex->started) {
+      ex->started = true;
+      ex->request.method = method ? method : "GET";
+      ex->request.path_with_query = ex->uri;
+      microhttpd_api().get_connection_values(connection, MHD_HEADER_KIND, &ServerCallbacks::header, &ex->request);
+      for (const auto& [name, value] : ex->request.headers)
+        if (name == "host") ex->request.authority = value;
+      return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+      if (ex->request.body.size() + *upload_data_size > server->options_.max_body) ex->too_large = true;
+      if (!ex->too_large) ex->request.body.append(upload_data, *upload_data_size);
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+    if (ex->too_large) {
+      HttpReply r{413, {{"content-type", "text/plain"}},
+                  fmt::format("request body larger than --max-body ({} bytes)\n", server->options_.max_body)};
+      return reply(connection, r);
+    }
+    server->in_flight_++;
+    HttpReply r;
+    try {
+      r = server->handler_(std::move(ex->request));
+    } catch (const std::exception& e) {
+      r = HttpReply{500, {{"content-type", "text/plain"}}, fmt::format("wasm-rr: {}\n", e.what())};
+    }
+    server->in_flight_--;
+    return reply(connection, r);
+  }
+
+  static void done(void* /*cls*/, MHD_Connection* /*connection*/, void** con_cls, MHD_RequestTerminationCode /*code*/) {
+    delete static_cast<HttpServer::Exchange*>(*con_cls);
+    *con_cls = nullptr;
+  }
+};
+
+HttpServer::HttpServer(Options options, Handler handler) : options_(std::move(options)), handler_(std::move(handler)) {
+  const MicrohttpdApi* mhd;
+  try {
+    mhd = &microhttpd_api();
+  } catch (const std::exception& e) {
+    throw ToolError(e.what());
+  }
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(options_.port);
+  if (inet_pton(AF_INET, options_.host.c_str(), &addr.sin_addr) != 1)
+    throw ToolError(fmt::format("--addr: `{}` is not an IPv4 address (e.g. 127.0.0.1, 0.0.0.0)", options_.host));
+  daemon_ = mhd->start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL | MHD_USE_ITC, 0, nullptr,
+      nullptr, &ServerCallbacks::access, this, MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&addr),
+      MHD_OPTION_URI_LOG_CALLBACK, &ServerCallbacks::begin, this, MHD_OPTION_NOTIFY_COMPLETED, &ServerCallbacks::done,
+      this, MHD_OPTION_CONNECTION_TIMEOUT, options_.idle_timeout_seconds, MHD_OPTION_END);
+  if (!daemon_)
+    throw ToolError(fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port,
+                                errno ? std::strerror(errno) : "libmicrohttpd refused to start"));
+  const MHD_DaemonInfo* info = mhd->get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+  port_ = info ? info->port : options_.port;
+}
+
+HttpServer::~HttpServer() {
+  if (daemon_) microhttpd_api().stop_daemon(daemon_);
+}
+
+void HttpServer::stop_accepting() {
+  if (daemon_) (void)microhttpd_api().quiesce_daemon(daemon_);
+}
+
+}  // namespace wasmrr::cli

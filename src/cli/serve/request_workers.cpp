@@ -1,0 +1,106 @@
+#include "cli/serve/request_workers.h"
+
+#include <fmt/format.h>
+
+namespace wasmrr::cli {
+
+RequestWorkers::RequestWorkers(unsigned count, const LoadedComponent& component, const GuestLimits& limits,
+                               std::optional<std::chrono::microseconds> timeout, Serve serve)
+    : component_(component), limits_(limits), timeout_(timeout), serve_(std::move(serve)) {
+  std::vector<std::future<void>> ready;
+  for (unsigned i = 0; i < count; i++) {
+    workers_.push_back(std::make_unique<Worker>());
+    std::promise<void> p;
+    ready.push_back(p.get_future());
+    workers_.back()->thread = std::thread([this, w = workers_.back().get(), p = std::move(p)]() mutable {
+      work(*w, std::move(p));
+    });
+  }
+  try {
+    for (auto& r : ready) r.get();
+  } catch (...) {
+    shutdown();  // the workers that did start, before reporting
+    throw;
+  }
+  if (timeout_) watchdog_ = std::thread([this] { watch(); });
+}
+
+RequestWorkers::~RequestWorkers() { shutdown(); }
+
+void RequestWorkers::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  wake_watchdog_.notify_all();
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->thread.join();
+  if (watchdog_.joinable()) watchdog_.join();
+}
+
+HttpReply RequestWorkers::handle(wasi::ServerRequest request) {
+  std::future<HttpReply> reply;
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(Job{std::move(request), {}});
+    reply = queue_.back().reply.get_future();
+  }
+  wake_.notify_one();
+  return reply.get();
+}
+
+void RequestWorkers::work(Worker& w, std::promise<void> ready) {
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<runtime::ModuleCache> modules;
+  try {
+    auto e = engine::create_engine(limits_.engine_options());
+    if (!e) throw ToolError(fmt::format("cannot start the engine: {}", e.error().message));
+    engine = std::move(*e);
+    modules = std::make_unique<runtime::ModuleCache>(*engine);
+    if (auto r = modules->compile_all(*component_.ast); !r)
+      throw ToolError(fmt::format("`{}`: {}", component_.path, r.error().message));
+  } catch (...) {
+    ready.set_exception(std::current_exception());
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    w.engine = engine.get();
+  }
+  ready.set_value();
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // stopping, and nothing left to answer
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      w.busy_since = std::chrono::steady_clock::now();
+    }
+    engine->clear_interrupt();
+    try {
+      job.reply.set_value(serve_(*engine, *modules, std::move(job.request)));
+    } catch (...) {
+      job.reply.set_exception(std::current_exception());
+    }
+    std::lock_guard lock(mutex_);
+    w.busy_since.reset();
+  }
+  std::lock_guard lock(mutex_);
+  w.engine = nullptr;
+}
+
+// Interrupts the requests that run longer than --timeout.
+void RequestWorkers::watch() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_watchdog_.wait_for(lock, std::chrono::milliseconds(10));
+    auto now = std::chrono::steady_clock::now();
+    for (auto& w : workers_)
+      if (w->busy_since && w->engine && now - *w->busy_since > *timeout_) w->engine->interrupt();
+  }
+}
+
+}  // namespace wasmrr::cli

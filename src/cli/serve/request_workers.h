@@ -1,0 +1,65 @@
+// serve's workers: N threads, each with its own engine (SpiderMonkey
+// contexts are per thread) and its own compiled modules (translated once, at
+// start), taking requests from one queue. Every request runs in a fresh
+// instance of the component with a fresh host, so that no state leaks from
+// one request to the next.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "cli/guest.h"
+#include "cli/serve/http_server.h"
+
+namespace wasmrr::cli {
+
+class RequestWorkers {
+ public:
+  // What a worker does with a request on its own engine and modules.
+  using Serve = std::function<HttpReply(engine::Engine&, runtime::ModuleCache&, wasi::ServerRequest)>;
+
+  // Starts `count` workers, each compiling the component first; throws
+  // ToolError (naming the component) if one cannot. `timeout`: a request
+  // running longer is interrupted (its guest code ends as a trap).
+  RequestWorkers(unsigned count, const LoadedComponent& component, const GuestLimits& limits,
+                 std::optional<std::chrono::microseconds> timeout, Serve serve);
+  ~RequestWorkers();  // finishes the queued requests, then joins
+
+  // Runs `request` on the next free worker; blocks until it is answered.
+  HttpReply handle(wasi::ServerRequest request);
+
+ private:
+  struct Job {
+    wasi::ServerRequest request;
+    std::promise<HttpReply> reply;
+  };
+  struct Worker {
+    std::thread thread;
+    engine::Engine* engine = nullptr;  // set once it is ready
+    std::optional<std::chrono::steady_clock::time_point> busy_since;
+  };
+  void work(Worker& w, std::promise<void> ready);
+  void watch();
+  void shutdown();
+
+  const LoadedComponent& component_;
+  GuestLimits limits_;
+  std::optional<std::chrono::microseconds> timeout_;
+  Serve serve_;
+  std::mutex mutex_;
+  std::condition_variable wake_;           // a job or the stop, for the workers
+  std::condition_variable wake_watchdog_;  // the stop, for the watchdog
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::thread watchdog_;
+};
+
+}  // namespace wasmrr::cli

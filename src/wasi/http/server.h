@@ -1,0 +1,46 @@
+// The server side of wasi:http (wasm-rr serve): a request from a client,
+// handed to a guest that exports wasi:http/incoming-handler, and the response
+// the guest sets through its response-outparam. The request's body is read
+// whole before the guest runs; the response is taken when handle returns.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "runtime/instance.h"
+#include "util/result.h"
+#include "wasi/http/client.h"
+
+namespace wasmrr::wasi {
+
+class WasiHost;
+
+struct ServerRequest {
+  std::string method;           // as the client sent it: "GET", "POST", ...
+  std::string scheme = "http";  // "http" or "https"
+  std::string authority;        // the Host header, if any
+  std::string path_with_query;  // "/a/b?c=d"
+  FieldList headers;            // names in lower case, in the client's order
+  std::string body;
+};
+
+struct ServerResponse {
+  bool set = false;                  // response-outparam.set was called
+  std::optional<std::string> error;  // ... with an error-code (its case), not a response
+  uint16_t status = 0;
+  FieldList headers;
+  std::shared_ptr<RequestBody> body;  // what the guest wrote; body->finished once outgoing-body.finish succeeded
+};
+
+// Calls the component's wasi:http/incoming-handler@0.2.x#handle with
+// `request` and a response-outparam that fills `response`; reports how the
+// call ended. An error if the component exports no incoming-handler.
+Result<runtime::Outcome> handle_incoming_request(runtime::Runtime& runtime, WasiHost& host, ServerRequest request,
+                                                 std::shared_ptr<ServerResponse> response);
+
+// Whether a component export name is wasi:http/incoming-handler at 0.2.x.
+bool is_incoming_handler(const std::string& export_name);
+
+}  // namespace wasmrr::wasi

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""wasm-rr serve with a hand-written wasi:http/proxy component
+(tests/e2e/serve/proxy.wat): real HTTP over loopback.
+
+  requests     GET with a query, POST with a 200 KB body echoed back, 16
+               concurrent requests (each answer matches its request), a
+               trapping handler and one that sets no response (500, and the
+               server goes on), garbage on the socket (400), a body over
+               --max-body (413), one log line per request
+  timeout      a handler that computes forever is stopped by --timeout (500)
+               and the worker serves the next request
+  sigint       SIGINT with a request in flight: it is answered, and serve
+               exits 0
+  bad_usage    a command component (no incoming-handler) is answered 500
+               naming the problem; --addr without a port is refused (125)
+"""
+import argparse
+import http.client
+import re
+import signal
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+import harness  # noqa: E402
+from harness import EXIT_TOOL_ERROR, check, run, scratch, start  # noqa: E402
+
+
+class Server:
+    def __init__(self, a, tmp, *options, component=None):
+        self.files = tmp / "serve"
+        self.proc = start([a.wasm_rr, "serve", component or a.component, "--addr", "127.0.0.1:0", *options],
+                          files=self.files, timeout=120)
+        deadline = time.monotonic() + 30
+        self.port = None
+        while time.monotonic() < deadline and self.port is None:
+            m = re.search(rb"on http://127\.0\.0\.1:(\d+)", Path(f"{self.files}.stderr").read_bytes())
+            if m:
+                self.port = int(m[1])
+            elif self.proc.proc.poll() is not None:
+                break
+            else:
+                time.sleep(0.05)
+        check(self.port, f"serve did not say where it listens: {Path(f'{self.files}.stderr').read_text()}")
+
+    def request(self, method, path, body=None, headers=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c.request(method, path, body=body, headers=headers or {})
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, data
+
+    def log(self):
+        return Path(f"{self.files}.stderr").read_text()
+
+    def stop(self):
+        self.proc.proc.send_signal(signal.SIGINT)
+        p, _ = self.proc.finish()
+        return p
+
+
+def case_requests(a, tmp):
+    s = Server(a, tmp, "--workers", "2", "--max-body", "256K")
+    try:
+        status, body = s.request("GET", "/hello?x=1&y=two")
+        check(status == 200 and body == b"hello from wasm: /hello?x=1&y=two", f"GET: {status} {body!r}")
+        payload = bytes(range(256)) * 800  # 200 KB, every byte value
+        status, body = s.request("POST", "/echo", body=payload)
+        check(status == 200 and body == payload, f"POST echo: {status}, {len(body)} bytes back of {len(payload)}")
+        answers = {}
+
+        def ask(i):
+            answers[i] = s.request("GET", f"/c{i}")
+
+        threads = [threading.Thread(target=ask, args=(i,)) for i in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for i in range(16):
+            check(answers[i] == (200, f"hello from wasm: /c{i}".encode()), f"concurrent request {i}: {answers[i]}")
+        for path, what in (("/trap", "guest trapped"), ("/none", "without setting a response")):
+            status, _ = s.request("GET", path)
+            check(status == 500, f"{path}: {status}")
+            check(what in s.log(), f"{path}: the log does not say `{what}`: {s.log()}")
+        with socket.create_connection(("127.0.0.1", s.port), timeout=10) as sock:
+            sock.sendall(b"GARBAGE NOT HTTP\r\n\r\n")
+            answer = sock.recv(100)
+        check(answer.startswith(b"HTTP/1.1 400"), f"garbage: {answer!r}")
+        status, _ = s.request("POST", "/big", body=b"x" * (300 << 10))
+        check(status == 413, f"a body over --max-body: {status}")
+        status, body = s.request("GET", "/still")
+        check(status == 200 and body.endswith(b"/still"), f"after the failures: {status} {body!r}")
+        check(re.search(r"GET /hello\?x=1&y=two 200 [\d.]+ ms", s.log()), f"no log line for the GET: {s.log()}")
+    finally:
+        p = s.stop()
+    check(p.returncode == 0, f"serve after SIGINT: exit {p.returncode}: {harness.clip(p.stderr)}")
+    print("ok: GET, POST, concurrency, 500s, 400 and 413, and the server goes on")
+
+
+def case_timeout(a, tmp):
+    s = Server(a, tmp, "--workers", "1", "--timeout", "300ms")
+    try:
+        status, _ = s.request("GET", "/loop")
+        check(status == 500 and "longer than --timeout" in s.log(), f"/loop: {status}: {s.log()}")
+        status, body = s.request("GET", "/after")
+        check(status == 200 and body.endswith(b"/after"), f"after the timeout: {status} {body!r}")
+    finally:
+        s.stop()
+    print("ok: --timeout stops a handler that computes forever, and the worker goes on")
+
+
+def case_sigint(a, tmp):
+    s = Server(a, tmp, "--workers", "1", "--timeout", "1s")
+    answer = {}
+    t = threading.Thread(target=lambda: answer.setdefault("loop", s.request("GET", "/loop")))
+    t.start()
+    time.sleep(0.3)  # the request is in flight: its handler runs until --timeout (1 s) stops it
+    p = s.stop()
+    t.join(30)
+    check(p.returncode == 0, f"serve after SIGINT: exit {p.returncode}: {harness.clip(p.stderr)}")
+    check(answer.get("loop", (None,))[0] == 500, f"the request in flight got {answer.get('loop')}")
+    check("finishing 1 request in flight" in s.log(), f"SIGINT did not wait for the request: {s.log()}")
+    print("ok: SIGINT lets the request in flight finish, then serve exits 0")
+
+
+def case_bad_usage(a, tmp):
+    s = Server(a, tmp, "--workers", "1", component=a.command)
+    try:
+        status, _ = s.request("GET", "/")
+        check(status == 500 and "does not export wasi:http/incoming-handler" in s.log(), f"a command: {status}: {s.log()}")
+    finally:
+        s.stop()
+    p, _ = run([a.wasm_rr, "serve", a.component, "--addr", "127.0.0.1:"])
+    check(p.returncode == EXIT_TOOL_ERROR and b"expected HOST:PORT" in p.stderr, f"--addr without a port: {p.returncode}")
+    print("ok: a component without a handler, and a bad --addr")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--wasm-rr", required=True)
+    ap.add_argument("--component", required=True, help="the proxy component")
+    ap.add_argument("--command", required=True, help="a command component (hello)")
+    ap.add_argument("case", choices=["requests", "timeout", "sigint", "bad_usage"])
+    a = ap.parse_args()
+    with scratch(f"serve-{a.case}") as tmp:
+        globals()[f"case_{a.case}"](a, tmp)
+    print("PASS")
+
+
+if __name__ == "__main__":
+    main()
