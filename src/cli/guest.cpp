@@ -370,6 +370,32 @@ runtime::Outcome run_guest_on(engine::Engine& engine, const LoadedComponent& c, 
   return *outcome;
 }
 
+namespace {
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+trace::Header recording_header(const LoadedComponent& c, const wasi::WasiConfig& config) {
+  trace::Header h;
+  h.wasm_rr_version = WASMRR_VERSION;
+  h.component_name = std::filesystem::path(c.path).filename().string();
+  h.component_sha256 = c.sha256();
+  h.component_size = c.bytes->size();
+  h.args = config.args;
+  for (const auto& [name, value] : config.env) h.env_names.push_back(name);
+  for (const auto& p : config.preopens) h.preopens.push_back({p.host_path, p.guest_path, p.read_only});
+  h.start_time = utc_now();
+  return h;
+}
+
 void check_recorded_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path, bool force,
                               std::string_view doing) {
   std::string sha = c.sha256();

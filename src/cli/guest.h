@@ -54,6 +54,10 @@ runtime::Outcome run_guest_on(engine::Engine& engine, const LoadedComponent& c, 
                               runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
                               const GuestLimits& limits);
 
+// A trace's header for a recording of `c` in the world `config` (its
+// command line, preopens, start time).
+trace::Header recording_header(const LoadedComponent& c, const wasi::WasiConfig& config);
+
 // Replay, debug and pack: a trace recorded with another component is refused
 // (ToolError) unless `force`; `doing` is the verb for the message ("replay").
 void check_recorded_component(const trace::Header& h, const LoadedComponent& c, const std::string& trace_path,

@@ -289,6 +289,11 @@ int dispatch(int argc, char** argv) {
                     "Requests served at a time, each worker with its own engine and compiled modules "
                     "(default: one per core)")
       ->type_name("N")->check(CLI::Range(1u, 256u).description(""))->allow_extra_args(false);
+  serve->add_option("--record", srv_opts.record_dir,
+                    "Record every request into DIR as a trace of its own, named by arrival "
+                    "(000017-GET-hello.json): the request, every host call its handler made and the response "
+                    "the client got; `wasm-rr replay COMPONENT TRACE` replays one offline")
+      ->type_name("DIR")->allow_extra_args(false);
   serve->add_option("--max-body", srv_opts.max_body, "Largest request body (e.g. 1M); larger ones get 413")
       ->type_name("SIZE")->capture_default_str()->allow_extra_args(false);
   add_world_options(*serve, srv_opts.guest);

@@ -147,6 +147,7 @@ struct ServeOptions {
   std::string addr = "127.0.0.1:8080";  // --addr HOST:PORT
   unsigned workers = 0;               // --workers N (0: one per core)
   std::string max_body = "16M";       // --max-body SIZE: larger request bodies get 413
+  std::optional<std::string> record_dir;  // --record DIR: one trace per request
 };
 struct ConvertOptions {
   std::string in_path, out_path, format;

@@ -21,15 +21,6 @@ namespace wasmrr::cli {
 
 namespace {
 
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 trace::TraceFormat choose_format(const RecordOptions& opts, std::string& path) {
   if (!opts.format.empty()) {
     auto f = trace::format_from_name(opts.format);
@@ -42,19 +33,6 @@ trace::TraceFormat choose_format(const RecordOptions& opts, std::string& path) {
   auto f = trace::format_from_path(path);
   if (!f) throw ToolError(f.error().message);
   return *f;
-}
-
-trace::Header make_header(const LoadedComponent& c, const wasi::WasiConfig& config) {
-  trace::Header h;
-  h.wasm_rr_version = WASMRR_VERSION;
-  h.component_name = std::filesystem::path(c.path).filename().string();
-  h.component_sha256 = c.sha256();
-  h.component_size = c.bytes->size();
-  h.args = config.args;
-  for (const auto& [name, value] : config.env) h.env_names.push_back(name);
-  for (const auto& p : config.preopens) h.preopens.push_back({p.host_path, p.guest_path, p.read_only});
-  h.start_time = utc_now();
-  return h;
 }
 
 // record --pack: the trace is complete and kept; a pack that cannot be
@@ -102,7 +80,7 @@ int record_command(const RecordOptions& opts) {
   LoadedComponent component = load_component(opts.guest.component_path);
   wasi::WasiConfig config = guest_config(opts.guest);
   GuestLimits limits = guest_limits(opts.guest.limits);
-  trace::Header header = make_header(component, config);
+  trace::Header header = recording_header(component, config);
   header.redacted = opts.redact;
   header.max_memory = limits.max_memory_bytes;
   header.max_handles = limits.max_handles;
@@ -151,7 +129,9 @@ int record_command(const RecordOptions& opts) {
   }
   stop_watch.reset();  // from here on the run has its own end
   set_before_blocking(nullptr);
-  recorder.finish(outcome, faults_json());
+  trace::End end;
+  end.faults = faults_json();
+  recorder.finish(outcome, std::move(end));
   world.report();
   if (auto r = writer->close(); !r) throw ToolError(r.error().message);
   output.ended();

@@ -4,6 +4,8 @@
 #include "cli/seeded_world.h"
 #include "cli/units.h"
 #include "rr/counterfactual.h"
+#include "trace/readable.h"
+#include "wasi/http/response_capture.h"
 #include "util/printable.h"
 #include "cli/stop_watch.h"
 #include "cli/trace_summary.h"
@@ -89,6 +91,57 @@ int replay_then_live(const ReplayOptions& opts, const LoadedComponent& component
   return exit_code_of(outcome);
 }
 
+// A response as an end record holds it, shown as the client received it.
+void print_response(const trace::Json& r) {
+  if (!r.is_object() || !r.contains("status")) return;
+  std::string text = fmt::format("HTTP/1.1 {}\r\n", r["status"].dump());
+  for (const auto& h : r.value("headers", trace::Json::array()))
+    if (h.is_array() && h.size() == 2 && h[0].is_string() && h[1].is_string())
+      text += fmt::format("{}: {}\r\n", h[0].get<std::string>(), h[1].get<std::string>());
+  text += "\r\n";
+  if (r.contains("body") && r["body"].is_binary()) text.append(r["body"].get_binary().begin(), r["body"].get_binary().end());
+  fwrite(text.data(), 1, text.size(), stdout);
+  fflush(stdout);
+}
+
+// A serve --record trace: one call of the recorded export (the request's
+// handler), answered from the trace; the response is rebuilt from the calls
+// the handler made, shown, and checked against the one the client got.
+int replay_request(const LoadedComponent& component, const trace::Header& header, rr::Replayer& replayer,
+                   const runtime::HostRegistry& no_host, const GuestLimits& limits, const std::string& trace_path) {
+  const trace::ExportCall& call = *header.export_call;
+  runtime::Values args;
+  for (const auto& a : call.args) {
+    if (!a.is_object() || !a.contains("handle") || !a["handle"].is_number_unsigned())
+      throw ToolError(fmt::format("`{}`: export.args: expected handles ({{\"handle\": n}})", printable(trace_path)));
+    args.push_back(abi::Value::own(a["handle"].get<uint32_t>()));
+  }
+  wasi::ResponseCapture capture;
+  replayer.observe(capture);
+  auto engine = engine::create_engine(limits.engine_options());
+  if (!engine) throw ToolError(engine.error().message);
+  runtime::InstantiateOptions options{.require_host_impl = false};
+  options.max_handles = limits.handle_limit();
+  runtime::Runtime rt(**engine, no_host, replayer);
+  if (auto r = rt.instantiate(component.ast, options); !r) throw ToolError(fmt::format("`{}`: {}", component.path, r.error().message));
+  auto outcome = rt.run_export(call.instance, call.func, std::move(args));
+  if (!outcome) throw ToolError(fmt::format("`{}`: {}", component.path, outcome.error().message));
+  trace::End end = replayer.finish(*outcome);
+  if (outcome->kind == runtime::Outcome::Kind::Returned) {
+    trace::Json replayed = capture.response();
+    bool guests = end.response.is_object() && !end.response.contains("by");  // else wasm-rr answered for it
+    if (guests && replayed != end.response)
+      return report_divergence(fmt::format("divergence at the end: the handler's response differs from the one the client "
+                                           "got\n  recorded: {}\n  replayed: {}",
+                                           trace::readable(end.response), trace::readable(replayed)),
+                               trace_path);
+    print_response(replayed.is_null() ? end.response : replayed);
+    return 0;
+  }
+  print_response(end.response);
+  return exit_code_of(*outcome);
+}
+
 }  // namespace
 
 int replay_command(const ReplayOptions& opts) {
@@ -126,6 +179,7 @@ int replay_command(const ReplayOptions& opts) {
   try {
     replayer.stop_if_stopped_here();
     if (opts.until) return replay_then_live(opts, component, *header, replayer, limits);
+    if (header->export_call) return replay_request(component, *header, replayer, no_host, limits, opts.trace_path);
     runtime::Outcome outcome = run_guest(component, no_host, replayer, {.require_host_impl = false}, limits);
     if (opts.rebuilt) finish_rebuilt(replayer, outcome);
     else replayer.finish(outcome);

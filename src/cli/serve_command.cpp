@@ -4,7 +4,10 @@
 // guest's response goes back to the client when its handler returns.
 #include <signal.h>
 
+#include <atomic>
+#include <cctype>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include <fmt/format.h>
@@ -14,6 +17,9 @@
 #include "cli/serve/http_server.h"
 #include "cli/serve/request_workers.h"
 #include "cli/units.h"
+#include "rr/recorder.h"
+#include "trace/writer.h"
+#include "wasi/http/response_capture.h"
 #include "util/printable.h"
 #include "wasi/http/server.h"
 #include "wasi/wasi.h"
@@ -59,32 +65,86 @@ HttpReply reply_of(const runtime::Outcome& outcome, const wasi::ServerResponse& 
   return reply;
 }
 
+// serve --record: DIR/000017-GET-hello.json, named so that they sort by arrival.
+std::string trace_name(uint64_t number, const wasi::ServerRequest& r) {
+  std::string slug;
+  for (char c : r.path_with_query.substr(r.path_with_query.find_first_not_of('/') == std::string::npos
+                                             ? r.path_with_query.size()
+                                             : r.path_with_query.find_first_not_of('/'))) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') break;
+    if (slug.size() < 40) slug += c;
+  }
+  std::string method;
+  for (char c : r.method)
+    if (std::isalnum(static_cast<unsigned char>(c))) method += c;
+  return fmt::format("{:06}-{}-{}.json", number, method.empty() ? "X" : method, slug.empty() ? "root" : slug);
+}
+
+// One recording of one request: its trace, written as the handler runs.
+struct RequestRecording {
+  std::string path;
+  std::unique_ptr<trace::TraceWriter> writer;
+  std::unique_ptr<rr::Recorder> recorder;
+};
+
+std::optional<RequestRecording> start_recording(const ServeOptions& opts, uint64_t number,
+                                                const wasi::ServerRequest& request) {
+  if (!opts.record_dir) return std::nullopt;
+  RequestRecording rec;
+  rec.path = (std::filesystem::path(*opts.record_dir) / trace_name(number, request)).string();
+  auto writer = trace::TraceWriter::create(rec.path, {});
+  if (!writer) throw ToolError(writer.error().message);
+  rec.writer = std::move(*writer);
+  rec.recorder = std::make_unique<rr::Recorder>(*rec.writer, std::vector<std::string>{}, uint64_t{64} << 20);
+  return rec;
+}
+
 HttpReply serve_one(const ServeOptions& opts, const LoadedComponent& component, const GuestLimits& limits,
-                    engine::Engine& engine, runtime::ModuleCache& modules, wasi::ServerRequest request) {
+                    const std::string& handler, engine::Engine& engine, runtime::ModuleCache& modules, uint64_t number,
+                    wasi::ServerRequest request) {
   auto start = Clock::now();
   std::string method = request.method, path = request.path_with_query;
+  std::optional<RequestRecording> rec = start_recording(opts, number, request);
+  wasi::WasiConfig config = guest_config(opts.guest);
+  trace::Header header;
+  if (rec) header = recording_header(component, config);
   runtime::HostRegistry registry;
-  wasi::WasiHost host(guest_config(opts.guest));
+  wasi::WasiHost host(std::move(config));
   host.register_all(registry);
+  auto response = std::make_shared<wasi::ServerResponse>();
+  runtime::Values args = wasi::incoming_handler_args(host, std::move(request), response);
+  if (rec) {
+    header.dedup_window = uint64_t{64} << 20;
+    header.export_call = trace::ExportCall{handler, wasi::kHandleFunc, trace::Json::array(), {{"method", method}, {"path", path}}};
+    for (const auto& a : args) header.export_call->args.push_back({{"handle", a.num}});
+    rec->writer->write(trace::to_json(header));
+  }
   runtime::PassthroughInterposer passthrough;
+  runtime::CallInterposer& interposer = rec ? static_cast<runtime::CallInterposer&>(*rec->recorder) : passthrough;
   runtime::InstantiateOptions options;
   options.modules = &modules;
   options.max_handles = limits.handle_limit();
-  runtime::Runtime rt(engine, registry, passthrough);
+  runtime::Runtime rt(engine, registry, interposer);
   HttpReply reply;
   std::string problem;
+  std::optional<runtime::Outcome> outcome;
   if (auto r = rt.instantiate(component.ast, options); !r) {
     problem = "cannot instantiate: " + r.error().message;
     reply = plain(500, "the component could not be instantiated\n");
+  } else if (auto o = rt.run_export(handler, wasi::kHandleFunc, std::move(args)); !o) {
+    problem = o.error().message;
+    reply = plain(500, "the component's HTTP handler could not be called\n");
   } else {
-    auto response = std::make_shared<wasi::ServerResponse>();
-    auto outcome = wasi::handle_incoming_request(rt, host, std::move(request), response);
-    if (!outcome) {
-      problem = outcome.error().message;
-      reply = plain(500, "the component has no HTTP handler\n");
-    } else {
-      reply = reply_of(*outcome, *response, problem);
-    }
+    outcome = std::move(*o);
+    reply = reply_of(*outcome, *response, problem);
+  }
+  if (rec) {
+    trace::End end;
+    end.response = wasi::response_json(static_cast<uint16_t>(reply.status), reply.headers, reply.body);
+    if (!problem.empty()) end.response["by"] = "wasm-rr";  // not the guest's: the reason it has none
+    runtime::Outcome ended = outcome.value_or(runtime::Outcome{runtime::Outcome::Kind::Trapped, 0, problem, {}, {}});
+    rec->recorder->finish(ended, std::move(end));
+    if (auto closed = rec->writer->close(); !closed) problem += (problem.empty() ? "" : "; ") + closed.error().message;
   }
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   fmt::print(stderr, "wasm-rr: {} {} {} {:.1f} ms{}\n", printable(method), printable(path), reply.status, ms,
@@ -120,11 +180,20 @@ int serve_command(const ServeOptions& opts) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  auto handler = wasi::incoming_handler_export(*component.ast);
+  if (!handler) throw ToolError(fmt::format("`{}`: {}", component.path, handler.error().message));
+  if (opts.record_dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(*opts.record_dir, ec);
+    if (ec) throw ToolError(fmt::format("--record `{}`: {}", printable(*opts.record_dir), ec.message()));
+  }
   RequestWorkers pool(workers, component, limits, limits.timeout,
-                      [&](engine::Engine& e, runtime::ModuleCache& m, wasi::ServerRequest r) {
-                        return serve_one(opts, component, limits, e, m, std::move(r));
+                      [&](engine::Engine& e, runtime::ModuleCache& m, uint64_t number, wasi::ServerRequest r) {
+                        return serve_one(opts, component, limits, *handler, e, m, number, std::move(r));
                       });
-  HttpServer server({host, port, *max_body, 30}, [&](wasi::ServerRequest r) { return pool.handle(std::move(r)); });
+  std::atomic<uint64_t> arrivals{0};
+  HttpServer server({host, port, *max_body, 30},
+                    [&](wasi::ServerRequest r) { return pool.handle(++arrivals, std::move(r)); });
   fmt::print(stderr, "wasm-rr: serving {} on http://{}:{} ({} worker{})\n", printable(component.path), host,
              server.port(), workers, workers == 1 ? "" : "s");
   int signal = 0;

@@ -122,11 +122,11 @@ uint64_t Recorder::finish_stopped(trace::End end) {
   return end.events;
 }
 
-void Recorder::finish(const runtime::Outcome& outcome, trace::Json faults) {
-  trace::End end;
-  end.faults = std::move(faults);
+void Recorder::finish(const runtime::Outcome& outcome, trace::End end) {
   if (outcome.kind == runtime::Outcome::Kind::Exited) {
     end.status = outcome.exit_status;
+  } else if (outcome.kind == runtime::Outcome::Kind::Returned) {
+    end.status = 0;  // an export other than wasi:cli/run (serve) returned: exit 0
   } else {
     end.kind = trace::End::Kind::Trap;
     end.message = outcome.trap_message;

@@ -27,8 +27,9 @@ class Recorder final : public runtime::CallInterposer {
 
   runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
   // Ends the trace with the run's outcome.
-  // `faults`: the faults injected (rr/faults.h), kept in the end record; null: none asked for.
-  void finish(const runtime::Outcome& outcome, trace::Json faults = nullptr);
+  // `end`: what else the end record holds (the faults injected, the response
+  // sent); finish() fills in how the run ended.
+  void finish(const runtime::Outcome& outcome, trace::End end = {});
   // Ends and closes the trace with a stop from outside (a signal, --timeout),
   // counting the events written (end.events). May be called from another
   // thread while the guest runs; nothing is written after it.

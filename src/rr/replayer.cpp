@@ -498,11 +498,12 @@ void Replayer::notify(uint64_t index, const runtime::ImportedFunc& f, const runt
   for (runtime::CallObserver* o : observers_) o->on_call(index, f, args, results);
 }
 
-void Replayer::finish(const runtime::Outcome& outcome) {
+trace::End Replayer::finish(const runtime::Outcome& outcome) {
   auto el = next_unskipped_element();
-  std::string replayed = outcome.kind == runtime::Outcome::Kind::Exited
-                             ? fmt::format("exit status {}", outcome.exit_status)
-                             : "trap: " + printable(outcome.trap_message);
+  // An export other than wasi:cli/run (serve) that returned was recorded as exit 0.
+  bool exited = outcome.kind != runtime::Outcome::Kind::Trapped;
+  int status = outcome.kind == runtime::Outcome::Kind::Exited ? outcome.exit_status : 0;
+  std::string replayed = exited ? fmt::format("exit status {}", status) : "trap: " + printable(outcome.trap_message);
   if (!el)
     throw TraceEnded(fmt::format("{}; the guest then ended with {}", cut_short(last_event(next_index_, "event (none)")),
                                  replayed));
@@ -518,14 +519,14 @@ void Replayer::finish(const runtime::Outcome& outcome) {
   }
   const trace::End& end = el->end;
   if (end.is_stop()) throw Stopped(end);
-  bool same = end.kind == trace::End::Kind::Exit
-                  ? outcome.kind == runtime::Outcome::Kind::Exited && outcome.exit_status == end.status
-                  : outcome.kind == runtime::Outcome::Kind::Trapped && outcome.trap_message == end.message;
+  bool same = end.kind == trace::End::Kind::Exit ? exited && status == end.status
+                                                 : !exited && outcome.trap_message == end.message;
   if (!same)
     diverge(fmt::format("divergence at the end: the recording ended with {}, the replay with {}",
                         trace::describe(end), replayed));
   if (auto extra = next_element())
     throw BadTrace::unfit(next_index_, "", "", "elements after the end record");
+  return end;
 }
 
 }  // namespace wasmrr::rr

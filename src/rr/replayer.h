@@ -108,7 +108,8 @@ class Replayer final : public runtime::CallInterposer {
 
   // After the guest has ended: checks that the trace ends the same way and
   // that no events are left over. Throws Divergence/TraceEnded/BadTrace.
-  void finish(const runtime::Outcome& outcome);
+  // Returns the end record.
+  trace::End finish(const runtime::Outcome& outcome);
 
   uint64_t events_replayed() const { return next_index_; }
 

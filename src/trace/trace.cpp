@@ -54,6 +54,10 @@ Json to_json(const Header& h) {
     if (!h.world->faults.empty()) w["faults"] = h.world->faults;
     j["world"] = std::move(w);
   }
+  if (h.export_call) {
+    const ExportCall& e = *h.export_call;
+    j["export"] = {{"instance", e.instance}, {"func", e.func}, {"args", e.args}, {"request", e.request}};
+  }
   return j;
 }
 
@@ -79,6 +83,7 @@ static Json end_without_faults(const End& e) {
 Json to_json(const End& e) {
   Json j = end_without_faults(e);
   if (!e.faults.is_null()) j["faults"] = e.faults;
+  if (!e.response.is_null()) j["response"] = e.response;
   return j;
 }
 
@@ -195,6 +200,15 @@ Header decode_header(const Json& j) {
     if (w.has("flags")) world.flags = w.strings("flags");
     h.world = std::move(world);
   }
+  if (f.has("export")) {
+    Fields e(f.obj("export"), "export: ");
+    ExportCall call;
+    call.instance = e.str("instance");
+    call.func = e.str("func");
+    call.args = e.arr("args");
+    if (e.has("request")) call.request = f.obj("export").at("request");
+    h.export_call = std::move(call);
+  }
   return h;
 }
 
@@ -243,6 +257,10 @@ Result<Element> decode_element(Json j) {
         el.end.events = f.unum("events");
       } else {
         return make_error(fmt::format("unknown end kind `{}` (expected exit, trap, signal or timeout)", kind));
+      }
+      if (j.contains("response")) {
+        if (!j["response"].is_object()) return make_error("field `response` must be an object");
+        el.end.response = std::move(j["response"]);
       }
       if (j.contains("faults")) {
         if (!j["faults"].is_array()) return make_error("field `faults` must be an array");

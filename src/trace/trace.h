@@ -53,6 +53,16 @@ struct World {
   std::vector<std::string> flags;  // the run's world options (--env, --dir, ...), as flags
 };
 
+// A recording of one call of an export other than wasi:cli/run (serve
+// --record: one incoming HTTP request): which export, its arguments (the
+// request's handles), and a summary of the request for people.
+struct ExportCall {
+  std::string instance;  // e.g. "wasi:http/incoming-handler@0.2.0"
+  std::string func;      // e.g. "handle"
+  Json args = Json::array();
+  Json request;          // {"method": "GET", "path": "/x?y"}, or null
+};
+
 struct Header {
   std::string wasm_rr_version;
   std::string component_name;
@@ -72,6 +82,7 @@ struct Header {
   // unset: the trace holds none.
   std::optional<uint64_t> dedup_window;
   std::optional<World> world;
+  std::optional<ExportCall> export_call;  // absent: the run is wasi:cli/run
 };
 
 // One host call: function name exactly as imported, then the arguments and
@@ -100,6 +111,7 @@ struct End {
   uint64_t timeout_ms = 0;              // Timeout: the limit that was reached
   uint64_t events = 0;                  // Signal, Timeout: events recorded before the stop
   Json faults;                          // the faults injected (rr/faults.h), an array; null: none asked for
+  Json response;                        // serve --record: the response the client got; null: none
   bool is_stop() const { return kind == Kind::Signal || kind == Kind::Timeout; }
 };
 // "exit status 0", "trap: unreachable", "interrupted by SIGINT after 3 events", ...

@@ -1,6 +1,6 @@
 # wasm-rr serve over loopback with a hand-written proxy component. See serve_case.py.
 wasmrr_wat_component(serve_proxy ${CMAKE_CURRENT_SOURCE_DIR}/serve/proxy.wat)
-foreach(case requests timeout sigint bad_usage)
+foreach(case requests timeout sigint record bad_usage)
   add_test(NAME e2e.serve.${case}
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/serve_case.py
                    --wasm-rr ${WASMRR_EXE} --component ${G}/serve_proxy.wasm --command ${G}/hello.wasm ${case})

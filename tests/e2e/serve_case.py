@@ -11,8 +11,13 @@
                and the worker serves the next request
   sigint       SIGINT with a request in flight: it is answered, and serve
                exits 0
-  bad_usage    a command component (no incoming-handler) is answered 500
-               naming the problem; --addr without a port is refused (125)
+  record       serve --record DIR: one trace per request, named by arrival;
+               each replays offline (the server gone) to the same response
+               bytes the client got, a trapping one to its trap; a trace whose
+               recorded response was changed is a divergence; inspect shows
+               the request line and the status
+  bad_usage    a command component (no incoming-handler), --addr without a
+               port and a host name for --addr are refused before listening (125)
 """
 import argparse
 import http.client
@@ -128,16 +133,52 @@ def case_sigint(a, tmp):
     print("ok: SIGINT lets the request in flight finish, then serve exits 0")
 
 
-def case_bad_usage(a, tmp):
-    s = Server(a, tmp, "--workers", "1", component=a.command)
+def case_record(a, tmp):
+    traces = tmp / "requests"
+    s = Server(a, tmp, "--workers", "2", "--record", str(traces))
+    got = {}
     try:
-        status, _ = s.request("GET", "/")
-        check(status == 500 and "does not export wasi:http/incoming-handler" in s.log(), f"a command: {status}: {s.log()}")
+        got["hello"] = s.request("GET", "/hello?who=you")
+        got["post"] = s.request("POST", "/post", body=bytes(range(256)) * 40)
+        got["trap"] = s.request("GET", "/trap")
     finally:
-        s.stop()
+        p = s.stop()
+    check(p.returncode == 0, f"serve: exit {p.returncode}")
+    names = sorted(f.name for f in traces.iterdir())
+    check(names == ["000001-GET-hello.json", "000002-POST-post.json", "000003-GET-trap.json"], f"traces: {names}")
+    for name, key in zip(names, ("hello", "post")):
+        trace = traces / name
+        harness.replay_hint(a.wasm_rr, a.component, trace)
+        rep, _ = run([a.wasm_rr, "replay", a.component, str(trace)])
+        head, _, body = rep.stdout.partition(b"\r\n\r\n")
+        check(rep.returncode == 0 and head.startswith(b"HTTP/1.1 200") and body == got[key][1],
+              f"replay of {name}: exit {rep.returncode}, {head!r}, {len(body)} bytes (the client got {len(got[key][1])}): "
+              f"{harness.clip(rep.stderr)}")
+    rep, _ = run([a.wasm_rr, "replay", a.component, str(traces / names[2])])
+    check(rep.returncode == harness.EXIT_GUEST_TRAP and rep.stdout.startswith(b"HTTP/1.1 500"),
+          f"replay of the trap: exit {rep.returncode}: {harness.clip(rep.stderr)}")
+    lines = (traces / names[0]).read_text().splitlines()
+    lines[-1] = lines[-1].replace('"status":200', '"status":201')
+    changed = tmp / "changed.json"
+    changed.write_text("\n".join(lines) + "\n")
+    rep, _ = run([a.wasm_rr, "replay", a.component, str(changed)])
+    check(rep.returncode == harness.EXIT_DIVERGENCE and b"response differs" in rep.stderr,
+          f"a changed response: exit {rep.returncode}: {harness.clip(rep.stderr)}")
+    ins, _ = run([a.wasm_rr, "inspect", str(traces / names[1])])
+    check(b"request:    POST /post" in ins.stdout and b"response:   200 (10240 bytes" in ins.stdout,
+          f"inspect: {harness.clip(ins.stdout)}")
+    print("ok: every request recorded replays offline to the response the client got")
+
+
+def case_bad_usage(a, tmp):
+    p, _ = run([a.wasm_rr, "serve", a.command, "--addr", "127.0.0.1:0"])
+    check(p.returncode == EXIT_TOOL_ERROR and b"does not export wasi:http/incoming-handler" in p.stderr,
+          f"a command component: exit {p.returncode}: {harness.clip(p.stderr)}")
     p, _ = run([a.wasm_rr, "serve", a.component, "--addr", "127.0.0.1:"])
     check(p.returncode == EXIT_TOOL_ERROR and b"expected HOST:PORT" in p.stderr, f"--addr without a port: {p.returncode}")
-    print("ok: a component without a handler, and a bad --addr")
+    p, _ = run([a.wasm_rr, "serve", a.component, "--addr", "localhost:0"])
+    check(p.returncode == EXIT_TOOL_ERROR and b"not an IPv4 address" in p.stderr, f"--addr localhost:0: {p.returncode}")
+    print("ok: a component without a handler, and bad addresses, are refused before listening")
 
 
 def main():
@@ -145,7 +186,7 @@ def main():
     ap.add_argument("--wasm-rr", required=True)
     ap.add_argument("--component", required=True, help="the proxy component")
     ap.add_argument("--command", required=True, help="a command component (hello)")
-    ap.add_argument("case", choices=["requests", "timeout", "sigint", "bad_usage"])
+    ap.add_argument("case", choices=["requests", "timeout", "sigint", "record", "bad_usage"])
     a = ap.parse_args()
     with scratch(f"serve-{a.case}") as tmp:
         globals()[f"case_{a.case}"](a, tmp)

@@ -39,11 +39,11 @@ void RequestWorkers::shutdown() {
   if (watchdog_.joinable()) watchdog_.join();
 }
 
-HttpReply RequestWorkers::handle(wasi::ServerRequest request) {
+HttpReply RequestWorkers::handle(uint64_t number, wasi::ServerRequest request) {
   std::future<HttpReply> reply;
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(Job{std::move(request), {}});
+    queue_.push_back(Job{number, std::move(request), {}});
     reply = queue_.back().reply.get_future();
   }
   wake_.notify_one();
@@ -81,7 +81,7 @@ void RequestWorkers::work(Worker& w, std::promise<void> ready) {
     }
     engine->clear_interrupt();
     try {
-      job.reply.set_value(serve_(*engine, *modules, std::move(job.request)));
+      job.reply.set_value(serve_(*engine, *modules, job.number, std::move(job.request)));
     } catch (...) {
       job.reply.set_exception(std::current_exception());
     }

@@ -23,7 +23,8 @@ namespace wasmrr::cli {
 class RequestWorkers {
  public:
   // What a worker does with a request on its own engine and modules.
-  using Serve = std::function<HttpReply(engine::Engine&, runtime::ModuleCache&, wasi::ServerRequest)>;
+  // `number`: the request's place in the order of arrival (from 1).
+  using Serve = std::function<HttpReply(engine::Engine&, runtime::ModuleCache&, uint64_t number, wasi::ServerRequest)>;
 
   // Starts `count` workers, each compiling the component first; throws
   // ToolError (naming the component) if one cannot. `timeout`: a request
@@ -33,10 +34,11 @@ class RequestWorkers {
   ~RequestWorkers();  // finishes the queued requests, then joins
 
   // Runs `request` on the next free worker; blocks until it is answered.
-  HttpReply handle(wasi::ServerRequest request);
+  HttpReply handle(uint64_t number, wasi::ServerRequest request);
 
  private:
   struct Job {
+    uint64_t number = 0;
     wasi::ServerRequest request;
     std::promise<HttpReply> reply;
   };

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "component/ast.h"
 #include "runtime/instance.h"
 #include "util/result.h"
 #include "wasi/http/client.h"
@@ -34,13 +35,13 @@ struct ServerResponse {
   std::shared_ptr<RequestBody> body;  // what the guest wrote; body->finished once outgoing-body.finish succeeded
 };
 
-// Calls the component's wasi:http/incoming-handler@0.2.x#handle with
-// `request` and a response-outparam that fills `response`; reports how the
-// call ended. An error if the component exports no incoming-handler.
-Result<runtime::Outcome> handle_incoming_request(runtime::Runtime& runtime, WasiHost& host, ServerRequest request,
-                                                 std::shared_ptr<ServerResponse> response);
+// The name of the component's wasi:http/incoming-handler@0.2.x export; an
+// error if it has none (it is not a proxy component).
+Result<std::string> incoming_handler_export(const component::Component& component);
 
-// Whether a component export name is wasi:http/incoming-handler at 0.2.x.
-bool is_incoming_handler(const std::string& export_name);
+// incoming-handler.handle's name, and its arguments: `request` and a
+// response-outparam that fills `response`, offered to `host`.
+inline constexpr const char* kHandleFunc = "handle";
+runtime::Values incoming_handler_args(WasiHost& host, ServerRequest request, std::shared_ptr<ServerResponse> response);
 
 }  // namespace wasmrr::wasi
