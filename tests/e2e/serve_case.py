@@ -16,6 +16,10 @@
                bytes the client got, a trapping one to its trap; a trace whose
                recorded response was changed is a divergence; inspect shows
                the request line and the status
+  js           the same with a componentize-js handler (tests/guests/js_proxy):
+               GET, POST, a handler that makes an outgoing request to a
+               loopback server, a throwing handler; every recorded request
+               replays offline (the loopback server gone) to the same bytes
   bad_usage    a command component (no incoming-handler), --addr without a
                port and a host name for --addr are refused before listening (125)
 """
@@ -170,6 +174,52 @@ def case_record(a, tmp):
     print("ok: every request recorded replays offline to the response the client got")
 
 
+def case_js(a, tmp):
+    import http.server
+    check(a.js_component, "--js-component is required for this case")
+
+    class Upstream(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = f"upstream saw {self.path}".encode()
+            self.send_response(200)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    up = f"http://127.0.0.1:{upstream.server_address[1]}"
+    traces = tmp / "requests"
+    s = Server(a, tmp, "--workers", "2", "--record", str(traces), f"--allow-http=127.0.0.1:{upstream.server_address[1]}",
+               component=a.js_component)
+    got = {}
+    try:
+        got["hello"] = s.request("GET", "/hello?x=1")
+        got["post"] = s.request("POST", "/p", body=b"payload from the client")
+        got["fetch"] = s.request("GET", f"/fetch?url={up}/inner")
+        got["trap"] = s.request("GET", "/trap")
+    finally:
+        s.stop()
+        upstream.shutdown()
+    check(got["hello"] == (200, b"js GET /hello?x=1 "), f"GET: {got['hello']}")
+    check(got["post"] == (200, b"js POST /p payload from the client"), f"POST: {got['post']}")
+    check(got["fetch"] == (200, b"fetched: upstream saw /inner"), f"outgoing request: {got['fetch']}")
+    check(got["trap"][0] == 500, f"a throwing handler: {got['trap']}")
+    names = sorted(f.name for f in traces.iterdir())
+    for name, key in zip(names, ("hello", "post", "fetch")):
+        trace = traces / name
+        harness.replay_hint(a.wasm_rr, a.js_component, trace)
+        rep, _ = run([a.wasm_rr, "replay", a.js_component, str(trace)])
+        _, _, body = rep.stdout.partition(b"\r\n\r\n")
+        check(rep.returncode == 0 and body == got[key][1],
+              f"replay of {name}: exit {rep.returncode}, body {body!r} (the client got {got[key][1]!r}): "
+              f"{harness.clip(rep.stderr)}")
+    print("ok: a componentize-js handler served, its outgoing request made, and every request replayed offline")
+
+
 def case_bad_usage(a, tmp):
     p, _ = run([a.wasm_rr, "serve", a.command, "--addr", "127.0.0.1:0"])
     check(p.returncode == EXIT_TOOL_ERROR and b"does not export wasi:http/incoming-handler" in p.stderr,
@@ -186,7 +236,8 @@ def main():
     ap.add_argument("--wasm-rr", required=True)
     ap.add_argument("--component", required=True, help="the proxy component")
     ap.add_argument("--command", required=True, help="a command component (hello)")
-    ap.add_argument("case", choices=["requests", "timeout", "sigint", "record", "bad_usage"])
+    ap.add_argument("--js-component", help="the componentize-js proxy component (case js)")
+    ap.add_argument("case", choices=["requests", "timeout", "sigint", "record", "js", "bad_usage"])
     a = ap.parse_args()
     with scratch(f"serve-{a.case}") as tmp:
         globals()[f"case_{a.case}"](a, tmp)

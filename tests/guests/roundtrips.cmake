@@ -90,6 +90,7 @@ wasmrr_guest(rust_debug_loop AS rust_debug_loop_trap ARGS trap)
 wasmrr_guest(js_hello)
 string(CONCAT _http_reason "fetches from the local HTTP server http_case.py runs: e2e.http.* record it "
                             "against that server and replay the trace with the server stopped")
+wasmrr_guest(js_proxy NO_ROUNDTRIP "a componentize-js HTTP handler: served, not run (e2e.serve.js)")
 wasmrr_guest(serve_proxy NO_ROUNDTRIP "an HTTP proxy component: served, not run (e2e.serve.*)")
 wasmrr_guest(js_http_error NO_ROUNDTRIP "${_http_reason} (e2e.http.error, e2e.http.grant-*)")
 wasmrr_guest(js_http_json NO_ROUNDTRIP "${_http_reason} (e2e.http.json, e2e.http.json_cbor)")

@@ -62,6 +62,9 @@ void ResponseCapture::on_call(uint64_t, const runtime::ImportedFunc& f, const ru
       for (const Value& e : arg(0)->items) list.emplace_back(lower(e.items.at(0).str), bytes_of(e.items.at(1)));
       fields_[*h] = std::move(list);
     }
+  } else if (fn == "[method]fields.clone" && arg(0) && result()) {
+    auto it = fields_.find(static_cast<uint32_t>(arg(0)->num));
+    fields_[static_cast<uint32_t>(result()->num)] = it != fields_.end() ? it->second : FieldList{};
   } else if ((fn == "[method]fields.append" || fn == "[method]fields.set" || fn == "[method]fields.delete") && arg(1) &&
              result() && result()->is_ok()) {
     auto it = fields_.find(static_cast<uint32_t>(arg(0)->num));
