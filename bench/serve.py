@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""HTTP serving benchmark: requests per second and p50/p99 latency of
+`wasm-rr serve` (plain and with --record) and `jco serve` on the same
+components, with ApacheBench (`ab`, Debian's apache2-utils) over loopback:
+
+  minimal   the hand-written proxy component (tests/e2e/serve/proxy.wat)
+  js        the componentize-js handler (tests/guests/js_proxy/proxy.js)
+
+Each server gets a warm-up, then `ab -n N -c C` on GET /hello. Ratios are
+side by side: wasm-rr against jco serve, and --record against plain."""
+import argparse
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port, proc, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.1)
+    return False
+
+
+def ab(port, requests, concurrency):
+    url = f"http://127.0.0.1:{port}/hello"
+    subprocess.run(["ab", "-q", "-n", "50", "-c", "4", url], capture_output=True)  # warm-up
+    p = subprocess.run(["ab", "-q", "-s", "30", "-n", str(requests), "-c", str(concurrency), url],
+                       capture_output=True, text=True)
+    rps = re.search(r"Requests per second:\s+([\d.]+)", p.stdout)
+    p50 = re.search(r"^\s+50%\s+(\d+)", p.stdout, re.M)
+    p99 = re.search(r"^\s+99%\s+(\d+)", p.stdout, re.M)
+    failed = re.search(r"Failed requests:\s+(\d+)", p.stdout)
+    if not rps:
+        return None
+    return float(rps[1]), int(p50[1]), int(p99[1]), int(failed[1]) if failed else 0
+
+
+def measure(cmd, port, requests, concurrency):
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        if not wait_listening(port, proc):
+            return None
+        return ab(port, requests, concurrency)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--wasm-rr", required=True)
+    ap.add_argument("--jco", required=True)
+    ap.add_argument("--guests", required=True)
+    ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--concurrency", type=int, default=8)
+    a = ap.parse_args()
+    if not shutil.which("ab"):
+        sys.exit("bench/serve.py needs ab (apt-get install apache2-utils)")
+    components = [("minimal", Path(a.guests) / "serve_proxy.wasm"), ("js", Path(a.guests) / "js_proxy.wasm")]
+    print(f"serve: {a.requests} GET /hello, {a.concurrency} at a time (ab), loopback")
+    print(f"  {'component':<9} {'server':<22} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}  ratio")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, component in components:
+            if not component.is_file():
+                print(f"  {name:<9} (not built: {component.name})")
+                continue
+            rows = {}
+            for server in ("wasm-rr serve", "wasm-rr serve --record", "jco serve"):
+                port = free_port()
+                if server.startswith("wasm-rr"):
+                    cmd = [a.wasm_rr, "serve", str(component), "--addr", f"127.0.0.1:{port}"]
+                    if "--record" in server:
+                        cmd += ["--record", str(Path(tmp) / f"{name}-requests")]
+                else:
+                    cmd = [a.jco, "serve", str(component), "--port", str(port), "--host", "127.0.0.1"]
+                rows[server] = measure(cmd, port, a.requests, a.concurrency)
+            base = rows["wasm-rr serve"]
+            for server, r in rows.items():
+                if r is None:
+                    print(f"  {name:<9} {server:<22} {'n/a':>8}")
+                    continue
+                ratio = ""
+                if server == "wasm-rr serve" and rows["jco serve"]:
+                    ratio = f"{r[0] / rows['jco serve'][0]:.1f}x jco's req/s"
+                if server == "wasm-rr serve --record" and base:
+                    ratio = f"{base[0] / r[0]:.2f}x the cost of plain serving"
+                print(f"  {name:<9} {server:<22} {r[0]:8.0f} {r[1]:7d} {r[2]:7d} {r[3]:6d}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()
