@@ -25,7 +25,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_listening(port, proc, seconds=120):
+def wait_listening(port, proc, seconds=300):  # jco serve transpiles first: tens of seconds for 12 MB
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -80,6 +80,19 @@ std::string trace_name(uint64_t number, const wasi::ServerRequest& r) {
   return fmt::format("{:06}-{}-{}.json", number, method.empty() ? "X" : method, slug.empty() ? "root" : slug);
 }
 
+// The highest NNNNNN of the NNNNNN-*.json traces in DIR (0: none): a new
+// serve --record goes on from there, and overwrites nothing.
+uint64_t last_recording_number(const std::string& dir) {
+  uint64_t last = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.size() < 7 || name[6] != '-') continue;
+    if (auto n = parse_decimal(std::string_view(name).substr(0, 6))) last = std::max(last, *n);
+  }
+  return last;
+}
+
 // One recording of one request: its trace, written as the handler runs.
 struct RequestRecording {
   std::string path;
@@ -92,6 +105,8 @@ std::optional<RequestRecording> start_recording(const ServeOptions& opts, uint64
   if (!opts.record_dir) return std::nullopt;
   RequestRecording rec;
   rec.path = (std::filesystem::path(*opts.record_dir) / trace_name(number, request)).string();
+  if (std::error_code ec; std::filesystem::exists(rec.path, ec))
+    throw ToolError(fmt::format("--record: `{}` exists already: not overwritten", printable(rec.path)));
   auto writer = trace::TraceWriter::create(rec.path, {});
   if (!writer) throw ToolError(writer.error().message);
   rec.writer = std::move(*writer);
@@ -182,16 +197,18 @@ int serve_command(const ServeOptions& opts) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   auto handler = wasi::incoming_handler_export(*component.ast);
   if (!handler) throw ToolError(fmt::format("`{}`: {}", component.path, handler.error().message));
+  uint64_t recorded_before = 0;
   if (opts.record_dir) {
     std::error_code ec;
     std::filesystem::create_directories(*opts.record_dir, ec);
     if (ec) throw ToolError(fmt::format("--record `{}`: {}", printable(*opts.record_dir), ec.message()));
+    recorded_before = last_recording_number(*opts.record_dir);
   }
   RequestWorkers pool(workers, component, limits, limits.timeout,
                       [&](engine::Engine& e, runtime::ModuleCache& m, uint64_t number, wasi::ServerRequest r) {
                         return serve_one(opts, component, limits, *handler, e, m, number, std::move(r));
                       });
-  std::atomic<uint64_t> arrivals{0};
+  std::atomic<uint64_t> arrivals{recorded_before};  // numbers go on after the traces already in DIR
   HttpServer server({host, port, *max_body, 30},
                     [&](wasi::ServerRequest r) { return pool.handle(++arrivals, std::move(r)); });
   fmt::print(stderr, "wasm-rr: serving {} on http://{}:{} ({} worker{})\n", printable(component.path), host,
@@ -203,9 +220,11 @@ int serve_command(const ServeOptions& opts) {
              signal == SIGINT ? "SIGINT" : "SIGTERM", server.in_flight(), server.in_flight() == 1 ? "" : "s");
   auto deadline = Clock::now() + std::chrono::seconds(10);
   while (server.in_flight() > 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  if (server.in_flight() > 0)
-    fmt::print(stderr, "wasm-rr: {} request{} still running after 10 s: stopping anyway\n", server.in_flight(),
-               server.in_flight() == 1 ? "" : "s");
+  if (server.in_flight() > 0) {
+    fmt::print(stderr, "wasm-rr: {} request{} still running after 10 s: interrupting {}\n", server.in_flight(),
+               server.in_flight() == 1 ? "" : "s", server.in_flight() == 1 ? "it" : "them");
+    pool.interrupt_all();  // a handler blocked in a host call ends when that call returns
+  }
   return 0;
 }
 

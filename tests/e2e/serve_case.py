@@ -14,8 +14,9 @@
   record       serve --record DIR: one trace per request, named by arrival;
                each replays offline (the server gone) to the same response
                bytes the client got, a trapping one to its trap; a trace whose
-               recorded response was changed is a divergence; inspect shows
-               the request line and the status
+               recorded response was changed is a divergence; a second serve
+               into the same DIR numbers on (nothing overwritten); inspect
+               shows the request line and the status
   js           the same with a componentize-js handler (tests/guests/js_proxy):
                GET, POST, a handler that makes an outgoing request to a
                loopback server, a throwing handler; every recorded request
@@ -168,6 +169,13 @@ def case_record(a, tmp):
     rep, _ = run([a.wasm_rr, "replay", a.component, str(changed)])
     check(rep.returncode == harness.EXIT_DIVERGENCE and b"response differs" in rep.stderr,
           f"a changed response: exit {rep.returncode}: {harness.clip(rep.stderr)}")
+    s = Server(a, tmp, "--workers", "1", "--record", str(traces))  # again, into the same DIR
+    try:
+        s.request("GET", "/again")
+    finally:
+        s.stop()
+    check((traces / "000004-GET-again.json").is_file() and len(list(traces.iterdir())) == 4,
+          f"a second serve --record into DIR: {sorted(f.name for f in traces.iterdir())}")
     ins, _ = run([a.wasm_rr, "inspect", str(traces / names[1])])
     check(b"request:    POST /post" in ins.stdout and b"response:   200 (10240 bytes" in ins.stdout,
           f"inspect: {harness.clip(ins.stdout)}")

@@ -92,6 +92,12 @@ void RequestWorkers::work(Worker& w, std::promise<void> ready) {
   w.engine = nullptr;
 }
 
+void RequestWorkers::interrupt_all() {
+  std::lock_guard lock(mutex_);
+  for (auto& w : workers_)
+    if (w->busy_since && w->engine) w->engine->interrupt();
+}
+
 // Interrupts the requests that run longer than --timeout.
 void RequestWorkers::watch() {
   std::unique_lock lock(mutex_);

@@ -35,6 +35,9 @@ class RequestWorkers {
 
   // Runs `request` on the next free worker; blocks until it is answered.
   HttpReply handle(uint64_t number, wasi::ServerRequest request);
+  // Interrupts every request running now (their clients get 500): the end
+  // of a shutdown that waited long enough.
+  void interrupt_all();
 
  private:
   struct Job {
