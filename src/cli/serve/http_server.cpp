@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -134,7 +135,9 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::stop_accepting() {
-  if (daemon_) (void)microhttpd_api().quiesce_daemon(daemon_);
+  if (!daemon_) return;
+  int listening = microhttpd_api().quiesce_daemon(daemon_);  // the listening socket is ours to close now
+  if (listening >= 0) ::close(listening);
 }
 
 }  // namespace wasmrr::cli
