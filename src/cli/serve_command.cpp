@@ -66,13 +66,15 @@ HttpReply reply_of(const runtime::Outcome& outcome, const wasi::ServerResponse& 
 }
 
 // serve --record: DIR/000017-GET-hello.json, named so that they sort by arrival.
+// The slug is the path's first segment, as far as it is letters, digits, - and _.
 std::string trace_name(uint64_t number, const wasi::ServerRequest& r) {
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
+  std::string_view path = r.path_with_query;
+  path.remove_prefix(std::min(path.find_first_not_of('/'), path.size()));
   std::string slug;
-  for (char c : r.path_with_query.substr(r.path_with_query.find_first_not_of('/') == std::string::npos
-                                             ? r.path_with_query.size()
-                                             : r.path_with_query.find_first_not_of('/'))) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') break;
-    if (slug.size() < 40) slug += c;
+  for (char c : path) {
+    if (!word(c) || slug.size() == 40) break;
+    slug += c;
   }
   std::string method;
   for (char c : r.method)
