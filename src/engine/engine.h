@@ -187,6 +187,15 @@ class Engine {
   virtual void interrupt() = 0;
   virtual void clear_interrupt() = 0;
   static constexpr const char* kInterruptedMessage = "interrupted: the guest ran out of time";
+
+  // Host functions live as long as the engine: an instance may still call
+  // one. An engine that makes instance after instance (serve) retires the
+  // ones made since `mark` once their instances are gone: their bodies, and
+  // all they hold, are freed (calling one would trap), and collect_garbage()
+  // then frees the dead instances and their linear memories.
+  virtual size_t host_function_mark() const = 0;
+  virtual void retire_host_functions(size_t mark) = 0;
+  virtual void collect_garbage() = 0;
 };
 
 struct EngineOptions {

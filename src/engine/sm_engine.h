@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <exception>
+#include <deque>
 #include <list>
 #include <memory>
 #include <string>
@@ -77,6 +78,9 @@ class SmEngine final : public Engine {
   Debugger* debugger() override;
   void interrupt() override;
   void clear_interrupt() override { interrupted_.store(false); }
+  size_t host_function_mark() const override { return host_funcs_.size(); }
+  void retire_host_functions(size_t mark) override;
+  void collect_garbage() override;
   // The interrupt callback: false (end the code) if interrupt() asked.
   bool keep_running() {
     if (!interrupted_.exchange(false)) return true;
@@ -149,7 +153,7 @@ class SmEngine final : public Engine {
     int64_t offset_shift;
   };
   std::vector<CompiledCode> compiled_code_;  // by URL number
-  std::list<HostFuncData> host_funcs_;
+  std::deque<HostFuncData> host_funcs_;  // a deque: references to its elements stay valid as it grows
   std::unique_ptr<SmDebugger> debugger_;  // EngineOptions::debug
 };
 

@@ -668,6 +668,14 @@ Result<std::shared_ptr<Global>> SmEngine::new_global(const GlobalType& type, Cor
 }  // namespace sm
 
 namespace sm {
+void SmEngine::retire_host_functions(size_t mark) {
+  for (size_t i = mark; i < host_funcs_.size(); i++) host_funcs_[i].body = nullptr;
+}
+
+void SmEngine::collect_garbage() {
+  if (cx_) JS_GC(cx_, JS::GCReason::API);
+}
+
 void SmEngine::interrupt() {
   interrupted_.store(true);
   if (cx_) JS_RequestInterruptCallback(cx_);

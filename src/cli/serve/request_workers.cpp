@@ -50,20 +50,32 @@ HttpReply RequestWorkers::handle(uint64_t number, wasi::ServerRequest request) {
   return reply.get();
 }
 
+// An engine that made this many instances is replaced by a fresh one: it
+// keeps a small record of every host function made (engine.h), and a new
+// engine costs a compilation of the component.
+constexpr uint64_t kRequestsPerEngine = 4096;
+
+void RequestWorkers::start_engine(std::unique_ptr<engine::Engine>& engine, std::unique_ptr<runtime::ModuleCache>& modules) {
+  modules.reset();
+  engine.reset();
+  auto e = engine::create_engine(limits_.engine_options());
+  if (!e) throw ToolError(fmt::format("cannot start the engine: {}", e.error().message));
+  engine = std::move(*e);
+  modules = std::make_unique<runtime::ModuleCache>(*engine);
+  if (auto r = modules->compile_all(*component_.ast); !r)
+    throw ToolError(fmt::format("`{}`: {}", component_.path, r.error().message));
+}
+
 void RequestWorkers::work(Worker& w, std::promise<void> ready) {
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<runtime::ModuleCache> modules;
   try {
-    auto e = engine::create_engine(limits_.engine_options());
-    if (!e) throw ToolError(fmt::format("cannot start the engine: {}", e.error().message));
-    engine = std::move(*e);
-    modules = std::make_unique<runtime::ModuleCache>(*engine);
-    if (auto r = modules->compile_all(*component_.ast); !r)
-      throw ToolError(fmt::format("`{}`: {}", component_.path, r.error().message));
+    start_engine(engine, modules);
   } catch (...) {
     ready.set_exception(std::current_exception());
     return;
   }
+  uint64_t served = 0;
   {
     std::lock_guard lock(mutex_);
     w.engine = engine.get();
@@ -80,13 +92,32 @@ void RequestWorkers::work(Worker& w, std::promise<void> ready) {
       w.busy_since = std::chrono::steady_clock::now();
     }
     engine->clear_interrupt();
+    size_t mark = engine->host_function_mark();
     try {
       job.reply.set_value(serve_(*engine, *modules, job.number, std::move(job.request)));
     } catch (...) {
       job.reply.set_exception(std::current_exception());
     }
-    std::lock_guard lock(mutex_);
-    w.busy_since.reset();
+    // The request's instance is gone: what its host functions held goes,
+    // and so does its linear memory (SpiderMonkey reserves GBs of address
+    // space for each, and frees them only when it collects).
+    engine->retire_host_functions(mark);
+    engine->collect_garbage();
+    {
+      std::lock_guard lock(mutex_);
+      w.busy_since.reset();
+      if (++served % kRequestsPerEngine == 0) w.engine = nullptr;  // the watchdog must not see it go
+    }
+    if (served % kRequestsPerEngine == 0) {
+      try {
+        start_engine(engine, modules);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "wasm-rr: a worker stopped: {}\n", e.what());
+        break;
+      }
+      std::lock_guard lock(mutex_);
+      w.engine = engine.get();
+    }
   }
   std::lock_guard lock(mutex_);
   w.engine = nullptr;

@@ -51,6 +51,7 @@ class RequestWorkers {
     std::optional<std::chrono::steady_clock::time_point> busy_since;
   };
   void work(Worker& w, std::promise<void> ready);
+  void start_engine(std::unique_ptr<engine::Engine>& engine, std::unique_ptr<runtime::ModuleCache>& modules);
   void watch();
   void shutdown();
 
