@@ -51,6 +51,7 @@ class Explorer {
   void finished(uint64_t run, int exit_code);
   void discard(uint64_t run) const;
   void progress(bool last) const;
+  std::vector<const Distinct*> by_first_run() const;  // failure K is the Kth
   void keep_failures();
   void print_summary(double seconds) const;
 
@@ -122,10 +123,15 @@ void Explorer::progress(bool last) const {
 
 // Numbered by their first run, so that the same runs give the same files
 // whatever the order the runs ended in (--jobs).
-void Explorer::keep_failures() {
+std::vector<const Distinct*> Explorer::by_first_run() const {
   std::vector<const Distinct*> order;
   for (const auto& [sig, d] : distinct_) order.push_back(&d);
   std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->first_run < b->first_run; });
+  return order;
+}
+
+void Explorer::keep_failures() {
+  std::vector<const Distinct*> order = by_first_run();
   for (size_t i = 0; i < order.size(); i++) {
     const Distinct& d = *order[i];
     std::string base = (out_ / fmt::format("failure-{}", i + 1)).string();
@@ -155,9 +161,7 @@ void Explorer::print_summary(double seconds) const {
   fmt::print("{} run{} failed, {} distinct failure{}:\n", failed_, failed_ == 1 ? "" : "s", distinct_.size(),
              distinct_.size() == 1 ? "" : "s");
   fmt::print("  {:>7}  {:>5}  {:>10}  {}\n", "failure", "runs", "first seed", "what");
-  std::vector<const Distinct*> order;
-  for (const auto& [sig, d] : distinct_) order.push_back(&d);
-  std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->first_run < b->first_run; });
+  std::vector<const Distinct*> order = by_first_run();
   for (size_t i = 0; i < order.size(); i++)
     fmt::print("  {:>7}  {:>5}  {:>10}  {}\n", i + 1, order[i]->runs, seed_of(order[i]->first_run), order[i]->failure.summary);
   fmt::print("kept in {}/ (each trace with its stdout, stderr, and seed and faults in .faults.json):\n",

@@ -32,10 +32,10 @@ class Shrinker {
   int shrink();
 
  private:
+  // The runs' traces are in OUT's format (JSON when its name says none).
   static std::string extension(const std::string& path) {
-    for (const char* ext : {".json.zst", ".cbor.zst", ".json", ".cbor"})
-      if (path.ends_with(ext)) return ext;
-    return ".json";
+    auto format = trace::format_from_path(path);
+    return "." + (format ? trace::trace_format_name(*format) : std::string("json"));
   }
   // Runs the guest with exactly `faults`; its failure, if any, and its trace.
   std::optional<Failure> attempt(const rr::FaultPlan& faults, std::string& trace);

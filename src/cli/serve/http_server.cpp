@@ -12,6 +12,7 @@
 
 #include "cli/options.h"
 #include "cli/serve/microhttpd_api.h"
+#include "wasi/http/field_text.h"
 
 namespace wasmrr::cli {
 
@@ -24,14 +25,9 @@ struct HttpServer::Exchange {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Hop-by-hop and framing headers are the server's to write, not the guest's.
 bool server_owned(const std::string& name) {
-  std::string n = lower(name);
+  std::string n = wasi::lower_ascii(name);
   return n == "content-length" || n == "transfer-encoding" || n == "connection" || n == "keep-alive";
 }
 
@@ -48,7 +44,7 @@ struct ServerCallbacks {
 
   static MHD_Result header(void* cls, MHD_ValueKind /*kind*/, const char* key, const char* value) {
     auto* request = static_cast<wasi::ServerRequest*>(cls);
-    if (key) request->headers.emplace_back(lower(key), value ? value : "");
+    if (key) request->headers.emplace_back(wasi::lower_ascii(key), value ? value : "");
     return MHD_YES;
   }
 

@@ -5,15 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "wasi/http/field_text.h"
+
 namespace wasmrr::wasi {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 bool parse_ports(std::string_view s, HttpRule& rule) { return parse_port_range(s, rule.port_lo, rule.port_hi); }
 
@@ -78,7 +73,7 @@ std::optional<HttpDestination> http_destination(std::string_view authority, uint
     if (!p) return std::nullopt;
     d.port = *p;
   }
-  d.host = lower(host);
+  d.host = lower_ascii(host);
   if (!bracketed && d.host.ends_with('.')) d.host.pop_back();
   if (d.host.empty()) return std::nullopt;
   auto ip = parse_ip(d.host);
@@ -106,7 +101,7 @@ std::optional<HttpRule> parse_http_rule(std::string_view spec, std::string& erro
   std::string_view host;
   std::optional<std::string_view> ports;
   bool bracketed = false;
-  const std::string text = lower(spec);
+  const std::string text = lower_ascii(spec);
   bool ok = split_host_port(text, host, ports, bracketed) && (!ports || parse_ports(*ports, rule));
   if (ok && bracketed) {
     rule.kind = HttpRule::Kind::host;

@@ -1,24 +1,13 @@
 #include "wasi/http/response_capture.h"
 
+#include "wasi/http/field_text.h"
+
 #include <algorithm>
-#include <cctype>
 
 namespace wasmrr::wasi {
 namespace {
 
 using abi::Value;
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string bytes_of(const Value& v) {
-  if (v.bytes || v.items.empty()) return v.str;
-  std::string out;
-  for (const Value& b : v.items) out.push_back(static_cast<char>(b.num));
-  return out;
-}
 
 // own/borrow values and result<own<...>>: the rep, if the call succeeded.
 std::optional<uint32_t> handle_of(const Value& v) {
@@ -47,7 +36,7 @@ void ResponseCapture::on_call(uint64_t, const runtime::ImportedFunc& f, const ru
   if (iface == "wasi:io/streams") {
     if ((fn == "[method]output-stream.write" || fn == "[method]output-stream.blocking-write-and-flush") && arg(1)) {
       auto s = streams_.find(static_cast<uint32_t>(arg(0)->num));
-      if (s != streams_.end() && result() && result()->is_ok()) bodies_[s->second] += bytes_of(*arg(1));
+      if (s != streams_.end() && result() && result()->is_ok()) bodies_[s->second] += list_bytes(*arg(1));
     } else if (fn == "[resource-drop]output-stream" && arg(0)) {
       streams_.erase(static_cast<uint32_t>(arg(0)->num));
     }
@@ -59,7 +48,7 @@ void ResponseCapture::on_call(uint64_t, const runtime::ImportedFunc& f, const ru
   } else if (fn == "[static]fields.from-list" && arg(0) && result()) {
     if (auto h = handle_of(*result())) {
       FieldList list;
-      for (const Value& e : arg(0)->items) list.emplace_back(lower(e.items.at(0).str), bytes_of(e.items.at(1)));
+      for (const Value& e : arg(0)->items) list.emplace_back(lower_ascii(e.items.at(0).str), list_bytes(e.items.at(1)));
       fields_[*h] = std::move(list);
     }
   } else if (fn == "[method]fields.clone" && arg(0) && result()) {
@@ -69,12 +58,12 @@ void ResponseCapture::on_call(uint64_t, const runtime::ImportedFunc& f, const ru
              result() && result()->is_ok()) {
     auto it = fields_.find(static_cast<uint32_t>(arg(0)->num));
     if (it == fields_.end()) return;
-    std::string key = lower(arg(1)->str);
+    std::string key = lower_ascii(arg(1)->str);
     if (fn != "[method]fields.append")
       std::erase_if(it->second, [&](const auto& kv) { return kv.first == key; });
-    if (fn == "[method]fields.append" && arg(2)) it->second.emplace_back(key, bytes_of(*arg(2)));
+    if (fn == "[method]fields.append" && arg(2)) it->second.emplace_back(key, list_bytes(*arg(2)));
     if (fn == "[method]fields.set" && arg(2))
-      for (const Value& v : arg(2)->items) it->second.emplace_back(key, bytes_of(v));
+      for (const Value& v : arg(2)->items) it->second.emplace_back(key, list_bytes(v));
   } else if (fn == "[constructor]outgoing-response" && arg(0) && result()) {
     responses_[static_cast<uint32_t>(result()->num)] = Response{200, static_cast<uint32_t>(arg(0)->num), std::nullopt};
   } else if (fn == "[method]outgoing-response.set-status-code" && arg(1) && result() && result()->is_ok()) {

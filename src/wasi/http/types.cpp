@@ -9,6 +9,7 @@
 
 #include "wasi/common/host_util.h"
 #include "wasi/http/body.h"
+#include "wasi/http/field_text.h"
 #include "wasi/http/http.h"
 
 namespace wasmrr::wasi {
@@ -56,12 +57,6 @@ bool is_forbidden(std::string_view lower_name) {
   return std::find(std::begin(kForbidden), std::end(kForbidden), lower_name) != std::end(kForbidden);
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // header-error: invalid-syntax, forbidden, immutable.
 enum class HeaderError : uint32_t { invalid_syntax, forbidden, immutable };
 
@@ -70,19 +65,11 @@ Value header_error(HeaderError e) { return Value::err(Value::variant(static_cast
 // Checks a name (and a value) for set/append/from-list.
 std::optional<HeaderError> check_field(std::string_view name, const std::string* value) {
   if (!is_token(name) || (value && !is_field_value(*value))) return HeaderError::invalid_syntax;
-  if (is_forbidden(lower(name))) return HeaderError::forbidden;
+  if (is_forbidden(lower_ascii(name))) return HeaderError::forbidden;
   return std::nullopt;
 }
 
 // --- values -------------------------------------------------------------------
-
-// A list<u8> inside a compound value: in byte form, or (defensively) as items.
-std::string bytes_of(const Value& v) {
-  if (v.bytes || v.items.empty()) return v.str;
-  std::string out;
-  for (const Value& b : v.items) out.push_back(static_cast<char>(b.num));
-  return out;
-}
 
 Value entries_value(const FieldList& list) {
   std::vector<Value> out;
@@ -128,12 +115,12 @@ std::optional<uint64_t> content_length(const FieldList& headers) {
 
 Values fields_set(Fields& f, const std::string& name, const Value& values) {
   std::vector<std::string> vs;
-  for (const Value& v : values.items) vs.push_back(bytes_of(v));
+  for (const Value& v : values.items) vs.push_back(list_bytes(v));
   for (const std::string& v : vs)
     if (auto e = check_field(name, &v)) return one(header_error(*e));
   if (auto e = check_field(name, nullptr)) return one(header_error(*e));
   if (f.immutable) return one(header_error(HeaderError::immutable));
-  std::string key = lower(name);
+  std::string key = lower_ascii(name);
   std::erase_if(*f.list, [&](const auto& e) { return e.first == key; });
   for (std::string& v : vs) f.list->emplace_back(key, std::move(v));
   return one(Value::ok());
@@ -148,21 +135,21 @@ void register_fields(const InterfaceDefiner& def, HttpState& http) {
     auto list = std::make_shared<FieldList>();
     for (const Value& entry : arg(a, 0).items) {
       const std::string& name = entry.items.at(0).str;
-      std::string value = bytes_of(entry.items.at(1));
+      std::string value = list_bytes(entry.items.at(1));
       if (auto e = check_field(name, &value)) return one(header_error(*e));
-      list->emplace_back(lower(name), std::move(value));
+      list->emplace_back(lower_ascii(name), std::move(value));
     }
     return one(Value::ok(Value::own(new_fields(http, std::move(list), false))));
   });
   def("[method]fields.get", [fields](Values& a) {
-    std::string key = lower(arg(a, 1).str);
+    std::string key = lower_ascii(arg(a, 1).str);
     std::vector<Value> out;
     for (const auto& [name, value] : *fields(a).list)
       if (name == key) out.push_back(Value::byte_list(value));
     return one(Value::list(std::move(out)));
   });
   def("[method]fields.has", [fields](Values& a) {
-    std::string key = lower(arg(a, 1).str);
+    std::string key = lower_ascii(arg(a, 1).str);
     const FieldList& list = *fields(a).list;
     return one(Value::boolean(std::any_of(list.begin(), list.end(), [&](const auto& e) { return e.first == key; })));
   });
@@ -171,17 +158,17 @@ void register_fields(const InterfaceDefiner& def, HttpState& http) {
     Fields& f = fields(a);
     if (auto e = check_field(arg(a, 1).str, nullptr)) return one(header_error(*e));
     if (f.immutable) return one(header_error(HeaderError::immutable));
-    std::string key = lower(arg(a, 1).str);
+    std::string key = lower_ascii(arg(a, 1).str);
     std::erase_if(*f.list, [&](const auto& e) { return e.first == key; });
     return one(Value::ok());
   });
   def("[method]fields.append", [fields](Values& a) {
     Fields& f = fields(a);
     const std::string& name = arg(a, 1).str;
-    std::string value = bytes_of(arg(a, 2));
+    std::string value = list_bytes(arg(a, 2));
     if (auto e = check_field(name, &value)) return one(header_error(*e));
     if (f.immutable) return one(header_error(HeaderError::immutable));
-    f.list->emplace_back(lower(name), std::move(value));
+    f.list->emplace_back(lower_ascii(name), std::move(value));
     return one(Value::ok());
   });
   def("[method]fields.entries", [fields](Values& a) { return one(entries_value(*fields(a).list)); });
