@@ -138,6 +138,7 @@ struct HeaderComparison {
   std::vector<std::string> notes;  // what differs but is not a difference
   bool component_same = true;
   std::string component;           // when the same: which
+  bool requests = false;           // a or b is a request trace (serve --record)
 };
 
 Json component_json(const trace::Header& h) {
@@ -173,6 +174,17 @@ std::string limits_text(const trace::Header& h) {
   return out.empty() ? "(none)" : out;
 }
 
+// A request trace's export call (serve --record); null for a command's run.
+Json request_json(const trace::Header& h) {
+  if (!h.export_call) return nullptr;
+  return {{"instance", h.export_call->instance}, {"func", h.export_call->func}, {"request", h.export_call->request}};
+}
+std::string request_text(const trace::Header& h) {
+  if (!h.export_call) return "none: a run of wasi:cli/run";
+  return fmt::format("{} (to {}#{})", trace::request_line(*h.export_call), printable(h.export_call->instance),
+                     printable(h.export_call->func));
+}
+
 // Everything in the header but what differs from run to run anyway: the start
 // time, the wasm-rr that recorded (a note), and the host side of the dirs (a note).
 HeaderComparison compare_headers(const trace::Header& a, const trace::Header& b) {
@@ -189,6 +201,8 @@ HeaderComparison compare_headers(const trace::Header& a, const trace::Header& b)
   field("dirs", "dirs differ", guest_dirs(a), guest_dirs(b), dirs_text(a), dirs_text(b));
   field("redacted", "redacted names differ", a.redacted, b.redacted, words(a.redacted), words(b.redacted));
   field("limits", "limits differ", limits_json(a), limits_json(b), limits_text(a), limits_text(b));
+  field("request", "requests differ", request_json(a), request_json(b), request_text(a), request_text(b));
+  c.requests = a.export_call || b.export_call;
   if (guest_dirs(a) == guest_dirs(b) && dirs_text(a) != dirs_text(b))
     c.notes.push_back(fmt::format("the dirs come from other host paths: a {}; b {}", dirs_text(a), dirs_text(b)));
   if (a.wasm_rr_version != b.wasm_rr_version)
@@ -209,7 +223,9 @@ Json end_json(const std::optional<trace::End>& end) {
 }
 
 std::string end_text(const std::optional<trace::End>& end) {
-  return end ? trace::describe(*end) : "none: the recording was cut short (killed or crashed)";
+  if (!end) return "none: the recording was cut short (killed or crashed)";
+  std::string response = trace::describe_response(end->response);
+  return trace::describe(*end) + (response.empty() ? "" : "; response " + response);
 }
 
 // --- the events shown -------------------------------------------------------------
@@ -374,7 +390,7 @@ void print_header(const HeaderComparison& h) {
   if (h.component_same) fmt::print("  component: the same, {}\n", h.component);
   for (const auto& f : h.differences) fmt::print("  {}:\n    a: {}\n    b: {}\n", f.label, f.a_text, f.b_text);
   if (h.differences.size() == (h.component_same ? 0 : 1))
-    fmt::print("  the command is the same (args, env names, dirs, redacted names, limits)\n");
+    fmt::print("  the command is the same (args, env names, dirs, redacted names, limits{})\n", h.requests ? ", request" : "");
   for (const auto& n : h.notes) fmt::print("  note: {}\n", n);
 }
 
@@ -417,6 +433,26 @@ void print_functions(const Comparison& c) {
   for (const auto& [fn, na, nb] : differing) fmt::print("  {:>9} {:>9}  {}\n", na, nb, printable(fn));
 }
 
+void print_ends(const std::optional<trace::End>& a, const std::optional<trace::End>& b) {
+  fmt::print("  the ends differ:\n    a: {}\n    b: {}\n", end_text(a), end_text(b));
+  if (end_text(a) != end_text(b) || !a || !b) return;
+  // The same in words: say where, e.g. a response's headers or body.
+  Json ja = end_json(a), jb = end_json(b);
+  std::vector<std::string> where;
+  for (const auto& [key, value] : ja.items()) {
+    if (jb.contains(key) && jb[key] == value) continue;
+    if (key == "response" && value.is_object() && jb[key].is_object()) {
+      for (const auto& [part, v] : value.items())
+        if (!jb[key].contains(part) || jb[key][part] != v) where.push_back("response " + part);
+    } else {
+      where.push_back(key);
+    }
+  }
+  for (const auto& [key, value] : jb.items())
+    if (!ja.contains(key)) where.push_back(key);
+  fmt::print("    they differ in: {}\n", fmt::join(where, ", "));
+}
+
 void print_text(const Comparison& c, bool all) {
   print_trace_line("a", c.a);
   print_trace_line("b", c.b);
@@ -436,7 +472,7 @@ void print_text(const Comparison& c, bool all) {
                "around those that each trace makes once, so some stretches may be longer than they need be\n");
   print_functions(c);
   if (c.ends_same) fmt::print("  both ended: {}\n", end_text(c.a.end));
-  else fmt::print("  the ends differ:\n    a: {}\n    b: {}\n", end_text(c.a.end), end_text(c.b.end));
+  else print_ends(c.a.end, c.b.end);
   fmt::print("{}\n", c.equivalent() ? "the traces are equivalent" : "the traces differ");
 }
 

@@ -353,19 +353,35 @@ size_t GuestLimits::handle_limit() const {
 
 runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry& registry,
                            runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
-                           const GuestLimits& limits) {
+                           const GuestLimits& limits, const trace::ExportCall* entry) {
   auto engine = engine::create_engine(limits.engine_options());
   if (!engine) throw ToolError(engine.error().message);
-  return run_guest_on(**engine, c, registry, interposer, options, limits);
+  return run_guest_on(**engine, c, registry, interposer, options, limits, entry);
 }
+
+namespace {
+
+// The recorded export call's arguments: the handles the recording gave it
+// (e.g. the incoming request's and the response outparam's).
+runtime::Values recorded_args(const trace::ExportCall& call) {
+  runtime::Values args;
+  for (const auto& a : call.args) {
+    if (!a.is_object() || !a.contains("handle") || !a["handle"].is_number_unsigned() || a["handle"].get<uint64_t>() > UINT32_MAX)
+      throw ToolError("the trace's export.args: expected handles ({\"handle\": n})");
+    args.push_back(abi::Value::own(a["handle"].get<uint32_t>()));
+  }
+  return args;
+}
+
+}  // namespace
 
 runtime::Outcome run_guest_on(engine::Engine& engine, const LoadedComponent& c, const runtime::HostRegistry& registry,
                               runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
-                              const GuestLimits& limits) {
+                              const GuestLimits& limits, const trace::ExportCall* entry) {
   options.max_handles = limits.handle_limit();
   runtime::Runtime rt(engine, registry, interposer);
   if (auto r = rt.instantiate(c.ast, options); !r) throw ToolError(fmt::format("`{}`: {}", c.path, r.error().message));
-  auto outcome = wasi::run_command(rt);
+  auto outcome = entry ? rt.run_export(entry->instance, entry->func, recorded_args(*entry)) : wasi::run_command(rt);
   if (!outcome) throw ToolError(fmt::format("`{}`: {}", c.path, outcome.error().message));
   return *outcome;
 }

@@ -42,17 +42,18 @@ struct GuestLimits {
 GuestLimits guest_limits(const LimitOptions& opts);
 
 // Instantiates the component with `registry` behind `interposer` and runs
-// wasi:cli/run. Throws ToolError if it cannot start.
+// wasi:cli/run, or with `entry` the export a request trace (serve --record)
+// calls, with the arguments it recorded. Throws ToolError if it cannot start.
 runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry& registry,
                            runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
-                           const GuestLimits& limits);
+                           const GuestLimits& limits, const trace::ExportCall* entry = nullptr);
 
 // The same on an engine the caller keeps, e.g. to run the component again
 // with its compiled modules (options.modules) reused; `limits.engine_options()`
 // must be what the engine was made with.
 runtime::Outcome run_guest_on(engine::Engine& engine, const LoadedComponent& c, const runtime::HostRegistry& registry,
                               runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
-                              const GuestLimits& limits);
+                              const GuestLimits& limits, const trace::ExportCall* entry = nullptr);
 
 // A trace's header for a recording of `c` in the world `config` (its
 // command line, preopens, start time).

@@ -43,15 +43,9 @@ void print_header(const trace::Header& h, const trace::TraceReader& r) {
   for (const auto& p : h.preopens)
     fmt::print("dir:        {} -> {}{}\n", printable(p.host), printable(p.guest), p.read_only ? " (read-only)" : "");
   if (!h.redacted.empty()) fmt::print("redacted:   {}\n", join(h.redacted));
-  if (h.export_call) {
-    const trace::Json& r = h.export_call->request;
-    std::string line = r.is_object() && r.contains("method") && r["method"].is_string() && r.contains("path") &&
-                               r["path"].is_string()
-                           ? r["method"].get<std::string>() + " " + r["path"].get<std::string>()
-                           : std::string("(not said)");
-    fmt::print("request:    {} (to {}#{})\n", printable(line), printable(h.export_call->instance),
+  if (h.export_call)
+    fmt::print("request:    {} (to {}#{})\n", trace::request_line(*h.export_call), printable(h.export_call->instance),
                printable(h.export_call->func));
-  }
   if (h.world) {
     std::string world = h.world->seed ? fmt::format("seed {}", *h.world->seed) : std::string("the real one");
     if (!h.world->faults.empty()) world += ", --faults " + printable(h.world->faults);
@@ -291,12 +285,7 @@ int inspect_command(const InspectOptions& opts) {
   if (!end) fmt::print("end:        none: the recording was cut short (killed or crashed)\n");
   else fmt::print("end:        {}\n", trace::describe(*end));
   if (end) print_faults(end->faults);
-  if (end && end->response.is_object()) {
-    const trace::Json& r = end->response;
-    size_t body = r.contains("body") && r["body"].is_binary() ? r["body"].get_binary().size() : 0;
-    fmt::print("response:   {} ({} bytes of body{})\n", r.value("status", trace::Json()).dump(), body,
-               r.contains("by") ? ", answered by wasm-rr" : "");
-  }
+  if (end && end->response.is_object()) fmt::print("response:   {}\n", trace::describe_response(end->response));
   if (opts.stats) {
     stats.print();
     return 0;

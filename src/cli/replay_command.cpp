@@ -109,25 +109,11 @@ void print_response(const trace::Json& r) {
 // the handler made, shown, and checked against the one the client got.
 int replay_request(const LoadedComponent& component, const trace::Header& header, rr::Replayer& replayer,
                    const runtime::HostRegistry& no_host, const GuestLimits& limits, const std::string& trace_path) {
-  const trace::ExportCall& call = *header.export_call;
-  runtime::Values args;
-  for (const auto& a : call.args) {
-    if (!a.is_object() || !a.contains("handle") || !a["handle"].is_number_unsigned())
-      throw ToolError(fmt::format("`{}`: export.args: expected handles ({{\"handle\": n}})", printable(trace_path)));
-    args.push_back(abi::Value::own(a["handle"].get<uint32_t>()));
-  }
   wasi::ResponseCapture capture;
   replayer.observe(capture);
-  auto engine = engine::create_engine(limits.engine_options());
-  if (!engine) throw ToolError(engine.error().message);
-  runtime::InstantiateOptions options{.require_host_impl = false};
-  options.max_handles = limits.handle_limit();
-  runtime::Runtime rt(**engine, no_host, replayer);
-  if (auto r = rt.instantiate(component.ast, options); !r) throw ToolError(fmt::format("`{}`: {}", component.path, r.error().message));
-  auto outcome = rt.run_export(call.instance, call.func, std::move(args));
-  if (!outcome) throw ToolError(fmt::format("`{}`: {}", component.path, outcome.error().message));
-  trace::End end = replayer.finish(*outcome);
-  if (outcome->kind == runtime::Outcome::Kind::Returned) {
+  auto outcome = run_guest(component, no_host, replayer, {.require_host_impl = false}, limits, &*header.export_call);
+  trace::End end = replayer.finish(outcome);
+  if (outcome.kind == runtime::Outcome::Kind::Returned) {
     trace::Json replayed = capture.response();
     bool guests = end.response.is_object() && !end.response.contains("by");  // else wasm-rr answered for it
     if (guests && replayed != end.response)
@@ -139,7 +125,7 @@ int replay_request(const LoadedComponent& component, const trace::Header& header
     return 0;
   }
   print_response(end.response);
-  return exit_code_of(*outcome);
+  return exit_code_of(outcome);
 }
 
 }  // namespace

@@ -102,6 +102,20 @@ std::string describe(const End& e) {
   return "";
 }
 
+std::string request_line(const ExportCall& call) {
+  const Json& r = call.request;
+  auto text = [&](const char* key) { return r.is_object() && r.contains(key) && r[key].is_string(); };
+  if (!text("method") || !text("path")) return "(not said)";
+  return printable(r["method"].get<std::string>() + " " + r["path"].get<std::string>());
+}
+
+std::string describe_response(const Json& r) {
+  if (!r.is_object()) return "";
+  size_t body = r.contains("body") && r["body"].is_binary() ? r["body"].get_binary().size() : 0;
+  return fmt::format("{} ({} bytes of body{})", r.value("status", Json()).dump(), body,
+                     r.contains("by") ? ", answered by wasm-rr" : "");
+}
+
 namespace {
 
 // Field access that reports what is missing or mistyped, and where.

@@ -116,6 +116,11 @@ struct End {
 };
 // "exit status 0", "trap: unreachable", "interrupted by SIGINT after 3 events", ...
 std::string describe(const End& e);
+// A request trace's request line, "GET /hello?x=1", or "(not said)".
+std::string request_line(const ExportCall& call);
+// An end's response, "200 (27 bytes of body)", "500 (20 bytes of body, answered
+// by wasm-rr)"; "" if the end has none.
+std::string describe_response(const Json& response);
 
 Json to_json(const Header& h);
 Json to_json(const Event& e);

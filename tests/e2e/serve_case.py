@@ -16,7 +16,8 @@
                bytes the client got, a trapping one to its trap; a trace whose
                recorded response was changed is a divergence; a second serve
                into the same DIR numbers on (nothing overwritten); inspect
-               shows the request line and the status
+               shows the request line and the status; debug stops in the
+               handler, diff names the requests, a pack replays
   js           the same with a componentize-js handler (tests/guests/js_proxy):
                GET, POST, a handler that makes an outgoing request to a
                loopback server, a throwing handler; every recorded request
@@ -179,7 +180,24 @@ def case_record(a, tmp):
     ins, _ = run([a.wasm_rr, "inspect", str(traces / names[1])])
     check(b"request:    POST /post" in ins.stdout and b"response:   200 (10240 bytes" in ins.stdout,
           f"inspect: {harness.clip(ins.stdout)}")
-    print("ok: every request recorded replays offline to the response the client got")
+    commands = tmp / "commands"
+    commands.write_text("break call wasi:io/streams*write*\ncontinue\nwhen\ncontinue\ncontinue\ncontinue\n")
+    dbg, _ = run([a.wasm_rr, "debug", a.component, str(traces / names[0]), "-x", str(commands)])
+    out = dbg.stdout.decode()
+    check(dbg.returncode == 0 and "blocking-write-and-flush" in out and "b\"/hello?who=you\"" in out and
+          f"the guest returned; the client got the response 200 ({len(got['hello'][1])} bytes of body)" in out,
+          f"debug of a request trace: exit {dbg.returncode}: {harness.clip(out)}{harness.clip(dbg.stderr)}")
+    dif, _ = run([a.wasm_rr, "diff", str(traces / names[0]), str(traces / "000004-GET-again.json")])
+    out = dif.stdout.decode()
+    check(dif.returncode == 1 and "requests differ:\n    a: GET /hello?who=you" in out and
+          f"b: exit status 0; response 200 ({len(b'hello from wasm: /again')} bytes of body)" in out,
+          f"diff of two request traces: exit {dif.returncode}: {harness.clip(out)}")
+    pack = tmp / "request.tar"
+    p, _ = run([a.wasm_rr, "pack", a.component, str(traces / names[1]), "-o", str(pack)])
+    check(p.returncode == 0, f"pack: exit {p.returncode}: {harness.clip(p.stderr)}")
+    rep, _ = run([a.wasm_rr, "replay", str(pack)])
+    check(rep.returncode == 0 and rep.stdout.endswith(got["post"][1]), f"replay of the pack: exit {rep.returncode}")
+    print("ok: every request recorded replays offline to the response the client got; debug, diff and pack work on them")
 
 
 def case_js(a, tmp):

@@ -213,9 +213,13 @@ int Session::run_once(Pass pass) {
   try {
     runtime::InstantiateOptions how{.require_host_impl = false, .modules = modules_.get()};
     how.instantiated = [this] { instantiated(); };
-    runtime::Outcome outcome = run_guest_on(*engine_, *component_, *no_host_, replayer, how, limits);
-    replayer.finish(outcome);
+    // A request trace (serve --record) runs the handler it recorded.
+    const trace::ExportCall* entry = header->export_call ? &*header->export_call : nullptr;
+    runtime::Outcome outcome = run_guest_on(*engine_, *component_, *no_host_, replayer, how, limits, entry);
+    trace::End end = replayer.finish(outcome);
     ending = ending_of(outcome);
+    if (std::string response = trace::describe_response(end.response); !response.empty())
+      ending += "; the client got the response " + response;
   } catch (const rr::Divergence& e) {
     return report_divergence(e.what(), options_.trace_path);
   } catch (const rr::BadTrace& e) {
