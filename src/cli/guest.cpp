@@ -134,7 +134,10 @@ std::vector<std::pair<std::string, std::string>> guest_environment(const GuestOp
 }
 
 std::string LoadedComponent::sha256() const {
-  return trace::sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+  std::call_once(digest->once, [this] {
+    digest->hex = trace::sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+  });
+  return digest->hex;
 }
 
 LoadedComponent load_component(const std::string& path) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +22,16 @@ struct LoadedComponent {
   std::string path;
   std::shared_ptr<const std::vector<uint8_t>> bytes;
   std::shared_ptr<const component::Component> ast;
-  std::string sha256() const;  // of its bytes, as traces name it
+  // Of its bytes, as traces name it: computed once, when first asked for
+  // (serve --record names the component in every request's trace; a JS
+  // runtime's 12 MB take milliseconds to hash).
+  std::string sha256() const;
+
+  struct Digest {
+    std::once_flag once;
+    std::string hex;
+  };
+  std::shared_ptr<Digest> digest = std::make_shared<Digest>();  // sha256()'s, shared by copies
 };
 
 // Reads and parses; throws ToolError naming the file.

@@ -1,5 +1,6 @@
 #include "trace/writer.h"
 
+#include "trace/flush_scheduler.h"
 #include "trace/json_bytes.h"
 
 #include <fcntl.h>
@@ -40,22 +41,14 @@ TraceWriter::TraceWriter(int fd, TraceFormat format, std::string path)
       fmt::print(stderr, "wasm-rr: error: writing trace `{}`: {}\n", path_, zstd_->error());
     }
   }
-  flusher_ = std::thread([this] { flusher_loop(); });
 }
 
 TraceWriter::~TraceWriter() { (void)close(); }
 
-// Waits for the first element that is not yet written, gives later ones
-// kFlushDelay to join it, and writes them all.
-void TraceWriter::flusher_loop() {
-  std::unique_lock lock(mutex_);
-  while (true) {
-    wake_flusher_.wait(lock, [this] { return closing_ || !buffer_.empty(); });
-    if (closing_) return;
-    wake_flusher_.wait_for(lock, kFlushDelay, [this] { return closing_; });
-    if (closing_) return;
-    flush_locked();
-  }
+void TraceWriter::flush_due() {
+  std::lock_guard lock(mutex_);
+  flush_scheduled_ = false;
+  if (!closing_) flush_locked();
 }
 
 // JSON layout: a JSON array with one element per line, so that a reader can
@@ -65,7 +58,10 @@ void TraceWriter::flusher_loop() {
 //   {"end":"exit","status":0}]
 // CBOR layout: a CBOR sequence (RFC 8742), one data item per element.
 void TraceWriter::begin_element() {
-  if (buffer_.empty()) wake_flusher_.notify_one();  // it starts the clock when it gets the lock
+  if (buffer_.empty() && !flush_scheduled_ && !closing_) {
+    flush_scheduled_ = true;
+    FlushScheduler::instance().schedule(this, FlushScheduler::Clock::now() + kFlushDelay);
+  }
   if (format_ == Format::Json) buffer_ += first_ ? "[" : ",\n";
   first_ = false;
   elements_++;
@@ -168,10 +164,9 @@ Result<void> TraceWriter::close_with(const std::function<Json(uint64_t elements)
   {
     std::lock_guard lock(mutex_);
     if (fd_ >= 0 && make_last) append(make_last(elements_));
-    closing_ = true;
+    closing_ = true;  // nothing is scheduled from now on
   }
-  wake_flusher_.notify_one();
-  if (flusher_.joinable() && flusher_.get_id() != std::this_thread::get_id()) flusher_.join();
+  FlushScheduler::instance().cancel(this);
   std::lock_guard lock(mutex_);
   return close_locked();
 }

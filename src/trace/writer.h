@@ -1,7 +1,8 @@
 // Streams trace elements to a file as the guest runs. Memory stays bounded:
 // elements are encoded into a small buffer that is written out (write(2), so
-// it survives the process being killed) when it fills, and by a flusher
-// thread at most kFlushDelay after the first element that is waiting, however
+// it survives the process being killed) when it fills, and by the flusher
+// thread (trace/flush_scheduler.h, one for all writers) at most kFlushDelay
+// after the first element that is waiting, however
 // long the guest then blocks, sleeps or computes. A killed recording therefore
 // loses at most the last few milliseconds of events, and the file up to there
 // stays readable. A compressed trace (Compression::Zstd) is compressed at
@@ -14,13 +15,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "trace/compact.h"
 #include "trace/trace.h"
@@ -71,6 +70,9 @@ class TraceWriter {
   // Bytes written to the file (compressed ones, for a compressed trace).
   uint64_t bytes_written() const;
 
+  // The flusher's call, kFlushDelay after the first element waiting.
+  void flush_due();
+
  private:
   TraceWriter(int fd, TraceFormat format, std::string path);
   // With mutex_ held:
@@ -81,14 +83,12 @@ class TraceWriter {
   void flush_locked(bool end = false);
   void write_out(const std::string& bytes);
   Result<void> close_locked();
-  void flusher_loop();
 
   int fd_;
   Format format_;
   std::string path_;
 
   mutable std::mutex mutex_;
-  std::condition_variable wake_flusher_;
   std::string buffer_;
   std::unique_ptr<ZstdCompressor> zstd_;  // null: uncompressed
   std::string compressed_;                // zstd_'s output, reused
@@ -98,8 +98,8 @@ class TraceWriter {
   bool failed_ = false;
   bool bad_element_ = false;  // an encoded element that learn() refused
   bool closing_ = false;
+  bool flush_scheduled_ = false;  // the flusher will call flush_due()
   uint64_t bytes_written_ = 0;
-  std::thread flusher_;  // last: started once everything above is set up
 };
 
 }  // namespace wasmrr::trace

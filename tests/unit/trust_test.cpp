@@ -69,6 +69,39 @@ TEST(TraceWriterFlusher, CloseWithCountsTheElementsAndIgnoresLaterWrites) {
   EXPECT_EQ(text.find("too late"), std::string::npos);
 }
 
+// One flusher thread serves every writer (trace/flush_scheduler.h): writers
+// on several threads, each with an element waiting and then blocked, all
+// reach their files; writers closed (and freed) with a flush still scheduled
+// are not flushed after they are gone (ASan would see it).
+TEST(TraceWriterFlusher, OneFlusherServesManyWritersAndForgetsClosedOnes) {
+  constexpr int kWriters = 16;
+  std::vector<std::unique_ptr<trace::TraceWriter>> writers;
+  std::vector<std::string> paths;
+  for (int i = 0; i < kWriters; i++) {
+    paths.push_back(temp_path("many-" + std::to_string(i) + ".json"));
+    auto w = trace::TraceWriter::create(paths.back(), trace::Format::Json);
+    ASSERT_TRUE(w.ok());
+    writers.push_back(std::move(*w));
+  }
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; i++)
+    threads.emplace_back([&, i] { writers[i]->write(trace::Json{{"fn", "waiting-" + std::to_string(i)}}); });
+  for (auto& t : threads) t.join();
+  for (int round = 0; round < 200; round++) {  // written and closed at once, over and over
+    auto w = trace::TraceWriter::create(temp_path("closed.json"), trace::Format::Json);
+    ASSERT_TRUE(w.ok());
+    (*w)->write(trace::Json{{"fn", "x"}});
+  }
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kWriters; i++) {
+    while (slurp(paths[i]).find("waiting-" + std::to_string(i)) == std::string::npos) {
+      ASSERT_LT(std::chrono::steady_clock::now() - start, 2s) << "writer " << i << "'s element never reached the file";
+      std::this_thread::sleep_for(100us);
+    }
+  }
+  for (auto& w : writers) EXPECT_TRUE(w->close().ok());
+}
+
 std::shared_ptr<const component::Component> load_runtime_component(const std::string& name) {
   std::ifstream in(std::string(WASMRR_TEST_DATA_DIR) + "/runtime/" + name, std::ios::binary);
   auto bytes = std::make_shared<std::vector<uint8_t>>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
