@@ -1,7 +1,8 @@
 // wasm-rr serve: runs a wasi:http/proxy component (one that exports
 // wasi:http/incoming-handler) as an HTTP/1.1 server. Each request runs in a
 // fresh instance on one of the workers (cli/serve/request_workers.h); the
-// guest's response goes back to the client when its handler returns.
+// guest's response goes back to the client as the guest produces it
+// (cli/serve/reply_stream.h).
 #include <signal.h>
 
 #include <atomic>
@@ -29,40 +30,56 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-HttpReply plain(unsigned status, std::string text) {
-  return HttpReply{status, {{"content-type", "text/plain; charset=utf-8"}}, std::move(text)};
+// What the client gets when the guest's handler gives it no (complete)
+// response: wasm-rr's own 500, or, once the guest's response has started,
+// a cut connection.
+struct Failure {
+  std::string problem;  // for the log
+  std::string text;     // the 500's body
+};
+
+// What went wrong with the guest's handler, if anything.
+std::optional<Failure> failure_of(const runtime::Outcome& outcome, const wasi::ServerResponse& r) {
+  if (outcome.kind == runtime::Outcome::Kind::Trapped) {
+    if (outcome.trap_message == engine::Engine::kInterruptedMessage)
+      return Failure{"the guest ran longer than --timeout", "the handler ran out of time\n"};
+    return Failure{"guest trapped: " + printable(outcome.trap_message), "the handler trapped\n"};
+  }
+  if (outcome.kind == runtime::Outcome::Kind::Exited)
+    return Failure{fmt::format("the guest exited (status {}) instead of answering", outcome.exit_status),
+                   "the handler exited\n"};
+  if (!r.set) return Failure{"the guest returned without setting a response", "the handler set no response\n"};
+  if (r.error) return Failure{"the guest answered with an error: " + *r.error, "the handler answered with an error\n"};
+  if (r.body && r.body->stream_taken && !r.body->finished)
+    return Failure{"the guest did not finish the response body", "the handler did not finish its response\n"};
+  return std::nullopt;
 }
 
-// What the client gets for how the guest's handler ended.
-HttpReply reply_of(const runtime::Outcome& outcome, const wasi::ServerResponse& r, std::string& problem) {
-  if (outcome.kind == runtime::Outcome::Kind::Trapped) {
-    problem = "guest trapped: " + printable(outcome.trap_message);
-    if (outcome.trap_message == engine::Engine::kInterruptedMessage) {
-      problem = "the guest ran longer than --timeout";
-      return plain(500, "the handler ran out of time\n");
-    }
-    return plain(500, "the handler trapped\n");
+// The response as the client got it, for the trace's end and the log.
+struct Sent {
+  unsigned status = 500;
+  wasi::FieldList headers;
+  std::string body;
+};
+
+Sent guest_response(const wasi::ServerResponse& response) {
+  Sent sent{response.status, response.headers, {}};
+  if (response.body)
+    for (const auto& chunk : response.body->chunks) sent.body += chunk;
+  return sent;
+}
+
+// Ends the reply; `cut`: the guest's response had begun to reach the client
+// when it failed, so the connection was cut.
+Sent answer(const wasi::ServerResponse& response, const std::optional<Failure>& failure, ReplyStream& reply, bool& cut) {
+  cut = false;
+  if (!failure) {
+    reply.handler_returned();
+    return guest_response(response);
   }
-  if (outcome.kind == runtime::Outcome::Kind::Exited) {
-    problem = fmt::format("the guest exited (status {}) instead of answering", outcome.exit_status);
-    return plain(500, "the handler exited\n");
-  }
-  if (!r.set) {
-    problem = "the guest returned without setting a response";
-    return plain(500, "the handler set no response\n");
-  }
-  if (r.error) {
-    problem = "the guest answered with an error: " + *r.error;
-    return plain(500, "the handler answered with an error\n");
-  }
-  if (r.body && r.body->stream_taken && !r.body->finished) {
-    problem = "the guest did not finish the response body";
-    return plain(500, "the handler did not finish its response\n");
-  }
-  HttpReply reply{r.status, r.headers, {}};
-  if (r.body)
-    for (const auto& chunk : r.body->chunks) reply.body += chunk;
-  return reply;
+  Sent ours{500, {{"content-type", "text/plain; charset=utf-8"}}, failure->text};
+  cut = reply.answer_or_cut(ours.status, ours.headers, ours.body);
+  return cut ? guest_response(response) : ours;  // (cut: the client got the guest's status and part of its body)
 }
 
 // serve --record: DIR/000017-GET-hello.json, named so that they sort by arrival.
@@ -116,9 +133,10 @@ std::optional<RequestRecording> start_recording(const ServeOptions& opts, uint64
   return rec;
 }
 
-HttpReply serve_one(const ServeOptions& opts, const LoadedComponent& component, const GuestLimits& limits,
-                    const std::string& handler, engine::Engine& engine, runtime::ModuleCache& modules, uint64_t number,
-                    wasi::ServerRequest request) {
+void serve_one(const ServeOptions& opts, const LoadedComponent& component, const GuestLimits& limits,
+               const std::string& handler, engine::Engine& engine, runtime::ModuleCache& modules, uint64_t number,
+               wasi::ServerRequest request, const std::shared_ptr<ReplyStream>& stream) {
+  ReplyStream& reply = *stream;
   auto start = Clock::now();
   std::string method = request.method, path = request.path_with_query;
   std::optional<RequestRecording> rec = start_recording(opts, number, request);
@@ -129,6 +147,10 @@ HttpReply serve_one(const ServeOptions& opts, const LoadedComponent& component, 
   wasi::WasiHost host(std::move(config));
   host.register_all(registry);
   auto response = std::make_shared<wasi::ServerResponse>();
+  // The response goes to the client as the guest produces it; the trace's
+  // end keeps a copy of its body.
+  response->sink = stream;
+  response->keep_body = rec.has_value();
   runtime::Values args = wasi::incoming_handler_args(host, std::move(request), response);
   if (rec) {
     header.dedup_window = uint64_t{64} << 20;
@@ -142,31 +164,32 @@ HttpReply serve_one(const ServeOptions& opts, const LoadedComponent& component, 
   options.modules = &modules;
   options.max_handles = limits.handle_limit();
   runtime::Runtime rt(engine, registry, interposer);
-  HttpReply reply;
-  std::string problem;
+  std::optional<Failure> failure;
   std::optional<runtime::Outcome> outcome;
   if (auto r = rt.instantiate(component.ast, options); !r) {
-    problem = "cannot instantiate: " + r.error().message;
-    reply = plain(500, "the component could not be instantiated\n");
+    failure = Failure{"cannot instantiate: " + r.error().message, "the component could not be instantiated\n"};
   } else if (auto o = rt.run_export(handler, wasi::kHandleFunc, std::move(args)); !o) {
-    problem = o.error().message;
-    reply = plain(500, "the component's HTTP handler could not be called\n");
+    failure = Failure{o.error().message, "the component's HTTP handler could not be called\n"};
   } else {
     outcome = std::move(*o);
-    reply = reply_of(*outcome, *response, problem);
+    failure = failure_of(*outcome, *response);
   }
+  bool cut = false;
+  Sent sent = answer(*response, failure, reply, cut);
+  std::string problem = failure ? failure->problem + (cut ? " (the response was cut short)" : "") : "";
   if (rec) {
     trace::End end;
-    end.response = wasi::response_json(static_cast<uint16_t>(reply.status), reply.headers, reply.body);
-    if (!problem.empty()) end.response["by"] = "wasm-rr";  // not the guest's: the reason it has none
-    runtime::Outcome ended = outcome.value_or(runtime::Outcome{runtime::Outcome::Kind::Trapped, 0, problem, {}, {}});
+    end.response = wasi::response_json(static_cast<uint16_t>(sent.status), sent.headers, sent.body);
+    if (failure && !cut) end.response["by"] = "wasm-rr";  // not the guest's: the reason it has none
+    if (cut) end.response["cut"] = true;  // the client got this much, and then the connection ended
+    runtime::Outcome ended =
+        outcome.value_or(runtime::Outcome{runtime::Outcome::Kind::Trapped, 0, failure ? failure->problem : "", {}, {}});
     rec->recorder->finish(ended, std::move(end));
     if (auto closed = rec->writer->close(); !closed) problem += (problem.empty() ? "" : "; ") + closed.error().message;
   }
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  fmt::print(stderr, "wasm-rr: {} {} {} {:.1f} ms{}\n", printable(method), printable(path), reply.status, ms,
+  fmt::print(stderr, "wasm-rr: {} {} {} {:.1f} ms{}\n", printable(method), printable(path), sent.status, ms,
              problem.empty() ? "" : " (" + problem + ")");
-  return reply;
 }
 
 // "127.0.0.1:8080", ":8080" (all interfaces), "8080".
@@ -207,12 +230,15 @@ int serve_command(const ServeOptions& opts) {
     recorded_before = last_recording_number(*opts.record_dir);
   }
   RequestWorkers pool(workers, component, limits, limits.timeout,
-                      [&](engine::Engine& e, runtime::ModuleCache& m, uint64_t number, wasi::ServerRequest r) {
-                        return serve_one(opts, component, limits, *handler, e, m, number, std::move(r));
+                      [&](engine::Engine& e, runtime::ModuleCache& m, uint64_t number, wasi::ServerRequest r,
+                          const std::shared_ptr<ReplyStream>& reply) {
+                        serve_one(opts, component, limits, *handler, e, m, number, std::move(r), reply);
                       });
   std::atomic<uint64_t> arrivals{recorded_before};  // numbers go on after the traces already in DIR
   HttpServer server({host, port, *max_body, 30},
-                    [&](wasi::ServerRequest r) { return pool.handle(++arrivals, std::move(r)); });
+                    [&](wasi::ServerRequest r, std::shared_ptr<ReplyStream> reply) {
+                      pool.submit(++arrivals, std::move(r), std::move(reply));
+                    });
   fmt::print(stderr, "wasm-rr: serving {} on http://{}:{} ({} worker{})\n", printable(component.path), host,
              server.port(), workers, workers == 1 ? "" : "s");
   int signal = 0;

@@ -113,7 +113,7 @@ std::string describe_response(const Json& r) {
   if (!r.is_object()) return "";
   size_t body = r.contains("body") && r["body"].is_binary() ? r["body"].get_binary().size() : 0;
   return fmt::format("{} ({} bytes of body{})", r.value("status", Json()).dump(), body,
-                     r.contains("by") ? ", answered by wasm-rr" : "");
+                     r.contains("by") ? ", answered by wasm-rr" : r.contains("cut") ? ", then the connection was cut" : "");
 }
 
 namespace {

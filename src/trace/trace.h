@@ -119,7 +119,8 @@ std::string describe(const End& e);
 // A request trace's request line, "GET /hello?x=1", or "(not said)".
 std::string request_line(const ExportCall& call);
 // An end's response, "200 (27 bytes of body)", "500 (20 bytes of body, answered
-// by wasm-rr)"; "" if the end has none.
+// by wasm-rr)", "200 (5 bytes of body, then the connection was cut)"; "" if
+// the end has none.
 std::string describe_response(const Json& response);
 
 Json to_json(const Header& h);

@@ -20,8 +20,10 @@
                handler, diff names the requests, a pack replays
   js           the same with a componentize-js handler (tests/guests/js_proxy):
                GET, POST, a handler that makes an outgoing request to a
-               loopback server, a throwing handler; every recorded request
-               replays offline (the loopback server gone) to the same bytes
+               loopback server, a throwing handler, a streamed body whose
+               first part reaches the client before the guest writes the
+               rest; every recorded request replays offline (the loopback
+               server gone) to the same bytes
   bad_usage    a command component (no incoming-handler), --addr without a
                port and a host name for --addr are refused before listening (125)
 """
@@ -68,6 +70,16 @@ class Server:
     def log(self):
         return Path(f"{self.files}.stderr").read_text()
 
+    def logged(self, pattern):
+        """Whether the log says `pattern` (a regex) within a few seconds: a
+        request's line is written once its client has the response."""
+        deadline = time.monotonic() + 10
+        while not re.search(pattern, self.log()):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
     def stop(self):
         self.proc.proc.send_signal(signal.SIGINT)
         p, _ = self.proc.finish()
@@ -97,7 +109,7 @@ def case_requests(a, tmp):
         for path, what in (("/trap", "guest trapped"), ("/none", "without setting a response")):
             status, _ = s.request("GET", path)
             check(status == 500, f"{path}: {status}")
-            check(what in s.log(), f"{path}: the log does not say `{what}`: {s.log()}")
+            check(s.logged(re.escape(what)), f"{path}: the log does not say `{what}`: {s.log()}")
         with socket.create_connection(("127.0.0.1", s.port), timeout=10) as sock:
             sock.sendall(b"GARBAGE NOT HTTP\r\n\r\n")
             answer = sock.recv(100)
@@ -106,7 +118,7 @@ def case_requests(a, tmp):
         check(status == 413, f"a body over --max-body: {status}")
         status, body = s.request("GET", "/still")
         check(status == 200 and body.endswith(b"/still"), f"after the failures: {status} {body!r}")
-        check(re.search(r"GET /hello\?x=1&y=two 200 [\d.]+ ms", s.log()), f"no log line for the GET: {s.log()}")
+        check(s.logged(r"GET /hello\?x=1&y=two 200 [\d.]+ ms"), f"no log line for the GET: {s.log()}")
     finally:
         p = s.stop()
     check(p.returncode == 0, f"serve after SIGINT: exit {p.returncode}: {harness.clip(p.stderr)}")
@@ -117,7 +129,7 @@ def case_timeout(a, tmp):
     s = Server(a, tmp, "--workers", "1", "--timeout", "300ms")
     try:
         status, _ = s.request("GET", "/loop")
-        check(status == 500 and "longer than --timeout" in s.log(), f"/loop: {status}: {s.log()}")
+        check(status == 500 and s.logged("longer than --timeout"), f"/loop: {status}: {s.log()}")
         status, body = s.request("GET", "/after")
         check(status == 200 and body.endswith(b"/after"), f"after the timeout: {status} {body!r}")
     finally:
@@ -204,9 +216,13 @@ def case_js(a, tmp):
     import http.server
     check(a.js_component, "--js-component is required for this case")
 
+    gate = threading.Event()  # /gate answers once the client has a streamed response's first part
+
     class Upstream(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             body = f"upstream saw {self.path}".encode()
+            if self.path == "/gate":
+                body = b"opened" if gate.wait(20) else b"timed out: the client never got part 0"
             self.send_response(200)
             self.send_header("content-length", str(len(body)))
             self.end_headers()
@@ -227,15 +243,28 @@ def case_js(a, tmp):
         got["post"] = s.request("POST", "/p", body=b"payload from the client")
         got["fetch"] = s.request("GET", f"/fetch?url={up}/inner")
         got["trap"] = s.request("GET", "/trap")
+        # The body reaches the client as the guest writes it: part 0 comes
+        # while the guest waits for the gate, which opens only then.
+        c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+        c.request("GET", f"/stream?url={up}/gate")
+        r = c.getresponse()
+        first = r.read1(64)
+        gate.set()
+        got["stream"] = (r.status, first + r.read())
+        c.close()
     finally:
         s.stop()
         upstream.shutdown()
+    check(first == b"part 0\n" and got["stream"] == (200, b"part 0\npart 1: opened\n"),
+          f"a streamed response: first {first!r}, then {got['stream']}")
+    check(r.getheader("transfer-encoding") == "chunked", f"a streamed response is chunked: {r.getheaders()}")
     check(got["hello"] == (200, b"js GET /hello?x=1 "), f"GET: {got['hello']}")
     check(got["post"] == (200, b"js POST /p payload from the client"), f"POST: {got['post']}")
     check(got["fetch"] == (200, b"fetched: upstream saw /inner"), f"outgoing request: {got['fetch']}")
     check(got["trap"][0] == 500, f"a throwing handler: {got['trap']}")
     names = sorted(f.name for f in traces.iterdir())
-    for name, key in zip(names, ("hello", "post", "fetch")):
+    check(len(names) == 5, f"traces: {names}")
+    for name, key in zip(names[:3] + names[4:], ("hello", "post", "fetch", "stream")):
         trace = traces / name
         harness.replay_hint(a.wasm_rr, a.js_component, trace)
         rep, _ = run([a.wasm_rr, "replay", a.js_component, str(trace)])

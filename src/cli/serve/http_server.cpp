@@ -12,6 +12,7 @@
 
 #include "cli/options.h"
 #include "cli/serve/microhttpd_api.h"
+#include "cli/serve/reply_stream.h"
 #include "wasi/http/field_text.h"
 
 namespace wasmrr::cli {
@@ -20,6 +21,7 @@ struct HttpServer::Exchange {
   std::string uri;  // as the client sent it: path and query
   bool started = false;
   bool too_large = false;
+  bool in_flight = false;  // counted in in_flight_ until the connection is done with it
   wasi::ServerRequest request;
 };
 
@@ -48,16 +50,68 @@ struct ServerCallbacks {
     return MHD_YES;
   }
 
-  static MHD_Result reply(MHD_Connection* connection, const HttpReply& r) {
+  static MHD_Result queue(MHD_Connection* connection, unsigned status, const wasi::FieldList& headers,
+                           MHD_Response* response) {
     const MicrohttpdApi& mhd = microhttpd_api();
-    MHD_Response* response =
-        mhd.create_response_from_buffer(r.body.size(), const_cast<char*>(r.body.data()), MHD_RESPMEM_MUST_COPY);
     if (!response) return MHD_NO;
-    for (const auto& [name, value] : r.headers)
+    for (const auto& [name, value] : headers)
       if (!server_owned(name)) mhd.add_response_header(response, name.c_str(), value.c_str());
-    MHD_Result ok = mhd.queue_response(connection, r.status, response);
-    mhd.destroy_response(response);
+    MHD_Result ok = mhd.queue_response(connection, status, response);
+    mhd.destroy_response(response);  // (the connection keeps it until it is sent)
     return ok;
+  }
+
+  static MHD_Result reply(MHD_Connection* connection, unsigned status, const wasi::FieldList& headers, std::string body) {
+    return queue(connection, status, headers,
+                 microhttpd_api().create_response_from_buffer(body.size(), body.data(), MHD_RESPMEM_MUST_COPY));
+  }
+
+  // A body still being written: the connection's thread reads it from the
+  // ReplyStream as the guest writes it.
+  struct Streaming {
+    std::shared_ptr<ReplyStream> reply;
+    MHD_Response* response = nullptr;  // for the trailers, added at the end
+  };
+  static ssize_t read_body(void* cls, uint64_t /*pos*/, char* buf, size_t max) {
+    auto* s = static_cast<Streaming*>(cls);
+    long n = s->reply->read(buf, max);
+    if (n == ReplyStream::kCut) return MHD_CONTENT_READER_END_WITH_ERROR;
+    if (n == ReplyStream::kEnd) {
+      for (const auto& [name, value] : s->reply->trailers())
+        if (!server_owned(name)) microhttpd_api().add_response_footer(s->response, name.c_str(), value.c_str());
+      return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+    return n;
+  }
+  static void body_done(void* cls) {
+    auto* s = static_cast<Streaming*>(cls);
+    s->reply->reader_gone();  // sent, or the client went away: the rest is dropped
+    delete s;
+  }
+
+  static MHD_Result answer(HttpServer& server, MHD_Connection* connection, HttpServer::Exchange& ex) {
+    auto reply = std::make_shared<ReplyStream>();
+    server.in_flight_++;
+    ex.in_flight = true;
+    try {
+      server.handler_(std::move(ex.request), reply);
+    } catch (const std::exception& e) {
+      reply->answer_or_cut(500, {{"content-type", "text/plain"}}, fmt::format("wasm-rr: {}\n", e.what()));
+    }
+    ReplyStream::Head head = reply->wait_head();
+    if (head.complete) {
+      reply->reader_gone();
+      return ServerCallbacks::reply(connection, head.status, head.headers, std::move(head.body));
+    }
+    auto* streaming = new Streaming{reply};
+    MHD_Response* response = microhttpd_api().create_response_from_callback(
+        head.length.value_or(MHD_SIZE_UNKNOWN), 64 << 10, &read_body, streaming, &body_done);
+    if (!response) {
+      body_done(streaming);
+      return MHD_NO;
+    }
+    streaming->response = response;
+    return queue(connection, head.status, head.headers, response);
   }
 
   static MHD_Result access(void* cls, MHD_Connection* connection, const char* /*url*/, const char* method,
@@ -80,24 +134,16 @@ struct ServerCallbacks {
       *upload_data_size = 0;
       return MHD_YES;
     }
-    if (ex->too_large) {
-      HttpReply r{413, {{"content-type", "text/plain"}},
-                  fmt::format("request body larger than --max-body ({} bytes)\n", server->options_.max_body)};
-      return reply(connection, r);
-    }
-    server->in_flight_++;
-    HttpReply r;
-    try {
-      r = server->handler_(std::move(ex->request));
-    } catch (const std::exception& e) {
-      r = HttpReply{500, {{"content-type", "text/plain"}}, fmt::format("wasm-rr: {}\n", e.what())};
-    }
-    server->in_flight_--;
-    return reply(connection, r);
+    if (ex->too_large)
+      return reply(connection, 413, {{"content-type", "text/plain"}},
+                   fmt::format("request body larger than --max-body ({} bytes)\n", server->options_.max_body));
+    return answer(*server, connection, *ex);
   }
 
-  static void done(void* /*cls*/, MHD_Connection* /*connection*/, void** con_cls, MHD_RequestTerminationCode /*code*/) {
-    delete static_cast<HttpServer::Exchange*>(*con_cls);
+  static void done(void* cls, MHD_Connection* /*connection*/, void** con_cls, MHD_RequestTerminationCode /*code*/) {
+    auto* ex = static_cast<HttpServer::Exchange*>(*con_cls);
+    if (ex && ex->in_flight) static_cast<HttpServer*>(cls)->in_flight_--;
+    delete ex;
     *con_cls = nullptr;
   }
 };

@@ -1,8 +1,12 @@
 // The HTTP/1.1 server of `wasm-rr serve`: libmicrohttpd (microhttpd_api.h),
 // one thread per connection, so that a slow or stalled client holds only its
-// own thread. Each request is read whole (up to a limit: 413 beyond), handed
-// to the handler on its connection's thread, and the reply sent. Malformed
-// requests get 400 from libmicrohttpd without reaching the handler.
+// own thread. Each request is read whole (up to a limit: 413 beyond) and
+// handed to the handler with a ReplyStream (cli/serve/reply_stream.h) to
+// answer it through; the connection's thread sends the reply as it comes:
+// at once with its length if it is all there when it starts, else chunked
+// (HTTP/1.1) or up to the connection's end (HTTP/1.0), with the guest's
+// trailers. Malformed requests get 400 from libmicrohttpd without reaching
+// the handler.
 #pragma once
 
 #include <atomic>
@@ -17,15 +21,13 @@ struct MHD_Daemon;
 
 namespace wasmrr::cli {
 
-struct HttpReply {
-  unsigned status = 500;
-  wasi::FieldList headers;
-  std::string body;
-};
+class ReplyStream;
 
 class HttpServer {
  public:
-  using Handler = std::function<HttpReply(wasi::ServerRequest)>;
+  // Starts answering `request` through `reply`; returns at once (the
+  // connection's thread then waits on `reply`).
+  using Handler = std::function<void(wasi::ServerRequest request, std::shared_ptr<ReplyStream> reply)>;
   struct Options {
     std::string host = "127.0.0.1";
     uint16_t port = 8080;  // 0: any free port (port() says which)
@@ -42,7 +44,7 @@ class HttpServer {
   uint16_t port() const { return port_; }
   // Stops accepting connections; requests in flight go on.
   void stop_accepting();
-  // Requests read and not yet answered.
+  // Requests read and not yet answered to the end.
   int in_flight() const { return in_flight_.load(); }
 
   struct Exchange;  // one request on its way (http_server.cpp)

@@ -14,6 +14,8 @@ MicrohttpdApi load() {
   lib.bind(api.get_daemon_info, "MHD_get_daemon_info");
   lib.bind(api.get_connection_values, "MHD_get_connection_values");
   lib.bind(api.create_response_from_buffer, "MHD_create_response_from_buffer");
+  lib.bind(api.create_response_from_callback, "MHD_create_response_from_callback");
+  lib.bind(api.add_response_footer, "MHD_add_response_footer");
   lib.bind(api.add_response_header, "MHD_add_response_header");
   lib.bind(api.queue_response, "MHD_queue_response");
   lib.bind(api.destroy_response, "MHD_destroy_response");

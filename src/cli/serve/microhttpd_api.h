@@ -15,6 +15,8 @@ struct MicrohttpdApi {
   decltype(&::MHD_get_daemon_info) get_daemon_info;
   decltype(&::MHD_get_connection_values) get_connection_values;
   decltype(&::MHD_create_response_from_buffer) create_response_from_buffer;
+  decltype(&::MHD_create_response_from_callback) create_response_from_callback;
+  decltype(&::MHD_add_response_footer) add_response_footer;
   decltype(&::MHD_add_response_header) add_response_header;
   decltype(&::MHD_queue_response) queue_response;
   decltype(&::MHD_destroy_response) destroy_response;

@@ -39,15 +39,12 @@ void RequestWorkers::shutdown() {
   if (watchdog_.joinable()) watchdog_.join();
 }
 
-HttpReply RequestWorkers::handle(uint64_t number, wasi::ServerRequest request) {
-  std::future<HttpReply> reply;
+void RequestWorkers::submit(uint64_t number, wasi::ServerRequest request, std::shared_ptr<ReplyStream> reply) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(Job{number, std::move(request), {}});
-    reply = queue_.back().reply.get_future();
+    queue_.push_back(Job{number, std::move(request), std::move(reply)});
   }
   wake_.notify_one();
-  return reply.get();
 }
 
 // An engine that made this many instances is replaced by a fresh one: it
@@ -94,9 +91,9 @@ void RequestWorkers::work(Worker& w, std::promise<void> ready) {
     engine->clear_interrupt();
     size_t mark = engine->host_function_mark();
     try {
-      job.reply.set_value(serve_(*engine, *modules, job.number, std::move(job.request)));
-    } catch (...) {
-      job.reply.set_exception(std::current_exception());
+      serve_(*engine, *modules, job.number, std::move(job.request), job.reply);
+    } catch (const std::exception& e) {
+      job.reply->answer_or_cut(500, {{"content-type", "text/plain"}}, fmt::format("wasm-rr: {}\n", e.what()));
     }
     // The request's instance is gone: what its host functions held goes,
     // and so does its linear memory (SpiderMonkey reserves GBs of address

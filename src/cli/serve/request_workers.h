@@ -10,13 +10,14 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include "cli/guest.h"
-#include "cli/serve/http_server.h"
+#include "cli/serve/reply_stream.h"
 
 namespace wasmrr::cli {
 
@@ -24,7 +25,8 @@ class RequestWorkers {
  public:
   // What a worker does with a request on its own engine and modules.
   // `number`: the request's place in the order of arrival (from 1).
-  using Serve = std::function<HttpReply(engine::Engine&, runtime::ModuleCache&, uint64_t number, wasi::ServerRequest)>;
+  using Serve = std::function<void(engine::Engine&, runtime::ModuleCache&, uint64_t number, wasi::ServerRequest,
+                                    const std::shared_ptr<ReplyStream>& reply)>;
 
   // Starts `count` workers, each compiling the component first; throws
   // ToolError (naming the component) if one cannot. `timeout`: a request
@@ -33,8 +35,8 @@ class RequestWorkers {
                  std::optional<std::chrono::microseconds> timeout, Serve serve);
   ~RequestWorkers();  // finishes the queued requests, then joins
 
-  // Runs `request` on the next free worker; blocks until it is answered.
-  HttpReply handle(uint64_t number, wasi::ServerRequest request);
+  // Queues `request` for the next free worker, which answers it through `reply`.
+  void submit(uint64_t number, wasi::ServerRequest request, std::shared_ptr<ReplyStream> reply);
   // Interrupts every request running now (their clients get 500): the end
   // of a shutdown that waited long enough.
   void interrupt_all();
@@ -43,7 +45,7 @@ class RequestWorkers {
   struct Job {
     uint64_t number = 0;
     wasi::ServerRequest request;
-    std::promise<HttpReply> reply;
+    std::shared_ptr<ReplyStream> reply;
   };
   struct Worker {
     std::thread thread;

@@ -1,4 +1,5 @@
 #include "wasi/http/body.h"
+#include "wasi/http/server.h"
 
 #include <algorithm>
 
@@ -119,6 +120,7 @@ StreamResult<Unit> ResponseBodyOutputStream::write(std::string_view bytes) {
     return http_stream_error(e);
   }
   body_->append(std::string(bytes));
+  if (body_->sink) body_->sink->write(bytes);
   return Unit{};
 }
 

@@ -58,8 +58,8 @@ class BytesInputStream final : public InputStream {
   size_t at_ = 0;
 };
 
-// serve: an outgoing-response's body, kept for the client until the guest
-// finishes it (it is sent when incoming-handler.handle returns).
+// serve: an outgoing-response's body, going to the client as it is written
+// once the response is set (ServerResponse::sink), and kept for the trace.
 class ResponseBodyOutputStream final : public OutputStream {
  public:
   explicit ResponseBodyOutputStream(std::shared_ptr<RequestBody> body) : body_(std::move(body)) {}

@@ -44,6 +44,8 @@ class HttpTransfer;
 
 // An outgoing body on its way to curl: the guest writes, curl reads. Shared by
 // the outgoing-body resource, its output-stream and the transfer.
+class ResponseSink;
+
 struct RequestBody {
   std::deque<std::string> chunks;
   size_t pending = 0;            // bytes in `chunks`
@@ -56,6 +58,7 @@ struct RequestBody {
   bool response = false;         // an outgoing-response body: written for a client, not sent by curl
   FieldList trailers;
   std::weak_ptr<HttpTransfer> transfer;  // set when the request is sent
+  std::shared_ptr<ResponseSink> sink;    // a response body in serve: where it goes as it is written (server.h)
 
   void append(std::string bytes);
   size_t take(char* dest, size_t max);

@@ -1,7 +1,8 @@
 // The server side of wasi:http (wasm-rr serve): a request from a client,
 // handed to a guest that exports wasi:http/incoming-handler, and the response
 // the guest sets through its response-outparam. The request's body is read
-// whole before the guest runs; the response is taken when handle returns.
+// whole before the guest runs; the response goes to a ResponseSink as the
+// guest produces it.
 #pragma once
 
 #include <cstdint>
@@ -27,12 +28,25 @@ struct ServerRequest {
   std::string body;
 };
 
+// Where a response goes as the guest produces it (serve: to its client).
+// Called on the guest's thread; write may block (the client reads slowly).
+class ResponseSink {
+ public:
+  virtual ~ResponseSink() = default;
+  // response-outparam.set with a response; `length`: its content-length, if declared.
+  virtual void start(uint16_t status, const FieldList& headers, std::optional<uint64_t> length) = 0;
+  virtual void write(std::string_view bytes) = 0;
+  virtual void finish(const FieldList& trailers) = 0;  // outgoing-body.finish succeeded
+};
+
 struct ServerResponse {
   bool set = false;                  // response-outparam.set was called
   std::optional<std::string> error;  // ... with an error-code (its case), not a response
   uint16_t status = 0;
   FieldList headers;
   std::shared_ptr<RequestBody> body;  // what the guest wrote; body->finished once outgoing-body.finish succeeded
+  std::shared_ptr<ResponseSink> sink;  // null: the response is only kept here
+  bool keep_body = true;               // with a sink: also keep the body in `body` (serve --record)
 };
 
 // The name of the component's wasi:http/incoming-handler@0.2.x export; an

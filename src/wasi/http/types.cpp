@@ -288,6 +288,7 @@ void register_outgoing_body(const InterfaceDefiner& def, HttpState& http) {
     }
     body->finished = true;
     body->notify();
+    if (body->sink) body->sink->finish(body->trailers);
     return one(Value::ok());
   });
   // Dropped without finish: the body is corrupt, the request fails.
@@ -444,6 +445,21 @@ void register_incoming_request(const InterfaceDefiner& def, HttpState& http) {
   });
 }
 
+// The response set goes to its sink, with what the guest wrote of its body
+// before it set it; the rest goes as it is written (ResponseBodyOutputStream).
+void stream_response(ServerResponse& out) {
+  RequestBody& body = *out.body;
+  out.sink->start(out.status, out.headers, body.declared_length);
+  for (const auto& chunk : body.chunks) out.sink->write(chunk);
+  body.sink = out.sink;
+  if (!out.keep_body) {
+    body.discard = true;
+    body.chunks.clear();
+    body.pending = 0;
+  }
+  if (body.finished) out.sink->finish(body.trailers);
+}
+
 void register_response_outparam(const InterfaceDefiner& def, HttpState& http) {
   def("[method]response-outparam.send-informational", [](Values&) {
     // 1xx responses are not sent (libmicrohttpd sends 100-continue itself).
@@ -465,6 +481,7 @@ void register_response_outparam(const InterfaceDefiner& def, HttpState& http) {
     out.status = resp->status;
     out.headers = *resp->headers;
     out.body = resp->body;
+    if (out.sink) stream_response(out);
     return nothing();
   });
   def("[resource-drop]response-outparam", [&http](Values& a) {
