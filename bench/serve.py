@@ -9,7 +9,9 @@ components, with ApacheBench (`ab`, Debian's apache2-utils) over loopback:
 Each server gets a warm-up, then `ab -n N -c C` on GET /hello. Ratios are
 side by side: wasm-rr against jco serve, and --record against plain."""
 import argparse
+import os
 import re
+import signal
 import shutil
 import socket
 import subprocess
@@ -51,18 +53,37 @@ def ab(port, requests, concurrency):
     return float(rps[1]), int(p50[1]), int(p99[1]), int(failed[1]) if failed else 0
 
 
+def answers(port, path):
+    """Whether one GET is answered within 10 s."""
+    import http.client
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("GET", path)
+        c.getresponse().read()
+        c.close()
+        return True
+    except OSError:
+        return False
+
+
 def measure(cmd, port, requests, concurrency):
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """(req/s, p50, p99, failed), or a string saying why there is none."""
+    # A session of its own: jco serve runs Node in a child, which must go too.
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         if not wait_listening(port, proc):
-            return None
-        return ab(port, requests, concurrency)
+            return "did not start"
+        if not answers(port, "/first"):
+            return "no answer to a first request"
+        if not answers(port, "/second"):
+            return "answers its first request only"
+        return ab(port, requests, concurrency) or "ab failed"
     finally:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(30)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def main():
@@ -95,13 +116,13 @@ def main():
                 rows[server] = measure(cmd, port, a.requests, a.concurrency)
             base = rows["wasm-rr serve"]
             for server, r in rows.items():
-                if r is None:
-                    print(f"  {name:<9} {server:<22} {'n/a':>8}")
+                if isinstance(r, str):
+                    print(f"  {name:<9} {server:<22} {'n/a':>8}  ({r})")
                     continue
                 ratio = ""
-                if server == "wasm-rr serve" and rows["jco serve"]:
+                if server == "wasm-rr serve" and not isinstance(rows["jco serve"], str):
                     ratio = f"{r[0] / rows['jco serve'][0]:.1f}x jco's req/s"
-                if server == "wasm-rr serve --record" and base:
+                if server == "wasm-rr serve --record" and not isinstance(base, str):
                     ratio = f"{base[0] / r[0]:.2f}x the cost of plain serving"
                 print(f"  {name:<9} {server:<22} {r[0]:8.0f} {r[1]:7d} {r[2]:7d} {r[3]:6d}  {ratio}")
 

@@ -24,6 +24,8 @@
                first part reaches the client before the guest writes the
                rest; every recorded request replays offline (the loopback
                server gone) to the same bytes
+  jco          the same requests (GET with a query, POST with a body) to
+               wasm-rr serve and to jco serve: the same statuses and bodies
   bad_usage    a command component (no incoming-handler), --addr without a
                port and a host name for --addr are refused before listening (125)
 """
@@ -275,6 +277,67 @@ def case_js(a, tmp):
     print("ok: a componentize-js handler served, its outgoing request made, and every request replayed offline")
 
 
+class JcoServe:
+    """`jco serve C` on a free port: it transpiles the component, then serves
+    it with Node's HTTP server. Killed with its process group (it runs Node
+    in a child)."""
+
+    def __init__(self, jco, component, tmp):
+        import subprocess
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.log = tmp / "jco-serve.log"
+        self.proc = subprocess.Popen([jco, "serve", str(component), "--port", str(self.port), "--host", "127.0.0.1"],
+                                     stdout=open(self.log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 240  # the transpilation comes first
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.2)
+        self.stop()
+        check(False, f"jco serve did not listen: {self.log.read_text()[-2000:]}")
+
+    def request(self, method, path, body=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c.request(method, path, body=body)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, data
+
+    def stop(self):
+        import os
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+
+
+def case_jco(a, tmp):
+    """The same requests to wasm-rr serve and to jco serve, on the same
+    component: the same status and body."""
+    check(a.jco, "--jco is required for this case")
+    # (jco serve 1.x never answers a POST of 16 KB to this guest; 6 KB it does)
+    requests = [("GET", "/hello?x=1&y=two", None), ("POST", "/echo", bytes(range(256)) * 24),
+                ("GET", "/a/b/c", None), ("POST", "/empty", b"")]
+    s = Server(a, tmp, "--workers", "2")
+    try:
+        ours = [s.request(m, p, body=b) for m, p, b in requests]
+    finally:
+        s.stop()
+    jco = JcoServe(a.jco, a.component, tmp)
+    try:
+        theirs = [jco.request(m, p, body=b) for m, p, b in requests]
+    finally:
+        jco.stop()
+    for (m, p, _), mine, other in zip(requests, ours, theirs):
+        check(mine == other, f"{m} {p}: wasm-rr serve {mine[0]} {mine[1][:80]!r}..., jco serve {other[0]} {other[1][:80]!r}...")
+    print(f"ok: {len(requests)} requests answered alike by wasm-rr serve and jco serve")
+
+
 def case_bad_usage(a, tmp):
     p, _ = run([a.wasm_rr, "serve", a.command, "--addr", "127.0.0.1:0"])
     check(p.returncode == EXIT_TOOL_ERROR and b"does not export wasi:http/incoming-handler" in p.stderr,
@@ -292,7 +355,8 @@ def main():
     ap.add_argument("--component", required=True, help="the proxy component")
     ap.add_argument("--command", required=True, help="a command component (hello)")
     ap.add_argument("--js-component", help="the componentize-js proxy component (case js)")
-    ap.add_argument("case", choices=["requests", "timeout", "sigint", "record", "js", "bad_usage"])
+    ap.add_argument("--jco", help="the jco executable (case jco)")
+    ap.add_argument("case", choices=["requests", "timeout", "sigint", "record", "js", "jco", "bad_usage"])
     a = ap.parse_args()
     with scratch(f"serve-{a.case}") as tmp:
         globals()[f"case_{a.case}"](a, tmp)
