@@ -127,6 +127,14 @@ class Module {
   virtual const std::vector<ExternDesc>& exports() const = 0;
 };
 
+// A compiled module that engines on other threads can instantiate without
+// compiling it again (Engine::share, Engine::adopt): the code is shared, not
+// copied.
+class SharedModule {
+ public:
+  virtual ~SharedModule() = default;
+};
+
 class Instance {
  public:
   virtual ~Instance() = default;
@@ -164,6 +172,15 @@ class Engine {
   // is rethrown, as Func::call's caller would: it is no instantiation error.
   virtual Result<std::shared_ptr<Instance>> instantiate(const std::shared_ptr<Module>& module,
                                                         const std::vector<Import>& imports) = 0;
+
+  // `module`, compiled here, for other engines of the process to adopt(): a
+  // server's workers compile a component once between them. Null if this
+  // engine cannot share it (a debugging engine: its code is instrumented).
+  virtual std::shared_ptr<const SharedModule> share(const std::shared_ptr<Module>& module) = 0;
+  // The shared module as a module of this engine, compiling nothing. An
+  // error if it was compiled under other EngineOptions (the memory cap and
+  // the compilers shape the code) or this engine debugs.
+  virtual Result<std::shared_ptr<Module>> adopt(const SharedModule& shared) = 0;
 
   virtual std::shared_ptr<Func> host_function(const CoreFuncType& type, HostFunction body,
                                               std::string debug_name) = 0;

@@ -10,6 +10,7 @@
 #include <exception>
 #include <deque>
 #include <list>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,11 @@ struct SmModule final : public Module {
   // (the imported globals' values).
   JS::PersistentRootedObject compiled;
   std::vector<std::optional<CoreVal>> folded_for;
+  // Where its code's URL says it was compiled (SmEngine::parse_frame), for
+  // share(): the engine and its compilation number there.
+  uint64_t compiled_by = 0;
+  size_t url_number = 0;
+  int64_t offset_shift = 0;
   // Only when debugging: the bodies (offsets in the original bytes) and names
   // of its functions, for the debugger's frames and breakpoints.
   std::vector<binary::FunctionCode> functions;
@@ -70,6 +76,8 @@ class SmEngine final : public Engine {
   Result<std::shared_ptr<Module>> compile(std::span<const uint8_t> bytes) override;
   Result<std::shared_ptr<Instance>> instantiate(const std::shared_ptr<Module>& module,
                                                 const std::vector<Import>& imports) override;
+  std::shared_ptr<const SharedModule> share(const std::shared_ptr<Module>& module) override;
+  Result<std::shared_ptr<Module>> adopt(const SharedModule& shared) override;
   std::shared_ptr<Func> host_function(const CoreFuncType& type, HostFunction body, std::string debug_name) override;
   Result<std::shared_ptr<Memory>> new_memory(const MemoryType& type) override;
   Result<std::shared_ptr<Table>> new_table(const TableType& type) override;
@@ -93,8 +101,9 @@ class SmEngine final : public Engine {
   // Compiles bytes with `new WebAssembly.Module`; on failure the message
   // names the unsupported proposal if there is one. The code belongs to
   // `owner`, whose original binary has its code section at `code_begin`
-  // (the bytes compiled may be a rewritten copy: capped, folded).
-  Result<JSObject*> compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info, const Module* owner,
+  // (the bytes compiled may be a rewritten copy: capped, folded); owner
+  // learns where it was compiled (SmModule::url_number).
+  Result<JSObject*> compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info, SmModule* owner,
                                size_t code_begin);
 
   // A frame of SpiderMonkey's stack text ("name@URL:wasm-function[N]:0xOFF"),
@@ -152,7 +161,10 @@ class SmEngine final : public Engine {
     const Module* owner;
     int64_t offset_shift;
   };
-  std::vector<CompiledCode> compiled_code_;  // by URL number
+  std::vector<CompiledCode> compiled_code_;  // by URL number, this engine's compilations
+  // Code compiled by other engines and adopted here, by (engine, URL number).
+  std::map<std::pair<uint64_t, size_t>, CompiledCode> adopted_code_;
+  const uint64_t serial_;  // this engine's number in the process, in its code's URLs
   std::deque<HostFuncData> host_funcs_;  // a deque: references to its elements stay valid as it grows
   std::unique_ptr<SmDebugger> debugger_;  // EngineOptions::debug
 };

@@ -12,6 +12,7 @@
 #include <js/Initialization.h>
 #include <js/PropertyAndElement.h>
 #include <js/Stack.h>
+#include <js/WasmModule.h>
 #include <jsfriendapi.h>
 #include <pthread.h>
 
@@ -236,7 +237,11 @@ class SmInstance final : public Instance {
 
 }  // namespace
 
-SmEngine::SmEngine(EngineOptions options) : options_(options) {}
+namespace {
+std::atomic<uint64_t> next_engine_serial{1};
+}  // namespace
+
+SmEngine::SmEngine(EngineOptions options) : options_(options), serial_(next_engine_serial++) {}
 
 SmEngine::~SmEngine() {
   debugger_.reset();
@@ -353,7 +358,9 @@ Func::CallError SmEngine::take_error() {
 }
 
 // Each compilation gets a URL of its own, which SpiderMonkey puts in the
-// frames of its code; the URL's number says whose code it is.
+// frames of its code: "wasm-rr-module-N.E", compilation N of engine E. The
+// engine says whose code it is when the code was compiled by another engine
+// and adopted here (share, adopt).
 constexpr std::string_view kModuleUrl = "wasm-rr-module-";
 
 std::vector<Frame> SmEngine::guest_backtrace() {
@@ -380,11 +387,21 @@ Frame SmEngine::parse_frame(std::string_view line) const {
   int64_t offset = parts->offset;
   if (size_t at = parts->url.find(kModuleUrl); at != std::string_view::npos) {
     std::string_view number = parts->url.substr(at + kModuleUrl.size());
+    const char* end = number.data() + number.size();
     size_t k = 0;
-    auto r = std::from_chars(number.data(), number.data() + number.size(), k);
-    if (r.ec == std::errc() && k < compiled_code_.size()) {
-      f.module = compiled_code_[k].owner;
-      offset += compiled_code_[k].offset_shift;
+    uint64_t engine = serial_;
+    auto r = std::from_chars(number.data(), end, k);
+    if (r.ec == std::errc() && r.ptr != end && *r.ptr == '.') r = std::from_chars(r.ptr + 1, end, engine);
+    const CompiledCode* code = nullptr;
+    if (r.ec != std::errc()) {
+    } else if (engine == serial_) {
+      if (k < compiled_code_.size()) code = &compiled_code_[k];
+    } else if (auto it = adopted_code_.find({engine, k}); it != adopted_code_.end()) {
+      code = &it->second;
+    }
+    if (code) {
+      f.module = code->owner;
+      offset += code->offset_shift;
     }
   }
   f.offset = static_cast<uint32_t>(std::max<int64_t>(offset, 0));
@@ -405,7 +422,7 @@ std::vector<Frame> SmEngine::parse_stack(const std::string& stack) const {
 // `new WebAssembly.Module(bytes)` called from a function whose file name is
 // the compilation's URL: SpiderMonkey names the module after its caller.
 bool SmEngine::construct_module(size_t url_number, const JS::HandleValueArray& args, JS::MutableHandleObject out) {
-  std::string url = fmt::format("{}{}", kModuleUrl, url_number);
+  std::string url = fmt::format("{}{}.{}", kModuleUrl, url_number, serial_);
   JS::CompileOptions options(cx_);
   options.setFileAndLine(url.c_str(), 1);
   static constexpr std::string_view kBody = "return new WebAssembly.Module(bytes);";
@@ -423,10 +440,13 @@ bool SmEngine::construct_module(size_t url_number, const JS::HandleValueArray& a
 }
 
 Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info,
-                                      const Module* owner, size_t code_begin) {
+                                      SmModule* owner, size_t code_begin) {
   const binary::Section* code = info.code_section();
   compiled_code_.push_back({owner, code ? static_cast<int64_t>(code_begin) - static_cast<int64_t>(code->content_begin) : 0});
-  if (debugger_) debugger_->compiled(compiled_code_.size() - 1, static_cast<const SmModule&>(*owner), compiled_code_.back().offset_shift);
+  owner->compiled_by = serial_;
+  owner->url_number = compiled_code_.size() - 1;
+  owner->offset_shift = compiled_code_.back().offset_shift;
+  if (debugger_) debugger_->compiled(compiled_code_.size() - 1, *owner, compiled_code_.back().offset_shift);
   // The module's bytes are lent to the ArrayBuffer, not copied (tens of MB
   // for an interpreter): `new WebAssembly.Module` copies what it keeps, and
   // the buffer is detached before the bytes can go away.
@@ -486,6 +506,67 @@ Result<std::shared_ptr<Module>> SmEngine::compile(std::span<const uint8_t> bytes
   auto compiled = compile_js(bytes, module->info, module.get(), code_begin);
   if (!compiled) return compiled.error();
   module->compiled = *compiled;
+  return std::shared_ptr<Module>(module);
+}
+
+namespace {
+
+// A module another engine compiled: its code, or (a module compiled only at
+// instantiation, once its imported globals are known) its bytes.
+struct SmSharedModule final : SharedModule {
+  RefPtr<JS::WasmModule> code;  // null: compiled at instantiation
+  binary::ModuleInfo info;
+  size_t code_begin = 0;
+  std::vector<uint8_t> bytes;  // only without `code`
+  uint64_t compiled_by = 0;    // where `code` was compiled: its URL (parse_frame)
+  size_t url_number = 0;
+  int64_t offset_shift = 0;
+  std::optional<uint64_t> max_memory_pages;  // the options `code` was compiled under
+  bool optimizing_compiler = true;
+};
+
+}  // namespace
+
+std::shared_ptr<const SharedModule> SmEngine::share(const std::shared_ptr<Module>& module_base) {
+  auto module = std::dynamic_pointer_cast<SmModule>(module_base);
+  if (!module || debugger_) return nullptr;
+  auto shared = std::make_shared<SmSharedModule>();
+  shared->info = module->info;
+  shared->code_begin = module->code_begin;
+  shared->max_memory_pages = options_.max_memory_pages;
+  shared->optimizing_compiler = options_.optimizing_compiler;
+  if (module->needs_folding()) {
+    shared->bytes = module->bytes;
+    return shared;
+  }
+  JS::RootedObject object(cx_, module->compiled);
+  shared->code = JS::GetWasmModule(object);
+  if (!shared->code) return nullptr;
+  shared->compiled_by = module->compiled_by;
+  shared->url_number = module->url_number;
+  shared->offset_shift = module->offset_shift;
+  return shared;
+}
+
+Result<std::shared_ptr<Module>> SmEngine::adopt(const SharedModule& shared_base) {
+  const auto* shared = dynamic_cast<const SmSharedModule*>(&shared_base);
+  if (!shared) return make_error("the shared module is not SpiderMonkey's");
+  if (debugger_) return make_error("a debugging engine compiles its own code (its code is instrumented)");
+  if (shared->max_memory_pages != options_.max_memory_pages || shared->optimizing_compiler != options_.optimizing_compiler)
+    return make_error("the shared module was compiled under other engine options (memory cap, compiler)");
+  auto module = std::make_shared<SmModule>(cx_, shared->info);
+  module->code_begin = shared->code_begin;
+  if (!shared->code) {
+    module->bytes = shared->bytes;
+    return std::shared_ptr<Module>(module);
+  }
+  JSObject* object = shared->code->createObject(cx_);
+  if (!object) return make_error("cannot adopt a shared module: " + take_error().message);
+  module->compiled = object;
+  module->compiled_by = shared->compiled_by;
+  module->url_number = shared->url_number;
+  module->offset_shift = shared->offset_shift;
+  adopted_code_[{shared->compiled_by, shared->url_number}] = {module.get(), shared->offset_shift};
   return std::shared_ptr<Module>(module);
 }
 

@@ -25,4 +25,26 @@ Result<void> ModuleCache::compile_all(const component::Component& component) {
   return {};
 }
 
+Result<std::shared_ptr<const SharedModules>> ModuleCache::share() const {
+  auto shared = std::make_shared<SharedModules>();
+  for (const auto& [key, module] : modules_) {
+    auto m = engine_.share(module);
+    if (!m) return make_error("this engine cannot share its compiled modules");
+    shared->modules_.emplace(key, std::move(m));
+  }
+  shared->buffers_ = buffers_;
+  return std::shared_ptr<const SharedModules>(std::move(shared));
+}
+
+Result<std::unique_ptr<ModuleCache>> ModuleCache::adopting(engine::Engine& engine, const SharedModules& shared) {
+  auto cache = std::make_unique<ModuleCache>(engine);
+  for (const auto& [key, module] : shared.modules_) {
+    auto m = engine.adopt(*module);
+    if (!m) return m.error();
+    cache->modules_.emplace(key, std::move(*m));
+  }
+  cache->buffers_ = shared.buffers_;
+  return cache;
+}
+
 }  // namespace wasmrr::runtime

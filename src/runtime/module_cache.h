@@ -23,9 +23,26 @@
 
 namespace wasmrr::runtime {
 
+class ModuleCache;
+
+// A cache's modules as other engines can take them without compiling
+// (engine::Engine::share): a server's workers compile a component once
+// between them. Immutable once made, so any thread may read it.
+class SharedModules {
+ public:
+  size_t size() const { return modules_.size(); }
+
+ private:
+  friend class ModuleCache;
+  std::map<std::pair<const std::vector<uint8_t>*, uint32_t>, std::shared_ptr<const engine::SharedModule>> modules_;
+  std::vector<std::shared_ptr<const std::vector<uint8_t>>> buffers_;  // keeps the keys' buffers alive
+};
+
 class ModuleCache {
  public:
   explicit ModuleCache(engine::Engine& engine) : engine_(engine) {}
+  // A cache holding `shared`'s modules, adopted by `engine`: no compilation.
+  static Result<std::unique_ptr<ModuleCache>> adopting(engine::Engine& engine, const SharedModules& shared);
 
   // The compiled module for bytes[offset, offset + size): compiled now if it
   // is not in the cache yet.
@@ -37,6 +54,10 @@ class ModuleCache {
   Result<void> compile_all(const component::Component& component);
 
   size_t compiled_count() const { return compilations_; }  // how many compilations were done
+
+  // Every module here, for other engines (adopting()); an error if the
+  // engine cannot share one (a debugging engine).
+  Result<std::shared_ptr<const SharedModules>> share() const;
 
  private:
   engine::Engine& engine_;

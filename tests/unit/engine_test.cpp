@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <thread>
 
 #include "engine/engine.h"
 #include "util/trap.h"
@@ -239,6 +240,96 @@ TEST_F(EngineTest, TrapsCarryMessagesAndBacktraces) {
     EXPECT_GT(f.offset, 0u) << f.text();
   }
   EXPECT_NE(err.backtrace[0].offset, err.backtrace[1].offset);
+}
+
+// serve's workers compile a component once between them: a module compiled
+// on one engine is adopted by an engine on another thread, which compiles
+// nothing, runs it, and names it in its backtraces at the same offsets.
+TEST_F(EngineTest, ACompiledModuleIsSharedWithAnEngineOnAnotherThread) {
+  instantiate_basic();
+  auto local = call_error("nested_trap", {CoreVal::i32(0)});
+  std::shared_ptr<const SharedModule> shared = engine->share(module_);
+  ASSERT_TRUE(shared);
+  std::thread other([&] {
+    auto e = create_engine();
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    std::unique_ptr<Engine> worker = std::move(*e);
+    auto adopted = worker->adopt(*shared);
+    ASSERT_TRUE(adopted.ok()) << adopted.error().message;
+    EXPECT_EQ((*adopted)->exports().size(), module_->exports().size());
+    std::vector<Import> stubs;  // this engine's own host functions
+    for (const ExternDesc& d : (*adopted)->imports()) {
+      ASSERT_EQ(d.kind, ExternKind::Func) << d.name;
+      stubs.push_back({d.module, d.name, worker->host_function(d.func, [](auto, auto) { throw Trap("stub"); }, d.name)});
+    }
+    auto inst = worker->instantiate(*adopted, stubs);
+    ASSERT_TRUE(inst.ok()) << inst.error().message;
+    auto dbl = std::dynamic_pointer_cast<Func>((*inst)->get_export("double"));
+    CoreVal arg = CoreVal::i32(21), result;
+    Func::CallError err;
+    ASSERT_TRUE(dbl->call({&arg, 1}, {&result, 1}, &err)) << err.message;
+    EXPECT_EQ(result.as_i32(), 42);
+    auto trap = std::dynamic_pointer_cast<Func>((*inst)->get_export("nested_trap"));
+    CoreVal zero = CoreVal::i32(0);
+    ASSERT_FALSE(trap->call({&zero, 1}, {&result, 1}, &err));
+    ASSERT_EQ(err.backtrace.size(), local.backtrace.size());
+    for (size_t i = 0; i < err.backtrace.size(); i++) {
+      EXPECT_EQ(err.backtrace[i].module, adopted->get()) << "the frame is the adopted module's: " << err.backtrace[i].text();
+      EXPECT_EQ(err.backtrace[i].offset, local.backtrace[i].offset) << err.backtrace[i].text();
+    }
+    inst->reset();
+    stubs.clear();
+  });
+  other.join();
+}
+
+// serve replaces a worker's engine now and then: the shared code outlives
+// the engine that compiled it.
+TEST_F(EngineTest, ASharedModuleOutlivesTheEngineThatCompiledIt) {
+  std::shared_ptr<const SharedModule> shared;
+  std::thread compiler([&] {
+    auto e = create_engine();
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    auto m = (*e)->compile(read_module("basic.wasm"));
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    shared = (*e)->share(*m);
+  });  // its engine is gone when the thread is
+  compiler.join();
+  ASSERT_TRUE(shared);
+  auto adopted = engine->adopt(*shared);
+  ASSERT_TRUE(adopted.ok()) << adopted.error().message;
+  imports = basic_imports();
+  auto inst = engine->instantiate(*adopted, imports);
+  ASSERT_TRUE(inst.ok()) << inst.error().message;
+  instance = *inst;
+  EXPECT_EQ(call("call_add", {CoreVal::i32(40), CoreVal::i32(2)})[0].as_i32(), 42);
+}
+
+TEST_F(EngineTest, ASharedModuleIsRefusedUnderOtherOptionsOrByADebugger) {
+  instantiate_basic();
+  auto shared = engine->share(module_);
+  ASSERT_TRUE(shared);
+  std::thread other([&] {  // (one engine per thread)
+    EngineOptions capped;
+    capped.max_memory_pages = 16;
+    auto e = create_engine(capped);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    auto refused = (*e)->adopt(*shared);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("other engine options"), std::string::npos) << refused.error().message;
+  });
+  other.join();
+  std::thread debugger([&] {
+    EngineOptions debugging;
+    debugging.debug = true;
+    auto d = create_engine(debugging);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_FALSE((*d)->adopt(*shared).ok());
+    auto own = (*d)->compile(read_module("basic.wasm"));
+    ASSERT_TRUE(own.ok());
+    EXPECT_FALSE((*d)->share(*own)) << "a debugging engine's code is instrumented: not shared";
+  });
+  debugger.join();
 }
 
 TEST_F(EngineTest, StackOverflowIsATrap) {

@@ -7,16 +7,21 @@ namespace wasmrr::cli {
 RequestWorkers::RequestWorkers(unsigned count, const LoadedComponent& component, const GuestLimits& limits,
                                std::optional<std::chrono::microseconds> timeout, Serve serve)
     : component_(component), limits_(limits), timeout_(timeout), serve_(std::move(serve)) {
-  std::vector<std::future<void>> ready;
-  for (unsigned i = 0; i < count; i++) {
+  auto start_worker = [this] {
     workers_.push_back(std::make_unique<Worker>());
     std::promise<void> p;
-    ready.push_back(p.get_future());
+    std::future<void> ready = p.get_future();
     workers_.back()->thread = std::thread([this, w = workers_.back().get(), p = std::move(p)]() mutable {
       work(*w, std::move(p));
     });
-  }
+    return ready;
+  };
+  // The first worker compiles the component and shares its modules; the
+  // others adopt them (start_engine), at once and in parallel.
+  std::vector<std::future<void>> ready;
   try {
+    start_worker().get();
+    for (unsigned i = 1; i < count; i++) ready.push_back(start_worker());
     for (auto& r : ready) r.get();
   } catch (...) {
     shutdown();  // the workers that did start, before reporting
@@ -48,8 +53,8 @@ void RequestWorkers::submit(uint64_t number, wasi::ServerRequest request, std::s
 }
 
 // An engine that made this many instances is replaced by a fresh one: it
-// keeps a small record of every host function made (engine.h), and a new
-// engine costs a compilation of the component.
+// keeps a small record of every host function made (engine.h). A new engine
+// adopts the compiled modules: it compiles nothing.
 constexpr uint64_t kRequestsPerEngine = 4096;
 
 void RequestWorkers::start_engine(std::unique_ptr<engine::Engine>& engine, std::unique_ptr<runtime::ModuleCache>& modules) {
@@ -58,9 +63,24 @@ void RequestWorkers::start_engine(std::unique_ptr<engine::Engine>& engine, std::
   auto e = engine::create_engine(limits_.engine_options());
   if (!e) throw ToolError(fmt::format("cannot start the engine: {}", e.error().message));
   engine = std::move(*e);
+  std::shared_ptr<const runtime::SharedModules> shared;
+  {
+    std::lock_guard lock(mutex_);
+    shared = shared_modules_;
+  }
+  if (shared) {
+    auto adopted = runtime::ModuleCache::adopting(*engine, *shared);
+    if (!adopted) throw ToolError(fmt::format("`{}`: {}", component_.path, adopted.error().message));
+    modules = std::move(*adopted);
+    return;
+  }
   modules = std::make_unique<runtime::ModuleCache>(*engine);
   if (auto r = modules->compile_all(*component_.ast); !r)
     throw ToolError(fmt::format("`{}`: {}", component_.path, r.error().message));
+  if (auto made = modules->share()) {
+    std::lock_guard lock(mutex_);
+    shared_modules_ = *made;
+  }  // (else every worker compiles its own)
 }
 
 void RequestWorkers::work(Worker& w, std::promise<void> ready) {

@@ -1,6 +1,7 @@
 // serve's workers: N threads, each with its own engine (SpiderMonkey
-// contexts are per thread) and its own compiled modules (translated once, at
-// start), taking requests from one queue. Every request runs in a fresh
+// contexts are per thread), taking requests from one queue. The component is
+// compiled once, by the first worker, whose engine shares the compiled code
+// with the others' (engine::Engine::share, adopt). Every request runs in a fresh
 // instance of the component with a fresh host, so that no state leaks from
 // one request to the next.
 #pragma once
@@ -28,7 +29,7 @@ class RequestWorkers {
   using Serve = std::function<void(engine::Engine&, runtime::ModuleCache&, uint64_t number, wasi::ServerRequest,
                                     const std::shared_ptr<ReplyStream>& reply)>;
 
-  // Starts `count` workers, each compiling the component first; throws
+  // Starts `count` workers, the first compiling the component; throws
   // ToolError (naming the component) if one cannot. `timeout`: a request
   // running longer is interrupted (its guest code ends as a trap).
   RequestWorkers(unsigned count, const LoadedComponent& component, const GuestLimits& limits,
@@ -65,6 +66,7 @@ class RequestWorkers {
   std::condition_variable wake_;           // a job or the stop, for the workers
   std::condition_variable wake_watchdog_;  // the stop, for the watchdog
   std::deque<Job> queue_;
+  std::shared_ptr<const runtime::SharedModules> shared_modules_;  // from the first worker's compilation
   bool stopping_ = false;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::thread watchdog_;
