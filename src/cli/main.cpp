@@ -286,15 +286,17 @@ int dispatch(int argc, char** argv) {
   serve->add_option("--addr", srv_opts.addr, "Address to listen on, HOST:PORT (port 0: any free port)")
       ->type_name("HOST:PORT")->capture_default_str()->allow_extra_args(false);
   serve->add_option("--workers", srv_opts.workers,
-                    "Requests served at a time, each worker with its own engine and compiled modules "
-                    "(default: one per core)")
+                    "Requests served at a time, each worker with its own engine; the component is compiled once "
+                    "for all of them (default: one per core)")
       ->type_name("N")->check(CLI::Range(1u, 256u).description(""))->allow_extra_args(false);
   serve->add_option("--record", srv_opts.record_dir,
                     "Record every request into DIR as a trace of its own, named by arrival "
                     "(000017-GET-hello.json): the request, every host call its handler made and the response "
                     "the client got; `wasm-rr replay COMPONENT TRACE` replays one offline")
       ->type_name("DIR")->allow_extra_args(false);
-  serve->add_option("--max-body", srv_opts.max_body, "Largest request body (e.g. 1M); larger ones get 413")
+  serve->add_option("--max-body", srv_opts.max_body,
+                    "Largest request body (e.g. 1M): a larger content-length gets 413 without reaching the guest; "
+                    "a longer chunked body makes the guest's read fail (HTTP-request-body-size)")
       ->type_name("SIZE")->capture_default_str()->allow_extra_args(false);
   add_world_options(*serve, srv_opts.guest);
   add_limit_options(*serve, srv_opts.guest.limits);
@@ -302,8 +304,9 @@ int dispatch(int argc, char** argv) {
       ->description("Stop a request's handler still computing after DURATION (e.g. 500ms, 2s); its client gets 500 "
                     "and the worker serves the next request");
   serve->footer(
-      "Each request runs in a fresh instance of the component (compiled once per worker) with a fresh host: "
-      "the world options (--env, --dir, --allow-http, ...) apply to every request. --timeout bounds each "
+      "Each request runs in a fresh instance of the component with a fresh host: the world options (--env, "
+      "--dir, --allow-http, ...) apply to every request. The guest reads the request's body as it arrives, and "
+      "its response goes to the client as it writes it (with its trailers, when chunked). --timeout bounds each "
       "request: a handler still computing then is stopped and the client gets 500; so does a handler that "
       "traps, exits or sets no response, and the server keeps serving. Malformed requests get 400 without "
       "reaching the guest. One line per request goes to stderr (method, path, status, duration). SIGINT or "

@@ -15,6 +15,7 @@
 
 #include "cli/serve/http_server.h"
 #include "cli/serve/reply_stream.h"
+#include "wasi/http/request_body.h"
 
 namespace wasmrr::cli {
 namespace {
@@ -180,6 +181,86 @@ TEST(ServeStreaming, AFailureAfterTheHeadWasSentCutsTheConnection) {
   EXPECT_EQ(got.find("\r\n0\r\n"), std::string::npos) << "a cut response has no last chunk: " << got;
   ::close(fd);
   handler.thread.join();
+}
+
+// The request's body reaches the handler as the client sends it: the
+// handler has the first chunk before the client sends the second.
+TEST(ServeStreaming, TheRequestBodyReachesTheHandlerAsItArrives) {
+  std::promise<void> handler_has_part_1;
+  std::thread handler_thread;
+  HttpServer server({"127.0.0.1", 0, 1 << 20, 30}, [&](wasi::ServerRequest r, std::shared_ptr<ReplyStream> reply) {
+    handler_thread = std::thread([&, body = r.body_source, reply] {
+      wasi::RequestBodyInputStream in(body);
+      std::string got;
+      bool told = false;
+      while (true) {
+        auto part = in.blocking_read(1 << 16);
+        if (!part.ok()) break;  // closed: the end
+        got += part.value();
+        if (!told && got.find("part 1;") != std::string::npos) {
+          told = true;
+          handler_has_part_1.set_value();
+        }
+      }
+      reply->start(200, {}, std::nullopt);
+      reply->write("read: " + got);
+      reply->finish({});
+    });
+  });
+  int fd = connect_to(server.port());
+  std::string head = "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n7\r\npart 1;\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
+  ASSERT_EQ(handler_has_part_1.get_future().wait_for(10s), std::future_status::ready)
+      << "the handler did not get the first chunk before the rest was sent";
+  std::string rest = "7\r\npart 2.\r\n0\r\n\r\n";
+  ASSERT_EQ(::send(fd, rest.data(), rest.size(), 0), static_cast<ssize_t>(rest.size()));
+  std::string got;
+  read_until(fd, got, "read: part 1;part 2.");
+  EXPECT_NE(got.find("read: part 1;part 2."), std::string::npos) << got;
+  ::close(fd);
+  handler_thread.join();
+}
+
+// A body over the limit: by its content-length, 413 without the handler; a
+// chunked one, the handler's read fails with HTTP-request-body-size.
+TEST(ServeStreaming, ABodyOverTheLimitIs413OrAFailedRead) {
+  std::promise<std::string> read_error;
+  std::thread handler_thread;
+  int handled = 0;
+  HttpServer server({"127.0.0.1", 0, 100, 30}, [&](wasi::ServerRequest r, std::shared_ptr<ReplyStream> reply) {
+    handled++;
+    handler_thread = std::thread([&, body = r.body_source, reply] {
+      wasi::RequestBodyInputStream in(body);
+      while (true) {
+        auto part = in.blocking_read(1 << 16);
+        if (!part.ok()) {
+          read_error.set_value(part.error().message);
+          break;
+        }
+      }
+      reply->answer_or_cut(400, {}, "too much\n");
+    });
+  });
+  int fd = connect_to(server.port());
+  std::string big = "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 200\r\n\r\n" + std::string(200, 'x');
+  ASSERT_EQ(::send(fd, big.data(), big.size(), 0), static_cast<ssize_t>(big.size()));
+  std::string got;
+  read_until(fd, got, "\r\n\r\n");
+  EXPECT_EQ(got.rfind("HTTP/1.1 413", 0), 0u) << got;
+  ::close(fd);
+  EXPECT_EQ(handled, 0);
+  fd = connect_to(server.port());
+  std::string chunked = "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n96\r\n" +
+                        std::string(150, 'y') + "\r\n0\r\n\r\n";
+  ASSERT_EQ(::send(fd, chunked.data(), chunked.size(), 0), static_cast<ssize_t>(chunked.size()));
+  auto error = read_error.get_future();
+  ASSERT_EQ(error.wait_for(10s), std::future_status::ready);
+  EXPECT_NE(error.get().find("larger than --max-body"), std::string::npos);
+  got.clear();
+  read_until(fd, got, "too much");
+  EXPECT_EQ(got.rfind("HTTP/1.1 400", 0), 0u) << got;
+  ::close(fd);
+  handler_thread.join();
 }
 
 }  // namespace

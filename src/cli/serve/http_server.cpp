@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -14,15 +15,18 @@
 #include "cli/serve/microhttpd_api.h"
 #include "cli/serve/reply_stream.h"
 #include "wasi/http/field_text.h"
+#include "wasi/http/request_body.h"
 
 namespace wasmrr::cli {
 
 struct HttpServer::Exchange {
   std::string uri;  // as the client sent it: path and query
   bool started = false;
-  bool too_large = false;
-  bool in_flight = false;  // counted in in_flight_ until the connection is done with it
-  wasi::ServerRequest request;
+  bool too_large = false;  // by its content-length: 413, and the guest never sees it
+  bool in_flight = false;  // handed to the handler; counted in in_flight_ until the connection is done with it
+  uint64_t received = 0;   // body bytes read
+  std::shared_ptr<wasi::RequestBodySource> body;  // the body, as it arrives, for the guest
+  std::shared_ptr<ReplyStream> reply;
 };
 
 namespace {
@@ -89,21 +93,52 @@ struct ServerCallbacks {
     delete s;
   }
 
-  static MHD_Result answer(HttpServer& server, MHD_Connection* connection, HttpServer::Exchange& ex) {
-    auto reply = std::make_shared<ReplyStream>();
+  // The request's head is here: the handler starts on it at once, and its
+  // body follows as it arrives.
+  static void start(HttpServer& server, MHD_Connection* connection, const char* method, HttpServer::Exchange& ex) {
+    wasi::ServerRequest request;
+    request.method = method ? method : "GET";
+    request.path_with_query = ex.uri;
+    microhttpd_api().get_connection_values(connection, MHD_HEADER_KIND, &ServerCallbacks::header, &request);
+    for (const auto& [name, value] : request.headers) {
+      if (name == "host") request.authority = value;
+      if (name == "content-length" && std::strtoull(value.c_str(), nullptr, 10) > server.options_.max_body)
+        ex.too_large = true;
+    }
+    if (ex.too_large) return;
+    ex.body = request.body_source = std::make_shared<wasi::RequestBodySource>();
+    ex.reply = std::make_shared<ReplyStream>();
     server.in_flight_++;
     ex.in_flight = true;
     try {
-      server.handler_(std::move(ex.request), reply);
+      server.handler_(std::move(request), ex.reply);
     } catch (const std::exception& e) {
-      reply->answer_or_cut(500, {{"content-type", "text/plain"}}, fmt::format("wasm-rr: {}\n", e.what()));
+      ex.reply->answer_or_cut(500, {{"content-type", "text/plain"}}, fmt::format("wasm-rr: {}\n", e.what()));
     }
-    ReplyStream::Head head = reply->wait_head();
+  }
+
+  static void receive(HttpServer& server, HttpServer::Exchange& ex, std::string_view bytes) {
+    if (!ex.body) return;  // (too large: dropped)
+    if (ex.received + bytes.size() > server.options_.max_body) {
+      wasi::HttpErrorCode e = wasi::HttpErrorCode::of(
+          wasi::HttpErrorCode::Case::http_request_body_size,
+          fmt::format("request body larger than --max-body ({} bytes)", server.options_.max_body));
+      e.size = ex.received + bytes.size();
+      ex.body->fail(e);
+    }
+    ex.body->push(bytes);  // (ignored once failed)
+    ex.received += bytes.size();
+  }
+
+  // The request is read: the reply goes as the handler produces it.
+  static MHD_Result answer(MHD_Connection* connection, HttpServer::Exchange& ex) {
+    ex.body->end();
+    ReplyStream::Head head = ex.reply->wait_head();
     if (head.complete) {
-      reply->reader_gone();
+      ex.reply->reader_gone();
       return ServerCallbacks::reply(connection, head.status, head.headers, std::move(head.body));
     }
-    auto* streaming = new Streaming{reply};
+    auto* streaming = new Streaming{ex.reply};
     MHD_Response* response = microhttpd_api().create_response_from_callback(
         head.length.value_or(MHD_SIZE_UNKNOWN), 64 << 10, &read_body, streaming, &body_done);
     if (!response) {
@@ -121,27 +156,26 @@ struct ServerCallbacks {
     if (!ex) return MHD_NO;
     if (!ex->started) {
       ex->started = true;
-      ex->request.method = method ? method : "GET";
-      ex->request.path_with_query = ex->uri;
-      microhttpd_api().get_connection_values(connection, MHD_HEADER_KIND, &ServerCallbacks::header, &ex->request);
-      for (const auto& [name, value] : ex->request.headers)
-        if (name == "host") ex->request.authority = value;
+      start(*server, connection, method, *ex);
       return MHD_YES;
     }
     if (*upload_data_size > 0) {
-      if (ex->request.body.size() + *upload_data_size > server->options_.max_body) ex->too_large = true;
-      if (!ex->too_large) ex->request.body.append(upload_data, *upload_data_size);
+      receive(*server, *ex, std::string_view(upload_data, *upload_data_size));
       *upload_data_size = 0;
       return MHD_YES;
     }
     if (ex->too_large)
       return reply(connection, 413, {{"content-type", "text/plain"}},
                    fmt::format("request body larger than --max-body ({} bytes)\n", server->options_.max_body));
-    return answer(*server, connection, *ex);
+    return answer(connection, *ex);
   }
 
   static void done(void* cls, MHD_Connection* /*connection*/, void** con_cls, MHD_RequestTerminationCode /*code*/) {
     auto* ex = static_cast<HttpServer::Exchange*>(*con_cls);
+    if (ex && ex->body)  // (a no-op if the body was all read) the client went away: the guest's read fails
+      ex->body->fail(wasi::HttpErrorCode::of(wasi::HttpErrorCode::Case::connection_terminated,
+                                             "the client closed the connection before the end of the request"));
+    if (ex && ex->reply) ex->reply->reader_gone();  // (also a no-op once the reply is sent)
     if (ex && ex->in_flight) static_cast<HttpServer*>(cls)->in_flight_--;
     delete ex;
     *con_cls = nullptr;

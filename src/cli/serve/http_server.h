@@ -1,8 +1,9 @@
 // The HTTP/1.1 server of `wasm-rr serve`: libmicrohttpd (microhttpd_api.h),
 // one thread per connection, so that a slow or stalled client holds only its
-// own thread. Each request is read whole (up to a limit: 413 beyond) and
-// handed to the handler with a ReplyStream (cli/serve/reply_stream.h) to
-// answer it through; the connection's thread sends the reply as it comes:
+// own thread. Each request goes to the handler once its head is read, its
+// body following as it arrives (wasi/http/request_body.h; over a limit: 413
+// by its content-length, else the guest's read fails), with a ReplyStream
+// (cli/serve/reply_stream.h) to answer it through; the connection's thread sends the reply as it comes:
 // at once with its length if it is all there when it starts, else chunked
 // (HTTP/1.1) or up to the connection's end (HTTP/1.0), with the guest's
 // trailers. Malformed requests get 400 from libmicrohttpd without reaching

@@ -60,10 +60,11 @@ struct IncomingResponse {
 };
 
 // The body of an incoming-response (from its transfer) or of an
-// incoming-request (serve: its bytes, read whole before the guest ran).
+// incoming-request (serve: as it arrives, or its bytes read whole).
 struct IncomingBody {
   std::shared_ptr<HttpTransfer> transfer;
   std::shared_ptr<const std::string> bytes;  // a request's body; transfer is null
+  std::shared_ptr<RequestBodySource> source;  // a request's body as it arrives; then bytes is null
   bool stream_taken = false;
 };
 

@@ -1,8 +1,8 @@
 // The server side of wasi:http (wasm-rr serve): a request from a client,
 // handed to a guest that exports wasi:http/incoming-handler, and the response
-// the guest sets through its response-outparam. The request's body is read
-// whole before the guest runs; the response goes to a ResponseSink as the
-// guest produces it.
+// the guest sets through its response-outparam. The request's body reaches
+// the guest as it arrives (or whole); the response goes to a ResponseSink as
+// the guest produces it.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,7 @@
 namespace wasmrr::wasi {
 
 class WasiHost;
+class RequestBodySource;
 
 struct ServerRequest {
   std::string method;           // as the client sent it: "GET", "POST", ...
@@ -25,7 +26,8 @@ struct ServerRequest {
   std::string authority;        // the Host header, if any
   std::string path_with_query;  // "/a/b?c=d"
   FieldList headers;            // names in lower case, in the client's order
-  std::string body;
+  std::string body;             // the whole body, when body_source is null
+  std::shared_ptr<RequestBodySource> body_source;  // the body as it arrives (request_body.h)
 };
 
 // Where a response goes as the guest produces it (serve: to its client).

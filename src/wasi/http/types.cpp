@@ -11,6 +11,7 @@
 #include "wasi/http/body.h"
 #include "wasi/http/field_text.h"
 #include "wasi/http/http.h"
+#include "wasi/http/request_body.h"
 
 namespace wasmrr::wasi {
 namespace {
@@ -354,6 +355,7 @@ void register_incoming_body(const InterfaceDefiner& def, HttpState& http) {
     b.stream_taken = true;
     std::shared_ptr<InputStream> stream;
     if (b.transfer) stream = std::make_shared<HttpBodyInputStream>(b.transfer, http.io.clock);
+    else if (b.source) stream = std::make_shared<RequestBodyInputStream>(b.source);
     else stream = std::make_shared<BytesInputStream>(b.bytes);
     return one(Value::ok(Value::own(http.io.input_streams.insert(std::move(stream)))));
   });
@@ -436,7 +438,8 @@ void register_incoming_request(const InterfaceDefiner& def, HttpState& http) {
     if (r.consumed) return one(Value::err());
     r.consumed = true;
     auto body = std::make_shared<IncomingBody>();
-    body->bytes = std::shared_ptr<const std::string>(r.request, &r.request->body);
+    if (r.request->body_source) body->source = r.request->body_source;
+    else body->bytes = std::shared_ptr<const std::string>(r.request, &r.request->body);
     return one(Value::ok(Value::own(http.incoming_bodies.insert(std::move(body)))));
   });
   def("[resource-drop]incoming-request", [&http](Values& a) {
