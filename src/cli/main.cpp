@@ -301,13 +301,13 @@ int dispatch(int argc, char** argv) {
   add_world_options(*serve, srv_opts.guest);
   add_limit_options(*serve, srv_opts.guest.limits);
   serve->get_option("--timeout")
-      ->description("Stop a request's handler still computing after DURATION (e.g. 500ms, 2s); its client gets 500 "
-                    "and the worker serves the next request");
+      ->description("Stop a request's handler still running after DURATION (e.g. 500ms, 2s), computing or waiting "
+                    "in a host call; its client gets 500 and the worker serves the next request");
   serve->footer(
       "Each request runs in a fresh instance of the component with a fresh host: the world options (--env, "
       "--dir, --allow-http, ...) apply to every request. The guest reads the request's body as it arrives, and "
       "its response goes to the client as it writes it (with its trailers, when chunked). --timeout bounds each "
-      "request: a handler still computing then is stopped and the client gets 500; so does a handler that "
+      "request: a handler still running then is stopped and the client gets 500; so does a handler that "
       "traps, exits or sets no response, and the server keeps serving. Malformed requests get 400 without "
       "reaching the guest. One line per request goes to stderr (method, path, status, duration). SIGINT or "
       "SIGTERM stop accepting connections, let the requests in flight finish (at most 10 s) and exit 0.\n\n"

@@ -251,7 +251,7 @@ int serve_command(const ServeOptions& opts) {
   if (server.in_flight() > 0) {
     fmt::print(stderr, "wasm-rr: {} request{} still running after 10 s: interrupting {}\n", server.in_flight(),
                server.in_flight() == 1 ? "" : "s", server.in_flight() == 1 ? "it" : "them");
-    pool.interrupt_all();  // a handler blocked in a host call ends when that call returns
+    pool.interrupt_all();
   }
   return 0;
 }

@@ -20,7 +20,8 @@
                handler, diff names the requests, a pack replays
   js           the same with a componentize-js handler (tests/guests/js_proxy):
                GET, POST, a handler that makes an outgoing request to a
-               loopback server, a throwing handler, a streamed body whose
+               loopback server, a throwing handler, one waiting in a 60 s
+               timer (ended by --timeout 2s: 500), a streamed body whose
                first part reaches the client before the guest writes the
                rest; every recorded request replays offline (the loopback
                server gone) to the same bytes
@@ -237,14 +238,18 @@ def case_js(a, tmp):
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     up = f"http://127.0.0.1:{upstream.server_address[1]}"
     traces = tmp / "requests"
-    s = Server(a, tmp, "--workers", "2", "--record", str(traces), f"--allow-http=127.0.0.1:{upstream.server_address[1]}",
-               component=a.js_component)
+    s = Server(a, tmp, "--workers", "2", "--timeout", "2s", "--record", str(traces),
+               f"--allow-http=127.0.0.1:{upstream.server_address[1]}", component=a.js_component)
     got = {}
     try:
         got["hello"] = s.request("GET", "/hello?x=1")
         got["post"] = s.request("POST", "/p", body=b"payload from the client")
         got["fetch"] = s.request("GET", f"/fetch?url={up}/inner")
         got["trap"] = s.request("GET", "/trap")
+        # A handler waiting in the host (a 60 s timer) is ended by --timeout too.
+        t0 = time.monotonic()
+        got["sleep"] = s.request("GET", "/sleep")
+        slept = time.monotonic() - t0
         # The body reaches the client as the guest writes it: part 0 comes
         # while the guest waits for the gate, which opens only then.
         c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
@@ -257,6 +262,8 @@ def case_js(a, tmp):
     finally:
         s.stop()
         upstream.shutdown()
+    check(got["sleep"][0] == 500 and slept < 30 and s.logged("GET /sleep 500 .*longer than --timeout"),
+          f"a handler waiting in the host under --timeout 2s: {got['sleep']} after {slept:.1f} s: {s.log()}")
     check(first == b"part 0\n" and got["stream"] == (200, b"part 0\npart 1: opened\n"),
           f"a streamed response: first {first!r}, then {got['stream']}")
     check(r.getheader("transfer-encoding") == "chunked", f"a streamed response is chunked: {r.getheaders()}")
@@ -265,8 +272,8 @@ def case_js(a, tmp):
     check(got["fetch"] == (200, b"fetched: upstream saw /inner"), f"outgoing request: {got['fetch']}")
     check(got["trap"][0] == 500, f"a throwing handler: {got['trap']}")
     names = sorted(f.name for f in traces.iterdir())
-    check(len(names) == 5, f"traces: {names}")
-    for name, key in zip(names[:3] + names[4:], ("hello", "post", "fetch", "stream")):
+    check(len(names) == 6, f"traces: {names}")
+    for name, key in zip(names[:3] + names[5:], ("hello", "post", "fetch", "stream")):
         trace = traces / name
         harness.replay_hint(a.wasm_rr, a.js_component, trace)
         rep, _ = run([a.wasm_rr, "replay", a.js_component, str(trace)])

@@ -190,7 +190,8 @@ TEST(ServeStreaming, TheRequestBodyReachesTheHandlerAsItArrives) {
   std::thread handler_thread;
   HttpServer server({"127.0.0.1", 0, 1 << 20, 30}, [&](wasi::ServerRequest r, std::shared_ptr<ReplyStream> reply) {
     handler_thread = std::thread([&, body = r.body_source, reply] {
-      wasi::RequestBodyInputStream in(body);
+      auto clock = wasi::system_monotonic_clock();
+      wasi::RequestBodyInputStream in(body, *clock);
       std::string got;
       bool told = false;
       while (true) {
@@ -230,7 +231,8 @@ TEST(ServeStreaming, ABodyOverTheLimitIs413OrAFailedRead) {
   HttpServer server({"127.0.0.1", 0, 100, 30}, [&](wasi::ServerRequest r, std::shared_ptr<ReplyStream> reply) {
     handled++;
     handler_thread = std::thread([&, body = r.body_source, reply] {
-      wasi::RequestBodyInputStream in(body);
+      auto clock = wasi::system_monotonic_clock();
+      wasi::RequestBodyInputStream in(body, *clock);
       while (true) {
         auto part = in.blocking_read(1 << 16);
         if (!part.ok()) {

@@ -96,6 +96,7 @@ void RequestWorkers::work(Worker& w, std::promise<void> ready) {
   {
     std::lock_guard lock(mutex_);
     w.engine = engine.get();
+    w.waits = &wasi::WaitCancel::this_thread();
   }
   ready.set_value();
   for (;;) {
@@ -109,6 +110,7 @@ void RequestWorkers::work(Worker& w, std::promise<void> ready) {
       w.busy_since = std::chrono::steady_clock::now();
     }
     engine->clear_interrupt();
+    w.waits->reset();
     size_t mark = engine->host_function_mark();
     try {
       serve_(*engine, *modules, job.number, std::move(job.request), job.reply);
@@ -140,10 +142,16 @@ void RequestWorkers::work(Worker& w, std::promise<void> ready) {
   w.engine = nullptr;
 }
 
+// The guest's code ends at its next check; a wait in a host call ends now.
+void RequestWorkers::interrupt(Worker& w) {
+  w.engine->interrupt();
+  if (w.waits) w.waits->cancel(engine::Engine::kInterruptedMessage);
+}
+
 void RequestWorkers::interrupt_all() {
   std::lock_guard lock(mutex_);
   for (auto& w : workers_)
-    if (w->busy_since && w->engine) w->engine->interrupt();
+    if (w->busy_since && w->engine) interrupt(*w);
 }
 
 // Interrupts the requests that run longer than --timeout.
@@ -153,7 +161,7 @@ void RequestWorkers::watch() {
     wake_watchdog_.wait_for(lock, std::chrono::milliseconds(10));
     auto now = std::chrono::steady_clock::now();
     for (auto& w : workers_)
-      if (w->busy_since && w->engine && now - *w->busy_since > *timeout_) w->engine->interrupt();
+      if (w->busy_since && w->engine && now - *w->busy_since > *timeout_) interrupt(*w);
   }
 }
 

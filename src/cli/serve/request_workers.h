@@ -19,6 +19,7 @@
 
 #include "cli/guest.h"
 #include "cli/serve/reply_stream.h"
+#include "wasi/io/wait_cancel.h"
 
 namespace wasmrr::cli {
 
@@ -38,8 +39,9 @@ class RequestWorkers {
 
   // Queues `request` for the next free worker, which answers it through `reply`.
   void submit(uint64_t number, wasi::ServerRequest request, std::shared_ptr<ReplyStream> reply);
-  // Interrupts every request running now (their clients get 500): the end
-  // of a shutdown that waited long enough.
+  // Interrupts every request running now (their clients get 500), in its
+  // code or in a host call's wait: the end of a shutdown that waited long
+  // enough.
   void interrupt_all();
 
  private:
@@ -51,11 +53,13 @@ class RequestWorkers {
   struct Worker {
     std::thread thread;
     engine::Engine* engine = nullptr;  // set once it is ready
+    wasi::WaitCancel* waits = nullptr;   // its thread's: --timeout also ends a handler waiting in the host
     std::optional<std::chrono::steady_clock::time_point> busy_since;
   };
   void work(Worker& w, std::promise<void> ready);
   void start_engine(std::unique_ptr<engine::Engine>& engine, std::unique_ptr<runtime::ModuleCache>& modules);
   void watch();
+  void interrupt(Worker& w);  // with mutex_ held
   void shutdown();
 
   const LoadedComponent& component_;

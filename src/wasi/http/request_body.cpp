@@ -15,7 +15,6 @@ RequestBodySource::~RequestBodySource() {
 }
 
 void RequestBodySource::changed() {
-  changed_.notify_all();
   uint64_t one = 1;
   if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof one);
 }
@@ -57,11 +56,6 @@ RequestBodySource::Taken RequestBodySource::take(size_t max) {
   return t;
 }
 
-void RequestBodySource::wait() {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return at_ < pending_.size() || ended_ || failure_; });
-}
-
 bool RequestBodySource::readable() {
   uint64_t count;
   if (wake_fd_ >= 0) (void)!::read(wake_fd_, &count, sizeof count);  // (before looking: a change after it wakes again)
@@ -78,7 +72,7 @@ StreamResult<std::string> RequestBodyInputStream::read(uint64_t len) {
 }
 
 StreamResult<std::string> RequestBodyInputStream::blocking_read(uint64_t len) {
-  source_->wait();
+  subscribe()->block(clock_);
   return read(len);
 }
 

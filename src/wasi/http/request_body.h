@@ -5,7 +5,6 @@
 // enforces.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -39,14 +38,12 @@ class RequestBodySource {
     std::optional<HttpErrorCode> failure;
   };
   Taken take(size_t max);
-  void wait();            // until there are bytes, the end or a failure
-  bool readable();        // there are; also consumes a wake-up of wake_fd()
+  bool readable();        // there are bytes, the end or a failure; also consumes a wake-up of wake_fd()
   int wake_fd() const { return wake_fd_; }  // readable when something changed
 
  private:
   void changed();  // with mutex_ held
   std::mutex mutex_;
-  std::condition_variable changed_;
   std::string pending_;
   size_t at_ = 0;  // in pending_: what was read
   bool ended_ = false;
@@ -54,15 +51,19 @@ class RequestBodySource {
   int wake_fd_ = -1;  // an eventfd
 };
 
+// Its reads wait in poll_all (wasi/io/pollable.h), so that serve --timeout
+// can end them (wasi/io/wait_cancel.h).
 class RequestBodyInputStream final : public InputStream {
  public:
-  explicit RequestBodyInputStream(std::shared_ptr<RequestBodySource> source) : source_(std::move(source)) {}
+  RequestBodyInputStream(std::shared_ptr<RequestBodySource> source, const MonotonicClock& clock)
+      : source_(std::move(source)), clock_(clock) {}
   StreamResult<std::string> read(uint64_t len) override;
   StreamResult<std::string> blocking_read(uint64_t len) override;
   std::shared_ptr<Pollable> subscribe() override;
 
  private:
   std::shared_ptr<RequestBodySource> source_;
+  const MonotonicClock& clock_;
 };
 
 }  // namespace wasmrr::wasi

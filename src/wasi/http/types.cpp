@@ -355,7 +355,7 @@ void register_incoming_body(const InterfaceDefiner& def, HttpState& http) {
     b.stream_taken = true;
     std::shared_ptr<InputStream> stream;
     if (b.transfer) stream = std::make_shared<HttpBodyInputStream>(b.transfer, http.io.clock);
-    else if (b.source) stream = std::make_shared<RequestBodyInputStream>(b.source);
+    else if (b.source) stream = std::make_shared<RequestBodyInputStream>(b.source, http.io.clock);
     else stream = std::make_shared<BytesInputStream>(b.bytes);
     return one(Value::ok(Value::own(http.io.input_streams.insert(std::move(stream)))));
   });

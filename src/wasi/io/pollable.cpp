@@ -12,6 +12,7 @@
 #include "util/trap.h"
 
 #include "util/before_blocking.h"
+#include "wasi/io/wait_cancel.h"
 
 namespace wasmrr::wasi {
 
@@ -106,11 +107,15 @@ std::vector<uint32_t> poll_all(std::span<const Pollable* const> ps, const Monoto
       ts.tv_nsec = static_cast<long>(*timeout % 1'000'000'000u);
     }
     if (!timeout || *timeout > 0) before_blocking();
+    WaitCancel& cancel = WaitCancel::this_thread();
+    if (cancel.cancelled()) throw Trap(cancel.message());
+    fds.push_back(pollfd{cancel.fd(), POLLIN, 0});  // last: no pollable's slot
     int n = ::ppoll(fds.data(), fds.size(), timeout ? &ts : nullptr, nullptr);
     if (n < 0) {
       if (errno == EINTR) continue;
       throw Trap(fmt::format("poll failed: {}", std::strerror(errno)));
     }
+    if (cancel.cancelled()) throw Trap(cancel.message());
     if (!ready.empty() && n == 0) return ready;
     if (jump && n == 0) (void)clock.advance_to(*nearest);
     // Recompute from scratch so the answer is ascending and complete.

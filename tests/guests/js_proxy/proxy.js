@@ -8,6 +8,7 @@
 //                      it answers once the client has part 0)
 //   /cut?url=URL       the same, but after the gate the body fails: the client
 //                      gets part 0 and then a cut connection
+//   /sleep             waits a minute (in the host's poll) before answering
 function gated(url, failAfterGate) {
   let step = 0;
   const text = new TextEncoder();
@@ -35,6 +36,10 @@ addEventListener("fetch", (event) => {
   event.respondWith((async () => {
     const url = new URL(event.request.url);
     if (url.pathname === "/trap") throw new Error("handler failed on purpose");
+    if (url.pathname === "/sleep") {
+      await new Promise((resolve) => setTimeout(resolve, 60000));
+      return new Response("slept\n");
+    }
     if (url.pathname === "/fetch") {
       const upstream = await fetch(url.searchParams.get("url"));
       return new Response(`fetched: ${await upstream.text()}`, {status: upstream.status});

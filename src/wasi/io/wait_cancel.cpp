@@ -1,0 +1,40 @@
+#include "wasi/io/wait_cancel.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace wasmrr::wasi {
+
+WaitCancel& WaitCancel::this_thread() {
+  thread_local WaitCancel cancel;
+  return cancel;
+}
+
+WaitCancel::WaitCancel() : fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+
+WaitCancel::~WaitCancel() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void WaitCancel::cancel(std::string message) {
+  {
+    std::lock_guard lock(mutex_);
+    message_ = std::move(message);
+  }
+  cancelled_.store(true);
+  uint64_t one = 1;
+  if (fd_ >= 0) (void)!::write(fd_, &one, sizeof one);
+}
+
+void WaitCancel::reset() {
+  uint64_t count;
+  if (fd_ >= 0) (void)!::read(fd_, &count, sizeof count);
+  cancelled_.store(false);
+}
+
+std::string WaitCancel::message() const {
+  std::lock_guard lock(mutex_);
+  return message_;
+}
+
+}  // namespace wasmrr::wasi
