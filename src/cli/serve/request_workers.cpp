@@ -47,9 +47,27 @@ void RequestWorkers::shutdown() {
 void RequestWorkers::submit(uint64_t number, wasi::ServerRequest request, std::shared_ptr<ReplyStream> reply) {
   {
     std::lock_guard lock(mutex_);
+    if (live_ == 0) {
+      refuse(*reply);
+      return;
+    }
     queue_.push_back(Job{number, std::move(request), std::move(reply)});
   }
   wake_.notify_one();
+}
+
+void RequestWorkers::refuse(ReplyStream& reply) {
+  reply.answer_or_cut(503, {{"content-type", "text/plain"}}, "wasm-rr: no worker is left to run the handler\n");
+}
+
+// A worker whose engine could not be replaced is gone; when none is left,
+// the requests waiting, and every later one, get 503 rather than waiting forever.
+void RequestWorkers::worker_lost() {
+  std::lock_guard lock(mutex_);
+  if (--live_ > 0) return;
+  fmt::print(stderr, "wasm-rr: no worker is left: requests get 503\n");
+  for (Job& job : queue_) refuse(*job.reply);
+  queue_.clear();
 }
 
 // An engine that made this many instances is replaced by a fresh one: it
@@ -95,6 +113,7 @@ void RequestWorkers::work(Worker& w, std::promise<void> ready) {
   uint64_t served = 0;
   {
     std::lock_guard lock(mutex_);
+    live_++;
     w.engine = engine.get();
     w.waits = &wasi::WaitCancel::this_thread();
   }
@@ -132,6 +151,7 @@ void RequestWorkers::work(Worker& w, std::promise<void> ready) {
         start_engine(engine, modules);
       } catch (const std::exception& e) {
         fmt::print(stderr, "wasm-rr: a worker stopped: {}\n", e.what());
+        worker_lost();
         break;
       }
       std::lock_guard lock(mutex_);

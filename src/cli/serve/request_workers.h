@@ -60,6 +60,8 @@ class RequestWorkers {
   void start_engine(std::unique_ptr<engine::Engine>& engine, std::unique_ptr<runtime::ModuleCache>& modules);
   void watch();
   void interrupt(Worker& w);  // with mutex_ held
+  void worker_lost();
+  static void refuse(ReplyStream& reply);
   void shutdown();
 
   const LoadedComponent& component_;
@@ -70,6 +72,7 @@ class RequestWorkers {
   std::condition_variable wake_;           // a job or the stop, for the workers
   std::condition_variable wake_watchdog_;  // the stop, for the watchdog
   std::deque<Job> queue_;
+  unsigned live_ = 0;  // workers serving (started, and not stopped for want of an engine)
   std::shared_ptr<const runtime::SharedModules> shared_modules_;  // from the first worker's compilation
   bool stopping_ = false;
   std::vector<std::unique_ptr<Worker>> workers_;
