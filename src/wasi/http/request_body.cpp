@@ -22,8 +22,8 @@ void RequestBodySource::changed() {
 void RequestBodySource::push(std::string_view bytes) {
   std::lock_guard lock(mutex_);
   if (ended_ || failure_ || bytes.empty()) return;
-  if (at_ == pending_.size()) {  // all read: start over rather than grow
-    pending_.clear();
+  if (at_ > 0 && at_ >= pending_.size() / 2) {  // what was read goes, rather than the buffer growing
+    pending_.erase(0, at_);
     at_ = 0;
   }
   pending_ += bytes;
