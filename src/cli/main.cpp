@@ -226,6 +226,25 @@ int dispatch(int argc, char** argv) {
                            "the names it holds. `record --redact NAME` keeps a value out of a recording.\n\n{}",
                            kTraceToolExitCodeHelp));
 
+  CompileOptions cmp_opts;
+  CLI::App* compile = app.add_subcommand(
+      "compile", "Compile a component's optimized code into wasm-rr's code cache, so that it starts without compiling");
+  compile->add_option("component", cmp_opts.component_path, "The component (.wasm component binary, or a pack)")
+      ->required();
+  compile->add_option("--max-memory", cmp_opts.max_memory,
+                      "The --max-memory of the runs it is for: the code depends on the memory cap")
+      ->type_name("SIZE")->allow_extra_args(false);
+  compile->add_option("--wait", cmp_opts.wait_seconds, "Give up after this many seconds")
+      ->type_name("SECONDS")->capture_default_str()->allow_extra_args(false);
+  compile->footer(
+      "run, record, replay, explore and serve take a module's optimized code from the code cache when it is there "
+      "(with the optimizing compiler, not when debugging), and compile it otherwise. A run does not wait for a "
+      "large module's optimized code, which takes seconds; compile does, and puts it in the cache. The cache is "
+      "$WASMRR_CODE_CACHE, else $XDG_CACHE_HOME/wasm-rr/code, else ~/.cache/wasm-rr/code; WASMRR_CODE_CACHE=off "
+      "turns it off. Entries are named by the modules' SHA-256 and read only if this user alone can write them.\n\n"
+      "Exit status:\n  0    the code is in the cache\n"
+      "  125  it could not be (the cache is off or unusable, an invalid component, the --wait ran out)");
+
   ExploreOptions exp_opts;
   CLI::App* explore = app.add_subcommand("explore", "Run a component many times in seeded worlds with injected faults, "
                                                     "and keep a trace of each distinct failure");
@@ -320,7 +339,7 @@ int dispatch(int argc, char** argv) {
     std::string name = argv[1];
     auto subs = app.get_subcommands([](const CLI::App*) { return true; });
     if (std::none_of(subs.begin(), subs.end(), [&](const CLI::App* sub) { return sub->get_name() == name; })) {
-      fmt::print(stderr, "wasm-rr: error: unknown subcommand `{}` (expected run, record, replay, debug, convert, inspect, diff, pack, explore, shrink or serve)\n"
+      fmt::print(stderr, "wasm-rr: error: unknown subcommand `{}` (expected run, record, replay, debug, convert, inspect, diff, pack, compile, explore, shrink or serve)\n"
                          "Run `wasm-rr --help` for usage.\n", printable(name));
       return kExitToolError;
     }
@@ -360,6 +379,7 @@ int dispatch(int argc, char** argv) {
     }
     if (*diff) return diff_command(diff_opts);
     if (*pack) return pack_command(pack_opts);
+    if (*compile) return compile_command(cmp_opts);
     if (*explore) return explore_command(exp_opts);
     if (*shrink) return shrink_command(shr_opts);
     if (*serve) return serve_command(srv_opts);

@@ -125,6 +125,11 @@ struct PackOptions {
   std::string out_path;        // -o FILE (default: the trace's name with .wasmrr)
   bool force = false;          // pack even if the trace was recorded with another component
 };
+struct CompileOptions {
+  std::string component_path;
+  std::string max_memory;  // --max-memory SIZE: as the runs it is for
+  unsigned wait_seconds = 600;
+};
 struct ExploreOptions {
   GuestOptions guest;              // the component, its args, world and limits (--timeout: 10s by default)
   uint64_t runs = 100;             // --runs N
@@ -164,6 +169,7 @@ int serve_command(const ServeOptions& opts);
 int inspect_command(const InspectOptions& opts);
 int diff_command(const DiffOptions& opts);
 int pack_command(const PackOptions& opts);
+int compile_command(const CompileOptions& opts);
 // inspect --html (cli/timeline/)
 int timeline_command(const InspectOptions& opts);
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -210,6 +211,11 @@ class Engine {
   // ones made since `mark` once their instances are gone: their bodies, and
   // all they hold, are freed (calling one would trap), and collect_garbage()
   // then frees the dead instances and their linear memories.
+  // With EngineOptions::fill_code_cache: waits until the optimized code of
+  // every module compiled is in the code cache, at most `limit`; returns how
+  // many modules went into it, or an error saying why none could.
+  virtual Result<size_t> wait_for_code_cache(std::chrono::seconds limit) = 0;
+
   virtual size_t host_function_mark() const = 0;
   virtual void retire_host_functions(size_t mark) = 0;
   virtual void collect_garbage() = 0;
@@ -232,6 +238,13 @@ struct EngineOptions {
   // SpiderMonkey compiles baseline code first and then Ion code in the
   // background for seconds, taking a core from the guest.
   bool optimizing_compiler = true;
+  // Optimized code is kept between processes (the code cache, see
+  // docs/code-cache.md): with the optimizing compiler and no debugging, a
+  // module whose code is in the cache is not compiled. Filling it costs a
+  // module's whole optimizing compile, which a short run does not wait for:
+  // with fill_code_cache, every module compiled is also put in the cache
+  // (Engine::wait_for_code_cache waits for them: `wasm-rr compile`).
+  bool fill_code_cache = false;
 };
 
 // The SpiderMonkey engine. Creating the first initialises SpiderMonkey for

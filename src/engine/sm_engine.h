@@ -5,8 +5,11 @@
 #include <jsapi.h>
 #include <js/CallArgs.h>
 #include <js/RootingAPI.h>
+#include <js/StreamConsumer.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <exception>
 #include <deque>
 #include <list>
@@ -15,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/code_cache.h"
 #include "engine/engine.h"
 #include "engine/wasm_binary.h"
 
@@ -47,10 +51,9 @@ struct SmModule final : public Module {
   // (the imported globals' values).
   JS::PersistentRootedObject compiled;
   std::vector<std::optional<CoreVal>> folded_for;
-  // Where its code's URL says it was compiled (SmEngine::parse_frame), for
-  // share(): the engine and its compilation number there.
-  uint64_t compiled_by = 0;
-  size_t url_number = 0;
+  // Its code's URL, after "wasm-rr-module-" (SmEngine::parse_frame), and how
+  // far its code section moved in the bytes compiled: for share().
+  std::string url;
   int64_t offset_shift = 0;
   // Only when debugging: the bodies (offsets in the original bytes) and names
   // of its functions, for the debugger's frames and breakpoints.
@@ -102,9 +105,30 @@ class SmEngine final : public Engine {
   // names the unsupported proposal if there is one. The code belongs to
   // `owner`, whose original binary has its code section at `code_begin`
   // (the bytes compiled may be a rewritten copy: capped, folded); owner
-  // learns where it was compiled (SmModule::url_number).
+  // learns its URL (SmModule::url). From the code cache
+  // (engine/code_cache.h) if it has the code, and into it if not.
   Result<JSObject*> compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info, SmModule* owner,
                                size_t code_begin);
+  Result<size_t> wait_for_code_cache(std::chrono::seconds limit) override;
+
+  // A compilation by streaming (WebAssembly.compileStreaming), the only one
+  // that reads and writes optimized encodings: what the stream consumer
+  // callback hands SpiderMonkey.
+  struct StreamedCompile {
+    std::span<const uint8_t> bytes;
+    const CodeCache::Entry* entry = nullptr;            // the cached code, consumed instead of the bytes
+    JS::OptimizedEncodingListener* listener = nullptr;  // where the optimized code goes, when it is ready
+    std::string url;
+  };
+  StreamedCompile* streamed_compile() const { return streaming_; }
+  // EngineOptions::fill_code_cache: the encodings on their way (shared with
+  // the listeners, which SpiderMonkey may release after the engine is gone).
+  struct CacheFill {
+    std::mutex mutex;
+    std::condition_variable done;
+    int pending = 0;
+    size_t stored = 0;
+  };
 
   // A frame of SpiderMonkey's stack text ("name@URL:wasm-function[N]:0xOFF"),
   // its module known by the URL compile_js gave it.
@@ -162,11 +186,18 @@ class SmEngine final : public Engine {
     int64_t offset_shift;
   };
   std::vector<CompiledCode> compiled_code_;  // by URL number, this engine's compilations
-  // Code compiled by other engines and adopted here, by (engine, URL number).
-  std::map<std::pair<uint64_t, size_t>, CompiledCode> adopted_code_;
+  // Code whose URL is no number of this engine's ("N.E" of engine E, adopted
+  // here; "k<key>" from the code cache), by URL; the latest of one URL wins.
+  std::map<std::string, CompiledCode, std::less<>> code_by_url_;
   const uint64_t serial_;  // this engine's number in the process, in its code's URLs
   std::deque<HostFuncData> host_funcs_;  // a deque: references to its elements stay valid as it grows
   std::unique_ptr<SmDebugger> debugger_;  // EngineOptions::debug
+  // The code cache, when this engine uses it (optimizing, not debugging).
+  Result<JSObject*> compile_streaming(StreamedCompile job);
+  Result<JSObject*> compile_with_cache(std::span<const uint8_t> bytes, SmModule* owner, int64_t offset_shift);
+  const CodeCache* cache_ = nullptr;
+  StreamedCompile* streaming_ = nullptr;
+  std::shared_ptr<CacheFill> fill_ = std::make_shared<CacheFill>();
 };
 
 // Value conversion between core values and JS values, as the WebAssembly JS

@@ -11,7 +11,9 @@
 #include <js/GlobalObject.h>
 #include <js/Initialization.h>
 #include <js/PropertyAndElement.h>
+#include <js/Promise.h>
 #include <js/Stack.h>
+#include <js/StreamConsumer.h>
 #include <js/WasmModule.h>
 #include <jsfriendapi.h>
 #include <pthread.h>
@@ -239,6 +241,69 @@ class SmInstance final : public Instance {
 
 namespace {
 std::atomic<uint64_t> next_engine_serial{1};
+
+// Each compilation gets a URL of its own, which SpiderMonkey puts in the
+// frames of its code: "wasm-rr-module-N.E", compilation N of engine E (the
+// engine says whose code it is when another engine compiled it and it was
+// adopted here: share, adopt), or "wasm-rr-module-kKEY" for code from the
+// code cache, which keeps the URL it was compiled with: KEY is its bytes'.
+constexpr std::string_view kModuleUrl = "wasm-rr-module-";
+
+// WebAssembly.compileStreaming's source, for the code cache: the module's
+// bytes, or its cached optimized code (SmEngine::StreamedCompile).
+bool consume_stream(JSContext* cx, JS::HandleObject, JS::MimeType, JS::StreamConsumer* consumer) {
+  auto* engine = static_cast<SmEngine*>(JS_GetContextPrivate(cx));
+  SmEngine::StreamedCompile* job = engine ? engine->streamed_compile() : nullptr;
+  if (!job) return false;
+  std::string url = std::string(kModuleUrl) + job->url;
+  consumer->noteResponseURLs(url.c_str(), nullptr);
+  if (job->entry) {
+    consumer->consumeOptimizedEncoding(job->entry->bytes().data(), job->entry->bytes().size());
+    return true;
+  }
+  if (consumer->consumeChunk(job->bytes.data(), job->bytes.size())) consumer->streamEnd(job->listener);
+  return true;
+}
+
+void report_stream_error(JSContext*, size_t) {}
+
+// Puts a module's optimized code into the cache once SpiderMonkey has it
+// (on one of its threads, possibly after the engine is gone).
+class CacheStore final : public JS::OptimizedEncodingListener {
+ public:
+  CacheStore(const CodeCache& cache, std::string key, std::shared_ptr<SmEngine::CacheFill> fill)
+      : cache_(cache), key_(std::move(key)), fill_(std::move(fill)) {
+    std::lock_guard lock(fill_->mutex);
+    fill_->pending++;
+  }
+  MozExternalRefCountType MOZ_XPCOM_ABI AddRef() override { return ++refs_; }
+  MozExternalRefCountType MOZ_XPCOM_ABI Release() override {
+    int left = --refs_;
+    if (left == 0) delete this;
+    return left;
+  }
+  void storeOptimizedEncoding(const uint8_t* bytes, size_t length) override {
+    cache_.store(key_, {bytes, length});
+    finish(true);
+  }
+
+ private:
+  ~CacheStore() { finish(false); }  // (released without its code: none came)
+  void finish(bool stored) {
+    std::lock_guard lock(fill_->mutex);
+    if (finished_) return;
+    finished_ = true;
+    fill_->pending--;
+    if (stored) fill_->stored++;
+    fill_->done.notify_all();
+  }
+  const CodeCache& cache_;
+  std::string key_;
+  std::shared_ptr<SmEngine::CacheFill> fill_;
+  std::atomic<int> refs_{0};
+  bool finished_ = false;
+};
+
 }  // namespace
 
 SmEngine::SmEngine(EngineOptions options) : options_(options), serial_(next_engine_serial++) {}
@@ -274,7 +339,10 @@ Result<void> SmEngine::init() {
   });
   // The Debugger API runs its hooks with the job queue set aside, so there
   // must be one: SpiderMonkey's own (no promise jobs ever run here).
-  if (options_.debug && !js::UseInternalJobQueues(cx_)) return make_error("js::UseInternalJobQueues failed");
+  // So does a streaming compilation, the code cache's (compile_streaming).
+  if (!options_.debug && options_.optimizing_compiler) cache_ = CodeCache::get(options_.fill_code_cache);
+  if ((options_.debug || cache_) && !js::UseInternalJobQueues(cx_)) return make_error("js::UseInternalJobQueues failed");
+  if (cache_) JS::InitConsumeStreamCallback(cx_, consume_stream, report_stream_error);
   // Wasm on. Baseline only, unless asked for the optimizing tier: see
   // EngineOptions::optimizing_compiler for what each costs.
   JS::ContextOptionsRef(cx_).setWasm(true).setWasmBaseline(true).setWasmIon(options_.optimizing_compiler);
@@ -357,11 +425,6 @@ Func::CallError SmEngine::take_error() {
   return err;
 }
 
-// Each compilation gets a URL of its own, which SpiderMonkey puts in the
-// frames of its code: "wasm-rr-module-N.E", compilation N of engine E. The
-// engine says whose code it is when the code was compiled by another engine
-// and adopted here (share, adopt).
-constexpr std::string_view kModuleUrl = "wasm-rr-module-";
 
 std::vector<Frame> SmEngine::guest_backtrace() {
   JS::RootedObject stack(cx_);
@@ -386,17 +449,18 @@ Frame SmEngine::parse_frame(std::string_view line) const {
   f.function_index = parts->function_index;
   int64_t offset = parts->offset;
   if (size_t at = parts->url.find(kModuleUrl); at != std::string_view::npos) {
-    std::string_view number = parts->url.substr(at + kModuleUrl.size());
-    const char* end = number.data() + number.size();
+    // (SpiderMonkey may append to it, e.g. " line 1 > WebAssembly.Module".)
+    std::string_view url = parts->url.substr(at + kModuleUrl.size());
+    url = url.substr(0, url.find(' '));
+    const char* end = url.data() + url.size();
     size_t k = 0;
-    uint64_t engine = serial_;
-    auto r = std::from_chars(number.data(), end, k);
+    uint64_t engine = 0;
+    auto r = std::from_chars(url.data(), end, k);
     if (r.ec == std::errc() && r.ptr != end && *r.ptr == '.') r = std::from_chars(r.ptr + 1, end, engine);
     const CompiledCode* code = nullptr;
-    if (r.ec != std::errc()) {
-    } else if (engine == serial_) {
+    if (r.ec == std::errc() && r.ptr == end && engine == serial_) {
       if (k < compiled_code_.size()) code = &compiled_code_[k];
-    } else if (auto it = adopted_code_.find({engine, k}); it != adopted_code_.end()) {
+    } else if (auto it = code_by_url_.find(url); it != code_by_url_.end()) {
       code = &it->second;
     }
     if (code) {
@@ -442,9 +506,11 @@ bool SmEngine::construct_module(size_t url_number, const JS::HandleValueArray& a
 Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const binary::ModuleInfo& info,
                                       SmModule* owner, size_t code_begin) {
   const binary::Section* code = info.code_section();
-  compiled_code_.push_back({owner, code ? static_cast<int64_t>(code_begin) - static_cast<int64_t>(code->content_begin) : 0});
-  owner->compiled_by = serial_;
-  owner->url_number = compiled_code_.size() - 1;
+  int64_t offset_shift = code ? static_cast<int64_t>(code_begin) - static_cast<int64_t>(code->content_begin) : 0;
+  if (cache_)
+    if (auto cached = compile_with_cache(bytes, owner, offset_shift); cached && *cached) return *cached;
+  compiled_code_.push_back({owner, offset_shift});
+  owner->url = fmt::format("{}.{}", compiled_code_.size() - 1, serial_);
   owner->offset_shift = compiled_code_.back().offset_shift;
   if (debugger_) debugger_->compiled(compiled_code_.size() - 1, *owner, compiled_code_.back().offset_shift);
   // The module's bytes are lent to the ArrayBuffer, not copied (tens of MB
@@ -464,6 +530,75 @@ Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const bin
     return make_error(*feature + " (SpiderMonkey: " + sm_message + ")");
   }
   return make_error("compile error: " + sm_message);
+}
+
+// The code cache (engine/code_cache.h): the module's optimized code from the
+// cache if it is there; else, with fill_code_cache, compiled by streaming so
+// that its optimized code goes there. Null: neither, compile as usual. The
+// module's URL is its key, the same in the process that filled the cache
+// and in every one that reads it.
+Result<JSObject*> SmEngine::compile_with_cache(std::span<const uint8_t> bytes, SmModule* owner, int64_t offset_shift) {
+  std::string key = CodeCache::key(bytes);
+  StreamedCompile job{bytes, nullptr, nullptr, "k" + key.substr(0, 32)};
+  std::unique_ptr<CodeCache::Entry> entry = cache_->load(key);
+  JSObject* compiled = nullptr;
+  if (entry) {
+    job.entry = entry.get();
+    auto r = compile_streaming(job);
+    if (r) compiled = *r;
+    else cache_->forget(key);  // another SpiderMonkey's, or damaged: replaced when filled again
+    job.entry = nullptr;
+  }
+  if (!compiled && options_.fill_code_cache) {
+    RefPtr<JS::OptimizedEncodingListener> store = new CacheStore(*cache_, key, fill_);
+    job.listener = store.get();
+    auto r = compile_streaming(job);
+    if (!r) return r.error();
+    compiled = *r;
+  }
+  if (!compiled) return nullptr;
+  owner->url = job.url;
+  owner->offset_shift = offset_shift;
+  code_by_url_[job.url] = {owner, offset_shift};
+  return compiled;
+}
+
+// `WebAssembly.compileStreaming(source)`, its source being consume_stream's
+// job; the promise is settled by running the jobs it queued.
+Result<JSObject*> SmEngine::compile_streaming(StreamedCompile job) {
+  streaming_ = &job;
+  struct Done {
+    SmEngine& e;
+    ~Done() { e.streaming_ = nullptr; }
+  } done{*this};
+  std::string url = std::string(kModuleUrl) + job.url;
+  JS::CompileOptions options(cx_);
+  options.setFileAndLine(url.c_str(), 1);
+  static constexpr std::string_view kBody = "return WebAssembly.compileStreaming({});";
+  JS::SourceText<mozilla::Utf8Unit> source;
+  if (!source.init(cx_, kBody.data(), kBody.size(), JS::SourceOwnership::Borrowed)) return make_error(take_error().message);
+  JS::RootedObjectVector env(cx_);
+  JS::RootedFunction compile(cx_, JS::CompileFunction(cx_, env, options, "compileStreaming", 0, nullptr, source));
+  JS::RootedValue result(cx_);
+  JS::RootedObject this_object(cx_);
+  if (!compile || !JS::Call(cx_, this_object, compile, JS::HandleValueArray::empty(), &result) || !result.isObject())
+    return make_error("compileStreaming: " + take_error().message);
+  JS::RootedObject promise(cx_, &result.toObject());
+  js::RunJobs(cx_);
+  if (JS::GetPromiseState(promise) != JS::PromiseState::Fulfilled || !JS::GetPromiseResult(promise).isObject()) {
+    JS_ClearPendingException(cx_);
+    return make_error("the streaming compilation failed");
+  }
+  return &JS::GetPromiseResult(promise).toObject();
+}
+
+Result<size_t> SmEngine::wait_for_code_cache(std::chrono::seconds limit) {
+  if (!cache_) return make_error("the code cache is off (WASMRR_CODE_CACHE=off, no usable directory, or not the optimizing compiler)");
+  if (!options_.fill_code_cache) return make_error("the engine was not made to fill the code cache");
+  std::unique_lock lock(fill_->mutex);
+  if (!fill_->done.wait_for(lock, limit, [&] { return fill_->pending == 0; }))
+    return make_error(fmt::format("the optimized code of {} module(s) was not ready after {} s", fill_->pending, limit.count()));
+  return fill_->stored;
 }
 
 Result<std::shared_ptr<Module>> SmEngine::compile(std::span<const uint8_t> bytes) {
@@ -518,8 +653,7 @@ struct SmSharedModule final : SharedModule {
   binary::ModuleInfo info;
   size_t code_begin = 0;
   std::vector<uint8_t> bytes;  // only without `code`
-  uint64_t compiled_by = 0;    // where `code` was compiled: its URL (parse_frame)
-  size_t url_number = 0;
+  std::string url;             // `code`'s (parse_frame)
   int64_t offset_shift = 0;
   std::optional<uint64_t> max_memory_pages;  // the options `code` was compiled under
   bool optimizing_compiler = true;
@@ -542,8 +676,7 @@ std::shared_ptr<const SharedModule> SmEngine::share(const std::shared_ptr<Module
   JS::RootedObject object(cx_, module->compiled);
   shared->code = JS::GetWasmModule(object);
   if (!shared->code) return nullptr;
-  shared->compiled_by = module->compiled_by;
-  shared->url_number = module->url_number;
+  shared->url = module->url;
   shared->offset_shift = module->offset_shift;
   return shared;
 }
@@ -563,10 +696,9 @@ Result<std::shared_ptr<Module>> SmEngine::adopt(const SharedModule& shared_base)
   JSObject* object = shared->code->createObject(cx_);
   if (!object) return make_error("cannot adopt a shared module: " + take_error().message);
   module->compiled = object;
-  module->compiled_by = shared->compiled_by;
-  module->url_number = shared->url_number;
+  module->url = shared->url;
   module->offset_shift = shared->offset_shift;
-  adopted_code_[{shared->compiled_by, shared->url_number}] = {module.get(), shared->offset_shift};
+  code_by_url_[shared->url] = {module.get(), shared->offset_shift};
   return std::shared_ptr<Module>(module);
 }
 

@@ -191,7 +191,7 @@ def _(ctx):
     return ["--version"]
 
 
-for _sub in ["run", "record", "replay", "debug", "convert", "inspect", "pack", "explore", "shrink", "serve"]:
+for _sub in ["run", "record", "replay", "debug", "convert", "inspect", "pack", "compile", "explore", "shrink", "serve"]:
     case(f"help.{_sub}", f"wasm-rr {_sub} --help")(lambda ctx, s=_sub: [s, "--help"])
 
 

@@ -1,0 +1,58 @@
+// Private to src/engine: compiled code kept between processes, so that a
+// component starts without compiling again. SpiderMonkey writes the
+// optimized (Ion) code of a module it compiled by streaming as an "optimized
+// encoding" (js/StreamConsumer.h), stamped with its build id, and reads one
+// back instead of compiling; this is where those encodings are kept.
+//
+// The directory: $WASMRR_CODE_CACHE if set (`off`: no cache), else
+// $XDG_CACHE_HOME/wasm-rr/code, else ~/.cache/wasm-rr/code; made 0700 when
+// it is first filled. An
+// entry is native code the process will run, so only entries this user owns
+// and only they can write are read, in a directory only they can write.
+// Entries are named by the SHA-256 of the module's bytes as compiled (after
+// --max-memory's rewriting) and are written whole or not at all.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace wasmrr::engine::sm {
+
+class CodeCache {
+ public:
+  // The process's cache; null if it is off or its directory is not usable.
+  // `create`: make the directory if it is not there (filling the cache);
+  // else a cache never filled is none, and nothing is made.
+  static CodeCache* get(bool create);
+
+  // A mapped entry, valid while it lives.
+  class Entry {
+   public:
+    Entry(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+    ~Entry();
+    Entry(const Entry&) = delete;
+    Entry& operator=(const Entry&) = delete;
+    std::span<const uint8_t> bytes() const { return {data_, size_}; }
+
+   private:
+    const uint8_t* data_;
+    size_t size_;
+  };
+
+  static std::string key(std::span<const uint8_t> module_bytes);
+  std::unique_ptr<Entry> load(const std::string& key) const;
+  void store(const std::string& key, std::span<const uint8_t> encoding) const;
+  // An entry SpiderMonkey refused (another build's, or damaged): it goes.
+  void forget(const std::string& key) const;
+  const std::string& dir() const { return dir_; }
+
+ private:
+  explicit CodeCache(std::string dir) : dir_(std::move(dir)) {}
+  std::string path(const std::string& key) const { return dir_ + "/" + key + ".code"; }
+  std::string dir_;
+};
+
+}  // namespace wasmrr::engine::sm

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""The code cache (`wasm-rr compile`, engine/code_cache.h), in a cache
+directory of the case's own (WASMRR_CODE_CACHE):
+
+  - `compile` puts the component's optimized code there: entries 0600 in a
+    0700 directory, named by SHA-256;
+  - a run takes it from there and prints what a run without the cache does;
+  - a trap in cached code is recorded with the same message and backtrace as
+    without the cache, and the recording replays without the cache;
+  - entries that are damaged are refused by SpiderMonkey, removed, and the
+    run compiles instead; entries others could have written are not read;
+  - WASMRR_CODE_CACHE=off: `compile` says the cache is off (125), runs work.
+"""
+import argparse
+import json
+import os
+import stat
+import sys
+
+sys.dont_write_bytecode = True
+import harness  # noqa: E402
+from harness import EXIT_GUEST_TRAP, EXIT_TOOL_ERROR, check, run, scratch  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--wasm-rr", required=True)
+    ap.add_argument("--hello", required=True)
+    ap.add_argument("--trap", required=True, help="a guest that traps (tests/guests/c/trap.c)")
+    a = ap.parse_args()
+    with scratch("code-cache") as tmp:
+        cache = tmp / "cache" / "code"
+        env = {**os.environ, "WASMRR_CODE_CACHE": str(cache)}
+        off = {**os.environ, "WASMRR_CODE_CACHE": "off"}
+
+        plain, _ = run([a.wasm_rr, "run", a.hello], env=off)
+        check(plain.returncode == 0, f"run without the cache: {plain.returncode}")
+        p, _ = run([a.wasm_rr, "compile", a.hello], env=env)
+        check(p.returncode == 0 and b"into the code cache" in p.stderr, f"compile: {p.returncode}: {harness.clip(p.stderr)}")
+        entries = sorted(cache.glob("*.code"))
+        check(entries, f"compile left no entries in {cache}")
+        check(stat.S_IMODE(cache.stat().st_mode) == 0o700, f"the cache directory is {oct(cache.stat().st_mode)}")
+        for e in entries:
+            check(len(e.stem) == 64 and stat.S_IMODE(e.stat().st_mode) == 0o600, f"entry {e.name}: {oct(e.stat().st_mode)}")
+        cached, _ = run([a.wasm_rr, "run", a.hello], env=env)
+        check(cached.returncode == 0 and cached.stdout == plain.stdout, "a run from the cache prints otherwise")
+
+        # A trap in cached code: the same end as without the cache.
+        p, _ = run([a.wasm_rr, "compile", a.trap], env=env)
+        check(p.returncode == 0, f"compile of the trapping guest: {harness.clip(p.stderr)}")
+        ends = {}
+        for name, e in (("cached", env), ("off", off)):
+            trace = tmp / f"trap-{name}.json"
+            r, _ = run([a.wasm_rr, "record", "-t", str(trace), a.trap], env=e)
+            check(r.returncode == EXIT_GUEST_TRAP, f"record ({name}): {r.returncode}: {harness.clip(r.stderr)}")
+            ends[name] = json.loads(trace.read_text().splitlines()[-1].rstrip("]"))
+        check(ends["cached"] == ends["off"], f"the trap differs with the cache: {ends}")
+        check(ends["cached"].get("backtrace"), f"no backtrace: {ends['cached']}")
+        harness.replay_hint(a.wasm_rr, a.trap, tmp / "trap-cached.json")
+        r, _ = run([a.wasm_rr, "replay", a.trap, str(tmp / "trap-cached.json")], env=off)
+        check(r.returncode == EXIT_GUEST_TRAP, f"replay of the cached run without the cache: {r.returncode}: {harness.clip(r.stderr)}")
+
+        # Damaged entries: refused, removed, compiled instead.
+        for e in cache.glob("*.code"):
+            e.write_bytes(b"not code" * 100)
+        r, _ = run([a.wasm_rr, "run", a.hello], env=env)
+        check(r.returncode == 0 and r.stdout == plain.stdout, f"a run with damaged entries: {r.returncode}: {harness.clip(r.stderr)}")
+        kept = [e.name for e in entries if e.exists()]
+        check(not kept, f"damaged entries the run read were kept: {kept}")
+
+        # Entries others could have written are not read (nor removed).
+        run([a.wasm_rr, "compile", a.hello], env=env, check=True)
+        for e in entries:
+            e.write_bytes(b"planted")
+            e.chmod(0o666)
+        r, _ = run([a.wasm_rr, "run", a.hello], env=env)
+        check(r.returncode == 0 and r.stdout == plain.stdout, f"a run with untrusted entries: {harness.clip(r.stderr)}")
+        check(all(e.read_bytes() == b"planted" for e in entries), "an untrusted entry was touched")
+
+        p, _ = run([a.wasm_rr, "compile", a.hello], env=off)
+        check(p.returncode == EXIT_TOOL_ERROR and b"the code cache is off" in p.stderr,
+              f"compile with WASMRR_CODE_CACHE=off: {p.returncode}: {harness.clip(p.stderr)}")
+        print("ok: compiled into the cache, run from it alike, damaged and untrusted entries not used")
+    print("PASS")
+
+
+if __name__ == "__main__":
+    main()
