@@ -1,6 +1,6 @@
 #include "cli/serve/reply_stream.h"
 
-#include <cstring>
+#include "util/chunks.h"
 
 namespace wasmrr::cli {
 
@@ -76,15 +76,7 @@ long ReplyStream::read(char* dest, size_t max) {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [&] { return pending_ > 0 || ended_; });
   if (pending_ == 0) return cut_ ? kCut : kEnd;
-  size_t n = 0;
-  while (n < max && !chunks_.empty()) {
-    std::string& front = chunks_.front();
-    size_t k = std::min(max - n, front.size());
-    std::memcpy(dest + n, front.data(), k);
-    n += k;
-    if (k == front.size()) chunks_.pop_front();
-    else front.erase(0, k);
-  }
+  size_t n = take_from_chunks(chunks_, dest, max);
   pending_ -= n;
   changed_.notify_all();
   return static_cast<long>(n);

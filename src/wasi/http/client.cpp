@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "util/chunks.h"
 #include "util/trap.h"
 
 namespace wasmrr::wasi {
@@ -121,15 +122,7 @@ void RequestBody::append(std::string bytes) {
 }
 
 size_t RequestBody::take(char* dest, size_t max) {
-  size_t n = 0;
-  while (n < max && !chunks.empty()) {
-    std::string& front = chunks.front();
-    size_t k = std::min(max - n, front.size());
-    std::memcpy(dest + n, front.data(), k);
-    n += k;
-    if (k == front.size()) chunks.pop_front();
-    else front.erase(0, k);
-  }
+  size_t n = take_from_chunks(chunks, dest, max);
   pending -= n;
   return n;
 }
