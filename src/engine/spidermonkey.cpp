@@ -338,8 +338,8 @@ Result<void> SmEngine::init() {
     return !self || self->keep_running();
   });
   // The Debugger API runs its hooks with the job queue set aside, so there
-  // must be one: SpiderMonkey's own (no promise jobs ever run here).
-  // So does a streaming compilation, the code cache's (compile_streaming).
+  // must be one: SpiderMonkey's own. The code cache's streaming compilation
+  // (compile_streaming) needs it too: the only promise jobs ever run here.
   if (!options_.debug && options_.optimizing_compiler) cache_ = CodeCache::get(options_.fill_code_cache);
   if ((options_.debug || cache_) && !js::UseInternalJobQueues(cx_)) return make_error("js::UseInternalJobQueues failed");
   if (cache_) JS::InitConsumeStreamCallback(cx_, consume_stream, report_stream_error);
@@ -424,7 +424,6 @@ Func::CallError SmEngine::take_error() {
   JS_ClearPendingException(cx_);
   return err;
 }
-
 
 std::vector<Frame> SmEngine::guest_backtrace() {
   JS::RootedObject stack(cx_);
