@@ -6,6 +6,7 @@
 #include "rr/counterfactual.h"
 #include "trace/readable.h"
 #include "wasi/http/response_capture.h"
+#include "wasi/http/status_text.h"
 #include "util/printable.h"
 #include "cli/stop_watch.h"
 #include "cli/trace_summary.h"
@@ -94,7 +95,9 @@ int replay_then_live(const ReplayOptions& opts, const LoadedComponent& component
 // A response as an end record holds it, shown as the client received it.
 void print_response(const trace::Json& r) {
   if (!r.is_object() || !r.contains("status")) return;
-  std::string text = fmt::format("HTTP/1.1 {}\r\n", r["status"].dump());
+  unsigned status = r["status"].is_number_unsigned() ? r["status"].get<unsigned>() : 0;
+  std::string_view reason = wasi::reason_phrase(status);
+  std::string text = fmt::format("HTTP/1.1 {}{}{}\r\n", r["status"].dump(), reason.empty() ? "" : " ", reason);
   for (const auto& h : r.value("headers", trace::Json::array()))
     if (h.is_array() && h.size() == 2 && h[0].is_string() && h[1].is_string())
       text += fmt::format("{}: {}\r\n", h[0].get<std::string>(), h[1].get<std::string>());

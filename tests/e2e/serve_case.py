@@ -172,11 +172,11 @@ def case_record(a, tmp):
         harness.replay_hint(a.wasm_rr, a.component, trace)
         rep, _ = run([a.wasm_rr, "replay", a.component, str(trace)])
         head, _, body = rep.stdout.partition(b"\r\n\r\n")
-        check(rep.returncode == 0 and head.startswith(b"HTTP/1.1 200") and body == got[key][1],
+        check(rep.returncode == 0 and head.startswith(b"HTTP/1.1 200 OK\r\n") and body == got[key][1],
               f"replay of {name}: exit {rep.returncode}, {head!r}, {len(body)} bytes (the client got {len(got[key][1])}): "
               f"{harness.clip(rep.stderr)}")
     rep, _ = run([a.wasm_rr, "replay", a.component, str(traces / names[2])])
-    check(rep.returncode == harness.EXIT_GUEST_TRAP and rep.stdout.startswith(b"HTTP/1.1 500"),
+    check(rep.returncode == harness.EXIT_GUEST_TRAP and rep.stdout.startswith(b"HTTP/1.1 500 Internal Server Error\r\n"),
           f"replay of the trap: exit {rep.returncode}: {harness.clip(rep.stderr)}")
     lines = (traces / names[0]).read_text().splitlines()
     lines[-1] = lines[-1].replace('"status":200', '"status":201')
