@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -28,6 +29,15 @@ bool make_dir(const std::string& dir) {
   }
   struct stat st;
   return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && trusted(st);
+}
+
+// An entry: kMagic, the SHA-256 of the encoding, the encoding.
+constexpr std::string_view kMagic = "wasm-rr code 1\n";
+constexpr size_t kDigestSize = 32;
+
+void sha256(std::span<const uint8_t> bytes, unsigned char (&digest)[EVP_MAX_MD_SIZE]) {
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
 }
 
 std::optional<std::string> cache_dir() {
@@ -51,14 +61,13 @@ CodeCache* CodeCache::get(bool create) {
   return usable ? cache : nullptr;
 }
 
-CodeCache::Entry::~Entry() { ::munmap(const_cast<uint8_t*>(data_), size_); }
+CodeCache::Entry::~Entry() { ::munmap(const_cast<uint8_t*>(map_), map_size_); }
 
 std::string CodeCache::key(std::span<const uint8_t> module_bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(module_bytes.data(), module_bytes.size(), digest, &len, EVP_sha256(), nullptr);
+  sha256(module_bytes, digest);
   std::string hex;
-  for (unsigned i = 0; i < len; i++) hex += fmt::format("{:02x}", digest[i]);
+  for (size_t i = 0; i < kDigestSize; i++) hex += fmt::format("{:02x}", digest[i]);
   return hex;
 }
 
@@ -71,21 +80,38 @@ std::unique_ptr<CodeCache::Entry> CodeCache::load(const std::string& key) const 
     map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   ::close(fd);
   if (map == MAP_FAILED) return nullptr;
-  return std::make_unique<Entry>(static_cast<const uint8_t*>(map), static_cast<size_t>(st.st_size));
+  std::span<const uint8_t> whole(static_cast<const uint8_t*>(map), static_cast<size_t>(st.st_size));
+  size_t head = kMagic.size() + kDigestSize;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  if (whole.size() > head && std::memcmp(whole.data(), kMagic.data(), kMagic.size()) == 0) {
+    sha256(whole.subspan(head), digest);
+    if (std::memcmp(digest, whole.data() + kMagic.size(), kDigestSize) == 0)
+      return std::make_unique<Entry>(static_cast<const uint8_t*>(map), whole.size(), whole.subspan(head));
+  }
+  ::munmap(map, whole.size());
+  forget(key);  // damaged: it goes, and the module is compiled
+  return nullptr;
 }
 
 void CodeCache::store(const std::string& key, std::span<const uint8_t> encoding) const {
   std::string tmp = fmt::format("{}.{}.tmp", path(key), ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return;
-  size_t done = 0;
-  while (done < encoding.size()) {
-    ssize_t n = ::write(fd, encoding.data() + done, encoding.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  bool ok = ::close(fd) == 0 && done == encoding.size();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  sha256(encoding, digest);
+  auto write_all = [fd](const void* data, size_t size) {
+    size_t done = 0;
+    while (done < size) {
+      ssize_t n = ::write(fd, static_cast<const char*>(data) + done, size - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<size_t>(n);
+    }
+    return true;
+  };
+  bool written = write_all(kMagic.data(), kMagic.size()) && write_all(digest, kDigestSize) &&
+                 write_all(encoding.data(), encoding.size());
+  bool ok = ::close(fd) == 0 && written;
   if (!ok || ::rename(tmp.c_str(), path(key).c_str()) != 0) ::unlink(tmp.c_str());
 }
 

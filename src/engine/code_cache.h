@@ -10,7 +10,9 @@
 // entry is native code the process will run, so only entries this user owns
 // and only they can write are read, in a directory only they can write.
 // Entries are named by the SHA-256 of the module's bytes as compiled (after
-// --max-memory's rewriting) and are written whole or not at all.
+// --max-memory's rewriting) and are written whole or not at all. An entry
+// holds its encoding's SHA-256 too, checked before SpiderMonkey sees it:
+// SpiderMonkey trusts an encoding, and a damaged one could crash it.
 #pragma once
 
 #include <cstdint>
@@ -28,21 +30,24 @@ class CodeCache {
   // else a cache never filled is none, and nothing is made.
   static CodeCache* get(bool create);
 
-  // A mapped entry, valid while it lives.
+  // A mapped entry, valid while it lives: its encoding, checked whole.
   class Entry {
    public:
-    Entry(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+    Entry(const uint8_t* map, size_t map_size, std::span<const uint8_t> encoding)
+        : map_(map), map_size_(map_size), encoding_(encoding) {}
     ~Entry();
     Entry(const Entry&) = delete;
     Entry& operator=(const Entry&) = delete;
-    std::span<const uint8_t> bytes() const { return {data_, size_}; }
+    std::span<const uint8_t> bytes() const { return encoding_; }
 
    private:
-    const uint8_t* data_;
-    size_t size_;
+    const uint8_t* map_;
+    size_t map_size_;
+    std::span<const uint8_t> encoding_;
   };
 
   static std::string key(std::span<const uint8_t> module_bytes);
+  // Null if there is no entry, or one not to be trusted or damaged (removed).
   std::unique_ptr<Entry> load(const std::string& key) const;
   void store(const std::string& key, std::span<const uint8_t> encoding) const;
   // An entry SpiderMonkey refused (another build's, or damaged): it goes.

@@ -2,4 +2,4 @@
 add_test(NAME e2e.code_cache
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/code_cache_case.py
                  --wasm-rr ${WASMRR_EXE} --hello ${G}/hello.wasm --trap ${G}/trap.wasm)
-set_tests_properties(e2e.code_cache PROPERTIES LABELS "e2e;cache" TIMEOUT 300)
+set_tests_properties(e2e.code_cache PROPERTIES LABELS "e2e;cache;trust" TIMEOUT 300)

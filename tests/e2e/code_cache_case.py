@@ -7,8 +7,9 @@ directory of the case's own (WASMRR_CODE_CACHE):
   - a run takes it from there and prints what a run without the cache does;
   - a trap in cached code is recorded with the same message and backtrace as
     without the cache, and the recording replays without the cache;
-  - entries that are damaged are refused by SpiderMonkey, removed, and the
-    run compiles instead; entries others could have written are not read;
+  - entries that are damaged (overwritten, a byte changed, cut short) are
+    refused before SpiderMonkey sees them, removed, and the run compiles
+    instead; entries others could have written are not read;
   - WASMRR_CODE_CACHE=off: `compile` says the cache is off (125), runs work.
 """
 import argparse
@@ -60,9 +61,18 @@ def main():
         r, _ = run([a.wasm_rr, "replay", a.trap, str(tmp / "trap-cached.json")], env=off)
         check(r.returncode == EXIT_GUEST_TRAP, f"replay of the cached run without the cache: {r.returncode}: {harness.clip(r.stderr)}")
 
-        # Damaged entries: refused, removed, compiled instead.
-        for e in cache.glob("*.code"):
-            e.write_bytes(b"not code" * 100)
+        # Damaged entries: refused before SpiderMonkey sees them, removed,
+        # compiled instead: one overwritten, the others with one byte changed
+        # (their checksum no longer matches) or cut short.
+        for i, e in enumerate(entries):
+            data = bytearray(e.read_bytes())
+            if i == 0:
+                data = bytearray(b"not code" * 100)
+            elif i % 2:
+                data[len(data) // 2] ^= 0x40
+            else:
+                data = data[: len(data) // 2]
+            e.write_bytes(bytes(data))
         r, _ = run([a.wasm_rr, "run", a.hello], env=env)
         check(r.returncode == 0 and r.stdout == plain.stdout, f"a run with damaged entries: {r.returncode}: {harness.clip(r.stderr)}")
         kept = [e.name for e in entries if e.exists()]
