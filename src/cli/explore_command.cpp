@@ -177,7 +177,10 @@ void Explorer::print_summary(double seconds) const {
 int Explorer::explore() {
   if (opts_.runs == 0) throw ToolError("--runs must be at least 1");
   (void)parse_faults(opts_.faults);
-  (void)load_component(opts_.guest.component_path);  // a bad component is said once, not once per run
+  LoadedComponent component = load_component(opts_.guest.component_path);  // a bad component is said once, not once per run
+  // The runs take the component's code from the code cache rather than each
+  // compiling it (docs/code-cache.md); without a cache, each compiles.
+  (void)fill_code_cache(component, guest_limits(opts_.guest.limits).engine_options(), std::chrono::seconds(120));
   prepare_output_dir();
   unsigned jobs = opts_.jobs ? opts_.jobs : std::max(1u, std::thread::hardware_concurrency());
   if (jobs > 1024) throw ToolError(fmt::format("--jobs {}: at most 1024 runs at a time", jobs));

@@ -1,5 +1,7 @@
 #include "cli/guest.h"
 
+#include "runtime/module_cache.h"
+
 #include "trace/trace.h"
 
 #include <CLI/CLI.hpp>
@@ -387,6 +389,15 @@ runtime::Outcome run_guest_on(engine::Engine& engine, const LoadedComponent& c, 
   auto outcome = entry ? rt.run_export(entry->instance, entry->func, recorded_args(*entry)) : wasi::run_command(rt);
   if (!outcome) throw ToolError(fmt::format("`{}`: {}", c.path, outcome.error().message));
   return *outcome;
+}
+
+Result<size_t> fill_code_cache(const LoadedComponent& c, engine::EngineOptions options, std::chrono::seconds limit) {
+  options.fill_code_cache = true;
+  auto engine = engine::create_engine(options);
+  if (!engine) return engine.error();
+  runtime::ModuleCache modules(**engine);
+  if (auto r = modules.compile_all(*c.ast); !r) return r.error();
+  return (*engine)->wait_for_code_cache(limit);
 }
 
 namespace {

@@ -65,6 +65,12 @@ runtime::Outcome run_guest_on(engine::Engine& engine, const LoadedComponent& c, 
                               runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
                               const GuestLimits& limits, const trace::ExportCall* entry = nullptr);
 
+// Puts the optimized code of every core module of `c` into the code cache
+// (docs/code-cache.md), compiled under `engine` options, and waits for it,
+// at most `limit`; returns how many modules went in. An error if the cache
+// is off or the component does not compile. On a thread with no engine.
+Result<size_t> fill_code_cache(const LoadedComponent& c, engine::EngineOptions options, std::chrono::seconds limit);
+
 // A trace's header for a recording of `c` in the world `config` (its
 // command line, preopens, start time).
 trace::Header recording_header(const LoadedComponent& c, const wasi::WasiConfig& config);

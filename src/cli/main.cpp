@@ -239,7 +239,8 @@ int dispatch(int argc, char** argv) {
   compile->footer(
       "run, record, replay, explore and serve take a module's optimized code from the code cache when it is there "
       "(with the optimizing compiler, not when debugging), and compile it otherwise. A run does not wait for a "
-      "large module's optimized code, which takes seconds; compile does, and puts it in the cache. The cache is "
+      "large module's optimized code, which takes seconds; compile does, and puts it in the cache (so does explore, "
+      "before its runs). The cache is "
       "$WASMRR_CODE_CACHE, else $XDG_CACHE_HOME/wasm-rr/code, else ~/.cache/wasm-rr/code; WASMRR_CODE_CACHE=off "
       "turns it off. Entries are named by the modules' SHA-256 and read only if this user alone can write them.\n\n"
       "Exit status:\n  0    the code is in the cache\n"

@@ -6,7 +6,7 @@
 //
 // The directory: $WASMRR_CODE_CACHE if set (`off`: no cache), else
 // $XDG_CACHE_HOME/wasm-rr/code, else ~/.cache/wasm-rr/code; made 0700 when
-// it is first filled. An
+// it is first filled (wasm-rr compile, explore). An
 // entry is native code the process will run, so only entries this user owns
 // and only they can write are read, in a directory only they can write.
 // Entries are named by the SHA-256 of the module's bytes as compiled (after

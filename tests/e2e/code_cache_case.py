@@ -10,6 +10,7 @@ directory of the case's own (WASMRR_CODE_CACHE):
   - entries that are damaged (overwritten, a byte changed, cut short) are
     refused before SpiderMonkey sees them, removed, and the run compiles
     instead; entries others could have written are not read;
+  - explore fills the cache before its runs;
   - WASMRR_CODE_CACHE=off: `compile` says the cache is off (125), runs work.
 """
 import argparse
@@ -86,6 +87,13 @@ def main():
         r, _ = run([a.wasm_rr, "run", a.hello], env=env)
         check(r.returncode == 0 and r.stdout == plain.stdout, f"a run with untrusted entries: {harness.clip(r.stderr)}")
         check(all(e.read_bytes() == b"planted" for e in entries), "an untrusted entry was touched")
+
+        # explore fills the cache before its runs, which then compile nothing.
+        explored = tmp / "explore-cache"
+        p, _ = run([a.wasm_rr, "explore", a.hello, "--runs", "2", "-o", str(tmp / "found")],
+                   env={**os.environ, "WASMRR_CODE_CACHE": str(explored)})
+        check(p.returncode == 0 and list(explored.glob("*.code")),
+              f"explore: exit {p.returncode}, cache {list(explored.glob('*'))}: {harness.clip(p.stderr)}")
 
         p, _ = run([a.wasm_rr, "compile", a.hello], env=off)
         check(p.returncode == EXIT_TOOL_ERROR and b"the code cache is off" in p.stderr,

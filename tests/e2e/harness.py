@@ -27,6 +27,10 @@ from pathlib import Path
 
 from exit_codes import EXIT_DIVERGENCE, EXIT_GUEST_TRAP, EXIT_TIMEOUT, EXIT_TOOL_ERROR  # noqa: F401 (re-exported)
 
+# The cases neither read nor fill the user's code cache (docs/code-cache.md:
+# explore fills it): the code cache's own case gives its runs one of their own.
+os.environ.setdefault("WASMRR_CODE_CACHE", "off")
+
 
 class CaseFailed(Exception):
     pass
