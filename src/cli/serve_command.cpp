@@ -112,6 +112,10 @@ uint64_t last_recording_number(const std::string& dir) {
   return last;
 }
 
+// A request's trace refers to bytes the guest had already in the last 64 MiB
+// of it, rather than holding them again (record --dedup-window's default).
+constexpr uint64_t kDedupWindow = uint64_t{64} << 20;
+
 // One recording of one request: its trace, written as the handler runs.
 struct RequestRecording {
   std::string path;
@@ -129,18 +133,18 @@ std::optional<RequestRecording> start_recording(const ServeOptions& opts, uint64
   auto writer = trace::TraceWriter::create(rec.path, {});
   if (!writer) throw ToolError(writer.error().message);
   rec.writer = std::move(*writer);
-  rec.recorder = std::make_unique<rr::Recorder>(*rec.writer, std::vector<std::string>{}, uint64_t{64} << 20);
+  rec.recorder = std::make_unique<rr::Recorder>(*rec.writer, std::vector<std::string>{}, kDedupWindow);
   return rec;
 }
 
-void serve_one(const ServeOptions& opts, const LoadedComponent& component, const GuestLimits& limits,
-               const std::string& handler, engine::Engine& engine, runtime::ModuleCache& modules, uint64_t number,
+void serve_one(const ServeOptions& opts, const wasi::WasiConfig& world, const LoadedComponent& component,
+               const GuestLimits& limits, const std::string& handler, engine::Engine& engine, runtime::ModuleCache& modules, uint64_t number,
                wasi::ServerRequest request, const std::shared_ptr<ReplyStream>& stream) {
   ReplyStream& reply = *stream;
   auto start = Clock::now();
   std::string method = request.method, path = request.path_with_query;
   std::optional<RequestRecording> rec = start_recording(opts, number, request);
-  wasi::WasiConfig config = guest_config(opts.guest);
+  wasi::WasiConfig config = world;  // (each request's host gets its own)
   trace::Header header;
   if (rec) header = recording_header(component, config);
   runtime::HostRegistry registry;
@@ -153,7 +157,7 @@ void serve_one(const ServeOptions& opts, const LoadedComponent& component, const
   response->keep_body = rec.has_value();
   runtime::Values args = wasi::incoming_handler_args(host, std::move(request), response);
   if (rec) {
-    header.dedup_window = uint64_t{64} << 20;
+    header.dedup_window = kDedupWindow;
     header.export_call = trace::ExportCall{handler, wasi::kHandleFunc, trace::Json::array(), {{"method", method}, {"path", path}}};
     for (const auto& a : args) header.export_call->args.push_back({{"handle", a.num}});
     rec->writer->write(trace::to_json(header));
@@ -211,7 +215,9 @@ int serve_command(const ServeOptions& opts) {
   auto max_body = parse_size(opts.max_body);
   if (!max_body) throw ToolError("--max-body " + max_body.error().message);
   auto [host, port] = parse_addr(opts.addr);
-  (void)guest_config(opts.guest);  // bad --dir or grants are said once, before listening
+  // The world every request gets: made once, so that bad --dir or grants,
+  // and warnings about the environment, are said once, before listening.
+  const wasi::WasiConfig world = guest_config(opts.guest);
   unsigned workers = opts.workers ? opts.workers : std::max(1u, std::thread::hardware_concurrency());
   // SIGINT and SIGTERM are waited for here; every thread started below
   // inherits the mask, so none of them is interrupted by one.
@@ -232,7 +238,7 @@ int serve_command(const ServeOptions& opts) {
   RequestWorkers pool(workers, component, limits, limits.timeout,
                       [&](engine::Engine& e, runtime::ModuleCache& m, uint64_t number, wasi::ServerRequest r,
                           const std::shared_ptr<ReplyStream>& reply) {
-                        serve_one(opts, component, limits, *handler, e, m, number, std::move(r), reply);
+                        serve_one(opts, world, component, limits, *handler, e, m, number, std::move(r), reply);
                       });
   std::atomic<uint64_t> arrivals{recorded_before};  // numbers go on after the traces already in DIR
   HttpServer server({host, port, *max_body, 30},

@@ -28,7 +28,9 @@
   jco          the same requests (GET with a query, POST with a body) to
                wasm-rr serve and to jco serve: the same statuses and bodies
   bad_usage    a command component (no incoming-handler), --addr without a
-               port and a host name for --addr are refused before listening (125)
+               port and a host name for --addr are refused before listening (125);
+               a warning about the world (a non-UTF-8 variable) is said once,
+               not once per request
 """
 import argparse
 import http.client
@@ -46,10 +48,10 @@ from harness import EXIT_TOOL_ERROR, check, run, scratch, start  # noqa: E402
 
 
 class Server:
-    def __init__(self, a, tmp, *options, component=None):
+    def __init__(self, a, tmp, *options, component=None, env=None):
         self.files = tmp / "serve"
         self.proc = start([a.wasm_rr, "serve", component or a.component, "--addr", "127.0.0.1:0", *options],
-                          files=self.files, timeout=120)
+                          files=self.files, timeout=120, env=env)
         deadline = time.monotonic() + 30
         self.port = None
         while time.monotonic() < deadline and self.port is None:
@@ -353,7 +355,20 @@ def case_bad_usage(a, tmp):
     check(p.returncode == EXIT_TOOL_ERROR and b"expected HOST:PORT" in p.stderr, f"--addr without a port: {p.returncode}")
     p, _ = run([a.wasm_rr, "serve", a.component, "--addr", "localhost:0"])
     check(p.returncode == EXIT_TOOL_ERROR and b"not an IPv4 address" in p.stderr, f"--addr localhost:0: {p.returncode}")
-    print("ok: a component without a handler, and bad addresses, are refused before listening")
+    # The world is made once: a warning about it is said once, not per request.
+    import os
+    env = {**os.environb, b"WASMRR_BAD_ENV": b"\xff"}
+    s = Server(a, tmp, "--env", "WASMRR_BAD_ENV", env=env)
+    try:
+        for i in range(3):
+            s.request("GET", f"/w{i}")
+        check(s.logged(r"GET /w2 200"), f"no log line for the last request: {s.log()}")
+    finally:
+        s.stop()
+    warnings = s.log().count("is not valid UTF-8")
+    check(warnings == 1, f"the environment's warning was said {warnings} times for 3 requests: {s.log()}")
+    print("ok: a component without a handler, and bad addresses, are refused before listening; the world's warnings "
+          "are said once")
 
 
 def main():
