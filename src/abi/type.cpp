@@ -115,6 +115,9 @@ std::string_view kind_name(Kind k) {
     case Kind::Flags: return "flags";
     case Kind::Own: return "own";
     case Kind::Borrow: return "borrow";
+    case Kind::Stream: return "stream";
+    case Kind::Future: return "future";
+    case Kind::ErrorContext: return "error-context";
   }
   return "?";
 }
@@ -127,7 +130,7 @@ TypePtr Type::primitive(Kind k) {
       t->size = t->align = 1; t->flat = {CoreType::I32}; break;
     case Kind::S16: case Kind::U16:
       t->size = t->align = 2; t->flat = {CoreType::I32}; break;
-    case Kind::S32: case Kind::U32: case Kind::Char:
+    case Kind::S32: case Kind::U32: case Kind::Char: case Kind::ErrorContext:
       t->size = t->align = 4; t->flat = {CoreType::I32}; break;
     case Kind::S64: case Kind::U64:
       t->size = t->align = 8; t->flat = {CoreType::I64}; break;
@@ -253,6 +256,23 @@ TypePtr Type::borrow(ResourceTypePtr rt) {
   return t;
 }
 
+// spec: a stream or future is an i32 handle to one of its ends.
+TypePtr Type::stream(TypePtr elem) {
+  auto t = make(Kind::Stream);
+  t->elem = std::move(elem);
+  t->size = t->align = 4;
+  t->flat = {CoreType::I32};
+  return t;
+}
+
+TypePtr Type::future(TypePtr elem) {
+  auto t = make(Kind::Future);
+  t->elem = std::move(elem);
+  t->size = t->align = 4;
+  t->flat = {CoreType::I32};
+  return t;
+}
+
 namespace {
 
 std::string opt_to_string(const TypePtr& t) { return t ? to_string(*t) : "_"; }
@@ -309,6 +329,10 @@ std::string to_string(const Type& t) {
       return fmt::format("own<{}>", resource_name(t));
     case Kind::Borrow:
       return fmt::format("borrow<{}>", resource_name(t));
+    case Kind::Stream:
+    case Kind::Future:
+      if (!t.elem) return std::string(kind_name(t.kind));
+      return fmt::format("{}<{}>", kind_name(t.kind), to_string(*t.elem));
     default:
       return std::string(kind_name(t.kind));
   }
@@ -329,7 +353,7 @@ std::string params_to_string(const std::vector<Param>& ps) {
 }  // namespace
 
 std::string to_string(const FuncType& f) {
-  std::string s = "func(" + params_to_string(f.params) + ")";
+  std::string s = std::string(f.async_ ? "async " : "") + "func(" + params_to_string(f.params) + ")";
   if (f.results.size() == 1 && f.results[0].name.empty()) {
     s += " -> " + opt_to_string(f.results[0].type);
   } else if (!f.results.empty()) {

@@ -2,7 +2,8 @@
 // been replaced by the type it names. Mirrors the ValType classes of the
 // Canonical ABI reference (definitions.py): Bool, S8..U64, F32, F64, Char,
 // String, ListType, RecordType, TupleType, VariantType, EnumType, OptionType,
-// ResultType, FlagsType, OwnType, BorrowType.
+// ResultType, FlagsType, OwnType, BorrowType, and the async types StreamType,
+// FutureType and ErrorContextType.
 //
 // Types are immutable and shared. ABI facts (size, alignment, flattening) are
 // computed once when a type is made (type.cpp), never per call.
@@ -21,6 +22,7 @@ namespace wasmrr::abi {
 enum class Kind : uint8_t {
   Bool, S8, U8, S16, U16, S32, U32, S64, U64, F32, F64, Char, String,
   List, Record, Tuple, Variant, Enum, Option, Result, Flags, Own, Borrow,
+  Stream, Future, ErrorContext,  // component-model async: i32 handles
 };
 
 std::string_view kind_name(Kind k);
@@ -52,7 +54,7 @@ struct Case {
 
 struct Type {
   Kind kind = Kind::Bool;
-  TypePtr elem;                     // List, Option
+  TypePtr elem;                     // List, Option; Stream, Future (nullptr: no payload)
   std::optional<uint32_t> fixed_len;  // List with a fixed length (list<T, N>)
   std::vector<Field> fields;        // Record, Tuple
   std::vector<Case> cases;          // Variant; also Result (ok, err) and Option (none, some)
@@ -76,6 +78,8 @@ struct Type {
   static TypePtr flags(std::vector<std::string> labels);
   static TypePtr own(ResourceTypePtr rt);
   static TypePtr borrow(ResourceTypePtr rt);
+  static TypePtr stream(TypePtr elem);  // elem may be nullptr: (stream)
+  static TypePtr future(TypePtr elem);  // elem may be nullptr: (future)
 
   bool is_byte_list() const { return kind == Kind::List && elem && elem->kind == Kind::U8; }
 };
@@ -93,6 +97,7 @@ struct Param {
 struct FuncType {
   std::vector<Param> params;
   std::vector<Param> results;  // name empty for the single unnamed result
+  bool async_ = false;         // (func async ...): callers may not block on it synchronously
 };
 using FuncTypePtr = std::shared_ptr<const FuncType>;
 

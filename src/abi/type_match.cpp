@@ -83,6 +83,8 @@ std::optional<std::string> type_mismatch(const Type& declared, const Type& expec
       if (d != e) return whole();
       return std::nullopt;
     }
+    case Kind::Stream:
+    case Kind::Future: return within(fmt::format("{} payload", kind_name(declared.kind)), opt_mismatch(declared.elem, expected.elem));
     default: return std::nullopt;  // primitives: the kind is the type
   }
 }
@@ -91,6 +93,9 @@ std::optional<std::string> func_type_mismatch(const FuncType& declared, const Fu
   auto list = [](const std::vector<Param>& ps, std::string_view what) {
     return fmt::format("{} {}{}", ps.size(), what, ps.size() == 1 ? "" : "s");
   };
+  if (declared.async_ != expected.async_)
+    return fmt::format("{} function where {} function is expected", declared.async_ ? "an async" : "a sync",
+                       expected.async_ ? "an async" : "a sync");
   if (declared.params.size() != expected.params.size())
     return fmt::format("{} where {} are expected", list(declared.params, "parameter"), expected.params.size());
   if (declared.results.size() != expected.results.size())

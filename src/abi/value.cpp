@@ -170,6 +170,9 @@ void append_value(std::string& out, const Value& v, const Type& t) {
       break;
     case Kind::Flags: append_flags(out, v, t); break;
     case Kind::Own: case Kind::Borrow: append_handle(out, v, t); break;
+    case Kind::Stream: case Kind::Future: case Kind::ErrorContext:
+      out += fmt::format("{}#{}", to_string(t), v.num);
+      break;
   }
 }
 

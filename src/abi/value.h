@@ -14,6 +14,8 @@
 //   Result               -> `num` = 0 ok / 1 err; payload in `items` (0 or 1)
 //   Flags                -> `items` of Bool, one per label
 //   Own, Borrow          -> `num` = the resource's rep at the host boundary
+//   Stream, Future,      -> `num` = the runtime's id of the shared stream,
+//   ErrorContext            future or error context at the host boundary
 #pragma once
 
 #include <cstdint>
@@ -65,6 +67,8 @@ struct Value {
   }
   static Value own(uint32_t rep) { return scalar(Kind::Own, rep); }
   static Value borrow(uint32_t rep) { return scalar(Kind::Borrow, rep); }
+  // A handle-like value of an async kind (Stream, Future, ErrorContext).
+  static Value async_handle(Kind k, uint32_t id) { return scalar(k, id); }
 
   // Accessors (no checks beyond an assert on kind in debug builds).
   bool as_bool() const { return num != 0; }

@@ -56,7 +56,10 @@ std::optional<Value> plain_value(const Type& t) {
       return std::nullopt;
     case Kind::Flags: return Value::flags(std::vector<bool>(t.labels.size(), false));
     case Kind::Own:
-    case Kind::Borrow: return std::nullopt;
+    case Kind::Borrow:
+    case Kind::Stream:
+    case Kind::Future:
+    case Kind::ErrorContext: return std::nullopt;
   }
   return std::nullopt;
 }

@@ -115,7 +115,7 @@ bool read_handle(trace::ValueReader& r, Kind kind, Value& out) {
   if (!r.begin_map() || !r.more() || !r.read_key(key) || key != "handle" || !r.read_uint(rep) ||
       rep > std::numeric_limits<uint32_t>::max() || !r.end())
     return false;
-  out = kind == Kind::Own ? Value::own(static_cast<uint32_t>(rep)) : Value::borrow(static_cast<uint32_t>(rep));
+  out = Value::async_handle(kind, static_cast<uint32_t>(rep));  // Own, Borrow too: `num` is the rep
   return true;
 }
 
@@ -175,7 +175,8 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
       out = Value::some(std::move(v));
       return true;
     }
-    case Kind::Own: case Kind::Borrow: return read_handle(r, t.kind, out);
+    case Kind::Own: case Kind::Borrow: case Kind::Stream: case Kind::Future: case Kind::ErrorContext:
+      return read_handle(r, t.kind, out);
     default: return false;  // floats, char, enum, variant, flags
   }
 }

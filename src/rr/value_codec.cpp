@@ -215,6 +215,11 @@ Value decode_value(const Json& j, const Type& t, const std::string& path) {
       uint32_t rep = static_cast<uint32_t>(decode_unsigned(j["handle"], UINT32_MAX, path + ".handle"));
       return t.kind == Kind::Own ? Value::own(rep) : Value::borrow(rep);
     }
+    case Kind::Stream: case Kind::Future: case Kind::ErrorContext: {
+      if (!j.is_object() || !j.contains("handle")) mismatch(path, "{\"handle\": n}", j);
+      uint32_t id = static_cast<uint32_t>(decode_unsigned(j["handle"], UINT32_MAX, path + ".handle"));
+      return Value::async_handle(t.kind, id);
+    }
   }
   throw DecodeError(path, "unsupported type");
 }
@@ -227,7 +232,7 @@ void check_integers(const Json& j, const Type& t, const std::string& path) {
     case Kind::S8: case Kind::S16: case Kind::S32: case Kind::S64:
       if (j.is_number_integer()) (void)decode_value(j, t, path);
       return;
-    case Kind::Own: case Kind::Borrow:
+    case Kind::Own: case Kind::Borrow: case Kind::Stream: case Kind::Future: case Kind::ErrorContext:
       if (j.is_object() && j.contains("handle") && j["handle"].is_number_integer())
         (void)decode_unsigned(j["handle"], UINT32_MAX, path + ".handle");
       return;

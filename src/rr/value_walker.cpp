@@ -95,7 +95,7 @@ void write_value(trace::ValueSink& sink, const abi::Value& v, const abi::Type& t
         if (v.items[i].num) sink.text(t.labels[i]);
       return sink.end_array();
     }
-    case Kind::Own: case Kind::Borrow:
+    case Kind::Own: case Kind::Borrow: case Kind::Stream: case Kind::Future: case Kind::ErrorContext:
       sink.begin_map(1);
       sink.key("handle");
       sink.uint(v.num);
