@@ -58,16 +58,17 @@ struct DefValType {
   std::vector<CaseDef> cases;         // Variant
   std::vector<ValType> elems;         // Tuple
   std::vector<std::string> labels;    // Flags, Enum
-  std::optional<ValType> elem;        // List, Option
+  std::optional<ValType> elem;        // List, Option; Stream, Future (absent: no payload)
   std::optional<uint32_t> fixed_len;  // List (list<T, N>)
   std::optional<ValType> ok, err;     // Result
   uint32_t resource = 0;              // Own, Borrow: a type index
 };
 
-// functype ::= 0x40 ps:<paramlist> rs:<resultlist>
+// functype ::= 0x40 ps:<paramlist> rs:<resultlist> | 0x43 ps:<paramlist> rs:<resultlist> (async)
 struct FuncTypeDef {
   std::vector<NamedValType> params;
   std::vector<NamedValType> results;  // one unnamed result, or named results (older binaries)
+  bool async_ = false;                // 0x43: (func async ...)
 };
 
 // resourcetype ::= 0x3f 0x7f f?:<funcidx>?
@@ -177,12 +178,29 @@ struct CanonOpt {
   Kind kind = Kind::Utf8;
   uint32_t index = 0;  // Memory: core memory idx; Realloc/PostReturn/Callback: core func idx
 };
+// The async built-ins (Binary.md's 🔀 and 📝 entries) define one core function
+// each, like resource.new; their immediates are kept in the fields below.
 struct CanonDef {
-  enum class Kind : uint8_t { Lift, Lower, ResourceNew, ResourceDrop, ResourceRep };
+  enum class Kind : uint8_t {
+    Lift, Lower, ResourceNew, ResourceDrop, ResourceRep,
+    // component-model async
+    BackpressureInc, BackpressureDec, TaskReturn, TaskCancel, ContextGet, ContextSet, ThreadYield,
+    SubtaskCancel, SubtaskDrop,
+    StreamNew, StreamRead, StreamWrite, StreamCancelRead, StreamCancelWrite, StreamDropReadable, StreamDropWritable,
+    FutureNew, FutureRead, FutureWrite, FutureCancelRead, FutureCancelWrite, FutureDropReadable, FutureDropWritable,
+    ErrorContextNew, ErrorContextDebugMessage, ErrorContextDrop,
+    WaitableSetNew, WaitableSetWait, WaitableSetPoll, WaitableSetDrop, WaitableJoin,
+  };
   Kind kind = Kind::Lift;
   uint32_t func = 0;        // Lift: core func idx; Lower: component func idx
-  uint32_t type = 0;        // Lift: func type idx; Resource*: resource type idx
-  std::vector<CanonOpt> opts;
+  uint32_t type = 0;        // Lift: func type idx; Resource*: resource type idx; Stream*, Future*: its type idx
+  std::vector<CanonOpt> opts;  // Lift, Lower, TaskReturn, {Stream,Future}{Read,Write}, ErrorContext{New,DebugMessage}
+  bool async_ = false;       // SubtaskCancel, {Stream,Future}Cancel{Read,Write}: async?
+  bool cancellable = false;  // WaitableSetWait, WaitableSetPoll, ThreadYield: cancel?
+  uint32_t memory = 0;       // WaitableSetWait, WaitableSetPoll: core memory idx
+  CoreType context_type = CoreType::I32;  // ContextGet, ContextSet: i32 (or i64 with memory64)
+  uint32_t context_index = 0;             // ContextGet, ContextSet: the slot
+  std::vector<NamedValType> results;      // TaskReturn: its resultlist (empty, or one unnamed result)
 };
 
 // --- Imports and exports (0x0a, 0x0b) ---
