@@ -71,6 +71,10 @@ struct Checker {
         check(!e.args.empty());
         for (const auto& a : e.args) check(a.has_value());
         break;
+      case K::Stream:
+      case K::Future:  // bare (no payload) or one type
+        check(e.name.empty() && (e.args.empty() || (e.args.size() == 1 && e.args[0].has_value())));
+        break;
     }
     for (const auto& a : e.args) {
       if (a) type(*a);
@@ -81,6 +85,7 @@ struct Checker {
     line(f.line);
     check(f.kind == wit::FuncKind::Constructor ? f.name.empty() && !f.result : !f.name.empty());
     check(in_resource || f.kind == wit::FuncKind::Plain);
+    check(!(f.async_ && f.kind == wit::FuncKind::Constructor));  // WIT has no async constructor
     for (const wit::NamedType& p : f.params) {
       check(!p.name.empty() && p.type.has_value());
       type(*p.type);

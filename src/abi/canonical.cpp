@@ -261,6 +261,8 @@ Value load_at(LiftLowerContext& cx, uint64_t ptr, const Type& t) {
     case Kind::Flags: return load_flags(cx, ptr, t);
     case Kind::Own: return Value::own(lift_own(cx, static_cast<uint32_t>(load_int(cx, ptr, 4)), t));
     case Kind::Borrow: return Value::borrow(lift_borrow(cx, static_cast<uint32_t>(load_int(cx, ptr, 4)), t));
+    case Kind::Stream: case Kind::Future: case Kind::ErrorContext:
+      return Value::async_handle(t.kind, lift_async_value(cx, static_cast<uint32_t>(load_int(cx, ptr, 4)), t));
     default: assert(false); return {};
   }
 }
@@ -269,7 +271,6 @@ Value load_at(LiftLowerContext& cx, uint64_t ptr, const Type& t) {
 
 void store_at(LiftLowerContext& cx, const Value& v, const Type& t, uint64_t ptr);
 
-size_t list_length(const Value& v) { return v.bytes ? v.str.size() : v.items.size(); }
 
 // A list value must be bytes only for list<u8>, and have the fixed length if any.
 void check_list(const Value& v, const Type& t) {
@@ -399,6 +400,10 @@ void store_at(LiftLowerContext& cx, const Value& v, const Type& t, uint64_t ptr)
     case Kind::Borrow:
       check_kind(v, t);
       store_int(cx, lower_borrow(cx, v.rep(), t), ptr, 4);
+      break;
+    case Kind::Stream: case Kind::Future: case Kind::ErrorContext:
+      check_kind(v, t);
+      store_int(cx, lower_async_value(cx, v.as_u32(), t), ptr, 4);
       break;
     default: assert(false);
   }
@@ -622,6 +627,8 @@ Value lift_flat(LiftLowerContext& cx, CoreValueIter& vi, const Type& t) {
     case Kind::Flags: return lift_flat_flags(vi, t);
     case Kind::Own: return Value::own(lift_own(cx, next(vi).as_u32(), t));
     case Kind::Borrow: return Value::borrow(lift_borrow(cx, next(vi).as_u32(), t));
+    case Kind::Stream: case Kind::Future: case Kind::ErrorContext:
+      return Value::async_handle(t.kind, lift_async_value(cx, next(vi).as_u32(), t));
     default: assert(false); return {};
   }
 }
@@ -655,6 +662,10 @@ void lower_flat(LiftLowerContext& cx, const Value& v, const Type& t, std::vector
     case Kind::Borrow:
       check_kind(v, t);
       out.push_back(CoreVal::u32(lower_borrow(cx, v.rep(), t)));
+      break;
+    case Kind::Stream: case Kind::Future: case Kind::ErrorContext:
+      check_kind(v, t);
+      out.push_back(CoreVal::u32(lower_async_value(cx, v.as_u32(), t)));
       break;
     default: assert(false);
   }

@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "abi/async.h"
 #include "abi/type.h"
 #include "abi/value.h"
 #include "util/core_val.h"
@@ -34,7 +35,7 @@ class GuestMemory {
   virtual size_t size() = 0;
 };
 
-// The spec's CanonicalOptions (minus async, which WASI 0.2 does not use).
+// The spec's CanonicalOptions (async and callback are the runtime's: tasks.cpp).
 struct CanonicalOptions {
   GuestMemory* memory = nullptr;
   StringEncoding string_encoding = StringEncoding::Utf8;
@@ -53,6 +54,8 @@ struct ResourceHandle {
   uint32_t num_lends = 0;
 };
 
+// One table per instance for resource handles and everything async
+// (spec: ComponentInstance.handles).
 class HandleTable {
  public:
   // Beyond the spec: at most this many live handles (wasm-rr --max-handles),
@@ -63,21 +66,50 @@ class HandleTable {
 
   // Index 0 is reserved (never a valid handle), as in the spec.
   uint32_t add(ResourceHandle h);
-  ResourceHandle& get(uint32_t i);      // traps on a bad index
-  ResourceHandle remove(uint32_t i);    // traps on a bad index
+  ResourceHandle& get(uint32_t i);      // traps on a bad index or a non-resource
+  ResourceHandle remove(uint32_t i);    // traps on a bad index or a non-resource
+  // Async elements: `T` is the class the built-in needs (the spec's
+  // trap_if(not isinstance(e, T))); `what` names the built-in for the trap.
+  uint32_t add(std::shared_ptr<TableElement> e);
+  template <typename T>
+  std::shared_ptr<T> get_as(uint32_t i, std::string_view what) {
+    auto t = std::dynamic_pointer_cast<T>(get_element(i, what));
+    if (!t) wrong_element(i, what);
+    return t;
+  }
+  template <typename T>
+  std::shared_ptr<T> remove_as(uint32_t i, std::string_view what) {
+    auto t = get_as<T>(i, what);
+    release(i);
+    return t;
+  }
   size_t live_count() const;
 
  private:
-  std::vector<std::optional<ResourceHandle>> array_{std::nullopt};
+  struct Slot {
+    std::optional<ResourceHandle> resource;
+    std::shared_ptr<TableElement> element;
+    bool empty() const { return !resource && !element; }
+  };
+  uint32_t add_slot(Slot s);
+  Slot& slot(uint32_t i, std::string_view what);
+  std::shared_ptr<TableElement> get_element(uint32_t i, std::string_view what);
+  [[noreturn]] void wrong_element(uint32_t i, std::string_view what);
+  void release(uint32_t i);
+  std::vector<Slot> array_{Slot{}};
   std::vector<uint32_t> free_;
   size_t max_live_ = kDefaultMaxLive;
 };
 
 // The parts of the spec's ComponentInstance the ABI touches.
 struct ComponentInstanceState {
-  HandleTable resources;
+  HandleTable handles;
   bool may_leave = true;
   bool may_enter = true;
+  // Concurrency (spec: backpressure, exclusive_thread): used by runtime/tasks.
+  int backpressure = 0;
+  bool exclusive = false;     // a callback task of this instance is running
+  AsyncRegistry* async = nullptr;  // the store's, for values that cross the host boundary
 };
 
 // The spec's LiftLowerContext. One per canon lift/lower call.
@@ -89,6 +121,9 @@ class LiftLowerContext {
 
   const CanonicalOptions& opts;
   ComponentInstanceState& inst;
+  // The other side is the host (a host import's call): streams and futures
+  // lifted here are held by the host from now on.
+  bool to_host = false;
   // track_owning_lend: own handles lent as borrows during this call; their
   // num_lends is released by exit_call().
   std::vector<uint32_t> lenders;
@@ -159,5 +194,11 @@ uint32_t lift_own(LiftLowerContext& cx, uint32_t i, const Type& t);
 uint32_t lift_borrow(LiftLowerContext& cx, uint32_t i, const Type& t);
 uint32_t lower_own(LiftLowerContext& cx, uint32_t rep, const Type& t);
 uint32_t lower_borrow(LiftLowerContext& cx, uint32_t rep, const Type& t);
+
+// --- Streams, futures, error contexts (spec: lift_stream, lift_future,
+// lift_error_context, lower_stream, lower_future, lower_error_context);
+// host values carry AsyncRegistry ids ---
+uint32_t lift_async_value(LiftLowerContext& cx, uint32_t i, const Type& t);
+uint32_t lower_async_value(LiftLowerContext& cx, uint32_t id, const Type& t);
 
 }  // namespace wasmrr::abi

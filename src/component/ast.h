@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -202,6 +203,9 @@ struct CanonDef {
   uint32_t context_index = 0;             // ContextGet, ContextSet: the slot
   std::vector<NamedValType> results;      // TaskReturn: its resultlist (empty, or one unnamed result)
 };
+// The spec's spelling of a canon definition, e.g. "lift", "resource.new",
+// "stream.read", "waitable-set.wait" (for messages).
+std::string_view canon_kind_name(CanonDef::Kind k);
 
 // --- Imports and exports (0x0a, 0x0b) ---
 struct ImportDef {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "runtime/scope.h"
+#include "runtime/tasks.h"
 
 namespace wasmrr::runtime {
 
@@ -80,11 +81,14 @@ std::shared_ptr<ResolvedOptions> resolve_options(Scope& s, const std::vector<com
       }
       case K::Realloc: out->realloc = at(s.core_funcs, o.index, "core func (realloc)"); break;
       case K::PostReturn: out->post_return = at(s.core_funcs, o.index, "core func (post-return)"); break;
-      case K::Async:
-      case K::Callback:
-        throw InstantiationError("canon option async/callback (component-model async) is not supported");
+      case K::Async: out->async_ = true; break;
+      case K::Callback: out->callback = at(s.core_funcs, o.index, "core func (callback)"); break;
     }
   }
+  static const CoreFuncType kCallbackType{{CoreType::I32, CoreType::I32, CoreType::I32}, {CoreType::I32}};
+  if (out->callback && !out->async_) throw InstantiationError("canon option callback without async");
+  if (out->callback && out->callback->type() != kCallbackType)
+    throw InstantiationError("canon option callback: function does not have type (i32 i32 i32) -> i32");
   if (out->memory) {
     out->guest_memory = std::make_unique<EngineGuestMemory>(out->memory);
     out->abi.memory = out->guest_memory.get();
@@ -106,6 +110,7 @@ std::shared_ptr<ResolvedOptions> resolve_options(Scope& s, const std::vector<com
 
 Values ComponentFunc::invoke(RuntimeState& rt, Values& args) {
   if (import) return rt.interposer.call(*import, args);
+  if (opts->async_) return invoke_async_lifted(rt, *this, args);
 
   // canon lift: the host (or another component) calls into this instance.
   if (!inst->may_enter) throw Trap("cannot re-enter a component instance that is already running");
@@ -130,12 +135,20 @@ Values ComponentFunc::invoke(RuntimeState& rt, Values& args) {
 std::shared_ptr<engine::Func> canon_lower(RuntimeState& rt, Scope& s, std::shared_ptr<ComponentFunc> f,
                                           std::shared_ptr<ResolvedOptions> opts) {
   abi::ComponentInstanceState* inst = s.inst;
-  CoreFuncType core_type = abi::flatten_functype(*f->type, abi::FlattenContext::Lower);
   std::string name = f->import ? f->import->name : "lifted function";
   RuntimeState* state = &rt;
+  if (opts->async_) {
+    CoreFuncType core_type = flatten_async_functype(*f->type, abi::FlattenContext::Lower, false);
+    auto body = [state, f, opts, inst](std::span<const CoreVal> flat_args, std::span<CoreVal> flat_results) {
+      call_lowered_async(*state, *f, *opts, *inst, flat_args, flat_results);
+    };
+    return rt.engine.host_function(core_type, std::move(body), name);
+  }
+  CoreFuncType core_type = abi::flatten_functype(*f->type, abi::FlattenContext::Lower);
   auto body = [state, f, opts, inst](std::span<const CoreVal> flat_args, std::span<CoreVal> flat_results) {
     if (!inst->may_leave) throw Trap("component instance may not leave (called an import during post-return or realloc)");
     abi::LiftLowerContext cx(opts->abi, *inst);
+    cx.to_host = f->import != nullptr;
     Values args = abi::lift_lowered_call_args(cx, *f->type, flat_args);
     Values results = f->invoke(*state, args);
     cx.exit_call();
@@ -147,7 +160,8 @@ std::shared_ptr<engine::Func> canon_lower(RuntimeState& rt, Scope& s, std::share
 
 std::shared_ptr<ComponentFunc> canon_lift(RuntimeState& rt, Scope& s, std::shared_ptr<engine::Func> core,
                                           abi::FuncTypePtr type, std::shared_ptr<ResolvedOptions> opts) {
-  CoreFuncType expected = abi::flatten_functype(*type, abi::FlattenContext::Lift);
+  CoreFuncType expected = opts->async_ ? flatten_async_functype(*type, abi::FlattenContext::Lift, opts->callback != nullptr)
+                                       : abi::flatten_functype(*type, abi::FlattenContext::Lift);
   if (core->type() != expected)
     throw InstantiationError(fmt::format("canon lift of {}: core function type does not match the flattened signature",
                                          abi::to_string(*type)));
@@ -166,7 +180,7 @@ std::shared_ptr<engine::Func> canon_resource_new(RuntimeState& rt, Scope& s, abi
     h.rt = rt_type;
     h.rep = args[0].as_u32();
     h.own = true;
-    results[0] = CoreVal::u32(inst->resources.add(std::move(h)));
+    results[0] = CoreVal::u32(inst->handles.add(std::move(h)));
   };
   return rt.engine.host_function(kI32ToI32, std::move(body), "[resource-new]" + rt_type->name);
 }
@@ -174,7 +188,7 @@ std::shared_ptr<engine::Func> canon_resource_new(RuntimeState& rt, Scope& s, abi
 std::shared_ptr<engine::Func> canon_resource_rep(RuntimeState& rt, Scope& s, abi::ResourceTypePtr rt_type) {
   abi::ComponentInstanceState* inst = s.inst;
   auto body = [inst, rt_type](std::span<const CoreVal> args, std::span<CoreVal> results) {
-    abi::ResourceHandle& h = inst->resources.get(args[0].as_u32());
+    abi::ResourceHandle& h = inst->handles.get(args[0].as_u32());
     if (h.rt != rt_type) throw Trap(fmt::format("resource.rep: handle {} is not a {}", args[0].as_u32(), rt_type->name));
     results[0] = CoreVal::u32(h.rep);
   };
@@ -189,7 +203,7 @@ std::shared_ptr<engine::Func> canon_resource_drop(RuntimeState& rt, Scope& s, ab
   RuntimeState* state = &rt;
   auto body = [state, inst, rt_type](std::span<const CoreVal> args, std::span<CoreVal>) {
     uint32_t index = args[0].as_u32();
-    abi::ResourceHandle h = inst->resources.remove(index);
+    abi::ResourceHandle h = inst->handles.remove(index);
     if (h.rt != rt_type) throw Trap(fmt::format("resource.drop: handle {} is not a {}", index, rt_type->name));
     if (!h.own) {
       if (h.borrow_scope) static_cast<abi::LiftLowerContext*>(const_cast<void*>(h.borrow_scope))->borrow_count--;

@@ -112,6 +112,20 @@ class HostRegistry {
   std::map<std::string, Track, std::less<>> tracks_;  // by "ns:pkg/iface@<compat key>"
 };
 
+// The host's side of streams and futures that cross the host boundary
+// (component-model async): the runtime calls these functions of this
+// interface through the interposer, so that recording keeps them and a
+// replay answers them, like any import:
+//   take: func(stream: u32, data: list<T>)               the guest wrote data for the host
+//   give: func(stream: u32, max: u32) -> option<list<T>>  the guest reads the host's data (none: ended)
+//   resolve: func(future: u32) -> option<list<T>>        a future the host writes: [value], or none: not yet
+//   accept: func(future: u32, value: list<T>)            the guest wrote a future the host reads
+//   dropped: func(handle: u32, readable-end: bool)       the guest dropped its end
+// T is the stream's or future's payload; without one, list<T> is a u32
+// count. Ids are the runtime's (abi::AsyncRegistry); the host defines these
+// functions untyped, since T varies.
+inline constexpr std::string_view kHostStreamsInterface = "wasm-rr:async/streams";
+
 // One bound import, as the interposer sees it.
 struct ImportedFunc {
   std::string name;            // full, e.g. "ns:pkg/iface@0.2.3#now"

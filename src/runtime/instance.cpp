@@ -13,6 +13,7 @@
 #include "abi/type_match.h"
 #include "runtime/backtrace.h"
 #include "runtime/scope.h"
+#include "runtime/tasks.h"
 
 namespace wasmrr::runtime {
 
@@ -63,7 +64,8 @@ class Instantiator {
     scope->parent = parent;
     scope->args = args;
     rt_.instance_states.push_back(std::make_unique<abi::ComponentInstanceState>());
-    rt_.instance_states.back()->resources.set_max_live(rt_.max_handles);
+    rt_.instance_states.back()->handles.set_max_live(rt_.max_handles);
+    rt_.instance_states.back()->async = &rt_.async;
     scope->inst = rt_.instance_states.back().get();
     rt_.scopes.push_back(std::move(scope));
     return *rt_.scopes.back();
@@ -286,6 +288,7 @@ class Instantiator {
       case K::ResourceNew: s.core_funcs.push_back(canon_resource_new(rt_, s, resource(s, c.type))); break;
       case K::ResourceDrop: s.core_funcs.push_back(canon_resource_drop(rt_, s, resource(s, c.type))); break;
       case K::ResourceRep: s.core_funcs.push_back(canon_resource_rep(rt_, s, resource(s, c.type))); break;
+      default: s.core_funcs.push_back(canon_async_builtin(rt_, s, c)); break;
     }
   }
 
@@ -545,6 +548,8 @@ std::string format_backtrace(const std::vector<std::string>& frames, std::string
 
 Runtime::Runtime(engine::Engine& engine, const HostRegistry& host, CallInterposer& interposer)
     : state_(std::make_unique<State>(engine, host, interposer)) {
+  state_->host_peer = make_host_peer(*state_);
+  state_->async.host = state_->host_peer.get();
   interposer.backtrace_ = [state = state_.get()] { return state->describe(state->engine.guest_backtrace()); };
   interposer.state_ = state_.get();
 }

@@ -85,6 +85,8 @@ struct ResolvedOptions {
   std::shared_ptr<engine::Memory> memory;
   std::shared_ptr<engine::Func> realloc;
   std::shared_ptr<engine::Func> post_return;
+  bool async_ = false;                     // the `async` option
+  std::shared_ptr<engine::Func> callback;  // the `callback` option (with async)
   std::unique_ptr<abi::GuestMemory> guest_memory;
   abi::CanonicalOptions abi;
 };
@@ -151,6 +153,12 @@ struct RuntimeState : CallInterposer::GuestView {
   size_t max_handles = abi::HandleTable::kDefaultMaxLive;
   ModuleCache* modules = nullptr;  // compiled core modules shared across instantiations, if any
   Scope* root = nullptr;
+
+  // Component-model async (tasks.h): what crosses the host boundary, the
+  // host's side of streams and futures, and the tasks now running.
+  abi::AsyncRegistry async;
+  std::unique_ptr<abi::HostPeer> host_peer;
+  std::vector<struct Task*> tasks;
 
   // Backtraces for people: each frame's text, with its source location when
   // the module carries DWARF (read on the first frame that needs it).

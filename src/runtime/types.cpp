@@ -52,6 +52,36 @@ static abi::ResourceTypePtr resource_at(const Scope& s, uint32_t idx) {
   return t.resource;
 }
 
+// Anywhere in t: list and option elements, record and tuple fields, variant
+// and result cases.
+static bool contains_borrow(const abi::Type& t) {
+  if (t.kind == abi::Kind::Borrow) return true;
+  if (t.elem && contains_borrow(*t.elem)) return true;
+  for (const auto& f : t.fields)
+    if (contains_borrow(*f.type)) return true;
+  for (const auto& c : t.cases)
+    if (c.type && contains_borrow(*c.type)) return true;
+  return false;
+}
+
+// The payload T of stream<T> or future<T> (nullptr if none), validated as
+// Binary.md says: no borrow anywhere in T (a borrow is scoped to one call,
+// which a stream or future outlives), and no stream<char> for now (the spec
+// has yet to say how a string-encoding applies without splitting code points).
+static abi::TypePtr resolve_async_payload(const Scope& s, const DefValType& d) {
+  std::string_view what = d.kind == abi::Kind::Stream ? "stream" : "future";
+  abi::TypePtr elem = optional_valtype(s, d.elem);
+  if (!elem) return nullptr;
+  if (contains_borrow(*elem))
+    throw InstantiationError(fmt::format("`{}<{}>` is not valid: the element type of a stream or future may not "
+                                         "contain a borrow",
+                                         what, abi::to_string(*elem)));
+  if (d.kind == abi::Kind::Stream && elem->kind == abi::Kind::Char)
+    throw InstantiationError("`stream<char>` is not valid: a stream's element type may not be char "
+                             "(a temporary restriction of the component model)");
+  return elem;
+}
+
 static abi::TypePtr resolve_defvaltype(const Scope& s, const DefValType& d) {
   using abi::Kind;
   switch (d.kind) {
@@ -78,12 +108,15 @@ static abi::TypePtr resolve_defvaltype(const Scope& s, const DefValType& d) {
     case Kind::Result: return abi::Type::result(optional_valtype(s, d.ok), optional_valtype(s, d.err));
     case Kind::Own: return abi::Type::own(resource_at(s, d.resource));
     case Kind::Borrow: return abi::Type::borrow(resource_at(s, d.resource));
+    case Kind::Stream: return abi::Type::stream(resolve_async_payload(s, d));
+    case Kind::Future: return abi::Type::future(resolve_async_payload(s, d));
     default: return abi::Type::primitive(d.kind);
   }
 }
 
 static abi::FuncTypePtr resolve_functype(const Scope& s, const FuncTypeDef& f) {
   auto ft = std::make_shared<abi::FuncType>();
+  ft->async_ = f.async_;
   for (const auto& p : f.params) ft->params.push_back({p.name, resolve_valtype(s, p.type)});
   for (const auto& r : f.results) ft->results.push_back({r.name, resolve_valtype(s, r.type)});
   return ft;

@@ -6,6 +6,7 @@
 #include "wasi/filesystem/filesystem.h"
 #include "wasi/http/http.h"
 #include "wasi/io/io.h"
+#include "wasi/p3/p3.h"
 #include "wasi/random/random.h"
 #include "wasi/sockets/sockets.h"
 
@@ -44,7 +45,8 @@ struct WasiHost::Packages {
         cli(io, reps, config),
         filesystem(io, reps, config.preopens),
         sockets(io, reps, config.sockets),
-        http(io, reps, config.http) {}
+        http(io, reps, config.http),
+        p3{cli, clocks, random, {}} {}
 
   WasiConfig config;
   WasiSources sources;  // all non-null
@@ -56,6 +58,7 @@ struct WasiHost::Packages {
   FilesystemState filesystem;
   SocketsState sockets;
   HttpState http;
+  p3::P3State p3;  // WASI 0.3.0, over the same sources and stdio
 };
 
 WasiHost::WasiHost(WasiConfig config, WasiSources sources)
@@ -72,6 +75,7 @@ void WasiHost::register_all(runtime::HostRegistry& r) {
   register_filesystem(r, p.filesystem);
   register_sockets(r, p.sockets);
   register_http(r, p.http);
+  p3::register_all(r, p.p3);
 }
 
 size_t WasiHost::live_resources() const {

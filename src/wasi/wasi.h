@@ -1,10 +1,12 @@
-// The WASI 0.2 host: the wasi:cli, wasi:io, wasi:clocks, wasi:random,
+// The WASI host: the wasi:cli, wasi:io, wasi:clocks, wasi:random,
 // wasi:filesystem, wasi:sockets and wasi:http packages, registered as
 // version 0.2.12 so that every semver-compatible 0.2.x import binds to them
 // (runtime/host.h). One folder per package (cli/, io/, ...), each with its
 // own state (<package>/<package>.h) and one source file per WIT interface;
 // common/ holds what they all use. OS access sits in small source classes
-// (common/clock.h, random/random_source.h, io/stream.h, ...).
+// (common/clock.h, random/random_source.h, io/stream.h, ...). The WASI
+// 0.3.0 host (p3/) is registered beside it, on the same sources and stdio:
+// wasi:cli, wasi:clocks and wasi:random so far.
 #pragma once
 
 #include <memory>

@@ -9,13 +9,16 @@
 
 namespace wasmrr::wit {
 
-// A type as written: a primitive or named type ("u32", "stream-error"), or
-// a generic one with its arguments; `_` (result<_, E>) is an absent argument.
+// A type as written: a primitive or named type ("u32", "stream-error",
+// "error-context"), or a generic one with its arguments; `_` (result<_, E>)
+// is an absent argument.
 struct TypeExpr {
-  enum class Kind { Name, List, Option, Result, Tuple, Own, Borrow };
+  enum class Kind { Name, List, Option, Result, Tuple, Own, Borrow, Stream, Future };
   Kind kind = Kind::Name;
   std::string name;                               // Name; the resource of Own and Borrow
-  std::vector<std::optional<TypeExpr>> args;      // List, Option: 1; Result: 0 or 2; Tuple: n
+  // List, Option: 1; Result: 0 or 2; Tuple: n; Stream, Future: 0 (bare
+  // `stream`, `future`: no payload) or 1.
+  std::vector<std::optional<TypeExpr>> args;
   uint32_t line = 0;
 };
 
@@ -29,6 +32,7 @@ enum class FuncKind { Plain, Method, Static, Constructor };
 struct Func {
   std::string name;            // as written: "write", or "" for a constructor
   FuncKind kind = FuncKind::Plain;
+  bool async_ = false;         // `async func` (WASI 0.3); a constructor never is
   std::vector<NamedType> params;
   std::optional<TypeExpr> result;
   uint32_t line = 0;

@@ -1,5 +1,5 @@
 // Tokens of WIT text (the component model's WIT.md, the subset the WASI 0.2
-// packages use): identifiers ("%"-escaped or not), punctuation and "->".
+// and 0.3 packages use): identifiers ("%"-escaped or not), punctuation and "->".
 // Comments and whitespace are skipped. Every token carries its line and
 // column, so parse errors can say where.
 #pragma once

@@ -264,9 +264,15 @@ class Parser {
     return d;
   }
 
-  // "func(params) -> result;" after the name and ':'.
+  // "func(params) -> result;" or "async func(...) ...;" after the name, ':'
+  // and any `static` (WIT.md: 'static'? 'async'? 'func').
   void func_signature(Func& f) {
-    expect_keyword("func");
+    if (peek().is_keyword("async")) {
+      next();
+      f.async_ = true;
+    }
+    if (!peek().is_keyword("func")) fail(f.async_ ? "`func`" : "`func` or `async func`");
+    next();
     f.params = params();
     if (peek().kind == Token::Kind::Arrow) {
       next();
@@ -325,6 +331,7 @@ class Parser {
       e.kind = K::Result;
       return e;
     }
+    if (!t.escaped && (name == "stream" || name == "future")) return stream_or_future(std::move(e), name, generic);
     if (!generic) {
       e.kind = K::Name;
       e.name = std::move(name);
@@ -352,6 +359,17 @@ class Parser {
     if (e.kind == K::Result && n == 1) e.args.emplace_back();  // result<T>: no error type
     if (e.kind == K::Result && n > 2) fail("at most two type arguments of result");
     if (e.kind == K::Result && !e.args[0] && !e.args[1]) e.args.clear();
+    return e;
+  }
+
+  // `stream<T>`, `future<T>`, or bare `stream`, `future` (no payload: a
+  // stream carries only counts of elements, a future only its completion).
+  TypeExpr stream_or_future(TypeExpr e, std::string_view name, bool generic) {
+    e.kind = name == "stream" ? TypeExpr::Kind::Stream : TypeExpr::Kind::Future;
+    if (!generic) return e;
+    expect('<');
+    e.args.emplace_back(type());
+    expect('>');
     return e;
   }
 

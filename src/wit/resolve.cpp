@@ -32,6 +32,7 @@ std::optional<abi::Kind> primitive(std::string_view n) {
       {"u16", Kind::U16},   {"s32", Kind::S32}, {"u32", Kind::U32},     {"s64", Kind::S64},
       {"u64", Kind::U64},   {"f32", Kind::F32}, {"f64", Kind::F64},     {"float32", Kind::F32},
       {"float64", Kind::F64}, {"char", Kind::Char}, {"string", Kind::String},
+      {"error-context", Kind::ErrorContext},
   };
   auto it = kinds.find(n);
   if (it == kinds.end()) return std::nullopt;
@@ -91,6 +92,7 @@ class Resolver {
 
   abi::FuncType func_type(const InterfaceRef& r, const Func& f, const abi::ResourceTypePtr& res) {
     abi::FuncType out;
+    out.async_ = f.async_;
     if (f.kind == FuncKind::Method) out.params.push_back({"self", abi::Type::borrow(res)});
     for (const NamedType& p : f.params) out.params.push_back({p.name, type(r, *p.type)});
     if (f.kind == FuncKind::Constructor) {
@@ -119,6 +121,8 @@ class Resolver {
       case K::List: return abi::Type::list(arg(0));
       case K::Option: return abi::Type::option(arg(0));
       case K::Result: return e.args.empty() ? abi::Type::result(nullptr, nullptr) : abi::Type::result(arg(0), arg(1));
+      case K::Stream: return abi::Type::stream(e.args.empty() ? nullptr : arg(0));
+      case K::Future: return abi::Type::future(e.args.empty() ? nullptr : arg(0));
       case K::Tuple: {
         std::vector<abi::TypePtr> elems;
         for (size_t i = 0; i < e.args.size(); ++i) elems.push_back(arg(i));

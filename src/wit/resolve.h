@@ -9,7 +9,8 @@
 // A resource becomes one abi::ResourceType named as in WIT (owner nullptr),
 // shared by every function that mentions it; a handle type names it. A bare
 // resource name in a type means own<resource>; `self` of a method is
-// borrow<resource>.
+// borrow<resource>. An `async func` keeps its name (the component model
+// marks async in the function type, not the name): its FuncType has async_.
 #pragma once
 
 #include <map>

@@ -29,16 +29,16 @@ set(_misuse ${G}/robust_handle_misuse.wasm)
 # The argument count picks the misuse (see handle_misuse.wat).
 set(_misuse_checks --exit ${WASMRR_EXIT_TRAP} "--stdout=about to misuse a handle\n")
 wasmrr_e2e(robust.handles.unknown LABELS robust ARGS ${_misuse_checks}
-  "--stderr-regex=trapped.*handle index 999 is not in the resource table"
+  "--stderr-regex=trapped.*handle index 999 is not in the handle table"
   -- ${WASMRR_EXE} run ${_misuse})
 wasmrr_e2e(robust.handles.double_drop LABELS robust ARGS ${_misuse_checks}
-  "--stderr-regex=trapped.*handle index 1 is not in the resource table"
+  "--stderr-regex=trapped.*handle index 1 is not in the handle table"
   -- ${WASMRR_EXE} run ${_misuse} -- a)
 wasmrr_e2e(robust.handles.wrong_type LABELS robust ARGS ${_misuse_checks}
   "--stderr-regex=trapped.*handle 1 is a own<output-stream> where borrow<input-stream> was expected"
   -- ${WASMRR_EXE} run ${_misuse} -- a b)
 wasmrr_e2e(robust.handles.use_after_drop LABELS robust ARGS ${_misuse_checks}
-  "--stderr-regex=trapped.*handle index 1 is not in the resource table"
+  "--stderr-regex=trapped.*handle index 1 is not in the handle table"
   -- ${WASMRR_EXE} run ${_misuse} -- a b c)
 # Recorded, the trap is the end of the trace; replayed, the same trap again.
 wasmrr_e2e(robust.handles.record_replay LABELS robust rr ARGS

@@ -105,6 +105,16 @@ wasmrr_guest(qjs_hello)
 wasmrr_guest(sockets_guest ARGS states)
 
 # --- test components assembled from WAT in tests/e2e (wasmrr_wat_component) ------
+# WASI 0.3 commands (component-model async, tests/e2e/async): clock_random
+# exits with a random code, timer_stdin waits 200 ms and reads stdin; the
+# misuse ones trap (their replays must trap the same way).
+wasmrr_guest(async_clock_random)
+wasmrr_guest(async_hello_stream)
+wasmrr_guest(async_timer_stdin STDIN "typed at the keyboard\n")
+foreach(_trap read_dropped task_return_twice write_while_copying drop_writable_future_unwritten
+              join_waitable_set bad_callback_code)
+  wasmrr_guest(async_trap_${_trap})
+endforeach()
 # No arguments: it borrows handle 999, which does not exist, and traps.
 wasmrr_guest(robust_handle_misuse)
 # Takes handles until the default --max-handles (1048576) traps it: an 85 MB

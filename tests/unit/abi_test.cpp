@@ -837,9 +837,9 @@ TEST(AbiResources, TableReservesZeroAndReusesFreedIndices) {
   EXPECT_EQ(t.add({rt, 30, true}), 3u);
   EXPECT_EQ(t.live_count(), 3u);
   EXPECT_EQ(t.remove(2).rep, 20u);
-  EXPECT_TRAP(t.get(2), "not in the resource table");
-  EXPECT_TRAP(t.remove(2), "not in the resource table");
-  EXPECT_TRAP(t.get(4), "not in the resource table");
+  EXPECT_TRAP(t.get(2), "not in the handle table");
+  EXPECT_TRAP(t.remove(2), "not in the handle table");
+  EXPECT_TRAP(t.get(4), "not in the handle table");
   EXPECT_EQ(t.add({rt, 40, true}), 2u);  // from the free list
   EXPECT_EQ(t.get(2).rep, 40u);
   EXPECT_EQ(t.add({rt, 50, true}), 4u);
@@ -853,11 +853,11 @@ TEST(AbiResources, OwnMovesOutOfTheTable) {
   std::vector<CoreVal> flat;
   lower_flat(cx, Value::own(77), *own, flat);
   EXPECT_EQ(flat[0].bits, 1u);  // the first handle; 0 is reserved
-  EXPECT_EQ(g.inst.resources.get(1).rep, 77u);
-  EXPECT_TRUE(g.inst.resources.get(1).own);
+  EXPECT_EQ(g.inst.handles.get(1).rep, 77u);
+  EXPECT_TRUE(g.inst.handles.get(1).own);
   CoreValueIter vi(flat);
   EXPECT_EQ(lift_flat(cx, vi, *own), Value::own(77));
-  EXPECT_EQ(g.inst.resources.live_count(), 0u);
+  EXPECT_EQ(g.inst.handles.live_count(), 0u);
   EXPECT_TRAP(lift_own(cx, 1, *own), "handle index 1");
   EXPECT_TRAP(lift_own(cx, 0, *own), "handle index 0");
 }
@@ -867,19 +867,19 @@ TEST(AbiResources, BorrowLendsUntilExitCall) {
   auto rt = resource("pollable");
   auto own = Type::own(rt);
   auto borrow = Type::borrow(rt);
-  const uint32_t i = g.inst.resources.add({rt, 5, true});
+  const uint32_t i = g.inst.handles.add({rt, 5, true});
   {
     LiftLowerContext call(g.opts, g.inst);
     std::vector<CoreVal> flat{CoreVal::u32(i)};
     CoreValueIter vi(flat);
     EXPECT_EQ(lift_flat(call, vi, *borrow), Value::borrow(5));
-    EXPECT_EQ(g.inst.resources.get(i).num_lends, 1u);
+    EXPECT_EQ(g.inst.handles.get(i).num_lends, 1u);
     // While lent, the own handle cannot be moved out (nor dropped).
     LiftLowerContext other(g.opts, g.inst);
     EXPECT_TRAP(lift_own(other, i, *own), "lent to 1 call(s)");
     call.exit_call();
   }
-  EXPECT_EQ(g.inst.resources.get(i).num_lends, 0u);
+  EXPECT_EQ(g.inst.handles.get(i).num_lends, 0u);
   LiftLowerContext after(g.opts, g.inst);
   EXPECT_EQ(lift_own(after, i, *own), 5u);
 }
@@ -887,7 +887,7 @@ TEST(AbiResources, BorrowLendsUntilExitCall) {
 TEST(AbiResources, BorrowHandleIsNotOwn) {
   Guest g;
   auto rt = resource("r");
-  const uint32_t i = g.inst.resources.add({rt, 5, false});
+  const uint32_t i = g.inst.handles.add({rt, 5, false});
   LiftLowerContext cx(g.opts, g.inst);
   EXPECT_TRAP(lift_own(cx, i, *Type::own(rt)), "is a borrow");
   EXPECT_EQ(lift_borrow(cx, i, *Type::borrow(rt)), 5u);
@@ -898,11 +898,11 @@ TEST(AbiResources, ResourceTypeMismatchTraps) {
   Guest g;
   auto a = resource("input-stream");
   auto b = resource("output-stream");
-  const uint32_t i = g.inst.resources.add({a, 1, true});
+  const uint32_t i = g.inst.handles.add({a, 1, true});
   LiftLowerContext cx(g.opts, g.inst);
   EXPECT_TRAP(lift_own(cx, i, *Type::own(b)), "handle 1 is a own<input-stream> where own<output-stream> was expected");
   EXPECT_TRAP(lift_borrow(cx, i, *Type::borrow(b)), "where borrow<output-stream> was expected");
-  EXPECT_EQ(g.inst.resources.live_count(), 1u);
+  EXPECT_EQ(g.inst.handles.live_count(), 1u);
 }
 
 TEST(AbiResources, LowerBorrowIsScopedToTheCall) {
@@ -911,14 +911,14 @@ TEST(AbiResources, LowerBorrowIsScopedToTheCall) {
   LiftLowerContext cx(g.opts, g.inst);
   const uint32_t i = lower_borrow(cx, 9, *Type::borrow(host_rt));
   EXPECT_NE(i, 0u);
-  const ResourceHandle& h = g.inst.resources.get(i);
+  const ResourceHandle& h = g.inst.handles.get(i);
   EXPECT_FALSE(h.own);
   EXPECT_EQ(h.rep, 9u);
   EXPECT_EQ(h.borrow_scope, &cx);
   EXPECT_EQ(cx.borrow_count, 1u);
   EXPECT_TRAP(cx.exit_call(), "1 borrowed handle(s)");
   // What canon resource.drop does for a borrow handle:
-  g.inst.resources.remove(i);
+  g.inst.handles.remove(i);
   cx.borrow_count -= 1;
   cx.exit_call();
   // A borrow of the instance's own resource type passes the rep itself.
@@ -932,7 +932,7 @@ TEST(AbiResources, HandlesInMemory) {
   auto rt = resource("r");
   Value v = Value::list({Value::own(3), Value::own(4)});
   EXPECT_EQ(store_load(g, v, Type::list(Type::own(rt))), v);
-  EXPECT_EQ(g.inst.resources.live_count(), 0u);
+  EXPECT_EQ(g.inst.handles.live_count(), 0u);
 }
 
 // ---------------------------------------------------------------- text

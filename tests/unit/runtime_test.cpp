@@ -184,5 +184,95 @@ TEST(Runtime, HostReturningTheWrongShapeIsAClearTrap) {
   EXPECT_NE(out.trap_message.find("string"), std::string::npos) << out.trap_message;
 }
 
+// --- Component-model async types (hand-built binaries) ---
+
+using Bytes = std::vector<uint8_t>;
+
+Bytes cat(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+Bytes str(std::string_view s) { return cat({{static_cast<uint8_t>(s.size())}, Bytes(s.begin(), s.end())}); }
+
+Bytes section(uint8_t id, const Bytes& contents) {
+  return cat({{id, static_cast<uint8_t>(contents.size())}, contents});
+}
+
+// Instantiates a component made of `sections`; the error message, or "" if it instantiated.
+std::string instantiate_error(std::initializer_list<Bytes> sections, const HostRegistry& host = HostRegistry()) {
+  Bytes b = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00};
+  for (const Bytes& s : sections) b.insert(b.end(), s.begin(), s.end());
+  auto c = component::parse_component(std::make_shared<const Bytes>(std::move(b)));
+  EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
+  if (!c.ok()) return "parse error";
+  PassthroughInterposer passthrough;
+  Runtime rt(shared_engine(), host, passthrough);
+  auto r = rt.instantiate(*c, {.require_host_impl = false});
+  return r.ok() ? "" : r.error().message;
+}
+
+TEST(Runtime, StreamFutureAndErrorContextTypesResolve) {
+  // stream<u8>, result<_, u32>, future<result<_, u32>>, (stream), error-context,
+  // list<error-context>, a resource and stream<own<it>>.
+  EXPECT_EQ(instantiate_error({section(7, {0x09, 0x66, 0x01, 0x7d, 0x6a, 0x00, 0x01, 0x79, 0x65, 0x01, 0x01, 0x66,
+                                           0x00, 0x64, 0x70, 0x64, 0x3f, 0x7f, 0x00, 0x69, 0x06, 0x66, 0x01, 0x07})}),
+            "");
+}
+
+TEST(Runtime, StreamOfCharIsRejected) {
+  EXPECT_EQ(instantiate_error({section(7, {0x01, 0x66, 0x01, 0x74})}),
+            "0x0000000b: `stream<char>` is not valid: a stream's element type may not be char "
+            "(a temporary restriction of the component model)");
+  // future<char> is fine.
+  EXPECT_EQ(instantiate_error({section(7, {0x01, 0x65, 0x01, 0x74})}), "");
+}
+
+TEST(Runtime, BorrowInAStreamOrFuturePayloadIsRejected) {
+  // A resource, borrow<it>, then stream<borrow>.
+  EXPECT_EQ(instantiate_error({section(7, {0x03, 0x3f, 0x7f, 0x00, 0x68, 0x00, 0x66, 0x01, 0x01})}),
+            "0x00000010: `stream<borrow<resource>>` is not valid: the element type of a stream or future may not "
+            "contain a borrow");
+  // Transitively: future<option<record { b: borrow }>>.
+  std::string m = instantiate_error({section(
+      7, cat({{0x05, 0x3f, 0x7f, 0x00, 0x68, 0x00, 0x72, 0x01}, str("b"), {0x01, 0x6b, 0x02, 0x65, 0x01, 0x03}}))});
+  EXPECT_NE(m.find("`future<option<record { b: borrow<resource> }>>` is not valid"), std::string::npos) << m;
+}
+
+// An instance import whose function `f` is async: (instance (export "f" (func async (param "x" u32)))).
+Bytes async_import() {
+  return cat({section(7, cat({{0x01, 0x42, 0x02, 0x01, 0x43, 0x01}, str("x"), {0x79, 0x01, 0x00, 0x04, 0x00}, str("f"),
+                              {0x01, 0x00}})),
+              section(10, cat({{0x01, 0x00}, str("test:host/t@0.2.0"), {0x05, 0x00}}))});
+}
+
+TEST(Runtime, AsyncFunctionTypesReachTheHostTypeCheck) {
+  HostRegistry sync;
+  sync.declare("test:host/t@0.2.0", "f", func_type({abi::Type::primitive(abi::Kind::U32)}, nullptr));
+  std::string m = instantiate_error({async_import()}, sync);
+  EXPECT_NE(m.find("import `test:host/t@0.2.0#f` has type async func(x: u32), but wasm-rr implements func(p: u32)"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("an async function where a sync function is expected"), std::string::npos) << m;
+
+  HostRegistry async;
+  auto type = std::const_pointer_cast<abi::FuncType>(func_type({abi::Type::primitive(abi::Kind::U32)}, nullptr));
+  type->async_ = true;
+  async.declare("test:host/t@0.2.0", "f", type);
+  EXPECT_EQ(instantiate_error({async_import()}, async), "");
+}
+
+TEST(Runtime, AsyncCanonBuiltinsInstantiate) {
+  // (type (stream u8)) (core func (canon stream.new 0)); (core func (canon waitable-set.new)).
+  EXPECT_EQ(instantiate_error({section(7, {0x01, 0x66, 0x01, 0x7d}), section(8, {0x01, 0x0e, 0x00})}), "");
+  EXPECT_EQ(instantiate_error({section(8, {0x01, 0x1f})}), "");
+  // stream.new of a type that is not a stream: (type u8) (canon stream.new 0).
+  std::string m = instantiate_error({section(7, {0x01, 0x7d}), section(8, {0x01, 0x0e, 0x00})});
+  EXPECT_NE(m.find("canon stream.new: type 0 is a"), std::string::npos) << m;
+  // context.get of slot 2 (there are two): (canon context.get i32 2).
+  m = instantiate_error({section(8, {0x01, 0x0a, 0x7f, 0x02})});
+  EXPECT_NE(m.find("canon context.get: slot 2 does not exist (there are 2)"), std::string::npos) << m;
+}
+
 }  // namespace
 }  // namespace wasmrr::runtime

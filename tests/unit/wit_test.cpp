@@ -5,6 +5,7 @@
 #include "abi/type.h"
 #include "runtime/host.h"
 #include "wasi/wasi.h"
+#include "wasi/common/host_util.h"
 #include "wasi/common/wit_signatures.h"
 #include "wit/lexer.h"
 #include "wit/parser.h"
@@ -112,6 +113,90 @@ TEST(WitResolve, UnknownTypeIsAnError) {
   EXPECT_EQ(s.error().message, "a:b/i, line 3: unknown type `nope`");
 }
 
+std::string parse_error(std::string_view text) {
+  auto p = wit::parse_package(text);
+  return p ? "<parsed>" : p.error().message;
+}
+
+// WASI 0.3: `async func` (also static methods), stream<T>, future<T>, both
+// bare, and error-context.
+TEST(WitParser, AsyncFuncsAndTheAsyncTypes) {
+  auto p = wit::parse_package(R"(
+    package t:a@0.3.0;
+    interface i {
+      wait: async func(d: u64);
+      now: func() -> u64;
+      bare: func(s: stream, f: future) -> error-context;
+    }
+  )");
+  ASSERT_TRUE(p) << p.error().message;
+  const auto& funcs = p->interfaces.at(0).funcs;
+  ASSERT_EQ(funcs.size(), 3u);
+  EXPECT_TRUE(funcs[0].async_);
+  EXPECT_FALSE(funcs[1].async_);
+  EXPECT_EQ(funcs[2].params[0].type->kind, wit::TypeExpr::Kind::Stream);
+  EXPECT_TRUE(funcs[2].params[0].type->args.empty());
+  EXPECT_EQ(funcs[2].params[1].type->kind, wit::TypeExpr::Kind::Future);
+  EXPECT_EQ(funcs[2].result->kind, wit::TypeExpr::Kind::Name);
+  EXPECT_EQ(funcs[2].result->name, "error-context");
+}
+
+TEST(WitResolve, AsyncFuncsAndTheAsyncTypes) {
+  auto s = resolve_text(R"(
+    package t:a@0.3.0;
+    interface types { enum error-code { io, pipe } }
+    interface i {
+      use types.{error-code};
+      resource r {
+        constructor();
+        read: async func(n: u32) -> stream<u8>;
+        open: static async func() -> r;
+        close: func();
+      }
+      type %stream = u32;
+      wait: async func(d: u64);
+      write: func(data: stream<u8>) -> future<result<_, error-code>>;
+      bare: func(s: stream, f: future) -> error-context;
+      nested: func() -> tuple<stream<list<u8>>, future<result<option<r>, error-code>>, stream<r>>;
+      escaped: func() -> %stream;
+    }
+  )");
+  EXPECT_EQ(type_of(s, "t:a/i", "[constructor]r"), "func() -> own<r>");
+  EXPECT_EQ(type_of(s, "t:a/i", "[method]r.read"), "async func(self: borrow<r>, n: u32) -> stream<u8>");
+  EXPECT_EQ(type_of(s, "t:a/i", "[static]r.open"), "async func() -> own<r>");
+  EXPECT_EQ(type_of(s, "t:a/i", "[method]r.close"), "func(self: borrow<r>)");
+  EXPECT_EQ(type_of(s, "t:a/i", "[resource-drop]r"), "func(self: own<r>)");
+  EXPECT_EQ(type_of(s, "t:a/i", "wait"), "async func(d: u64)");
+  ASSERT_NE(s.find("t:a/i", "wait"), nullptr);
+  EXPECT_TRUE(s.find("t:a/i", "wait")->async_);
+  EXPECT_FALSE(s.find("t:a/i", "write")->async_);
+  EXPECT_EQ(type_of(s, "t:a/i", "write"), "func(data: stream<u8>) -> future<result<_, enum { io, pipe }>>");
+  EXPECT_EQ(type_of(s, "t:a/i", "bare"), "func(s: stream, f: future) -> error-context");
+  EXPECT_EQ(type_of(s, "t:a/i", "nested"),
+            "func() -> tuple<stream<list<u8>>, future<result<option<own<r>>, enum { io, pipe }>>, stream<own<r>>>");
+  EXPECT_EQ(type_of(s, "t:a/i", "escaped"), "func() -> u32");  // %stream is a name, not the keyword
+  abi::FuncTypePtr bare = s.find("t:a/i", "bare");
+  ASSERT_NE(bare, nullptr);
+  EXPECT_EQ(bare->params[0].type->kind, abi::Kind::Stream);
+  EXPECT_EQ(bare->params[0].type->elem, nullptr);
+  EXPECT_EQ(bare->params[1].type->kind, abi::Kind::Future);
+  EXPECT_EQ(bare->results[0].type->kind, abi::Kind::ErrorContext);
+}
+
+TEST(WitParser, MalformedAsyncSyntaxSaysWhere) {
+  EXPECT_EQ(parse_error("package a:b;\ninterface i {\n  f: func(s: stream<);\n}\n"),
+            "3:21: expected a type, found `)`");
+  EXPECT_EQ(parse_error("package a:b;\ninterface i {\n  f: func(s: stream<u8, u8>);\n}\n"),
+            "3:23: expected `>`, found `,`");
+  EXPECT_EQ(parse_error("package a:b;\ninterface i {\n  type t = future<u8"), "3:21: expected `>`, found end of text");
+  EXPECT_EQ(parse_error("package a:b;\ninterface i {\n  f: async fn();\n}\n"), "3:12: expected `func`, found `fn`");
+  EXPECT_EQ(parse_error("package a:b;\ninterface i {\n  f: fn();\n}\n"),
+            "3:6: expected `func` or `async func`, found `fn`");
+  // WIT.md: 'static' comes first; a constructor is never async.
+  EXPECT_EQ(parse_error("package a:b;\ninterface i {\n  resource r { f: async static func(); }\n}\n"),
+            "3:25: expected `func`, found `static`");
+}
+
 TEST(WasiSignatures, EveryPackageParsesAndResolves) {
   EXPECT_EQ(wasi::wasi_wit_texts().size(), 7u);
   const wit::Signatures& s = wasi::wasi_signatures();
@@ -140,14 +225,62 @@ TEST(WasiSignatures, SomeTypesExactly) {
   EXPECT_TRUE(type_of(s, "wasi:http/types", "http-error-code").starts_with("func(err: borrow<error>) -> option<variant { DNS-timeout,"));
 }
 
+TEST(WasiSignatures, EveryP3PackageParsesAndResolves) {
+  EXPECT_EQ(wasi::wasi_p3_wit_texts().size(), 6u);  // no wasi:io in 0.3
+  const wit::Signatures& s = wasi::wasi_p3_signatures();
+  for (const char* iface : {"wasi:cli/run", "wasi:cli/stdin", "wasi:cli/stdout", "wasi:cli/stderr",
+                            "wasi:cli/environment", "wasi:cli/exit", "wasi:cli/terminal-stdout",
+                            "wasi:clocks/monotonic-clock", "wasi:clocks/system-clock", "wasi:clocks/types",
+                            "wasi:filesystem/types", "wasi:filesystem/preopens", "wasi:random/random",
+                            "wasi:random/insecure-seed", "wasi:sockets/types", "wasi:sockets/ip-name-lookup",
+                            "wasi:http/types", "wasi:http/handler", "wasi:http/client"}) {
+    EXPECT_TRUE(s.interfaces().contains(iface)) << iface;
+    EXPECT_EQ(s.version_of(iface), "0.3.0") << iface;
+  }
+  EXPECT_FALSE(s.interfaces().contains("wasi:io/streams"));
+  // @unstable(feature = clocks-timezone) items are kept, as in 0.2.
+  EXPECT_EQ(type_of(s, "wasi:clocks/timezone", "utc-offset"),
+            "func(when: record { seconds: s64, nanoseconds: u32 }) -> option<s64>");
+}
+
+TEST(WasiSignatures, SomeP3TypesExactly) {
+  const wit::Signatures& s = wasi::wasi_p3_signatures();
+  const std::string cli_error = "enum { io, illegal-byte-sequence, pipe }";
+  EXPECT_EQ(type_of(s, "wasi:clocks/monotonic-clock", "wait-for"), "async func(how-long: u64)");
+  ASSERT_NE(s.find("wasi:clocks/monotonic-clock", "wait-for"), nullptr);
+  EXPECT_TRUE(s.find("wasi:clocks/monotonic-clock", "wait-for")->async_);
+  EXPECT_FALSE(s.find("wasi:clocks/monotonic-clock", "now")->async_);
+  EXPECT_EQ(type_of(s, "wasi:cli/stdout", "write-via-stream"),
+            "func(data: stream<u8>) -> future<result<_, " + cli_error + ">>");
+  EXPECT_EQ(type_of(s, "wasi:cli/run", "run"), "async func() -> result");
+  EXPECT_EQ(type_of(s, "wasi:cli/stdin", "read-via-stream"),
+            "func() -> tuple<stream<u8>, future<result<_, " + cli_error + ">>>");
+  EXPECT_EQ(type_of(s, "wasi:filesystem/types", "[method]descriptor.is-same-object"),
+            "async func(self: borrow<descriptor>, other: borrow<descriptor>) -> bool");
+  EXPECT_TRUE(type_of(s, "wasi:sockets/types", "[method]tcp-socket.listen")
+                  .starts_with("func(self: borrow<tcp-socket>) -> result<stream<own<tcp-socket>>, variant {"));
+  EXPECT_TRUE(type_of(s, "wasi:http/types", "[static]request.new")
+                  .starts_with("func(headers: own<fields>, contents: option<stream<u8>>, "
+                               "trailers: future<result<option<own<fields>>, variant { DNS-timeout,"));
+  EXPECT_TRUE(type_of(s, "wasi:http/handler", "handle").starts_with("async func(request: own<request>) -> "));
+}
+
 // Every function the host defines has a WIT signature: one without is a bug
 // of the host (a name the WIT does not have), found here, not at run time.
 TEST(WasiSignatures, EveryHostFunctionIsTyped) {
   wasi::WasiHost host(wasi::WasiConfig{});
   runtime::HostRegistry r;
   host.register_all(r);
-  EXPECT_EQ(r.untyped_functions(), std::vector<std::string>{});
+  // The host's side of streams and futures (runtime/tasks.h) is not WIT:
+  // its functions take a list of whatever the stream carries, so they are
+  // typed per call by the runtime. Everything else has its WIT signature.
+  std::vector<std::string> untyped;
+  for (const auto& f : r.untyped_functions())
+    if (!f.starts_with(std::string(runtime::kHostStreamsInterface) + "#")) untyped.push_back(f);
+  EXPECT_EQ(untyped, std::vector<std::string>{});
+  EXPECT_EQ(r.untyped_functions().size(), 5u);  // take, give, resolve, accept, dropped
   EXPECT_NE(r.find_type("wasi:cli/stdout@0.2.0", "get-stdout"), nullptr);
+  EXPECT_NE(r.find_type("wasi:cli/stdout@0.3.0", "write-via-stream"), nullptr);
 }
 
 TEST(WasiSignatures, DeclaredOnlyHasTypesAndNoBodies) {
@@ -156,6 +289,26 @@ TEST(WasiSignatures, DeclaredOnlyHasTypesAndNoBodies) {
   EXPECT_EQ(r.find("wasi:cli/stdout@0.2.0", "get-stdout"), nullptr);
   ASSERT_NE(r.find_type("wasi:cli/stdout@0.2.0", "get-stdout"), nullptr);
   EXPECT_EQ(abi::to_string(*r.find_type("wasi:cli/stdout@0.2.3", "get-stdout")), "func() -> own<output-stream>");
+  // 0.3.0 too, on its own track: 0.2 names do not see 0.3 functions.
+  EXPECT_EQ(r.find("wasi:clocks/monotonic-clock@0.3.0", "wait-for"), nullptr);
+  ASSERT_NE(r.find_type("wasi:clocks/monotonic-clock@0.3.0", "wait-for"), nullptr);
+  EXPECT_EQ(abi::to_string(*r.find_type("wasi:clocks/monotonic-clock@0.3.0", "wait-for")), "async func(how-long: u64)");
+  EXPECT_EQ(r.find_type("wasi:clocks/monotonic-clock@0.2.12", "wait-for"), nullptr);
+  EXPECT_EQ(r.find_type("wasi:cli/stdout@0.3.0", "get-stdout"), nullptr);
+  EXPECT_NE(r.find_type("wasi:cli/stdout@0.3.0", "write-via-stream"), nullptr);
+  EXPECT_EQ(r.untyped_functions(), std::vector<std::string>{});
+}
+
+TEST(WasiSignatures, DefinerOfP3Functions) {
+  runtime::HostRegistry r;
+  wasi::InterfaceDefiner def(r, "wasi:clocks/monotonic-clock", wasi::WasiVersion::P3);
+  def("wait-for", [](runtime::Values&) { return runtime::Values{}; });
+  def("no-such-function", [](runtime::Values&) { return runtime::Values{}; });
+  EXPECT_NE(r.find("wasi:clocks/monotonic-clock@0.3.0", "wait-for"), nullptr);
+  EXPECT_EQ(r.find("wasi:clocks/monotonic-clock@0.2.12", "wait-for"), nullptr);
+  ASSERT_NE(r.find_type("wasi:clocks/monotonic-clock@0.3.0", "wait-for"), nullptr);
+  EXPECT_TRUE(r.find_type("wasi:clocks/monotonic-clock@0.3.0", "wait-for")->async_);
+  EXPECT_EQ(r.untyped_functions(), std::vector<std::string>{"wasi:clocks/monotonic-clock@0.3.0#no-such-function"});
 }
 
 }  // namespace

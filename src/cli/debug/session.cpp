@@ -241,8 +241,9 @@ void Session::at_end(const std::string& ending, uint64_t events) {
   s.position = Position{events, std::nullopt, true};
   s.ending = ending;
   if (r.scanning && r.pass.kind == Pass::Reach && !r.pass.target.at_end && !r.pass.target.hit)
-    s.note = fmt::format("event {} is past the recording's end ({} events, 0 to {})", r.pass.target.event, events,
-                         events == 0 ? 0 : events - 1);
+    s.note = events == 0 ? fmt::format("the recording has 0 events: event {} is past its end", r.pass.target.event)
+                         : fmt::format("event {} is past the recording's end ({} events, 0 to {})", r.pass.target.event,
+                                       events, events - 1);
   else if (r.scanning && r.pass.kind != Pass::Entry && !(r.pass.kind == Pass::Reach && r.pass.target.at_end))
     s.note = "the replay ended before it came back to where it was: is this replay deterministic?";
   r.scanning = false;
@@ -477,8 +478,9 @@ bool Session::apply(const Command& c) {
       return false;
     }
     if (stop_.position.at_end && c.event >= stop_.position.event) {
-      frontend_.refused(fmt::format("the recording has {} events (0 to {})", stop_.position.event,
-                                    stop_.position.event == 0 ? 0 : stop_.position.event - 1));
+      const uint64_t events = stop_.position.event;
+      frontend_.refused(events == 0 ? std::string("the recording has 0 events")
+                                    : fmt::format("the recording has {} events (0 to {})", events, events - 1));
       return false;
     }
     if (ahead && run_->observed) go_to(target, Stop::Goto, {});  // a run from the start is faster (engine/debugger.h)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/host.h"
+#include "wasi/common/wit_signatures.h"
 #include "wasi/common/resource_table.h"
 #include "wasi/io/io.h"
 
@@ -42,16 +43,16 @@ struct CliState {
 };
 
 // One registration per WIT interface (environment.cpp, exit.cpp, ...).
-void register_cli_environment(runtime::HostRegistry& r, CliState& cli);
-void register_cli_exit(runtime::HostRegistry& r, CliState& cli);
+void register_cli_environment(runtime::HostRegistry& r, CliState& cli, WasiVersion version = WasiVersion::P2);
+void register_cli_exit(runtime::HostRegistry& r, CliState& cli, WasiVersion version = WasiVersion::P2);
 void register_cli_stdin(runtime::HostRegistry& r, CliState& cli);
 void register_cli_stdout(runtime::HostRegistry& r, CliState& cli);
 void register_cli_stderr(runtime::HostRegistry& r, CliState& cli);
-void register_cli_terminal_input(runtime::HostRegistry& r, CliState& cli);
-void register_cli_terminal_output(runtime::HostRegistry& r, CliState& cli);
-void register_cli_terminal_stdin(runtime::HostRegistry& r, CliState& cli);
-void register_cli_terminal_stdout(runtime::HostRegistry& r, CliState& cli);
-void register_cli_terminal_stderr(runtime::HostRegistry& r, CliState& cli);
+void register_cli_terminal_input(runtime::HostRegistry& r, CliState& cli, WasiVersion version = WasiVersion::P2);
+void register_cli_terminal_output(runtime::HostRegistry& r, CliState& cli, WasiVersion version = WasiVersion::P2);
+void register_cli_terminal_stdin(runtime::HostRegistry& r, CliState& cli, WasiVersion version = WasiVersion::P2);
+void register_cli_terminal_stdout(runtime::HostRegistry& r, CliState& cli, WasiVersion version = WasiVersion::P2);
+void register_cli_terminal_stderr(runtime::HostRegistry& r, CliState& cli, WasiVersion version = WasiVersion::P2);
 
 inline void register_cli(runtime::HostRegistry& r, CliState& cli) {
   register_cli_environment(r, cli);

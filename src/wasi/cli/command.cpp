@@ -8,12 +8,14 @@ namespace wasmrr::wasi {
 
 namespace {
 
-// The export that makes a component a command: wasi:cli/run at any 0.2.x
-// version (or unversioned).
+// The export that makes a component a command: wasi:cli/run at any 0.2.x or
+// 0.3.x version (or unversioned). 0.3's run is an async func; the runtime
+// runs its task to the end, so both return the same result.
 bool is_cli_run(const std::string& export_name) {
   auto name = runtime::parse_interface_name(export_name);
   if (!name || name->unversioned() != "wasi:cli/run") return false;
-  return name->version.empty() || name->version == "0.2" || name->version.starts_with("0.2.");
+  const std::string& v = name->version;
+  return v.empty() || v == "0.2" || v.starts_with("0.2.") || v == "0.3" || v.starts_with("0.3.");
 }
 
 }  // namespace
@@ -23,7 +25,7 @@ Result<runtime::Outcome> run_command(runtime::Runtime& runtime) {
   for (const auto& name : runtime.export_names())
     if (is_cli_run(name)) run_instance = name;
   if (run_instance.empty())
-    return make_error("the component does not export wasi:cli/run@0.2.x: it is not a WASI command (is it a library or a reactor?)");
+    return make_error("the component does not export wasi:cli/run@0.2.x or @0.3.x: it is not a WASI command (is it a library or a reactor?)");
   auto outcome = runtime.run_export(run_instance, "run");
   if (!outcome || outcome->kind != runtime::Outcome::Kind::Returned) return outcome;
   // run: func() -> result

@@ -4,8 +4,8 @@
 
 namespace wasmrr::wasi {
 
-void register_cli_environment(runtime::HostRegistry& r, CliState& cli) {
-  InterfaceDefiner def(r, "wasi:cli/environment");
+void register_cli_environment(runtime::HostRegistry& r, CliState& cli, WasiVersion version) {
+  InterfaceDefiner def(r, "wasi:cli/environment", version);
   def("get-environment", [&cli](Values&) {
     std::vector<Value> pairs;
     for (const auto& [name, value] : cli.config.env)
@@ -17,7 +17,8 @@ void register_cli_environment(runtime::HostRegistry& r, CliState& cli) {
     for (const auto& a : cli.config.args) args.push_back(Value::string(a));
     return one(Value::list(std::move(args)));
   });
-  def("initial-cwd", [&cli](Values&) {
+  // 0.3 renamed initial-cwd to get-initial-cwd.
+  def(version == WasiVersion::P3 ? "get-initial-cwd" : "initial-cwd", [&cli](Values&) {
     return one(cli.config.cwd.empty() ? Value::none() : Value::some(Value::string(cli.config.cwd)));
   });
 }

@@ -5,8 +5,8 @@
 
 namespace wasmrr::wasi {
 
-void register_cli_exit(runtime::HostRegistry& r, CliState&) {
-  InterfaceDefiner def(r, "wasi:cli/exit");
+void register_cli_exit(runtime::HostRegistry& r, CliState&, WasiVersion version) {
+  InterfaceDefiner def(r, "wasi:cli/exit", version);
   def("exit", [](Values& args) -> Values { throw ExitRequest(arg(args, 0).is_ok() ? 0 : 1); });
   // @unstable(feature = cli-exit-with-code)
   def("exit-with-code", [](Values& args) -> Values {

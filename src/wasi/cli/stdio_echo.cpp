@@ -43,6 +43,9 @@ StdioEcho::Role StdioEcho::role_of(const runtime::ImportedFunc& f) {
     std::string name = split.interface->unversioned();
     if (name == "wasi:cli/stdout" && func == "get-stdout") role = Role::GetStdout;
     else if (name == "wasi:cli/stderr" && func == "get-stderr") role = Role::GetStderr;
+    else if (name == "wasi:cli/stdout" && func == "write-via-stream") role = Role::StdoutStream;
+    else if (name == "wasi:cli/stderr" && func == "write-via-stream") role = Role::StderrStream;
+    else if (name == "wasm-rr:async/streams" && func == "take") role = Role::StreamTake;
     else if (name == "wasi:io/streams") {
       if (func == "[method]output-stream.write" || func == "[method]output-stream.blocking-write-and-flush")
         role = Role::Write;
@@ -69,6 +72,16 @@ void StdioEcho::on_call(uint64_t index, const runtime::ImportedFunc& f, const ru
     case Role::DropStream:
       if (!args.empty()) output_fds_.erase(args[0].rep());
       return;
+    case Role::StdoutStream:
+    case Role::StderrStream:
+      if (!args.empty()) stream_fds_[args[0].as_u32()] = role_of(f) == Role::StdoutStream ? stdout_fd_ : stderr_fd_;
+      return;
+    case Role::StreamTake: {
+      if (args.size() < 2 || !args[1].bytes || index < quiet_before_) return;
+      auto fd = stream_fds_.find(args[0].as_u32());
+      if (fd != stream_fds_.end()) show(fd->second, index, args[1].str);
+      return;
+    }
     case Role::Write:
     case Role::WriteZeroes: {
       if (args.size() < 2 || index < quiet_before_) return;

@@ -3,7 +3,9 @@
 // handles the guest got from wasi:cli/stdout#get-stdout and
 // wasi:cli/stderr#get-stderr, and copies to the real stdout and stderr what
 // the guest writes to them (write, blocking-write-and-flush, and the
-// write-zeroes pair). Knowing these names is WASI's business, so it lives
+// write-zeroes pair). WASI 0.3 guests hand stdout and stderr a stream
+// (write-via-stream), whose bytes come to the host as the runtime's
+// wasm-rr:async/streams#take calls. Knowing these names is WASI's business, so it lives
 // here; the replayer only calls observers.
 #pragma once
 
@@ -40,7 +42,10 @@ class StdioEcho final : public runtime::CallObserver {
   }
 
  private:
-  enum class Role : uint8_t { None, GetStdout, GetStderr, Write, WriteZeroes, DropStream };
+  enum class Role : uint8_t {
+    None, GetStdout, GetStderr, Write, WriteZeroes, DropStream,
+    StdoutStream, StderrStream, StreamTake,  // WASI 0.3
+  };
   // What a function is to the echo, decided once per import.
   Role role_of(const runtime::ImportedFunc& f);
 
@@ -53,6 +58,7 @@ class StdioEcho final : public runtime::CallObserver {
   uint64_t quiet_before_ = 0;
   std::map<int, bool> mid_line_;  // per fd: the last byte shown was not a newline
   std::map<uint32_t, int> output_fds_;  // stream rep -> host fd
+  std::map<uint32_t, int> stream_fds_;  // WASI 0.3: stream id -> host fd
   std::unordered_map<const runtime::ImportedFunc*, Role> roles_;
   const runtime::ImportedFunc* last_func_ = nullptr;  // the last one looked up, and its role
   Role last_role_ = Role::None;

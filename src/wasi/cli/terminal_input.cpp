@@ -4,8 +4,8 @@
 
 namespace wasmrr::wasi {
 
-void register_cli_terminal_input(runtime::HostRegistry& r, CliState& cli) {
-  InterfaceDefiner def(r, "wasi:cli/terminal-input");
+void register_cli_terminal_input(runtime::HostRegistry& r, CliState& cli, WasiVersion version) {
+  InterfaceDefiner def(r, "wasi:cli/terminal-input", version);
   def("[resource-drop]terminal-input", [&cli](Values& args) {
     cli.terminal_inputs.remove(arg(args, 0).rep());
     return nothing();

@@ -4,8 +4,8 @@
 
 namespace wasmrr::wasi {
 
-void register_cli_terminal_output(runtime::HostRegistry& r, CliState& cli) {
-  InterfaceDefiner def(r, "wasi:cli/terminal-output");
+void register_cli_terminal_output(runtime::HostRegistry& r, CliState& cli, WasiVersion version) {
+  InterfaceDefiner def(r, "wasi:cli/terminal-output", version);
   def("[resource-drop]terminal-output", [&cli](Values& args) {
     cli.terminal_outputs.remove(arg(args, 0).rep());
     return nothing();

@@ -6,8 +6,8 @@
 
 namespace wasmrr::wasi {
 
-void register_cli_terminal_stderr(runtime::HostRegistry& r, CliState& cli) {
-  InterfaceDefiner def(r, "wasi:cli/terminal-stderr");
+void register_cli_terminal_stderr(runtime::HostRegistry& r, CliState& cli, WasiVersion version) {
+  InterfaceDefiner def(r, "wasi:cli/terminal-stderr", version);
   def("get-terminal-stderr", [&cli](Values&) {
     int fd = cli.config.stderr_fd;
     if (!::isatty(fd)) return one(Value::none());

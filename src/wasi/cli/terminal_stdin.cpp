@@ -6,8 +6,8 @@
 
 namespace wasmrr::wasi {
 
-void register_cli_terminal_stdin(runtime::HostRegistry& r, CliState& cli) {
-  InterfaceDefiner def(r, "wasi:cli/terminal-stdin");
+void register_cli_terminal_stdin(runtime::HostRegistry& r, CliState& cli, WasiVersion version) {
+  InterfaceDefiner def(r, "wasi:cli/terminal-stdin", version);
   def("get-terminal-stdin", [&cli](Values&) {
     int fd = cli.config.stdin_fd;
     if (!::isatty(fd)) return one(Value::none());

@@ -6,8 +6,8 @@
 
 namespace wasmrr::wasi {
 
-void register_cli_terminal_stdout(runtime::HostRegistry& r, CliState& cli) {
-  InterfaceDefiner def(r, "wasi:cli/terminal-stdout");
+void register_cli_terminal_stdout(runtime::HostRegistry& r, CliState& cli, WasiVersion version) {
+  InterfaceDefiner def(r, "wasi:cli/terminal-stdout", version);
   def("get-terminal-stdout", [&cli](Values&) {
     int fd = cli.config.stdout_fd;
     if (!::isatty(fd)) return one(Value::none());

@@ -49,25 +49,26 @@ inline size_t buffer_len(uint64_t len) {
   return static_cast<size_t>(len);
 }
 
-// The WASI version this host implements; imports of any semver-compatible
-// version (every 0.2.x) bind to it (runtime/host.h).
-inline constexpr std::string_view kWasiVersion = "0.2.12";
-
 // Binds `interface#func` names for one interface ("wasi:cli/stdout", which
-// is defined as "wasi:cli/stdout@0.2.12"), each with its WIT signature
+// is defined as "wasi:cli/stdout@0.2.12"; with WasiVersion::P3, as
+// "wasi:cli/stdout@0.3.0"), each with its WIT signature of that version
 // (wit_signatures.h). A function the WIT lacks is registered untyped, a bug
 // of the host that wit_test's WasiSignatures.EveryHostFunctionIsTyped catches.
 class InterfaceDefiner {
  public:
-  InterfaceDefiner(runtime::HostRegistry& r, std::string_view interface)
-      : r_(r), unversioned_(interface), interface_(fmt::format("{}@{}", interface, kWasiVersion)) {}
+  InterfaceDefiner(runtime::HostRegistry& r, std::string_view interface, WasiVersion version = WasiVersion::P2)
+      : r_(r),
+        signatures_(wasi_signatures(version)),
+        unversioned_(interface),
+        interface_(fmt::format("{}@{}", interface, version_string(version))) {}
   void operator()(std::string func, HostFunc fn) const {
-    abi::FuncTypePtr type = wasi_signatures().find(unversioned_, func);
+    abi::FuncTypePtr type = signatures_.find(unversioned_, func);
     r_.define(interface_, std::move(func), std::move(fn), std::move(type));
   }
 
  private:
   runtime::HostRegistry& r_;
+  const wit::Signatures& signatures_;
   std::string unversioned_;
   std::string interface_;
 };

@@ -1,8 +1,9 @@
-// The WIT signatures of the WASI 0.2 interfaces: the WASI 0.2.12 WIT text,
-// embedded at build time (src/wasi/CMakeLists.txt, from WASMRR_WASI_WIT_DIR),
-// parsed and resolved once on first use (wit/). Every function the host
-// defines is registered with its signature (InterfaceDefiner), so an import
-// of another type is refused at load.
+// The WIT signatures of the WASI interfaces: the WASI 0.2.12 and 0.3.0 WIT
+// text, embedded at build time (src/wasi/CMakeLists.txt, from
+// WASMRR_WASI_WIT_DIR and WASMRR_WASI_P3_WIT_DIR), each set parsed and
+// resolved once on first use (wit/). Every function the host defines is
+// registered with its signature (InterfaceDefiner), so an import of another
+// type is refused at load.
 #pragma once
 
 #include <string_view>
@@ -13,16 +14,31 @@
 
 namespace wasmrr::wasi {
 
-// The text of each embedded WIT package (generated wasi_wit_text.cpp).
-const std::vector<std::string_view>& wasi_wit_texts();
+// The WASI versions whose WIT is embedded.
+enum class WasiVersion { P2, P3 };
 
-// The resolved signatures, by unversioned interface ("wasi:io/streams").
-// The embedded text is part of the build: if it fails to parse, that is a
-// bug of the build, reported on stderr before aborting.
-const wit::Signatures& wasi_signatures();
+// The version the host defines each set's interfaces under; imports of any
+// semver-compatible version (every 0.2.x; every 0.3.x) bind to it
+// (runtime/host.h).
+inline constexpr std::string_view kWasiVersion = "0.2.12";
+inline constexpr std::string_view kWasiP3Version = "0.3.0";
+constexpr std::string_view version_string(WasiVersion v) { return v == WasiVersion::P3 ? kWasiP3Version : kWasiVersion; }
+
+// The text of each embedded WIT package (generated wasi_wit_text.cpp).
+const std::vector<std::string_view>& wasi_wit_texts();     // 0.2.12
+const std::vector<std::string_view>& wasi_p3_wit_texts();  // 0.3.0
+
+// The resolved signatures, by unversioned interface ("wasi:io/streams",
+// "wasi:clocks/monotonic-clock"). The embedded text is part of the build: if
+// it fails to parse, that is a bug of the build, reported on stderr before
+// aborting.
+const wit::Signatures& wasi_signatures();     // 0.2.12
+const wit::Signatures& wasi_p3_signatures();  // 0.3.0
+const wit::Signatures& wasi_signatures(WasiVersion v);
 
 // Declares every WASI function with its type and no body, under the
-// version this host implements: what replay checks imports against.
+// versions this host knows ("...@0.2.12", "...@0.3.0"): what replay checks
+// imports against.
 void declare_wasi_signatures(runtime::HostRegistry& r);
 
 }  // namespace wasmrr::wasi

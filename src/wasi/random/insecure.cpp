@@ -4,8 +4,8 @@
 
 namespace wasmrr::wasi {
 
-void register_random_insecure(runtime::HostRegistry& r, RandomState& random) {
-  InterfaceDefiner def(r, "wasi:random/insecure");
+void register_random_insecure(runtime::HostRegistry& r, RandomState& random, WasiVersion version) {
+  InterfaceDefiner def(r, "wasi:random/insecure", version);
   def("get-insecure-random-bytes", [&random](Values& args) {
     return one(Value::byte_list(random.insecure.bytes(buffer_len(arg(args, 0).as_u64()))));
   });

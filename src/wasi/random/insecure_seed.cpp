@@ -5,9 +5,10 @@
 
 namespace wasmrr::wasi {
 
-void register_random_insecure_seed(runtime::HostRegistry& r, RandomState& random) {
-  InterfaceDefiner def(r, "wasi:random/insecure-seed");
-  def("insecure-seed", [&random](Values&) {
+void register_random_insecure_seed(runtime::HostRegistry& r, RandomState& random, WasiVersion version) {
+  InterfaceDefiner def(r, "wasi:random/insecure-seed", version);
+  // 0.3 renamed insecure-seed to get-insecure-seed.
+  def(version == WasiVersion::P3 ? "get-insecure-seed" : "insecure-seed", [&random](Values&) {
     if (!random.insecure_seed) random.insecure_seed = {random.secure.next_u64(), random.secure.next_u64()};
     return one(Value::tuple({Value::u64(random.insecure_seed->first), Value::u64(random.insecure_seed->second)}));
   });

@@ -4,8 +4,8 @@
 
 namespace wasmrr::wasi {
 
-void register_random_random(runtime::HostRegistry& r, RandomState& random) {
-  InterfaceDefiner def(r, "wasi:random/random");
+void register_random_random(runtime::HostRegistry& r, RandomState& random, WasiVersion version) {
+  InterfaceDefiner def(r, "wasi:random/random", version);
   def("get-random-bytes", [&random](Values& args) {
     return one(Value::byte_list(random.secure.bytes(buffer_len(arg(args, 0).as_u64()))));
   });

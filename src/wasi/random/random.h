@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "runtime/host.h"
+#include "wasi/common/wit_signatures.h"
 #include "wasi/random/random_source.h"
 
 namespace wasmrr::wasi {
@@ -19,9 +20,9 @@ struct RandomState {
 };
 
 // One registration per WIT interface (random.cpp, insecure.cpp, insecure_seed.cpp).
-void register_random_random(runtime::HostRegistry& r, RandomState& random);
-void register_random_insecure(runtime::HostRegistry& r, RandomState& random);
-void register_random_insecure_seed(runtime::HostRegistry& r, RandomState& random);
+void register_random_random(runtime::HostRegistry& r, RandomState& random, WasiVersion version = WasiVersion::P2);
+void register_random_insecure(runtime::HostRegistry& r, RandomState& random, WasiVersion version = WasiVersion::P2);
+void register_random_insecure_seed(runtime::HostRegistry& r, RandomState& random, WasiVersion version = WasiVersion::P2);
 
 inline void register_random(runtime::HostRegistry& r, RandomState& random) {
   register_random_random(r, random);

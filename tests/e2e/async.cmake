@@ -1,0 +1,43 @@
+# Component-model async and WASI 0.3 (label `async`): hand-written WASI 0.3.0
+# commands (tests/e2e/async/, see its README.md), assembled by `jco parse`.
+# The three that work are also recorded and replayed with the world changed
+# (tests/guests/roundtrips.cmake: rr.*.async_*); the misuse ones must trap
+# with the rule they break named on stderr, in run and in replay alike.
+set(_async_dir ${CMAKE_CURRENT_SOURCE_DIR}/async)
+set(_async_traps
+  trap_read_dropped trap_task_return_twice trap_write_while_copying
+  trap_drop_writable_future_unwritten trap_join_waitable_set trap_bad_callback_code)
+foreach(_name clock_random hello_stream timer_stdin ${_async_traps})
+  wasmrr_wat_component(async_${_name} ${_async_dir}/${_name}.wat)
+endforeach()
+
+wasmrr_e2e(async.hello_stream LABELS async ARGS "--stdout=hello from a stream\n"
+  -- ${WASMRR_EXE} run ${G}/async_hello_stream.wasm)
+# Exits with ((random ^ elapsed) & 63) + 1: never 0, and a replay gives it back.
+wasmrr_e2e(async.clock_random LABELS async ARGS --forbid-exit 0 --ref-compare exit
+  -- ${WASMRR_EXE} record ${G}/async_clock_random.wasm -t @TMP@/t.json
+  --ref ${WASMRR_EXE} replay ${G}/async_clock_random.wasm @TMP@/t.json)
+wasmrr_e2e(async.timer_stdin LABELS async ARGS --stdin-text "0123456789"
+  "--stdout-regex=^stdin: 10 bytes\nfirst: (timer|stdin)\n$"
+  -- ${WASMRR_EXE} run ${G}/async_timer_stdin.wasm)
+# A replay answers wait-for from the trace: it does not wait (async_case.py).
+add_test(NAME e2e.async.timer_replay_does_not_wait
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
+                 --wasm-rr ${WASMRR_EXE} --component ${G}/async_timer_stdin.wasm timer)
+set_tests_properties(e2e.async.timer_replay_does_not_wait PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+
+# name, then the rule its trap must name (a substring of stderr).
+set(_rule_trap_read_dropped "is not in the handle table")
+set(_rule_trap_task_return_twice "trap_if(self.state == RESOLVED)")
+set(_rule_trap_write_while_copying "trap_if(e.state != CopyState.IDLE)")
+set(_rule_trap_drop_writable_future_unwritten "trap_if(self.state != CopyState.DONE)")
+set(_rule_trap_join_waitable_set "trap_if(len(self.elems) > 0)")
+set(_rule_trap_bad_callback_code "trap_if(code > CallbackCode.MAX)")
+foreach(_name ${_async_traps})
+  wasmrr_e2e(async.${_name} LABELS async ARGS --exit 134 "--stderr-contains=${_rule_${_name}}"
+    -- ${WASMRR_EXE} run ${G}/async_${_name}.wasm)
+  wasmrr_e2e(async.${_name}.replay LABELS async ARGS --exit 134 --ref-exit 134
+    "--ref-stderr-contains=${_rule_${_name}}"
+    -- ${WASMRR_EXE} record ${G}/async_${_name}.wasm -t @TMP@/t.json
+    --ref ${WASMRR_EXE} replay ${G}/async_${_name}.wasm @TMP@/t.json)
+endforeach()

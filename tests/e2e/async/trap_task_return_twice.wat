@@ -1,0 +1,66 @@
+;; trap_task_return_twice: task.return called twice by the same task.
+;;
+;; run: task.return(ok), then task.return(ok) again. The first resolves the
+;; task (Task.return_ sets state = RESOLVED); the second gets past
+;; canon_task_return's checks (async task, same result type, same options)
+;; into Task.return_'s
+;;     trap_if(self.state == Task.State.RESOLVED)
+;; (definitions.py, class Task). A task returns exactly once.
+;; (Here the fallback after a missed trap is exit-with-code(1) alone: a third
+;; task.return would only trap again.)
+;; If the runtime does not trap, the component calls exit-with-code(1) (and,
+;; should that return, task.return err and EXIT): exit 1 means the rule was
+;; not enforced. Exit 2 means a precondition of the test itself failed.
+;; Expected: the run ends in a trap (wasm-rr exit 134, EXIT_GUEST_TRAP), with
+;; nothing on stdout.
+(component
+  ;; wasi:cli/exit@0.3.0: `exit-with-code: func(status-code: u8);` (the
+  ;; fallback when the runtime does not trap)
+  (type $exit-t (instance
+    (export "exit-with-code" (func (param "status-code" u8)))
+  ))
+  (import "wasi:cli/exit@0.3.0" (instance $exit (type $exit-t)))
+
+  (core module $memory-module
+    (memory (export "memory") 1)
+  )
+  (core instance $mem (instantiate $memory-module))
+  (alias core export $mem "memory" (core memory $memory))
+
+  (core func $exit-with-code (canon lower (func $exit "exit-with-code")))
+  (core instance $i-exit (export "exit-with-code" (func $exit-with-code)))
+
+  (type $run-result (result))
+  (core func $task-return (canon task.return (result $run-result)))
+  (core instance $i-async
+    (export "task.return" (func $task-return)))
+
+  (core module $main-module
+    (import "env" "memory" (memory 1))
+    (import "wasi:cli/exit@0.3.0" "exit-with-code" (func $exit-with-code (param i32)))
+    (import "async" "task.return" (func $task-return (param i32)))
+
+    (func (export "run") (result i32)
+      (call $task-return (i32.const 0 (; ok ;)))
+      ;; the misuse: must trap
+      (call $task-return (i32.const 0 (; ok ;)))
+      ;; not reached on a conforming runtime
+      (call $exit-with-code (i32.const 1))
+      (i32.const 0 (; EXIT ;)))
+
+    (func (export "cb") (param i32 i32 i32) (result i32)
+      (call $exit-with-code (i32.const 2))
+      unreachable)
+  )
+  (core instance $main (instantiate $main-module
+    (with "env" (instance $mem))
+    (with "wasi:cli/exit@0.3.0" (instance $i-exit))
+    (with "async" (instance $i-async))))
+
+  ;; wasi:cli/run@0.3.0: `run: async func() -> result;`
+  (type $run-f (func async (result $run-result)))
+  (func $run (type $run-f)
+    (canon lift (core func $main "run") async (callback (core func $main "cb"))))
+  (instance $run-instance (export "run" (func $run)))
+  (export "wasi:cli/run@0.3.0" (instance $run-instance))
+)
