@@ -97,6 +97,7 @@ class TraceStats {
     }
     if (fn.find("wasi:clocks/wall-clock") == 0 && fn.ends_with("#now") && event.results.size() == 1)
       add_wall_clock(event.results[0]);
+    if (fn.starts_with(kStreamsPrefix)) add_stream_call(fn.substr(kStreamsPrefix.size()), event);
   }
 
   void print() const {
@@ -119,6 +120,7 @@ class TraceStats {
                  utc_text(wall_first_), utc_text(wall_last_), static_cast<double>(wall_last_ - wall_first_) / 1e9);
     fmt::print("largest events:\n");
     for (const auto& [bytes, index, fn] : largest_) fmt::print("  #{:<8} {:>12} bytes  {}\n", index, bytes, printable(fn));
+    if (!streams_.empty()) print_streams();
   }
 
   trace::Json to_json() const {
@@ -143,7 +145,7 @@ class TraceStats {
     }
     return {{"bytes_in", trace::format_name(format_)}, {"by_interface", table(interfaces_)},
             {"by_function", table(functions_)}, {"monotonic_clock", clock}, {"wall_clock", wall},
-            {"largest_events", largest}};
+            {"largest_events", largest}, {"async_streams", streams_json()}};
   }
 
  private:
@@ -167,6 +169,60 @@ class TraceStats {
                        tm.tm_hour, tm.tm_min, tm.tm_sec, ns / 1000000 % 1000);
   }
 
+  // The host's side of the streams and futures of an async run
+  // (wasm-rr:async/streams, docs/async.md), by id.
+  static constexpr std::string_view kStreamsPrefix = "wasm-rr:async/streams#";
+  struct StreamTally {
+    uint64_t writes = 0, written = 0;  // take: elements the guest wrote for the host
+    uint64_t reads = 0, read = 0;      // give: elements the host gave the guest
+    uint64_t polls = 0;                // resolve: a future the host writes, asked for
+    bool resolved = false, ended = false, dropped = false;
+  };
+  static uint64_t elements(const trace::Json& list) {
+    if (list.is_binary()) return list.get_binary().size();
+    if (list.is_array()) return list.size();
+    return list.is_number_unsigned() ? list.get<uint64_t>() : 0;  // a count, without payload
+  }
+  void add_stream_call(std::string_view op, const trace::Event& event) {
+    if (event.args.empty() || !event.args[0].is_number_unsigned()) return;
+    StreamTally& t = streams_[event.args[0].get<uint64_t>()];
+    const bool answered = event.results.size() == 1;
+    const bool none = answered && event.results[0].is_null();
+    if (op == "take" && event.args.size() == 2) {
+      t.writes++;
+      t.written += elements(event.args[1]);
+    } else if (op == "give") {
+      t.reads++;
+      if (answered && !none) t.read += elements(event.results[0]);
+      t.ended = t.ended || none;
+    } else if (op == "resolve") {
+      t.polls++;
+      t.resolved = t.resolved || (answered && !none);
+    } else if (op == "dropped") {
+      t.dropped = true;
+    }
+  }
+  void print_streams() const {
+    fmt::print("async streams and futures the host held (docs/async.md):\n");
+    for (const auto& [id, t] : streams_) {
+      std::vector<std::string> what;
+      if (t.writes) what.push_back(fmt::format("the guest wrote {} element(s) in {} write(s)", t.written, t.writes));
+      if (t.reads) what.push_back(fmt::format("the guest read {} element(s) in {} read(s)", t.read, t.reads));
+      if (t.ended) what.push_back("the host's end ended");
+      if (t.polls) what.push_back(fmt::format("a future asked for {} time(s), {}", t.polls, t.resolved ? "resolved" : "never resolved"));
+      if (t.dropped) what.push_back("the guest dropped its end");
+      fmt::print("  #{:<10} {}\n", id, fmt::join(what, "; "));
+    }
+  }
+  trace::Json streams_json() const {
+    trace::Json out = trace::Json::object();
+    for (const auto& [id, t] : streams_)
+      out[std::to_string(id)] = {{"writes", t.writes}, {"written", t.written}, {"reads", t.reads}, {"read", t.read},
+                                 {"ended", t.ended}, {"future_polls", t.polls}, {"resolved", t.resolved},
+                                 {"dropped", t.dropped}};
+    return out;
+  }
+
   struct Tally {
     uint64_t events = 0, bytes = 0;
     void add(uint64_t b) {
@@ -179,6 +235,7 @@ class TraceStats {
   std::vector<std::tuple<uint64_t, uint64_t, std::string>> largest_;  // (bytes, index, function), largest first
   uint64_t monotonic_first_ = UINT64_MAX, monotonic_last_ = 0, monotonic_reads_ = 0;
   uint64_t wall_first_ = UINT64_MAX, wall_last_ = 0, wall_reads_ = 0;
+  std::map<uint64_t, StreamTally> streams_;
 };
 
 // inspect --json: the same report as one JSON object, for scripts. Events

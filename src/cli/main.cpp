@@ -195,7 +195,7 @@ int dispatch(int argc, char** argv) {
   inspect->add_flag("--files", insp_opts.files, "List the files the guest wrote, created, renamed or removed");
   inspect->add_flag("--stats", insp_opts.stats,
                     "Events and bytes per interface and per function, the guest time the clock readings span, "
-                    "the largest events");
+                    "the largest events, and what moved through the streams and futures the host held (WASI 0.3)");
   inspect->add_flag("--json", insp_opts.json, "Print the report as one JSON object (for scripts)");
   inspect->add_flag("--html", insp_opts.html,
                     "Write the run as a timeline page: one self-contained HTML file to open in a browser");

@@ -43,6 +43,14 @@ class FlagGuard {
   bool& flag_;
 };
 
+// Validation (test/async/validate-no-async-abi-for-sync-type.wast): the
+// async option needs an async function type.
+void check_async_option(const abi::FuncType& type, const ResolvedOptions& opts, std::string_view canon) {
+  if (opts.async_ && !type.async_)
+    throw InstantiationError(fmt::format("canon {} of {}: the `async` canonical option requires an async function type",
+                                         canon, abi::to_string(type)));
+}
+
 }  // namespace
 
 void call_core(engine::Func& f, std::span<const CoreVal> args, std::span<CoreVal> results) {
@@ -137,6 +145,7 @@ std::shared_ptr<engine::Func> canon_lower(RuntimeState& rt, Scope& s, std::share
   abi::ComponentInstanceState* inst = s.inst;
   std::string name = f->import ? f->import->name : "lifted function";
   RuntimeState* state = &rt;
+  check_async_option(*f->type, *opts, "lower");
   if (opts->async_) {
     CoreFuncType core_type = flatten_async_functype(*f->type, abi::FlattenContext::Lower, false);
     auto body = [state, f, opts, inst](std::span<const CoreVal> flat_args, std::span<CoreVal> flat_results) {
@@ -160,6 +169,10 @@ std::shared_ptr<engine::Func> canon_lower(RuntimeState& rt, Scope& s, std::share
 
 std::shared_ptr<ComponentFunc> canon_lift(RuntimeState& rt, Scope& s, std::shared_ptr<engine::Func> core,
                                           abi::FuncTypePtr type, std::shared_ptr<ResolvedOptions> opts) {
+  check_async_option(*type, *opts, "lift");
+  if (opts->async_ && opts->post_return)
+    throw InstantiationError(fmt::format("canon lift of {}: post-return is not allowed with async (task.return "
+                                         "gives the results)", abi::to_string(*type)));
   CoreFuncType expected = opts->async_ ? flatten_async_functype(*type, abi::FlattenContext::Lift, opts->callback != nullptr)
                                        : abi::flatten_functype(*type, abi::FlattenContext::Lift);
   if (core->type() != expected)

@@ -437,6 +437,14 @@ def _(ctx):
     return ["inspect", "--stats", "trace.json"]
 
 
+@case("inspect.stats_async", "inspect --stats of a WASI 0.3 command's trace: stdout written through a stream, "
+      "and its future, as the host's side of them (wasm-rr:async/streams)")
+def _(ctx):
+    ctx.guest("async_hello_stream.wasm")
+    ctx.record("async_hello_stream.wasm")
+    return ["inspect", "--stats", "trace.json"]
+
+
 @case("inspect.stats_clock", "inspect --stats of debug_loop's trace: its four monotonic-clock readings and the "
       "span they cover (which differs from run to run, as do the readings' digits: their bytes are masked)")
 def _(ctx):
