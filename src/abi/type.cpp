@@ -240,36 +240,40 @@ TypePtr Type::flags(std::vector<std::string> labels) {
   return t;
 }
 
-TypePtr Type::own(ResourceTypePtr rt) {
-  auto t = make(Kind::Own);
-  t->resource = std::move(rt);
+namespace {
+
+// spec: own, borrow, stream and future are all an i32 handle (alignment 4,
+// elem_size 4, flatten_type [i32]).
+std::shared_ptr<Type> handle_type(Kind k) {
+  auto t = make(k);
   t->size = t->align = 4;
   t->flat = {CoreType::I32};
+  return t;
+}
+
+}  // namespace
+
+TypePtr Type::own(ResourceTypePtr rt) {
+  auto t = handle_type(Kind::Own);
+  t->resource = std::move(rt);
   return t;
 }
 
 TypePtr Type::borrow(ResourceTypePtr rt) {
-  auto t = make(Kind::Borrow);
+  auto t = handle_type(Kind::Borrow);
   t->resource = std::move(rt);
-  t->size = t->align = 4;
-  t->flat = {CoreType::I32};
   return t;
 }
 
-// spec: a stream or future is an i32 handle to one of its ends.
 TypePtr Type::stream(TypePtr elem) {
-  auto t = make(Kind::Stream);
+  auto t = handle_type(Kind::Stream);
   t->elem = std::move(elem);
-  t->size = t->align = 4;
-  t->flat = {CoreType::I32};
   return t;
 }
 
 TypePtr Type::future(TypePtr elem) {
-  auto t = make(Kind::Future);
+  auto t = handle_type(Kind::Future);
   t->elem = std::move(elem);
-  t->size = t->align = 4;
-  t->flat = {CoreType::I32};
   return t;
 }
 

@@ -318,11 +318,7 @@ std::shared_ptr<engine::Func> canon_async_builtin(RuntimeState& rt, Scope& s, co
         check_may_leave(*b->inst, b->name);
         auto e = b->inst->handles.get_as<abi::ErrorContext>(a[0].as_u32(), b->name);
         abi::LiftLowerContext cx(b->opts->abi, *b->inst);
-        b->inst->may_leave = false;  // realloc runs, and may not call out
-        struct Restore {
-          bool& flag;
-          ~Restore() { flag = true; }
-        } restore{b->inst->may_leave};
+        ScopedFlag storing(b->inst->may_leave, false);  // realloc runs, and may not call out
         abi::store(cx, abi::Value::string(e->debug_message), *abi::Type::primitive(abi::Kind::String), a[1].as_u32());
       }, name);
     }

@@ -29,20 +29,6 @@ const T& at(const std::vector<T>& v, uint32_t idx, const char* what) {
 const CoreFuncType kI32ToI32{{CoreType::I32}, {CoreType::I32}};
 const CoreFuncType kI32ToNone{{CoreType::I32}, {}};
 
-// Clears one of the instance's flags for a scope (the spec's may_enter while
-// the instance runs; may_leave while realloc or post-return run), restoring it
-// however the scope ends.
-class FlagGuard {
- public:
-  explicit FlagGuard(bool& flag) : flag_(flag) { flag_ = false; }
-  ~FlagGuard() { flag_ = true; }
-  FlagGuard(const FlagGuard&) = delete;
-  FlagGuard& operator=(const FlagGuard&) = delete;
-
- private:
-  bool& flag_;
-};
-
 // Validation (test/async/validate-no-async-abi-for-sync-type.wast): the
 // async option needs an async function type.
 void check_async_option(const abi::FuncType& type, const ResolvedOptions& opts, std::string_view canon) {
@@ -122,18 +108,18 @@ Values ComponentFunc::invoke(RuntimeState& rt, Values& args) {
 
   // canon lift: the host (or another component) calls into this instance.
   if (!inst->may_enter) throw Trap("cannot re-enter a component instance that is already running");
-  FlagGuard entered(inst->may_enter);
+  ScopedFlag entered(inst->may_enter, false);
   abi::LiftLowerContext cx(opts->abi, *inst);
   std::vector<CoreVal> flat_args;
   {
-    FlagGuard lowering(inst->may_leave);  // realloc may run
+    ScopedFlag lowering(inst->may_leave, false);  // realloc may run
     flat_args = abi::lower_lifted_call_args(cx, *type, args);
   }
   std::vector<CoreVal> flat_results(core->type().results.size());
   call_core(*core, flat_args, flat_results);
   Values results = abi::lift_lifted_call_results(cx, *type, flat_results);
   if (opts->post_return) {
-    FlagGuard post_return(inst->may_leave);
+    ScopedFlag post_return(inst->may_leave, false);
     call_core(*opts->post_return, flat_results, {});
   }
   cx.exit_call();
@@ -161,7 +147,7 @@ std::shared_ptr<engine::Func> canon_lower(RuntimeState& rt, Scope& s, std::share
     Values args = abi::lift_lowered_call_args(cx, *f->type, flat_args);
     Values results = f->invoke(*state, args);
     cx.exit_call();
-    FlagGuard lowering(inst->may_leave);  // realloc may run, and may not call out
+    ScopedFlag lowering(inst->may_leave, false);  // realloc may run, and may not call out
     abi::lower_lowered_call_results(cx, *f->type, results, flat_args, flat_results);
   };
   return rt.engine.host_function(core_type, std::move(body), name);

@@ -34,6 +34,21 @@ class GuestTrap : public Trap {
   std::vector<engine::Frame> frames;
 };
 
+// Sets one of an instance's flags for a scope (the spec's may_enter while
+// the instance runs, may_leave while realloc or post-return run, an async
+// task's exclusive hold), restoring it however the scope ends.
+class ScopedFlag {
+ public:
+  ScopedFlag(bool& flag, bool value) : flag_(flag), before_(flag) { flag_ = value; }
+  ~ScopedFlag() { flag_ = before_; }
+  ScopedFlag(const ScopedFlag&) = delete;
+  ScopedFlag& operator=(const ScopedFlag&) = delete;
+
+ private:
+  bool& flag_;
+  bool before_;
+};
+
 struct Scope;
 struct ComponentFunc;
 struct InstanceItems;

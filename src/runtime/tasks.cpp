@@ -14,18 +14,6 @@ constexpr size_t MAX_FLAT_ASYNC_PARAMS = 4;
 // spec: CallbackCode
 enum class CallbackCode : uint32_t { EXIT = 0, YIELD = 1, WAIT = 2, MAX = 2 };
 
-// Clears a flag for a scope (may_leave while realloc runs), restoring it
-// however the scope ends.
-class Cleared {
- public:
-  explicit Cleared(bool& flag) : flag_(flag) { flag_ = false; }
-  ~Cleared() { flag_ = true; }
-  Cleared(const Cleared&) = delete;
-  Cleared& operator=(const Cleared&) = delete;
-
- private:
-  bool& flag_;
-};
 
 // The running task, for the built-ins, while it runs.
 class Running {
@@ -101,19 +89,15 @@ Values invoke_async_lifted(RuntimeState& rt, const ComponentFunc& f, Values& arg
   task.func = &f;
   task.inst = &inst;
   Running running(rt, task);
-  Cleared entered(inst.may_enter);
+  ScopedFlag entered(inst.may_enter, false);
   abi::LiftLowerContext cx(f.opts->abi, inst);
   std::vector<CoreVal> flat_args;
   {
-    Cleared lowering(inst.may_leave);  // realloc may run
+    ScopedFlag lowering(inst.may_leave, false);  // realloc may run
     flat_args = abi::lower_lifted_call_args(cx, *f.type, args);
   }
   if (f.opts->callback) {
-    inst.exclusive = true;
-    struct Release {
-      bool& flag;
-      ~Release() { flag = false; }
-    } release{inst.exclusive};
+    ScopedFlag exclusive(inst.exclusive, true);
     CoreVal packed;
     call_core(*f.core, flat_args, std::span<CoreVal>(&packed, 1));
     run_callback_loop(rt, f, packed.as_u32());
@@ -140,7 +124,7 @@ void call_lowered_async(RuntimeState& rt, ComponentFunc& f, const ResolvedOption
   cx.exit_call();
   if (flat_count(ft.results) > 0) {
     const uint32_t retptr = flat_args.back().as_u32();
-    Cleared lowering(inst.may_leave);  // realloc may run, and may not call out
+    ScopedFlag lowering(inst.may_leave, false);  // realloc may run, and may not call out
     abi::lower_flat_values(cx, 0, results, ft.results, &retptr);
   }
   flat_results[0] = CoreVal::u32(static_cast<uint32_t>(abi::Subtask::State::RETURNED));

@@ -6,13 +6,26 @@
 set(_async_dir ${CMAKE_CURRENT_SOURCE_DIR}/async)
 set(_async_traps
   trap_read_dropped trap_task_return_twice trap_write_while_copying
-  trap_drop_writable_future_unwritten trap_join_waitable_set trap_bad_callback_code)
-foreach(_name clock_random hello_stream timer_stdin ${_async_traps})
+  trap_drop_writable_future_unwritten trap_join_waitable_set trap_bad_callback_code
+  trap_deadlock trap_sync_read_internal)
+set(_async_working clock_random hello_stream timer_stdin mixed_p2_p3 sync_stream_write stackful_run
+  error_context internal_stream)
+foreach(_name ${_async_working} ${_async_traps})
   wasmrr_wat_component(async_${_name} ${_async_dir}/${_name}.wat)
 endforeach()
 
 wasmrr_e2e(async.hello_stream LABELS async ARGS "--stdout=hello from a stream\n"
   -- ${WASMRR_EXE} run ${G}/async_hello_stream.wasm)
+# A command importing WASI 0.2 and 0.3 together writes through both stdouts.
+wasmrr_e2e(async.mixed_p2_p3 LABELS async ARGS "--stdout=0.2 stdout\n0.3 stdout\n"
+  -- ${WASMRR_EXE} run ${G}/async_mixed_p2_p3.wasm)
+# Copies without the async option complete at once against the host.
+wasmrr_e2e(async.sync_stream_write LABELS async ARGS "--stdout=sync write\n"
+  -- ${WASMRR_EXE} run ${G}/async_sync_stream_write.wasm)
+# These check every count and value themselves (a surprise is a trap) and print nothing.
+foreach(_name stackful_run error_context internal_stream)
+  wasmrr_e2e(async.${_name} LABELS async ARGS --stdout= -- ${WASMRR_EXE} run ${G}/async_${_name}.wasm)
+endforeach()
 # Exits with ((random ^ elapsed) & 63) + 1: never 0, and a replay gives it back.
 wasmrr_e2e(async.clock_random LABELS async ARGS --forbid-exit 0 --ref-compare exit
   -- ${WASMRR_EXE} record ${G}/async_clock_random.wasm -t @TMP@/t.json
@@ -33,6 +46,8 @@ set(_rule_trap_write_while_copying "trap_if(e.state != CopyState.IDLE)")
 set(_rule_trap_drop_writable_future_unwritten "trap_if(self.state != CopyState.DONE)")
 set(_rule_trap_join_waitable_set "trap_if(len(self.elems) > 0)")
 set(_rule_trap_bad_callback_code "trap_if(code > CallbackCode.MAX)")
+set(_rule_trap_deadlock "deadlock: the callback's WAIT on waitable set")
+set(_rule_trap_sync_read_internal "deadlock: a synchronous stream.read")
 foreach(_name ${_async_traps})
   wasmrr_e2e(async.${_name} LABELS async ARGS --exit 134 "--stderr-contains=${_rule_${_name}}"
     -- ${WASMRR_EXE} run ${G}/async_${_name}.wasm)

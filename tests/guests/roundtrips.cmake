@@ -111,8 +111,11 @@ wasmrr_guest(sockets_guest ARGS states)
 wasmrr_guest(async_clock_random)
 wasmrr_guest(async_hello_stream)
 wasmrr_guest(async_timer_stdin STDIN "typed at the keyboard\n")
+foreach(_working mixed_p2_p3 sync_stream_write stackful_run error_context internal_stream)
+  wasmrr_guest(async_${_working})
+endforeach()
 foreach(_trap read_dropped task_return_twice write_while_copying drop_writable_future_unwritten
-              join_waitable_set bad_callback_code)
+              join_waitable_set bad_callback_code deadlock sync_read_internal)
   wasmrr_guest(async_trap_${_trap})
 endforeach()
 # No arguments: it borrows handle 999, which does not exist, and traps.
