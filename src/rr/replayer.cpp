@@ -337,6 +337,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
         see_call(f, args, results, /*args_digested=*/true);
         next_index_++;
         track_handles(f, args, results, index);
+        track_async(f, args, results, index);
         notify(index, f, args, results);
         remember_text(index, text->text);
         stop_if_stopped_here();
@@ -355,8 +356,8 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
                         trace::describe(el->end), actual()));
   const trace::Event& ev = el->event;
   if (ev.fn != f.name)
-    diverge(fmt::format("divergence at event {}: wrong function\n  expected: {}({})\n  actual:   {}", index, printable(ev.fn),
-                        list_json(ev.args), actual()));
+    diverge(fmt::format("divergence at event {}: wrong function\n  expected: {}({})\n  actual:   {}{}", index, printable(ev.fn),
+                        list_json(ev.args), actual(), async_context(f, args)));
   if (ev.args.size() != f.type->params.size())
     throw BadTrace::unfit(index, ev.fn, "", fmt::format("{} argument{} recorded, the function takes {}", ev.args.size(),
                                                         ev.args.size() == 1 ? "" : "s", f.type->params.size()));
@@ -369,8 +370,9 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
     }
     if (!diff.empty()) {
       diff = printable(fmt::format("argument {} ({}){}", i, f.type->params[i].name, diff));
-      diverge(fmt::format("divergence at event {}: {} called with different arguments\n  expected: {}({})\n  actual:   {}\n  differs:  {}",
-                          index, printable(f.name), printable(ev.fn), list_json(ev.args), actual(), diff));
+      diverge(fmt::format("divergence at event {}: {} called with different arguments\n  expected: {}({})\n  actual:   {}\n  differs:  {}{}",
+                          index, printable(f.name), printable(ev.fn), list_json(ev.args), actual(), diff,
+                          async_context(f, args)));
     }
   }
   next_index_++;
@@ -395,6 +397,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
   }
   see_call(f, args, results, /*args_digested=*/false);
   track_handles(f, args, results, index);
+  track_async(f, args, results, index);
   notify(index, f, args, results);
   remember(index, std::move(el->event));
   stop_if_stopped_here();
@@ -403,28 +406,37 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
 
 namespace {
 
-// Calls fn(type, rep) for every own handle inside v (of type t).
-template <typename F>
-void for_each_own(const abi::Value& v, const abi::Type& t, F&& fn) {
+// Calls fn(type, value) for every value inside v (of type t) whose type `is`.
+template <typename Is, typename F>
+void for_each_of(const abi::Value& v, const abi::Type& t, Is is, F&& fn) {
   using abi::Kind;
+  if (is(t)) return fn(t, v);
   switch (t.kind) {
-    case Kind::Own: fn(t, v.rep()); return;
     case Kind::List:
       if (!t.is_byte_list())
-        for (const auto& item : v.items) for_each_own(item, *t.elem, fn);
+        for (const auto& item : v.items) for_each_of(item, *t.elem, is, fn);
       return;
     case Kind::Record: case Kind::Tuple:
-      for (size_t i = 0; i < t.fields.size() && i < v.items.size(); i++) for_each_own(v.items[i], *t.fields[i].type, fn);
+      for (size_t i = 0; i < t.fields.size() && i < v.items.size(); i++) for_each_of(v.items[i], *t.fields[i].type, is, fn);
       return;
     case Kind::Option:
-      if (v.is_some() && v.has_payload()) for_each_own(v.payload(), *t.elem, fn);
+      if (v.is_some() && v.has_payload()) for_each_of(v.payload(), *t.elem, is, fn);
       return;
     case Kind::Variant: case Kind::Result:
       if (v.case_index() < t.cases.size() && t.cases[v.case_index()].type && v.has_payload())
-        for_each_own(v.payload(), *t.cases[v.case_index()].type, fn);
+        for_each_of(v.payload(), *t.cases[v.case_index()].type, is, fn);
       return;
     default: return;
   }
+}
+
+bool is_own(const abi::Type& t) { return t.kind == abi::Kind::Own; }
+bool is_stream_or_future(const abi::Type& t) { return t.kind == abi::Kind::Stream || t.kind == abi::Kind::Future; }
+
+// Calls fn(type, rep) for every own handle inside v (of type t).
+template <typename F>
+void for_each_own(const abi::Value& v, const abi::Type& t, F&& fn) {
+  for_each_of(v, t, is_own, [&](const abi::Type& u, const abi::Value& h) { fn(u, h.rep()); });
 }
 
 // Whether a value of type t can hold an own handle (then a call moves handles).
@@ -447,9 +459,7 @@ bool can_hold(const abi::Type& t, Is is) {
   }
 }
 
-bool can_hold_own(const abi::Type& t) {
-  return can_hold(t, [](const abi::Type& u) { return u.kind == abi::Kind::Own; });
-}
+bool can_hold_own(const abi::Type& t) { return can_hold(t, is_own); }
 
 bool can_hold_bytes(const abi::Type& t) {
   return can_hold(t, [](const abi::Type& u) { return u.is_byte_list(); });
@@ -466,6 +476,7 @@ Replayer::FuncInfo& Replayer::info_of(const runtime::ImportedFunc& f) {
       for (const auto& p : *list) {
         info.moves_handles |= can_hold_own(*p.type);
         info.moves_bytes |= can_hold_bytes(*p.type);
+        info.moves_async |= can_hold(*p.type, is_stream_or_future);
       }
     }
     it = funcs_.emplace(&f, std::move(info)).first;
@@ -491,6 +502,27 @@ void Replayer::track_handles(const runtime::ImportedFunc& f, const runtime::Valu
                                           "never gives one twice",
                                           t.resource ? t.resource->name : "resource", rep, it->second));
     });
+}
+
+void Replayer::track_async(const runtime::ImportedFunc& f, const runtime::Values& args,
+                           const runtime::Values& results, uint64_t index) {
+  if (!info_of(f).moves_async) return;
+  auto note = [&](std::string_view how) {
+    return [&, how](const abi::Type& t, const abi::Value& v) {
+      async_origins_[v.num] = fmt::format("{} {} {} at event {}", abi::kind_name(t.kind), how, printable(f.name), index);
+    };
+  };
+  for (size_t i = 0; i < args.size() && i < f.type->params.size(); i++)
+    for_each_of(args[i], *f.type->params[i].type, is_stream_or_future, note("passed to"));
+  for (size_t i = 0; i < results.size() && i < f.type->results.size(); i++)
+    for_each_of(results[i], *f.type->results[i].type, is_stream_or_future, note("returned by"));
+}
+
+std::string Replayer::async_context(const runtime::ImportedFunc& f, const runtime::Values& args) const {
+  if (!f.name.starts_with(runtime::kHostStreamsInterface) || args.empty()) return "";
+  auto it = async_origins_.find(args[0].num);
+  if (it == async_origins_.end()) return "";
+  return fmt::format("\n  handle {}: the {}", args[0].num, it->second);
 }
 
 void Replayer::notify(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,

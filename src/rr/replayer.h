@@ -177,6 +177,14 @@ class Replayer final : public runtime::CallInterposer {
                      uint64_t index);
   std::map<std::pair<const abi::ResourceType*, uint32_t>, uint64_t> live_handles_;
 
+  // Where each stream or future the host held came from ("passed to F at
+  // event N"), for divergence reports on the host's side of it (the
+  // runtime's kHostStreamsInterface calls name only its id).
+  void track_async(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
+                   uint64_t index);
+  std::string async_context(const runtime::ImportedFunc& f, const runtime::Values& args) const;
+  std::map<uint64_t, std::string> async_origins_;
+
   EventEncoder fast_encoder_;
   std::string results_key_;
   // What the replayer keeps of each function, made at its first call (the
@@ -186,6 +194,7 @@ class Replayer final : public runtime::CallInterposer {
     bool prefix_stable = false;  // false: made again (a compact event's function not numbered yet)
     bool moves_handles = false;  // its parameters or results can hold own handles
     bool moves_bytes = false;    // ... byte lists
+    bool moves_async = false;    // ... streams or futures (component-model async)
   };
   FuncInfo& info_of(const runtime::ImportedFunc& f);
   const std::string& prefix_of(const runtime::ImportedFunc& f);

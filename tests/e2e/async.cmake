@@ -38,6 +38,11 @@ add_test(NAME e2e.async.timer_replay_does_not_wait
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
                  --wasm-rr ${WASMRR_EXE} --component ${G}/async_timer_stdin.wasm timer)
 set_tests_properties(e2e.async.timer_replay_does_not_wait PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+# A replay that differs at the host's side of a stream names where the stream came from.
+add_test(NAME e2e.async.divergence
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
+                 --wasm-rr ${WASMRR_EXE} --component ${G}/async_hello_stream.wasm divergence)
+set_tests_properties(e2e.async.divergence PROPERTIES LABELS "e2e;async" TIMEOUT 300)
 
 # name, then the rule its trap must name (a substring of stderr).
 set(_rule_trap_read_dropped "is not in the handle table")
