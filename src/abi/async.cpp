@@ -163,27 +163,34 @@ void SharedStream::drop(bool readable_end) {
   if (pending_buffer_) reset_and_notify_pending(CopyResult::DROPPED);
 }
 
-void SharedStream::host_read(GuestBuffer& dst, OnCopyDone& on_copy_done) {
+// What the host answers for a read of `dst`: done (data, the end, or a
+// future's value), or nothing yet (false).
+bool SharedStream::ask_host(GuestBuffer& dst, bool wait, OnCopyDone& on_copy_done) {
   if (is_future) {
-    if (auto v = host->resolve(host_id, t)) {
-      dst.write(*v);
-      on_copy_done(CopyResult::COMPLETED);
-      return;
-    }
-    host_pending_read = true;  // the event loop asks again (AsyncRegistry::poll_host_futures)
-    if (registry) registry->wait_for_host(weak_from_this());
-    host_wait_buffer_ = &dst;
-    host_wait_done_ = std::move(on_copy_done);
-    return;
+    auto v = host->resolve(host_id, t);
+    if (!v) return false;
+    dst.write(*v);
+    on_copy_done(CopyResult::COMPLETED);
+    return true;
   }
-  auto data = host->give(host_id, dst.remain(), t);
+  auto data = host->give(host_id, dst.remain(), wait, t);
   if (!data) {
     on_copy_done(CopyResult::DROPPED);
-    return;
+    return true;
   }
   if (list_length(*data) > dst.remain()) trap("the host gave {} elements for a read of {}", list_length(*data), dst.remain());
+  if (list_length(*data) == 0 && dst.remain() > 0) return false;  // no data yet
   dst.write(*data);
   on_copy_done(CopyResult::COMPLETED);
+  return true;
+}
+
+void SharedStream::host_read(GuestBuffer& dst, OnCopyDone& on_copy_done) {
+  if (ask_host(dst, false, on_copy_done)) return;
+  host_pending_read = true;  // the event loop asks again (AsyncRegistry::poll_host)
+  if (registry) registry->wait_for_host(weak_from_this());
+  host_wait_buffer_ = &dst;
+  host_wait_done_ = std::move(on_copy_done);
 }
 
 void SharedStream::host_write(GuestBuffer& src, OnCopyDone& on_copy_done) {
@@ -193,16 +200,12 @@ void SharedStream::host_write(GuestBuffer& src, OnCopyDone& on_copy_done) {
   on_copy_done(CopyResult::COMPLETED);
 }
 
-bool SharedStream::poll_host() {
+bool SharedStream::poll_host(bool wait) {
   if (!host_pending_read) return false;
-  auto v = host->resolve(host_id, t);
-  if (!v) return false;
+  if (!ask_host(*host_wait_buffer_, wait, host_wait_done_)) return false;
   host_pending_read = false;
-  host_wait_buffer_->write(*v);
   host_wait_buffer_ = nullptr;
-  OnCopyDone done = std::move(host_wait_done_);
   host_wait_done_ = nullptr;
-  done(CopyResult::COMPLETED);
   return true;
 }
 
@@ -324,18 +327,24 @@ std::string AsyncRegistry::error_context_message(uint32_t id) const {
   return it == error_contexts_.end() ? "" : it->second;
 }
 
-bool AsyncRegistry::poll_host_futures() {
-  bool any = false;
-  std::erase_if(host_waits_, [&](const std::weak_ptr<SharedStream>& w) {
+bool AsyncRegistry::poll_host(bool wait) {
+  std::erase_if(host_waits_, [](const std::weak_ptr<SharedStream>& w) {
     auto s = w.lock();
-    if (!s || !s->host_pending_read) return true;
-    if (s->poll_host()) {
-      any = true;
-      return true;
-    }
-    return false;
+    return !s || !s->host_pending_read;
   });
-  return any;
+  // Every read is asked without waiting first; only then, if none could
+  // complete, the oldest stream read waits for its data (a future has no
+  // way to wait: it resolves with what the guest does).
+  for (bool waiting : {false, true}) {
+    if (waiting && !wait) break;
+    for (const auto& w : host_waits_) {
+      auto s = w.lock();
+      if (waiting && s->is_future) continue;
+      if (s->poll_host(waiting)) return true;
+      if (waiting) break;
+    }
+  }
+  return false;
 }
 
 }  // namespace wasmrr::abi

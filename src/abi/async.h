@@ -132,9 +132,10 @@ class HostPeer {
   virtual ~HostPeer() = default;
   // The guest wrote `data` (a list value); the host takes all of it.
   virtual void take(uint32_t id, const Value& data, const TypePtr& elem) = 0;
-  // The guest reads up to `max` elements: the host's data, or nullopt when
-  // the host's end is done (the stream ended).
-  virtual std::optional<Value> give(uint32_t id, uint32_t max, const TypePtr& elem) = 0;
+  // The guest reads up to `max` elements: the host's data, an empty list
+  // when it has none yet (unless `wait`: then it waits for some), or nullopt
+  // when the host's end is done (the stream ended).
+  virtual std::optional<Value> give(uint32_t id, uint32_t max, bool wait, const TypePtr& elem) = 0;
   // A future the host writes: its value once ready (a list of one element;
   // empty list for a future without payload), nullopt while it is not.
   virtual std::optional<Value> resolve(uint32_t id, const TypePtr& elem) = 0;
@@ -166,11 +167,11 @@ class SharedStream : public std::enable_shared_from_this<SharedStream> {
   HostPeer* host = nullptr;    // set while the host holds the other end
   AsyncRegistry* registry = nullptr;
   uint32_t host_id = 0;  // nonzero once the stream has crossed the host boundary
-  bool host_pending_read = false;  // a guest future.read waits for the host's value (see poll_host)
+  bool host_pending_read = false;  // a guest read waits for the host's data or value (see poll_host)
 
-  // Asks the host again for the value of a future the guest is waiting on;
-  // true if it completed the read.
-  bool poll_host();
+  // Asks the host again for the data or value of a read the guest is
+  // waiting on (`wait`: a stream's host waits for data); true if it completed.
+  bool poll_host(bool wait);
 
  private:
   void reset_pending() { pending_buffer_ = nullptr; pending_on_copy_ = nullptr; pending_on_copy_done_ = nullptr; }
@@ -179,6 +180,7 @@ class SharedStream : public std::enable_shared_from_this<SharedStream> {
     pending_inst_ = inst; pending_buffer_ = &b; pending_on_copy_ = std::move(on_copy); pending_on_copy_done_ = std::move(done);
   }
   void host_read(GuestBuffer& dst, OnCopyDone& on_copy_done);
+  bool ask_host(GuestBuffer& dst, bool wait, OnCopyDone& on_copy_done);
   void host_write(GuestBuffer& src, OnCopyDone& on_copy_done);
 
   const void* pending_inst_ = nullptr;
@@ -234,9 +236,10 @@ class AsyncRegistry {
   std::shared_ptr<SharedStream> stream_for(uint32_t id, const TypePtr& elem, bool is_future);
   uint32_t error_context_id(const std::string& message);
   std::string error_context_message(uint32_t id) const;
-  // Asks the host again for the futures guests wait on (SharedStream::
-  // poll_host); true if any read completed.
-  bool poll_host_futures();
+  // Asks the host again for the reads guests wait on (SharedStream::
+  // poll_host), without waiting; then, with `wait` and if none completed,
+  // waits for the data of the oldest stream read. True if a read completed.
+  bool poll_host(bool wait);
   void wait_for_host(std::weak_ptr<SharedStream> s) { host_waits_.push_back(std::move(s)); }
   HostPeer* host = nullptr;  // set by the runtime
 

@@ -69,7 +69,8 @@ std::shared_ptr<CopyEnd> end_at(const Builtin& b, uint32_t i, bool readable) {
 // A copy that did not complete at once, in a sync call: without stack
 // switching the guest cannot wait here, so only the host can still finish it.
 void wait_sync(RuntimeState& rt, CopyEnd& e, std::string_view name) {
-  if (!e.has_pending_event()) rt.async.poll_host_futures();
+  while (!e.has_pending_event() && rt.async.poll_host(true)) {
+  }
   if (!e.has_pending_event())
     trap(fmt::format("deadlock: a synchronous {} would wait for the other end of the {}, and nothing else can "
                      "run meanwhile (use the async option)", name, e.what()));
@@ -346,7 +347,7 @@ std::shared_ptr<engine::Func> canon_async_builtin(RuntimeState& rt, Scope& s, co
           e = wait_for_event(*b->rt, *wset, fmt::format("waitable-set.wait on set {}", si));
           wset->num_waiting--;
         } else {
-          if (!wset->has_pending_event()) b->rt->async.poll_host_futures();
+          if (!wset->has_pending_event()) b->rt->async.poll_host(false);
           e = wset->poll();
         }
         store_event(*b->rt, *memory, a[1].as_u32(), e, b->name);

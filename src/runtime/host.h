@@ -117,7 +117,9 @@ class HostRegistry {
 // interface through the interposer, so that recording keeps them and a
 // replay answers them, like any import:
 //   take: func(stream: u32, data: list<T>)               the guest wrote data for the host
-//   give: func(stream: u32, max: u32) -> option<list<T>>  the guest reads the host's data (none: ended)
+//   give: func(stream: u32, max: u32, wait: bool) -> option<list<T>>
+//                                                        the guest reads the host's data: none: it ended;
+//                                                        [] (max > 0): none yet, unless `wait`
 //   resolve: func(future: u32) -> option<list<T>>        a future the host writes: [value], or none: not yet
 //   accept: func(future: u32, value: list<T>)            the guest wrote a future the host reads
 //   dropped: func(handle: u32, readable-end: bool)       the guest dropped its end

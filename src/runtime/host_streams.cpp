@@ -22,9 +22,10 @@ class InterposedHostPeer final : public abi::HostPeer {
     call("take", elem, {{"stream", u32()}, {"data", payload_type(elem)}}, {}, args);
   }
 
-  std::optional<Value> give(uint32_t id, uint32_t max, const abi::TypePtr& elem) override {
-    Values args{Value::u32(id), Value::u32(max)};
-    Values r = call("give", elem, {{"stream", u32()}, {"max", u32()}}, {{"", abi::Type::option(payload_type(elem))}}, args);
+  std::optional<Value> give(uint32_t id, uint32_t max, bool wait, const abi::TypePtr& elem) override {
+    Values args{Value::u32(id), Value::u32(max), Value::boolean(wait)};
+    Values r = call("give", elem, {{"stream", u32()}, {"max", u32()}, {"wait", abi::Type::primitive(abi::Kind::Bool)}},
+                    {{"", abi::Type::option(payload_type(elem))}}, args);
     return optional_payload(r, elem, "give");
   }
 

@@ -131,11 +131,12 @@ void call_lowered_async(RuntimeState& rt, ComponentFunc& f, const ResolvedOption
 }
 
 abi::Event wait_for_event(RuntimeState& rt, abi::WaitableSet& wset, std::string_view who) {
-  if (!wset.has_pending_event()) rt.async.poll_host_futures();
-  if (!wset.has_pending_event())
-    throw Trap(fmt::format("deadlock: {} can never end: none of its {} waitable(s) has an event coming, and "
-                           "nothing else runs while the guest waits",
-                           who, wset.elems.size()));
+  while (!wset.has_pending_event()) {
+    if (!rt.async.poll_host(true))
+      throw Trap(fmt::format("deadlock: {} can never end: none of its {} waitable(s) has an event coming, and "
+                             "nothing else runs while the guest waits",
+                             who, wset.elems.size()));
+  }
   return wset.get_pending_event();
 }
 

@@ -27,7 +27,13 @@ class FakeMemory : public GuestMemory {
 class RecordingHost : public HostPeer {
  public:
   void take(uint32_t id, const Value& data, const TypePtr&) override { taken += std::to_string(id) + ":" + data.str; }
-  std::optional<Value> give(uint32_t, uint32_t max, const TypePtr&) override {
+  std::optional<Value> give(uint32_t, uint32_t max, bool wait, const TypePtr&) override {
+    gives.push_back(wait);
+    if (!wait && input_later) return Value::byte_list("");  // nothing yet
+    if (input_later) {
+      input = *input_later;
+      input_later.reset();
+    }
     if (input.empty()) return std::nullopt;
     std::string part = input.substr(0, max);
     input.erase(0, part.size());
@@ -41,6 +47,8 @@ class RecordingHost : public HostPeer {
   void dropped(uint32_t id, bool readable) override { drops.push_back({id, readable}); }
 
   std::string taken, input;
+  std::optional<std::string> input_later;  // comes only to a read that waits
+  std::vector<bool> gives;                 // each give's `wait`
   bool future_ready = false;
   std::vector<std::pair<uint32_t, bool>> drops;
 };
@@ -216,13 +224,48 @@ TEST(AbiAsync, AHostFutureNotReadyIsPolledAgain) {
   std::optional<CopyResult> done;
   end->shared->read(&g.inst, dst, [] {}, [&](CopyResult x) { done = x; });
   EXPECT_FALSE(done);  // BLOCKED: the host has no value yet
-  EXPECT_FALSE(g.registry.poll_host_futures());
+  EXPECT_FALSE(g.registry.poll_host(false));
   g.host.future_ready = true;
-  EXPECT_TRUE(g.registry.poll_host_futures());
+  EXPECT_TRUE(g.registry.poll_host(false));
   EXPECT_EQ(done, CopyResult::COMPLETED);
   uint32_t got;
   std::memcpy(&got, g.at(64), 4);
   EXPECT_EQ(got, 7u);
+}
+
+TEST(AbiAsync, AHostStreamWithoutDataYetIsReadWhenTheGuestWaits) {
+  Guest g;
+  g.host.input_later = "late";
+  LiftLowerContext cx(g.opts, g.inst);
+  uint32_t i = lower_async_value(cx, 0x8000'0003, *Type::stream(u8()));
+  auto end = g.inst.handles.get_as<CopyEnd>(i, "test");
+  GuestBuffer dst(u8(), cx, 128, 16);
+  std::optional<CopyResult> done;
+  end->shared->read(&g.inst, dst, [] {}, [&](CopyResult x) { done = x; });
+  EXPECT_FALSE(done);                                 // no data now: the read is pending (BLOCKED)
+  EXPECT_FALSE(g.registry.poll_host(false));          // asked again without waiting: still none
+  EXPECT_TRUE(g.registry.poll_host(true));            // nothing else can happen: it waits for the data
+  EXPECT_EQ(done, CopyResult::COMPLETED);
+  EXPECT_EQ(dst.progress(), 4u);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(g.at(128)), 4), "late");
+  EXPECT_EQ(g.host.gives, (std::vector<bool>{false, false, false, true}));
+  EXPECT_FALSE(g.registry.poll_host(true));           // nothing left to ask for
+}
+
+TEST(AbiAsync, APendingHostReadCanBeCancelled) {
+  Guest g;
+  g.host.input_later = "never seen";
+  LiftLowerContext cx(g.opts, g.inst);
+  uint32_t i = lower_async_value(cx, 0x8000'0004, *Type::stream(u8()));
+  auto end = g.inst.handles.get_as<CopyEnd>(i, "test");
+  GuestBuffer dst(u8(), cx, 128, 16);
+  std::optional<CopyResult> done;
+  end->shared->read(&g.inst, dst, [] {}, [&](CopyResult x) { done = x; });
+  EXPECT_FALSE(done);
+  end->shared->cancel();  // a read with a timeout that fired
+  EXPECT_EQ(done, CopyResult::CANCELLED);
+  EXPECT_EQ(dst.progress(), 0u);
+  EXPECT_FALSE(g.registry.poll_host(true));  // it is no longer waited for
 }
 
 TEST(AbiAsync, BuffersAreCheckedAgainstMemory) {

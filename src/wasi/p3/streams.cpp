@@ -36,9 +36,13 @@ void register_streams(runtime::HostRegistry& r, P3State& p) {
     HostStream& h = stream_at(s, arg(args, 0).as_u32(), "give");
     if (h.output) throw Trap("give: the guest read the host's output stream");
     const uint32_t max = arg(args, 1).as_u32();
+    const bool wait = arg(args, 2).as_bool();
     if (h.ended) return one(Value::none());
     if (max == 0) return one(Value::some(Value::byte_list("")));
-    ReadOutcome got = read_fd(h.fd, std::min<uint32_t>(max, 64 * 1024), true);
+    // Without `wait`, only what is there now: the guest may wait for other
+    // things (a timer) meanwhile, and ask again.
+    ReadOutcome got = read_fd(h.fd, std::min<uint32_t>(max, 64 * 1024), wait);
+    if (got.status == ReadOutcome::Status::would_block) return one(Value::some(Value::byte_list("")));
     if (got.status == ReadOutcome::Status::data) return one(Value::some(Value::byte_list(std::move(got.bytes))));
     h.ended = true;
     if (got.status == ReadOutcome::Status::error) h.error = kErrorIo + 1;
