@@ -145,7 +145,7 @@ uint64_t new_ends(const Builtin& b) {
 
 // --- waitables (spec: canon_waitable_set_*, canon_waitable_join) ---
 
-void store_event(RuntimeState&, engine::Memory& m, uint32_t ptr, const Event& e, std::string_view name) {
+void store_event(engine::Memory& m, uint32_t ptr, const Event& e, std::string_view name) {
   if (ptr % 4 != 0 || uint64_t{ptr} + 8 > m.size())
     trap(fmt::format("{}: event pointer {} is unaligned or outside linear memory ({} bytes)", name, ptr, m.size()));
   std::memcpy(m.data() + ptr, &e.index, 4);
@@ -350,7 +350,7 @@ std::shared_ptr<engine::Func> canon_async_builtin(RuntimeState& rt, Scope& s, co
           if (!wset->has_pending_event()) b->rt->async.poll_host(false);
           e = wset->poll();
         }
-        store_event(*b->rt, *memory, a[1].as_u32(), e, b->name);
+        store_event(*memory, a[1].as_u32(), e, b->name);
         r[0] = CoreVal::u32(static_cast<uint32_t>(e.code));
       }, name);
     }
