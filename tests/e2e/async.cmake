@@ -9,7 +9,7 @@ set(_async_traps
   trap_drop_writable_future_unwritten trap_join_waitable_set trap_bad_callback_code
   trap_deadlock trap_sync_read_internal)
 set(_async_working clock_random hello_stream timer_stdin mixed_p2_p3 sync_stream_write stackful_run
-  error_context internal_stream)
+  error_context internal_stream read_timeout)
 foreach(_name ${_async_working} ${_async_traps})
   wasmrr_wat_component(async_${_name} ${_async_dir}/${_name}.wat)
 endforeach()
@@ -22,6 +22,11 @@ wasmrr_e2e(async.mixed_p2_p3 LABELS async ARGS "--stdout=0.2 stdout\n0.3 stdout\
 # Copies without the async option complete at once against the host.
 wasmrr_e2e(async.sync_stream_write LABELS async ARGS "--stdout=sync write\n"
   -- ${WASMRR_EXE} run ${G}/async_sync_stream_write.wasm)
+# A stdin read with a 300 ms timeout: data that is there is read; no input at all is the end.
+wasmrr_e2e(async.read_timeout LABELS async ARGS --stdin-text "hello\n" "--stdout=read 6 bytes\n"
+  -- ${WASMRR_EXE} run ${G}/async_read_timeout.wasm)
+wasmrr_e2e(async.read_timeout_eof LABELS async ARGS "--stdout=end of input\n"
+  -- ${WASMRR_EXE} run ${G}/async_read_timeout.wasm)
 # These check every count and value themselves (a surprise is a trap) and print nothing.
 foreach(_name stackful_run error_context internal_stream)
   wasmrr_e2e(async.${_name} LABELS async ARGS --stdout= -- ${WASMRR_EXE} run ${G}/async_${_name}.wasm)
