@@ -145,7 +145,11 @@ void SharedStream::reset_and_notify_pending(CopyResult r) {
 
 void SharedStream::cancel() {
   if (!pending_on_copy_done_ && !host_wait_done_) return;  // nothing of ours is pending
-  if (host_wait_done_) {  // a host future read the guest gave up on
+  if (host_wait_done_) {  // a host read the guest gives up on...
+    // ...unless its data (or value, or end) came in the meantime, e.g. during
+    // the wait-for of a read with a timeout: the spec lets either win, and a
+    // timeout should not lose data that came in time.
+    if (poll_host(false)) return;
     OnCopyDone done = std::move(host_wait_done_);
     host_wait_done_ = nullptr;
     host_wait_buffer_ = nullptr;

@@ -1,6 +1,10 @@
 // wasm-rr: run, record and replay WebAssembly (WASI 0.2) components.
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -410,7 +414,24 @@ extern "C" const char* __asan_default_options() {
 }
 #endif
 
+namespace {
+
+// Started with stdin, stdout or stderr closed (`<&-`), the first file or
+// pipe wasm-rr opens would take that number, and the guest's stdin would
+// become, say, the runtime's own wakeup pipe. /dev/null holds the place: a
+// closed stdin reads as empty, writes to a closed stdout go nowhere.
+void hold_standard_fds() {
+  for (int fd = 0; fd <= 2; fd++) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    // The lowest free number is fd: the ones below it are open by now.
+    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  hold_standard_fds();
   // A guest writing to a closed pipe must see a stream error (EPIPE), not
   // have wasm-rr killed under it.
   std::signal(SIGPIPE, SIG_IGN);

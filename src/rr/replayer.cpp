@@ -334,6 +334,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
         use_plain_cbor_events();
       runtime::Values results;
       if (fast_match(f, args, text->text, results)) {
+        check_answer(f, args, results, index);
         see_call(f, args, results, /*args_digested=*/true);
         next_index_++;
         track_handles(f, args, results, index);
@@ -395,6 +396,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
       throw BadTrace::unfit(index, ev.fn, fmt::format("results[{}]{}", i, e.path()), e.problem());
     }
   }
+  check_answer(f, args, results, index);
   see_call(f, args, results, /*args_digested=*/false);
   track_handles(f, args, results, index);
   track_async(f, args, results, index);
@@ -486,6 +488,13 @@ Replayer::FuncInfo& Replayer::info_of(const runtime::ImportedFunc& f) {
   return it->second;
 }
 
+void Replayer::check_answer(const runtime::ImportedFunc& f, const runtime::Values& args,
+                            const runtime::Values& results, uint64_t index) {
+  if (!f.answer_rule) return;
+  if (std::string problem = f.answer_rule(args, results); !problem.empty())
+    throw BadTrace::unfit(index, f.name, "results", std::move(problem));
+}
+
 void Replayer::track_handles(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
                              uint64_t index) {
   if (!info_of(f).moves_handles) return;
@@ -509,11 +518,21 @@ void Replayer::track_async(const runtime::ImportedFunc& f, const runtime::Values
   if (!info_of(f).moves_async) return;
   auto note = [&](std::string_view how) {
     return [&, how](const abi::Type& t, const abi::Value& v) {
-      async_origins_[v.num] = fmt::format("{} {} {} at event {}", abi::kind_name(t.kind), how, printable(f.name), index);
+      async_origins_[v.num] = {t.kind, fmt::format("{} {} {} at event {}", abi::kind_name(t.kind), how,
+                                                   printable(f.name), index)};
     };
   };
   for (size_t i = 0; i < args.size() && i < f.type->params.size(); i++)
     for_each_of(args[i], *f.type->params[i].type, is_stream_or_future, note("passed to"));
+  // A host may hand back a stream or future it was given, but not as the other kind.
+  for (size_t i = 0; i < results.size() && i < f.type->results.size(); i++)
+    for_each_of(results[i], *f.type->results[i].type, is_stream_or_future, [&](const abi::Type& t, const abi::Value& v) {
+      auto it = async_origins_.find(v.num);
+      if (it != async_origins_.end() && it->second.kind != t.kind)
+        throw BadTrace::unfit(index, f.name, fmt::format("results[{}]", i),
+                              fmt::format("handle {} is the {}, where a {} is returned", v.num, it->second.text,
+                                          abi::kind_name(t.kind)));
+    });
   for (size_t i = 0; i < results.size() && i < f.type->results.size(); i++)
     for_each_of(results[i], *f.type->results[i].type, is_stream_or_future, note("returned by"));
 }
@@ -522,7 +541,7 @@ std::string Replayer::async_context(const runtime::ImportedFunc& f, const runtim
   if (!f.name.starts_with(runtime::kHostStreamsInterface) || args.empty()) return "";
   auto it = async_origins_.find(args[0].num);
   if (it == async_origins_.end()) return "";
-  return fmt::format("\n  handle {}: the {}", args[0].num, it->second);
+  return fmt::format("\n  handle {}: the {}", args[0].num, it->second.text);
 }
 
 void Replayer::notify(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,

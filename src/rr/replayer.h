@@ -173,6 +173,9 @@ class Replayer final : public runtime::CallInterposer {
   // guest already holds is inconsistent (no host does that): without this
   // check two of the guest's handles would silently name one host object, e.g.
   // stderr output echoed as stdout.
+  // The function's answer_rule, if any: a trace's answer that breaks it is a BadTrace.
+  void check_answer(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
+                    uint64_t index);
   void track_handles(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
                      uint64_t index);
   std::map<std::pair<const abi::ResourceType*, uint32_t>, uint64_t> live_handles_;
@@ -183,7 +186,11 @@ class Replayer final : public runtime::CallInterposer {
   void track_async(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
                    uint64_t index);
   std::string async_context(const runtime::ImportedFunc& f, const runtime::Values& args) const;
-  std::map<uint64_t, std::string> async_origins_;
+  struct AsyncOrigin {
+    abi::Kind kind;    // stream or future
+    std::string text;  // "stream passed to f at event 3"
+  };
+  std::map<uint64_t, AsyncOrigin> async_origins_;
 
   EventEncoder fast_encoder_;
   std::string results_key_;

@@ -133,6 +133,10 @@ struct ImportedFunc {
   std::string name;            // full, e.g. "ns:pkg/iface@0.2.3#now"
   abi::FuncTypePtr type;       // as the component declares it
   const HostFunc* impl = nullptr;  // the real host; nullptr when none is bound (replay)
+  // A rule an answer must keep beyond its type, checked where answers may
+  // come from elsewhere (a trace): what is wrong with `results` for `args`,
+  // or "". Null: the type says it all.
+  std::function<std::string(const Values& args, const Values& results)> answer_rule;
 };
 
 // The interposer: every import call of the guest goes through call(). The

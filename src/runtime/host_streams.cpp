@@ -65,6 +65,19 @@ class InterposedHostPeer final : public abi::HostPeer {
     return Value::list(std::vector<Value>(v.as_u32(), Value::tuple({})));
   }
 
+  // give(stream, max, wait) answers at most `max` elements, and a waiting
+  // give does not answer "nothing yet" (an empty list) when it asked for some.
+  static std::string give_rule(const Values& args, const Values& results) {
+    if (args.size() != 3 || results.size() != 1 || !results[0].is_some() || !results[0].has_payload()) return "";
+    const Value& given = results[0].payload();
+    const size_t n = given.kind == abi::Kind::U32 ? given.as_u32() : abi::list_length(given);
+    const uint32_t max = args[1].as_u32();
+    if (n > max) return fmt::format("{} elements given for a read of at most {}", n, max);
+    if (n == 0 && max > 0 && args[2].as_bool())
+      return "no elements given to a read that waits for them (only a read that does not wait may get none)";
+    return "";
+  }
+
   // The bound function of `op` for payload `elem`, made at its first use.
   const ImportedFunc& func(const std::string& op, const abi::TypePtr& elem, std::vector<abi::Param> params,
                            std::vector<abi::Param> results) {
@@ -78,6 +91,7 @@ class InterposedHostPeer final : public abi::HostPeer {
     type->results = std::move(results);
     f.type = std::move(type);
     f.impl = rt_.host.find(kHostStreamsInterface, op);
+    if (op == "give") f.answer_rule = give_rule;
     return funcs_.emplace(key, std::move(f)).first->second;
   }
 

@@ -27,6 +27,11 @@ wasmrr_e2e(async.read_timeout LABELS async ARGS --stdin-text "hello\n" "--stdout
   -- ${WASMRR_EXE} run ${G}/async_read_timeout.wasm)
 wasmrr_e2e(async.read_timeout_eof LABELS async ARGS "--stdout=end of input\n"
   -- ${WASMRR_EXE} run ${G}/async_read_timeout.wasm)
+# A closed stdin (`<&-`) is an empty one, not whatever wasm-rr opens first.
+add_test(NAME e2e.async.read_timeout_closed_stdin
+         COMMAND sh -c "out=$(\"$0\" run \"$1\" <&-) && echo \"$out\" && test \"$out\" = 'end of input'"
+                 ${WASMRR_EXE} ${G}/async_read_timeout.wasm)
+set_tests_properties(e2e.async.read_timeout_closed_stdin PROPERTIES LABELS "e2e;async" TIMEOUT 300)
 # These check every count and value themselves (a surprise is a trap) and print nothing.
 foreach(_name stackful_run error_context internal_stream)
   wasmrr_e2e(async.${_name} LABELS async ARGS --stdout= -- ${WASMRR_EXE} run ${G}/async_${_name}.wasm)
@@ -48,6 +53,17 @@ add_test(NAME e2e.async.divergence
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
                  --wasm-rr ${WASMRR_EXE} --component ${G}/async_hello_stream.wasm divergence)
 set_tests_properties(e2e.async.divergence PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+# A hostile trace in an async path is a bad trace (exit 125), never a trap;
+# data that comes while a read's timer runs is not lost.
+foreach(_case hostile_give:read_timeout hostile_handle:hello_stream late_data:read_timeout)
+  string(REPLACE ":" ";" _parts ${_case})
+  list(GET _parts 0 _mode)
+  list(GET _parts 1 _guest)
+  add_test(NAME e2e.async.${_mode}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
+                   --wasm-rr ${WASMRR_EXE} --component ${G}/async_${_guest}.wasm ${_mode})
+  set_tests_properties(e2e.async.${_mode} PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+endforeach()
 
 # name, then the rule its trap must name (a substring of stderr).
 set(_rule_trap_read_dropped "is not in the handle table")

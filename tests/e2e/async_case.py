@@ -12,15 +12,27 @@
           the hello_stream guest's trace with the bytes it wrote to stdout
           edited: the replay diverges (exit 121) at the host's side of the
           stream, and the report names where the stream came from.
+  hostile_give
+          the read_timeout guest's trace with the bytes the host gave its
+          stdin read made longer than the read asked for: the replay reports
+          a bad trace (exit 125) that names the event, never a trap.
+  hostile_handle
+          the hello_stream guest's trace with the future write-via-stream
+          returned made the guest's own stream: a bad trace (exit 125).
+  late_data
+          the read_timeout guest's stdin gets its data 100 ms into the
+          300 ms timeout: the read must get it (the cancel after the timer
+          asks the host once more), in run, record and replay alike.
 Exit status 0 = pass.
 """
 import argparse
+import base64
 import subprocess
 import sys
 import time
 
 import harness
-from exit_codes import EXIT_DIVERGENCE
+from exit_codes import EXIT_DIVERGENCE, EXIT_TOOL_ERROR
 from harness import check, replay_hint, scratch
 
 
@@ -62,14 +74,76 @@ def divergence(a, tmp):
           "the report does not say where the stream came from")
 
 
+def replay_bad_trace(a, trace, needle):
+    p, _ = harness.run([a.wasm_rr, "replay", a.component, str(trace)])
+    err = p.stderr.decode()
+    print(err)
+    check(p.returncode == EXIT_TOOL_ERROR, f"replay exited {p.returncode}, expected {EXIT_TOOL_ERROR} (a bad trace)")
+    check(needle in err, f"the report does not say {needle!r}")
+
+
+def edit_events(trace, fn, edit):
+    """Rewrites the events of function `fn` in a JSON trace with edit(event); returns how many it changed."""
+    els = harness.trace_elements(trace)
+    changed = sum(1 for el in els if el.get("fn") == fn and edit(el))
+    harness.write_trace_elements(trace, els)
+    return changed
+
+
+def hostile_give(a, tmp):
+    trace = tmp / "read.json"
+    harness.run([a.wasm_rr, "record", a.component, "-t", str(trace)], stdin_bytes=b"hello\n", check=True)
+
+    def longer(el):
+        [answer] = el["results"]
+        if not answer or "$bytes" not in answer:
+            return False
+        answer["$bytes"] = base64.b64encode(b"x" * (el["args"][1] + 1)).decode()
+        return True
+    check(edit_events(trace, "wasm-rr:async/streams#give", longer) == 1, "the trace has no stdin read with data")
+    replay_bad_trace(a, trace, "elements given for a read of at most")
+
+
+def hostile_handle(a, tmp):
+    trace = tmp / "hello.json"
+    harness.run([a.wasm_rr, "record", a.component, "-t", str(trace)], check=True)
+
+    def own_stream(el):
+        el["results"] = [{"handle": el["args"][0]["handle"]}]
+        return True
+    check(edit_events(trace, "wasi:cli/stdout@0.3.0#write-via-stream", own_stream) == 1, "no write-via-stream event")
+    replay_bad_trace(a, trace, "is the stream passed to wasi:cli/stdout@0.3.0#write-via-stream at event 0, where a future")
+
+
+def late_data(a, tmp):
+    trace = tmp / "late.json"
+    replay_hint(a.wasm_rr, a.component, trace)
+    for cmd in (["run", a.component], ["record", a.component, "-t", str(trace)]):
+        p = subprocess.Popen([a.wasm_rr, *cmd], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(0.1)
+        p.stdin.write(b"hi\n")
+        p.stdin.flush()
+        time.sleep(1.0)
+        out, err = p.communicate()
+        print(f"{cmd[0]}: exit {p.returncode}\n{out.decode()}{err.decode()}")
+        check(p.returncode == 0, f"{cmd[0]} exited {p.returncode}")
+        check(out == b"read 3 bytes\n", f"{cmd[0]} printed {out!r}: the data that came during the timer was lost")
+    p, _ = harness.run([a.wasm_rr, "replay", a.component, str(trace)])
+    check(p.returncode == 0 and p.stdout == b"read 3 bytes\n", f"replay: exit {p.returncode}, printed {p.stdout!r}")
+
+
+MODES = {"timer": timer, "divergence": divergence, "hostile_give": hostile_give, "hostile_handle": hostile_handle,
+         "late_data": late_data}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wasm-rr", required=True)
     ap.add_argument("--component", required=True)
-    ap.add_argument("mode", choices=["timer", "divergence"])
+    ap.add_argument("mode", choices=sorted(MODES))
     a = ap.parse_args()
     with scratch(f"async-{a.mode}") as tmp:
-        {"timer": timer, "divergence": divergence}[a.mode](a, tmp)
+        MODES[a.mode](a, tmp)
 
 
 if __name__ == "__main__":

@@ -30,25 +30,9 @@ from pathlib import Path
 
 import harness
 from exit_codes import EXIT_TOOL_ERROR  # src/cli/options.h
-from harness import check, fail, scratch
+from harness import check, fail, scratch, trace_elements as elements, write_trace_elements as write_elements
 
 WRITE = "wasi:io/streams@0.2.12#[method]output-stream.blocking-write-and-flush"
-
-
-def elements(trace):
-    """The elements of a JSON trace as the recorder writes it: one per line."""
-    out = []
-    for line in Path(trace).read_text().splitlines():
-        text = line.strip().removeprefix("[").removesuffix("]").rstrip(",")
-        out.append(json.loads(text))
-    return out
-
-
-def write_elements(trace, els, complete=True):
-    lines = [json.dumps(e, separators=(",", ":")) for e in els]
-    text = "[" + ",\n".join(lines) + ("]\n" if complete else ",\n")
-    Path(trace).write_text(text)
-    return trace
 
 
 class Case:

@@ -15,6 +15,7 @@ through a pipe, or stdin=...), stdout and stderr into files, never pipes
 (`jco run` loses piped output at exit; no pipe can fill up either), and
 measure the child's own peak memory (wait4).
 """
+import json
 import os
 import shutil
 import subprocess
@@ -168,6 +169,23 @@ def hint(label, *cmd):
     in the scratch folder is printed as its kept copy (and the hint only if
     that exists)."""
     _hints.append((label, cmd))
+
+
+def trace_elements(trace):
+    """The elements of a JSON trace as the recorder writes it: one per line."""
+    out = []
+    for line in Path(trace).read_text().splitlines():
+        text = line.strip().removeprefix("[").removesuffix("]").rstrip(",")
+        out.append(json.loads(text))
+    return out
+
+
+def write_trace_elements(trace, els, complete=True):
+    """Writes elements as the recorder would; complete=False: as if cut short."""
+    lines = [json.dumps(e, separators=(",", ":")) for e in els]
+    text = "[" + ",\n".join(lines) + ("]\n" if complete else ",\n")
+    Path(trace).write_text(text)
+    return trace
 
 
 def replay_hint(wasm_rr, component, trace):
