@@ -124,6 +124,8 @@ void store_scalar(uint8_t* p, const Value& v, const Type& t) {
   }
 }
 
+}  // namespace
+
 // spec: lift_flat for the scalar types (lift_flat_unsigned / lift_flat_signed
 // reduce modulo the type's width; i32 reads ignore the upper bits, which is
 // wrap_i64_to_i32 when the slot is a joined i64).
@@ -162,6 +164,16 @@ CoreVal lower_flat_scalar(const Value& v, const Type& t) {
     default: assert(false); return {};
   }
 }
+
+bool is_scalar_functype(const FuncType& ft) {
+  if (ft.async_ || ft.params.size() > kMaxScalarParams || ft.results.size() > 1) return false;
+  for (const auto* list : {&ft.params, &ft.results})
+    for (const Param& p : *list)
+      if (!is_scalar(p.type->kind)) return false;
+  return true;
+}
+
+namespace {
 
 // --- Load ---
 

@@ -161,6 +161,13 @@ class CoreValueIter {
 };
 
 Value lift_flat(LiftLowerContext& cx, CoreValueIter& vi, const Type& t);
+// lift_flat and lower_flat of one scalar (a number, bool or char): one core value each way.
+Value lift_flat_scalar(CoreVal c, Kind k);
+CoreVal lower_flat_scalar(const Value& v, const Type& t);
+// A function that takes up to kMaxScalarParams scalars and returns at most
+// one: its call moves one core value per value, and touches no memory.
+constexpr size_t kMaxScalarParams = 4;
+bool is_scalar_functype(const FuncType& ft);
 void lower_flat(LiftLowerContext& cx, const Value& v, const Type& t, std::vector<CoreVal>& out);
 
 // lift_flat_values / lower_flat_values with the spill-to-memory rules.

@@ -31,7 +31,7 @@ void EventEncoder::encode_values(std::string& out, const std::vector<abi::Param>
 }
 
 void EventEncoder::encode_args(std::string& out, const std::vector<abi::Param>& types,
-                               const std::vector<abi::Value>& values) {
+                               std::span<const abi::Value> values) {
   ByteLists lists{.digest = true, .seen = seen_, .digests = digests_};
   if (!names_) return write_values(sink(out), types, values, lists);
   trace::ValueSink& s = sink(out);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +38,7 @@ class EventEncoder {
   // An event's arguments (large byte lists as digests) and results, as its
   // element holds them: arrays, or in a compact event the arguments one by
   // one and the results as its outcome.
-  void encode_args(std::string& out, const std::vector<abi::Param>& types, const std::vector<abi::Value>& values);
+  void encode_args(std::string& out, const std::vector<abi::Param>& types, std::span<const abi::Value> values);
   void encode_results(std::string& out, const std::vector<abi::Param>& types, const std::vector<abi::Value>& values);
   // The start of every event of function `fn` with `nargs` arguments:
   // {"fn":fn,"args": in JSON. `stable` (if given) tells whether later events

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "rr/results_reader.h"
@@ -186,7 +188,7 @@ void Replayer::diverge(const std::string& what) {
 // parsed. Anything else (another call, a divergence, an exit or trap,
 // redacted or hand-edited values, a compact event that defines a name) goes
 // to the slow path, which decides.
-bool Replayer::fast_match(const runtime::ImportedFunc& f, const runtime::Values& args, std::string_view text,
+bool Replayer::fast_match(const runtime::ImportedFunc& f, std::span<const abi::Value> args, std::string_view text,
                           runtime::Values& results) {
   const std::string_view element = text;
   const std::string& prefix = prefix_of(f);
@@ -310,6 +312,26 @@ void Replayer::use_plain_cbor_events() {
   fast_encoder_.set_digests(&arg_digests_);
   results_key_ = fast_encoder_.results_key();
   for (auto& [func, info] : funcs_) info.prefix_stable = false;
+}
+
+abi::Value Replayer::call_scalar(const runtime::ImportedFunc& f, std::span<const abi::Value> args) {
+  // Only the plain case: the event was looked at ahead, nothing else watches
+  // or answers calls, and the trace's events are as the fast path expects.
+  auto general = [&] { return CallInterposer::call_scalar(f, args); };
+  if (outside_ || controller_ || pending_element_ || pending_cut_ || !have_ahead_ || !ahead_.available || ahead_.end)
+    return general();
+  if (!info_of(f).scalar_fast) return general();
+  const std::string_view text = ahead_bytes_;
+  if (fast_encoder_.compact() && !trace::is_compact_event(text)) return general();
+  if (!fast_match(f, args, text, scalar_results_)) return general();
+  // Accepted: as call() would, less what a scalar call cannot do (move
+  // handles, bytes or streams; have observers).
+  have_ahead_ = false;
+  const uint64_t index = next_index_++;
+  abi::Value result = scalar_results_.empty() ? abi::Value() : std::move(scalar_results_[0]);
+  remember_text(index, text);
+  stop_if_stopped_here();
+  return result;
 }
 
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
@@ -481,6 +503,8 @@ Replayer::FuncInfo& Replayer::info_of(const runtime::ImportedFunc& f) {
         info.moves_async |= can_hold(*p.type, is_stream_or_future);
       }
     }
+    info.scalar_fast = !f.answer_rule && std::none_of(observers_.begin(), observers_.end(),
+                                                      [&](runtime::CallObserver* o) { return o->observes(f); });
     it = funcs_.emplace(&f, std::move(info)).first;
   }
   last_func_ = &f;

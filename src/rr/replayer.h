@@ -105,6 +105,10 @@ class Replayer final : public runtime::CallInterposer {
   void stop_if_stopped_here();
 
   runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
+  // The fast path for scalar functions (a clock's now, a random u64): the
+  // event looked at ahead answers it straight from its bytes, without the
+  // trace model or Values; anything unusual goes to call().
+  abi::Value call_scalar(const runtime::ImportedFunc& f, std::span<const abi::Value> args) override;
 
   // After the guest has ended: checks that the trace ends the same way and
   // that no events are left over. Throws Divergence/TraceEnded/BadTrace.
@@ -118,7 +122,11 @@ class Replayer final : public runtime::CallInterposer {
 
   // `observer` sees every call answered from the trace, after it is answered
   // (not the calls that end the run); it must outlive the replay.
-  void observe(runtime::CallObserver& observer) { observers_.push_back(&observer); }
+  void observe(runtime::CallObserver& observer) {
+    observers_.push_back(&observer);
+    funcs_.clear();  // FuncInfo::scalar_fast asked the observers there were
+    last_func_ = nullptr;
+  }
 
   // replay --rebuilt: `outside` performs some calls live and has the
   // recorded calls of that kind skipped (rr/outside_trace.h). It must
@@ -137,7 +145,7 @@ class Replayer final : public runtime::CallInterposer {
   // next_element(), past the events outside_ skips.
   std::optional<trace::Element> next_unskipped_element();
   std::optional<trace::Element> decode_next(Result<std::optional<trace::Json>> el);
-  bool fast_match(const runtime::ImportedFunc& f, const runtime::Values& args, std::string_view text,
+  bool fast_match(const runtime::ImportedFunc& f, std::span<const abi::Value> args, std::string_view text,
                   runtime::Values& results);
   void remember_text(uint64_t index, std::string_view text);
   [[noreturn]] void diverge(const std::string& what);
@@ -168,14 +176,14 @@ class Replayer final : public runtime::CallInterposer {
   };
   RecentRing recent_;
 
+  // The function's answer_rule, if any: a trace's answer that breaks it is a BadTrace.
+  void check_answer(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
+                    uint64_t index);
   // Own handles of host resources the guest holds, by (resource type, rep),
   // with the event that gave each one out. A trace that gives out a rep the
   // guest already holds is inconsistent (no host does that): without this
   // check two of the guest's handles would silently name one host object, e.g.
   // stderr output echoed as stdout.
-  // The function's answer_rule, if any: a trace's answer that breaks it is a BadTrace.
-  void check_answer(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
-                    uint64_t index);
   void track_handles(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
                      uint64_t index);
   std::map<std::pair<const abi::ResourceType*, uint32_t>, uint64_t> live_handles_;
@@ -202,6 +210,7 @@ class Replayer final : public runtime::CallInterposer {
     bool moves_handles = false;  // its parameters or results can hold own handles
     bool moves_bytes = false;    // ... byte lists
     bool moves_async = false;    // ... streams or futures (component-model async)
+    bool scalar_fast = false;    // call_scalar may answer it: no observer looks, no answer rule
   };
   FuncInfo& info_of(const runtime::ImportedFunc& f);
   const std::string& prefix_of(const runtime::ImportedFunc& f);
@@ -226,6 +235,7 @@ class Replayer final : public runtime::CallInterposer {
   const runtime::ImportedFunc* last_func_ = nullptr;
   FuncInfo* last_info_ = nullptr;
   std::string scratch_;
+  runtime::Values scalar_results_;  // call_scalar's, reused
   // The element looked at ahead by stop_if_stopped_here(), kept for next_text().
   bool have_ahead_ = false;
   trace::TraceReader::Text ahead_;

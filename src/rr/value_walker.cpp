@@ -103,7 +103,7 @@ void write_value(trace::ValueSink& sink, const abi::Value& v, const abi::Type& t
   }
 }
 
-void write_values(trace::ValueSink& sink, const std::vector<abi::Param>& types, const std::vector<abi::Value>& values,
+void write_values(trace::ValueSink& sink, const std::vector<abi::Param>& types, std::span<const abi::Value> values,
                   const ByteLists& lists) {
   size_t n = std::min(types.size(), values.size());
   sink.begin_array(n);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -33,10 +34,10 @@ inline void write_value(trace::ValueSink& sink, const abi::Value& v, const abi::
   write_value(sink, v, t, ByteLists{digest_large_bytes});
 }
 // Writes the array of `values` (typed by `types`): an event's args or results.
-void write_values(trace::ValueSink& sink, const std::vector<abi::Param>& types, const std::vector<abi::Value>& values,
+void write_values(trace::ValueSink& sink, const std::vector<abi::Param>& types, std::span<const abi::Value> values,
                   const ByteLists& lists);
 inline void write_values(trace::ValueSink& sink, const std::vector<abi::Param>& types,
-                         const std::vector<abi::Value>& values, bool digest_large_bytes) {
+                         std::span<const abi::Value> values, bool digest_large_bytes) {
   write_values(sink, types, values, ByteLists{digest_large_bytes});
 }
 

@@ -1,6 +1,8 @@
 // The canon definitions of the component model (Binary.md section 8):
 // canon lift, canon lower and the resource built-ins, as trampolines between
 // core functions on the engine and component-level functions.
+#include <array>
+
 #include <fmt/format.h>
 
 #include "runtime/scope.h"
@@ -126,6 +128,24 @@ Values ComponentFunc::invoke(RuntimeState& rt, Values& args) {
   return results;
 }
 
+namespace {
+
+// A scalar import (abi::is_scalar_functype) through the interposer's
+// call_scalar: each flat value is one lifted value and the result one
+// lowered value, with no memory, no realloc and no Values vectors for an
+// interposer that answers without them (a replay).
+void call_scalar_import(RuntimeState& rt, const ComponentFunc& f, std::span<const CoreVal> flat_args,
+                        std::span<CoreVal> flat_results) {
+  const abi::FuncType& ft = *f.type;
+  Values& args = rt.scalar_args;
+  args.resize(ft.params.size());
+  for (size_t i = 0; i < ft.params.size(); i++) args[i] = abi::lift_flat_scalar(flat_args[i], ft.params[i].type->kind);
+  abi::Value result = rt.interposer.call_scalar(*f.import, args);
+  if (!ft.results.empty()) flat_results[0] = abi::lower_flat_scalar(result, *ft.results[0].type);
+}
+
+}  // namespace
+
 std::shared_ptr<engine::Func> canon_lower(RuntimeState& rt, Scope& s, std::shared_ptr<ComponentFunc> f,
                                           std::shared_ptr<ResolvedOptions> opts) {
   abi::ComponentInstanceState* inst = s.inst;
@@ -140,8 +160,10 @@ std::shared_ptr<engine::Func> canon_lower(RuntimeState& rt, Scope& s, std::share
     return rt.engine.host_function(core_type, std::move(body), name);
   }
   CoreFuncType core_type = abi::flatten_functype(*f->type, abi::FlattenContext::Lower);
-  auto body = [state, f, opts, inst](std::span<const CoreVal> flat_args, std::span<CoreVal> flat_results) {
+  const bool scalar = f->import && abi::is_scalar_functype(*f->type);
+  auto body = [state, f, opts, inst, scalar](std::span<const CoreVal> flat_args, std::span<CoreVal> flat_results) {
     if (!inst->may_leave) throw Trap("component instance may not leave (called an import during post-return or realloc)");
+    if (scalar) return call_scalar_import(*state, *f, flat_args, flat_results);
     abi::LiftLowerContext cx(opts->abi, *inst);
     cx.to_host = f->import != nullptr;
     Values args = abi::lift_lowered_call_args(cx, *f->type, flat_args);

@@ -4,6 +4,12 @@
 
 namespace wasmrr::runtime {
 
+abi::Value CallInterposer::call_scalar(const ImportedFunc& f, std::span<const abi::Value> args) {
+  Values argv(args.begin(), args.end());
+  Values results = call(f, argv);
+  return results.empty() ? abi::Value() : std::move(results[0]);
+}
+
 std::optional<InterfaceName> parse_interface_name(std::string_view name) {
   // interfacename ::= <namespace>:<package>/<interface>(@<version>)?
   InterfaceName out;

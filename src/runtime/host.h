@@ -136,7 +136,7 @@ struct ImportedFunc {
   // A rule an answer must keep beyond its type, checked where answers may
   // come from elsewhere (a trace): what is wrong with `results` for `args`,
   // or "". Null: the type says it all.
-  std::function<std::string(const Values& args, const Values& results)> answer_rule;
+  std::function<std::string(const Values& args, const Values& results)> answer_rule = nullptr;
 };
 
 // The interposer: every import call of the guest goes through call(). The
@@ -163,6 +163,12 @@ class CallInterposer {
  public:
   virtual ~CallInterposer() = default;
   virtual Values call(const ImportedFunc& f, Values& args) = 0;
+  // call() of a function whose parameters and result are scalars
+  // (abi::is_scalar_functype): `args` one per parameter; returns the result,
+  // or an empty Value if the function has none. By call(); an interposer may
+  // answer it without the Values vectors (call-heavy guests make millions of
+  // these calls: a clock's now, a random u64).
+  virtual abi::Value call_scalar(const ImportedFunc& f, std::span<const abi::Value> args);
 
   // During call(): the guest's frames at the call, innermost first (as a
   // trap's backtrace). Empty when no Runtime uses this interposer.
@@ -195,6 +201,9 @@ class CallObserver {
  public:
   virtual ~CallObserver() = default;
   virtual void on_call(uint64_t index, const ImportedFunc& f, const Values& args, const Values& results) = 0;
+  // Whether on_call does anything for calls of f (asked once per function:
+  // an interposer may skip building what on_call would see, for the others).
+  virtual bool observes(const ImportedFunc&) { return true; }
 };
 
 class PassthroughInterposer final : public CallInterposer {

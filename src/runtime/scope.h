@@ -164,6 +164,9 @@ struct RuntimeState : CallInterposer::GuestView {
   std::vector<std::string> imported_names;
   std::vector<std::pair<std::string, std::string>> missing_imports;  // (instance, function)
   std::vector<std::string> mistyped_imports;  // one message each (see Instantiator::bind)
+  // The arguments of a scalar import call (canon.cpp's call_scalar_import),
+  // reused: the interposer has read them before anything can call again.
+  Values scalar_args;
   bool require_host_impl = true;
   size_t max_handles = abi::HandleTable::kDefaultMaxLive;
   ModuleCache* modules = nullptr;  // compiled core modules shared across instantiations, if any

@@ -34,6 +34,7 @@ class StdioEcho final : public runtime::CallObserver {
 
   void on_call(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,
                const runtime::Values& results) override;
+  bool observes(const runtime::ImportedFunc& f) override { return role_of(f) != Role::None; }
 
   // Shows bytes written live (replay --rebuilt) to fd 1 or 2 as the replayed
   // ones are shown; `index` is the event the lines are marked with.
