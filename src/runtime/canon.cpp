@@ -1,8 +1,6 @@
 // The canon definitions of the component model (Binary.md section 8):
 // canon lift, canon lower and the resource built-ins, as trampolines between
 // core functions on the engine and component-level functions.
-#include <array>
-
 #include <fmt/format.h>
 
 #include "runtime/scope.h"

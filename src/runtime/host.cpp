@@ -2,11 +2,17 @@
 
 #include <charconv>
 
+#include <fmt/format.h>
+
+#include "util/trap.h"
+
 namespace wasmrr::runtime {
 
 abi::Value CallInterposer::call_scalar(const ImportedFunc& f, std::span<const abi::Value> args) {
   Values argv(args.begin(), args.end());
   Values results = call(f, argv);
+  if (results.size() != f.type->results.size())
+    throw Trap(fmt::format("{} answered {} results for a function with {}", f.name, results.size(), f.type->results.size()));
   return results.empty() ? abi::Value() : std::move(results[0]);
 }
 

@@ -26,6 +26,9 @@ Content-Security-Policy would report a blocked script).
            --timeout, a trace cut short (no end record, a last element cut in
            the middle; a header alone), and a hostile trace whose every string is HTML or
            script: nothing of it may run or become markup
+  async    async_hello_stream (WASI 0.3): its output through its stdout
+           stream (the runtime's take calls) shown as lines, a click on the
+           line selects its take
 Chromium is found as --chromium, else `chromium` on PATH; missing, the case
 fails (scripts/install-deps installs Debian's chromium). Exit status 0 = pass.
 """
@@ -521,7 +524,30 @@ def mode_ends(a, b, tmp):
     b.check_clean(url)
 
 
-MODES = {"c": mode_c, "http": mode_http, "million": mode_million, "ends": mode_ends}
+def mode_async(a, b, tmp):
+    """A WASI 0.3 guest: its stdout stream's bytes (the runtime's take calls) are its output."""
+    guest = Path(a.guests) / "async_hello_stream.wasm"
+    trace = tmp / "async.json"
+    wasm_rr(a, "record", guest, "-t", trace)
+    harness.replay_hint(a.wasm_rr, guest, trace)
+    page = page_of(a, trace, tmp / "async.html")
+    d = page_data(page)
+    expect_in("the page's stdio", json.dumps(d["stdio"]), "hello from a stream")
+    url = page.resolve().as_uri()
+    b.load(url)
+    labels = b.js("[...document.querySelectorAll('.lane-label .name')].map(e => e.textContent)")
+    for lane in ("wasi:cli/stdout", "wasm-rr:async/streams"):
+        check(lane in labels, f"no lane {lane}: {labels}")
+    expect_in("output", b.text("#output"), "hello from a stream")
+    line_event = b.js("[...document.querySelectorAll('#output .line')].find(l => l.textContent.includes('hello')).dataset.event")
+    b.click_element(f'#output .line[data-event="{line_event}"]')
+    check(selected(b) == f"#{line_event}", f"clicking the output line selected {selected(b)}")
+    expect_in("the take", b.text("#details-fn"), "wasm-rr:async/streams#take")
+    b.screenshot(Path(a.artifacts) / "timeline-async.png")
+    b.check_clean(url)
+
+
+MODES = {"c": mode_c, "http": mode_http, "million": mode_million, "ends": mode_ends, "async": mode_async}
 
 
 def main():

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/host.h"
 #include "trace/readable.h"
 #include "util/printable.h"
 #include "util/utf8.h"
@@ -78,6 +79,14 @@ void Trackers::add(uint64_t index, const std::string& iface, const std::string& 
       if (auto h = handle_of(result(e))) outputs_[*h] = Stream{Stream::Kind::Stdout, {}, 0};
     } else if (iface == "wasi:cli/stderr" && func == "get-stderr") {
       if (auto h = handle_of(result(e))) outputs_[*h] = Stream{Stream::Kind::Stderr, {}, 0};
+    } else if ((iface == "wasi:cli/stdout" || iface == "wasi:cli/stderr") && func == "write-via-stream") {
+      // WASI 0.3: the guest hands stdout or stderr a stream, whose bytes
+      // come to the host as the runtime's take calls (runtime/host.h).
+      if (auto h = handle_of(arg(e, 0))) async_stdio_[*h] = iface == "wasi:cli/stdout" ? 1 : 2;
+    } else if (iface == runtime::kHostStreamsInterface && func == "take") {
+      const Json& id = arg(e, 0);
+      auto s = id.is_number_unsigned() ? async_stdio_.find(id.get<uint64_t>()) : async_stdio_.end();
+      if (s != async_stdio_.end()) stdio_data(s->second, index, arg(e, 1), byte_count(arg(e, 1)), false);
     } else if (iface == "wasi:io/streams") {
       streams(index, func, e);
     } else if (iface == "wasi:filesystem/types" || iface == "wasi:filesystem/preopens") {
@@ -142,6 +151,18 @@ void Trackers::stdio_write(int stream, uint64_t index, std::string_view bytes) {
 
 // --- streams: stdio, file and HTTP body writes and reads ----------------------------
 
+// n bytes written to stdout or stderr (1 or 2): `data` as the trace holds
+// them, their digest, or (zeroes) their count.
+void Trackers::stdio_data(int stream, uint64_t index, const Json& data, uint64_t n, bool zeroes) {
+  if (auto bytes = bytes_of(data); bytes && !zeroes) return stdio_write(stream, index, *bytes);
+  stdio_bytes_[stream] += n;
+  if (!zeroes) stdio_digest_writes_++;
+  stdio_text(stream, index,
+             zeroes ? fmt::format("[{} zero bytes]", n)
+                    : fmt::format("[{} bytes: the trace holds their SHA-256, not the bytes]", n),
+             true);
+}
+
 void Trackers::streams(uint64_t index, const std::string& func, const trace::Event& e) {
   auto h = handle_of(arg(e, 0));
   if (!h) return;
@@ -162,20 +183,9 @@ void Trackers::streams(uint64_t index, const std::string& func, const trace::Eve
     uint64_t n = zeroes ? (data.is_number_unsigned() ? data.get<uint64_t>() : 0) : byte_count(data);
     switch (s->second.kind) {
       case Stream::Kind::Stdout:
-      case Stream::Kind::Stderr: {
-        int stream = s->second.kind == Stream::Kind::Stdout ? 1 : 2;
-        if (auto bytes = bytes_of(data)) {
-          stdio_write(stream, index, *bytes);
-        } else {
-          stdio_bytes_[stream] += n;
-          if (!zeroes) stdio_digest_writes_++;
-          stdio_text(stream, index,
-                     zeroes ? fmt::format("[{} zero bytes]", n)
-                            : fmt::format("[{} bytes: the trace holds their SHA-256, not the bytes]", n),
-                     true);
-        }
+      case Stream::Kind::Stderr:
+        stdio_data(s->second.kind == Stream::Kind::Stdout ? 1 : 2, index, data, n, zeroes);
         break;
-      }
       case Stream::Kind::File: touch(s->second.path, index); break;
       case Stream::Kind::HttpRequest:
         requests_[s->second.request].request_bytes += n;

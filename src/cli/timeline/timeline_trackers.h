@@ -1,7 +1,8 @@
 // What the timeline page shows beside the events, told from the WASI calls
 // in a trace: the guest's stdout and stderr as lines (from the output-stream
 // writes to the streams of wasi:cli/stdout#get-stdout and get-stderr, as
-// wasi/cli/stdio_echo.h finds them during a replay), its outgoing HTTP
+// wasi/cli/stdio_echo.h finds them during a replay; for WASI 0.3, the
+// runtime's take calls on the streams passed to write-via-stream), its outgoing HTTP
 // requests (wasi:http), and the files it read (open-at, then reads on the
 // descriptor or its streams) and wrote (cli/trace_summary.h). Like
 // trace_summary, this is a tool on top of traces that knows WASI names; the
@@ -60,6 +61,7 @@ class Trackers {
   };
 
   void stdio_write(int stream, uint64_t index, std::string_view bytes);
+  void stdio_data(int stream, uint64_t index, const trace::Json& data, uint64_t n, bool zeroes);
   void stdio_text(int stream, uint64_t index, std::string_view text, bool whole_line = false);
   void line_append(int stream, uint64_t index, std::string_view piece);
   void line_end(int stream);
@@ -89,6 +91,7 @@ class Trackers {
   uint64_t stdio_digest_writes_ = 0;   // writes longer than 256 bytes: the trace holds their digest only
 
   std::map<uint64_t, Stream> outputs_, inputs_;  // stream handle -> what it is
+  std::map<uint64_t, int> async_stdio_;  // WASI 0.3: stream id -> 1 stdout, 2 stderr
 
   // HTTP: handles of each resource -> index into requests_
   std::vector<Request> requests_;
