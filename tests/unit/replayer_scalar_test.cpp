@@ -8,7 +8,9 @@
 #include "abi/value.h"
 #include "rr/replayer.h"
 #include "trace/reader.h"
+#include "trace/trace.h"
 #include "temp_files.h"
+#include "trace_reading.h"
 
 namespace wasmrr {
 namespace {
@@ -16,11 +18,6 @@ namespace {
 using abi::Kind;
 using abi::Type;
 using abi::Value;
-
-constexpr const char* kHeader =
-    R"({"format":"wasm-rr-trace","version":1,"wasm_rr_version":"0.1.0",)"
-    R"("component":{"name":"x.wasm","sha256":"00","size":1},)"
-    R"("command":{"args":["x.wasm"],"env_names":[],"preopens":[],"redacted":[]},"start_time":"now"})";
 
 // now() -> u64, pick(n: u32) -> u32: two scalar functions.
 struct Funcs {
@@ -38,7 +35,7 @@ struct Funcs {
 
 std::string trace_file(const std::string& name, const std::string& events) {
   std::string path = test::temp_path(name);
-  test::spit(path, std::string("[") + kHeader + ",\n" + events + R"({"end":"exit","status":0}])" "\n");
+  test::spit(path, "[" + trace::to_json(test::test_header()).dump() + ",\n" + events + R"({"end":"exit","status":0}])" "\n");
   return path;
 }
 
