@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -100,6 +101,13 @@ BadTrace::BadTrace(uint64_t event, std::string function, std::string value_path,
       from_reader_(from_reader) {}
 
 void Replayer::stop_if_stopped_here() {
+  // A compact CBOR event next (an array head) is neither an end nor a stop.
+  // It is left unread, for call_scalar to decode straight from the reader's
+  // buffer (or call() to read), instead of being scanned and copied here first.
+  // The same for a JSON trace's event line.
+  if (fast_encoder_.compact() ? trace::is_compact_event(reader_.peek_cbor().substr(0, 1))
+                              : reader_.peek_json_line().starts_with("{\"fn\":"))
+    return;
   auto text = reader_.next_text();
   if (!text) throw BadTrace::unreadable(next_index_, text.error().message);
   ahead_ = *text;
@@ -156,7 +164,8 @@ void Replayer::remember(uint64_t index, trace::Event event) {
 void Replayer::remember_text(uint64_t index, std::string_view text) {
   Recent& r = recent_.next();  // its buffer is reused: no allocation once warm
   r.index = index;
-  r.text.assign(text);  // never empty, so reports read the text, not the entry's old event
+  r.text.resize(text.size());  // never empty, so reports read the text, not the entry's old event
+  std::memcpy(r.text.data(), text.data(), text.size());
 }
 
 void Replayer::diverge(const std::string& what) {
@@ -303,7 +312,14 @@ void Replayer::resolve_same_in(Json& j, const std::string& path, std::vector<std
 
 const std::string& Replayer::prefix_of(const runtime::ImportedFunc& f) {
   FuncInfo& info = info_of(f);
-  if (!info.prefix_stable) info.prefix = fast_encoder_.event_prefix(f.name, f.type->params.size(), &info.prefix_stable);
+  if (!info.prefix_stable) {
+    info.prefix = fast_encoder_.event_prefix(f.name, f.type->params.size(), &info.prefix_stable);
+    if (f.type->params.empty()) {
+      info.no_args_head = info.prefix;
+      fast_encoder_.encode_args(info.no_args_head, f.type->params, {});
+      info.no_args_head += results_key_;
+    }
+  }
   return info.prefix;
 }
 
@@ -315,12 +331,16 @@ void Replayer::use_plain_cbor_events() {
 }
 
 abi::Value Replayer::call_scalar(const runtime::ImportedFunc& f, std::span<const abi::Value> args) {
-  // Only the plain case: the event was looked at ahead, nothing else watches
-  // or answers calls, and the trace's events are as the fast path expects.
+  // Only the plain case: nothing else watches or answers calls, and the
+  // trace's events are as the fast path expects.
   auto general = [&] { return CallInterposer::call_scalar(f, args); };
-  if (outside_ || controller_ || pending_element_ || pending_cut_ || !have_ahead_ || !ahead_.available || ahead_.end)
+  if (outside_ || controller_ || pending_element_ || pending_cut_ || !info_of(f).scalar_fast) return general();
+  if (!have_ahead_) {
+    abi::Value result;
+    if (take_scalar_event(f, args, result)) return result;
     return general();
-  if (!info_of(f).scalar_fast) return general();
+  }
+  if (!ahead_.available || ahead_.end) return general();
   const std::string_view text = ahead_bytes_;
   if (fast_encoder_.compact() && !trace::is_compact_event(text)) return general();
   if (!fast_match(f, args, text, scalar_results_)) return general();
@@ -332,6 +352,42 @@ abi::Value Replayer::call_scalar(const runtime::ImportedFunc& f, std::span<const
   remember_text(index, text);
   stop_if_stopped_here();
   return result;
+}
+
+// The next event, decoded where it lies in the reader's buffer (a compact
+// CBOR event, or a JSON trace's line): it starts as the recorder would have
+// written this call (function and arguments byte for byte) and ends with a
+// scalar result read_compact_scalar or read_json_scalar decodes. Anything
+// else, including an event the buffer holds only part of, is left unread
+// for call().
+bool Replayer::take_scalar_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args,
+                                 abi::Value& result) {
+  const bool cbor = fast_encoder_.compact();
+  const std::string_view bytes = cbor ? reader_.peek_cbor() : reader_.peek_json_line();
+  const std::string& prefix = prefix_of(f);
+  // What precedes the results: made once for a function without parameters.
+  const std::string* head = &last_info_->no_args_head;
+  if (!args.empty()) {
+    scratch_ = prefix;
+    arg_digests_.clear();
+    fast_encoder_.encode_args(scratch_, f.type->params, args);
+    scratch_ += results_key_;
+    head = &scratch_;
+  }
+  if (!last_info_->prefix_stable || bytes.size() < head->size() ||
+      !std::equal(head->begin(), head->end(), bytes.begin()))  // CBOR's few bytes: inline, not by memcmp
+    return false;
+  size_t size = head->size();
+  const std::string_view rest = bytes.substr(size);
+  const size_t outcome = cbor ? read_compact_scalar(rest, *f.type, result) : read_json_scalar(rest, *f.type, result);
+  if (outcome == 0 || (!cbor && rest.size() != outcome + 1)) return false;  // JSON: then the line's `,`
+  size += outcome;
+  const uint64_t index = next_index_++;
+  remember_text(index, bytes.substr(0, size));
+  if (cbor) reader_.take_cbor(size);
+  else reader_.take_json_line(bytes);
+  stop_if_stopped_here();
+  return true;
 }
 
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {

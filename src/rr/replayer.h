@@ -207,12 +207,14 @@ class Replayer final : public runtime::CallInterposer {
   struct FuncInfo {
     std::string prefix;          // the recorder's event prefix, in the trace's format
     bool prefix_stable = false;  // false: made again (a compact event's function not numbered yet)
+    std::string no_args_head;    // for a function without parameters: what precedes its results
     bool moves_handles = false;  // its parameters or results can hold own handles
     bool moves_bytes = false;    // ... byte lists
     bool moves_async = false;    // ... streams or futures (component-model async)
     bool scalar_fast = false;    // call_scalar may answer it: no observer looks, no answer rule
   };
   FuncInfo& info_of(const runtime::ImportedFunc& f);
+  bool take_scalar_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args, abi::Value& result);
   const std::string& prefix_of(const runtime::ImportedFunc& f);
   // A CBOR trace written before events were compact: match its plain map events.
   void use_plain_cbor_events();
@@ -236,7 +238,8 @@ class Replayer final : public runtime::CallInterposer {
   FuncInfo* last_info_ = nullptr;
   std::string scratch_;
   runtime::Values scalar_results_;  // call_scalar's, reused
-  // The element looked at ahead by stop_if_stopped_here(), kept for next_text().
+  // The element looked at ahead by stop_if_stopped_here(), kept for next_text()
+  // (not an event it saw the start of: that stays in the reader's buffer).
   bool have_ahead_ = false;
   trace::TraceReader::Text ahead_;
   std::string ahead_bytes_;

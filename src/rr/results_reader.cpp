@@ -1,6 +1,8 @@
 #include "rr/results_reader.h"
 
+#include <charconv>
 #include <limits>
+#include <optional>
 
 #include "trace/element_bytes.h"
 #include "trace/parse.h"
@@ -35,6 +37,27 @@ Value of_kind(Kind kind, uint64_t bits) {
   Value v = Value::u64(bits);
   v.kind = kind;
   return v;
+}
+
+// The values of an integer kind.
+struct IntRange {
+  bool is_signed;
+  int64_t min;
+  uint64_t max;
+};
+
+inline std::optional<IntRange> int_range(Kind kind) {
+  switch (kind) {
+    case Kind::U8: return IntRange{false, 0, UINT8_MAX};
+    case Kind::U16: return IntRange{false, 0, UINT16_MAX};
+    case Kind::U32: return IntRange{false, 0, UINT32_MAX};
+    case Kind::U64: return IntRange{false, 0, UINT64_MAX};
+    case Kind::S8: return IntRange{true, INT8_MIN, INT8_MAX};
+    case Kind::S16: return IntRange{true, INT16_MIN, INT16_MAX};
+    case Kind::S32: return IntRange{true, INT32_MIN, INT32_MAX};
+    case Kind::S64: return IntRange{true, INT64_MIN, INT64_MAX};
+    default: return std::nullopt;
+  }
 }
 
 bool read_unsigned(trace::ValueReader& r, uint64_t max, Kind kind, Value& out) {
@@ -128,14 +151,11 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
       out = Value::boolean(b);
       return true;
     }
-    case Kind::U8: return read_unsigned(r, UINT8_MAX, t.kind, out);
-    case Kind::U16: return read_unsigned(r, UINT16_MAX, t.kind, out);
-    case Kind::U32: return read_unsigned(r, UINT32_MAX, t.kind, out);
-    case Kind::U64: return read_unsigned(r, UINT64_MAX, t.kind, out);
-    case Kind::S8: return read_signed(r, INT8_MIN, INT8_MAX, t.kind, out);
-    case Kind::S16: return read_signed(r, INT16_MIN, INT16_MAX, t.kind, out);
-    case Kind::S32: return read_signed(r, INT32_MIN, INT32_MAX, t.kind, out);
-    case Kind::S64: return read_signed(r, INT64_MIN, INT64_MAX, t.kind, out);
+    case Kind::U8: case Kind::U16: case Kind::U32: case Kind::U64: return read_unsigned(r, int_range(t.kind)->max, t.kind, out);
+    case Kind::S8: case Kind::S16: case Kind::S32: case Kind::S64: {
+      const IntRange range = *int_range(t.kind);
+      return read_signed(r, range.min, static_cast<int64_t>(range.max), t.kind, out);
+    }
     case Kind::String: {
       std::string s;
       if (!r.read_text(s) || !budget.charge(s.size())) return false;
@@ -214,6 +234,78 @@ bool read_results(std::string_view encoded, trace::Format format, const std::vec
     results.push_back(std::move(v));
   }
   return r.end() && r.at_end();
+}
+
+namespace {
+
+// An integer of `kind` into a default Value: non-negative `arg`, or the
+// negative -1 - arg (CBOR's two integer forms). False if it is out of range.
+bool set_integer(Kind kind, bool negative, uint64_t arg, Value& result) {
+  const std::optional<IntRange> range = int_range(kind);
+  if (!range) return false;
+  const bool fits = negative ? range->is_signed && arg <= static_cast<uint64_t>(-(range->min + 1)) : arg <= range->max;
+  if (!fits) return false;
+  result.kind = kind;  // as of_kind() makes it, without a temporary (this runs per replayed clock read)
+  result.num = negative ? ~arg : arg;  // signed kinds hold the value sign-extended
+  return true;
+}
+
+// JSON's plain integer: digits without a leading zero, `-` before a nonzero one.
+size_t read_json_integer(std::string_view s, Kind kind, Value& result) {
+  const bool negative = !s.empty() && s[0] == '-';
+  const size_t start = negative ? 1 : 0;
+  size_t end = start;
+  while (end < s.size() && s[end] >= '0' && s[end] <= '9') end++;
+  if (end == start || (s[start] == '0' && (end - start > 1 || negative))) return 0;
+  uint64_t magnitude = 0;
+  if (end - start < 20) {  // at most 19 digits: below 2^64, in one pass
+    for (size_t i = start; i < end; i++) magnitude = magnitude * 10 + static_cast<uint64_t>(s[i] - '0');
+  } else if (std::from_chars(s.data() + start, s.data() + end, magnitude).ec != std::errc()) {
+    return 0;  // too large
+  }
+  return set_integer(kind, negative, negative ? magnitude - 1 : magnitude, result) ? end : 0;
+}
+
+}  // namespace
+
+size_t read_compact_scalar(std::string_view bytes, const abi::FuncType& type, abi::Value& result) {
+  if (type.results.empty()) return !bytes.empty() && static_cast<uint8_t>(bytes[0]) == trace::kCborUndefined ? 1 : 0;
+  if (type.results.size() != 1) return 0;
+  const Kind kind = type.results[0].type->kind;
+  if (kind == Kind::Bool) {  // false and true are simple values 20 and 21
+    if (bytes.empty() || (static_cast<uint8_t>(bytes[0]) | 1) != 0xf5) return 0;
+    result.kind = Kind::Bool;
+    result.num = static_cast<uint8_t>(bytes[0]) == 0xf5;
+    return 1;
+  }
+  size_t size = 0;
+  uint8_t major;
+  uint64_t arg;
+  if (!trace::read_cbor_head(bytes, size, major, arg) || major > 1) return 0;
+  return set_integer(kind, major == 1, arg, result) ? size : 0;
+}
+
+size_t read_json_scalar(std::string_view text, const abi::FuncType& type, abi::Value& result) {
+  if (type.results.size() > 1 || !text.starts_with('[')) return 0;
+  size_t size = 1;
+  if (!type.results.empty()) {
+    const std::string_view value = text.substr(1);
+    const Kind kind = type.results[0].type->kind;
+    size_t taken = 0;
+    if (kind == Kind::Bool) {
+      const bool b = value.starts_with("true");
+      if (b || value.starts_with("false")) {
+        result.kind = Kind::Bool;
+        result.num = b;
+        taken = b ? 4 : 5;
+      }
+    } else {
+      taken = read_json_integer(value, kind, result);
+    }
+    if (taken == 0) return 0;
+    size += taken;
+  }
+  return text.substr(size).starts_with("]}") ? size + 2 : 0;
 }
 
 }  // namespace wasmrr::rr

@@ -32,4 +32,15 @@ bool read_results(std::string_view encoded, trace::Format format, const std::vec
                   std::vector<abi::Value>& results, const trace::CompactNames* names = nullptr,
                   const SameBytes* same = nullptr);
 
+// A compact CBOR event's outcome for a scalar function (abi::is_scalar_functype),
+// read from the start of `bytes`, which may go on with what follows in the
+// trace: the bytes it takes (then `result` holds the value, none for a
+// function without results; `result` must come in as a default Value), or 0
+// for "take the general path". Integers and
+// bools only: as read_results(), it leaves floats and chars to decode_value.
+size_t read_compact_scalar(std::string_view bytes, const abi::FuncType& type, abi::Value& result);
+// The same for a JSON trace's event: `text` starts with its results array,
+// which the end of the event's map follows (`[value]}`).
+size_t read_json_scalar(std::string_view text, const abi::FuncType& type, abi::Value& result);
+
 }  // namespace wasmrr::rr

@@ -702,6 +702,42 @@ Result<TraceReader::Text> TraceReader::next_cbor_text() {
   return out;
 }
 
+std::string_view TraceReader::peek_cbor() {
+  if (!in_->need(1)) return {};
+  return std::string_view(in_->data(), in_->available());
+}
+
+void TraceReader::take_cbor(size_t size) {
+  std::string_view text(in_->data(), size);
+  position_++;
+  notify_text(text);
+  in_->consume(size);
+  cbor_size_ = size;
+}
+
+std::string_view TraceReader::peek_json_line() {
+  if (format_ != Format::Json || free_ || expect_ != Expect::Value || !in_->need(1)) return {};
+  if (in_->offset() == peeked_at_) return std::string_view(in_->data(), peeked_size_);  // asked twice per event
+  const void* newline = std::memchr(in_->data(), '\n', in_->available());
+  if (!newline) return {};
+  peeked_at_ = in_->offset();
+  peeked_size_ = static_cast<const char*>(newline) - in_->data();
+  return std::string_view(in_->data(), peeked_size_);
+}
+
+void TraceReader::take_json_line(std::string_view line) {
+  line_number_++;
+  line_bytes_ = line.size() + 1;
+  line_newline_ = line_comma_ = true;
+  line_last_ = false;
+  line_more_ = in_->available() > line_bytes_;
+  expect_before_ = expect_;
+  position_++;
+  accept_line();
+  notify_text(line.substr(0, line.size() - 1));  // the element, without its `,`
+  in_->consume(line_bytes_);
+}
+
 Parsed TraceReader::parse_cbor_element(std::string_view text) {
   if (!is_compact_event(text)) return parse_cbor_bytes(text);
   return parse_compact_event(text, names_, expanded_);

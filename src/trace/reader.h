@@ -68,6 +68,23 @@ class TraceReader {
   };
   Result<Text> next_text();
   Result<std::optional<Json>> parse_text(std::string_view text);
+  // For the replayer's scalar fast path in a CBOR trace, which decodes the
+  // next event straight from the input buffer instead of scanning it first
+  // with next_text(): the bytes after the element read last, as many as are
+  // buffered (reading only when none is: empty at the end of the input).
+  // They may end inside an element. Valid until the next read.
+  std::string_view peek_cbor();
+  // Takes the first `size` bytes of peek_cbor() as the next element, as
+  // next_text() would have read it. Only for a compact event that defines no
+  // names (its function a number, no map in it), which the caller checked.
+  void take_cbor(size_t size);
+  // The same for a JSON trace in the one-element-per-line layout: the next
+  // line without its newline, if it is whole in the input buffer and follows
+  // an element's line that ended with `,`; else empty (use next_text()).
+  std::string_view peek_json_line();
+  // Takes that line as the next element, as next_text() would have: only for
+  // a line the caller checked is one element followed by `,` (an event).
+  void take_json_line(std::string_view line);
 
   void set_observer(ElementObserver* observer) { observer_ = observer; }
 
@@ -129,6 +146,10 @@ class TraceReader {
   CompactNames names_;
   std::string expanded_;  // a compact event written out as a plain one, reused
   std::optional<uint64_t> cbor_size_;
+  // peek_json_line()'s last answer: the line's length at that input offset
+  // (the bytes there stay buffered until consumed).
+  uint64_t peeked_at_ = UINT64_MAX;
+  size_t peeked_size_ = 0;
 
   // JSON state.
   bool free_ = false;          // not (or no longer) one element per line

@@ -50,18 +50,7 @@ bool ValueReader::json_literal(std::string_view word) {
 
 // --- CBOR -----------------------------------------------------------------
 
-bool ValueReader::cbor_head(uint8_t& major, uint64_t& arg) {
-  if (pos_ >= data_.size()) return false;
-  auto initial = static_cast<uint8_t>(data_[pos_]);
-  major = initial >> 5;
-  uint8_t info = initial & 0x1f;
-  size_t width = info < 24 ? 0 : info == 24 ? 1 : info == 25 ? 2 : info == 26 ? 4 : info == 27 ? 8 : 99;
-  if (width == 99 || pos_ + 1 + width > data_.size()) return false;  // indefinite lengths: the general path
-  arg = info < 24 ? info : 0;
-  for (size_t i = 0; i < width; i++) arg = arg << 8 | static_cast<uint8_t>(data_[pos_ + 1 + i]);
-  pos_ += 1 + width;
-  return true;
-}
+bool ValueReader::cbor_head(uint8_t& major, uint64_t& arg) { return read_cbor_head(data_, pos_, major, arg); }
 
 bool ValueReader::cbor_element() {
   if (open_.empty()) return pos_ == 0;

@@ -19,6 +19,22 @@
 
 namespace wasmrr::trace {
 
+// The head of the CBOR item at data[pos] (RFC 8949 3.1): its major type and
+// argument, advancing pos past it. False for an indefinite length (left to
+// the general path) or a head cut short.
+inline bool read_cbor_head(std::string_view data, size_t& pos, uint8_t& major, uint64_t& arg) {
+  if (pos >= data.size()) return false;
+  auto initial = static_cast<uint8_t>(data[pos]);
+  major = initial >> 5;
+  uint8_t info = initial & 0x1f;
+  size_t width = info < 24 ? 0 : info == 24 ? 1 : info == 25 ? 2 : info == 26 ? 4 : info == 27 ? 8 : 99;
+  if (width == 99 || pos + 1 + width > data.size()) return false;
+  arg = info < 24 ? info : 0;
+  for (size_t i = 0; i < width; i++) arg = arg << 8 | static_cast<uint8_t>(data[pos + 1 + i]);
+  pos += 1 + width;
+  return true;
+}
+
 class ValueReader {
  public:
   // `names`: a compact CBOR event's (trace/compact.h), whose map keys may be numbers.
@@ -45,6 +61,8 @@ class ValueReader {
   bool end();                // the innermost array or map ends here
 
   bool at_end() const { return pos_ == data_.size() && open_.empty(); }
+  // Bytes read so far (e.g. the size of the one value read from bytes that go on).
+  size_t position() const { return pos_; }
 
  private:
   struct Open {

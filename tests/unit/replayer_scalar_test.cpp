@@ -1,14 +1,19 @@
 // The replayer's fast path for scalar functions (Replayer::call_scalar):
-// answers from the event looked at ahead, and everything unusual (another
-// function, other arguments, an observer, the trace's end) still goes
-// through call(), which reports it.
+// answers from the event where it lies in the reader's buffer (a JSON line, a
+// compact CBOR event), and everything unusual (another function, other
+// arguments, an observer, the trace's end, a value out of range or written
+// otherwise) still goes through call(), which reports it. Every case runs on
+// a JSON trace and on the same trace converted to CBOR.
 #include <gtest/gtest.h>
+
+#include <fmt/format.h>
 
 #include "abi/type.h"
 #include "abi/value.h"
 #include "rr/replayer.h"
 #include "trace/reader.h"
 #include "trace/trace.h"
+#include "trace/writer.h"
 #include "temp_files.h"
 #include "trace_reading.h"
 
@@ -33,10 +38,25 @@ struct Funcs {
   }
 };
 
-std::string trace_file(const std::string& name, const std::string& events) {
+// A trace of `events` (JSON lines, each ending with `,`) and an exit, in
+// `format`: CBOR is written from the JSON elements (compact events).
+std::string trace_file(const std::string& name, const std::string& events, trace::Format format = trace::Format::Json) {
   std::string path = test::temp_path(name);
   test::spit(path, "[" + trace::to_json(test::test_header()).dump() + ",\n" + events + R"({"end":"exit","status":0}])" "\n");
-  return path;
+  if (format == trace::Format::Json) return path;
+  auto reader = trace::TraceReader::open(path);
+  if (!reader) throw std::runtime_error(reader.error().message);
+  std::string cbor_path = path + ".cbor";
+  auto writer = trace::TraceWriter::create(cbor_path, trace::Format::Cbor);
+  if (!writer) throw std::runtime_error(writer.error().message);
+  while (true) {
+    auto el = (*reader)->next();
+    if (!el) throw std::runtime_error(el.error().message);
+    if (!*el) break;
+    (*writer)->write(**el);
+  }
+  if (auto closed = (*writer)->close(); !closed) throw std::runtime_error(closed.error().message);
+  return cbor_path;
 }
 
 constexpr const char* kEvents =
@@ -57,9 +77,14 @@ struct Replay {
   }
 };
 
-TEST(ReplayerScalar, AnswersFromTheTraceInOrder) {
+class ReplayerScalar : public ::testing::TestWithParam<trace::Format> {
+ protected:
+  std::string trace(const std::string& name, const std::string& events) { return trace_file(name, events, GetParam()); }
+};
+
+TEST_P(ReplayerScalar, AnswersFromTheTraceInOrder) {
   Funcs f;
-  Replay r(trace_file("scalar-order.json", kEvents));
+  Replay r(trace("scalar-order.json", kEvents));
   EXPECT_EQ(r.replayer->call_scalar(f.now, {}).num, 5u);
   EXPECT_EQ(r.replayer->call_scalar(f.now, {}).num, 7u);
   Value three = Value::u32(3);
@@ -70,9 +95,84 @@ TEST(ReplayerScalar, AnswersFromTheTraceInOrder) {
   EXPECT_NO_THROW(r.replayer->finish(runtime::Outcome{}));
 }
 
-TEST(ReplayerScalar, OtherArgumentsDiverge) {
+// Signed results (negative ones sign-extended, as Value::s64 holds them),
+// bools, and the largest u64.
+TEST_P(ReplayerScalar, DecodesEveryIntegerFormAndBools) {
+  auto scalar_func = [](std::string name, Kind result) {
+    auto type = std::make_shared<abi::FuncType>();
+    type->results.push_back({"", Type::primitive(result)});
+    return runtime::ImportedFunc{std::move(name), type};
+  };
+  runtime::ImportedFunc s64 = scalar_func("s64", Kind::S64), s8 = scalar_func("s8", Kind::S8),
+                        flag = scalar_func("flag", Kind::Bool), u64 = scalar_func("u64", Kind::U64);
+  Replay r(trace("scalar-forms.json",
+                 R"({"fn":"s64","args":[],"results":[-5]},)" "\n"
+                 R"({"fn":"s64","args":[],"results":[-9223372036854775808]},)" "\n"
+                 R"({"fn":"s8","args":[],"results":[-128]},)" "\n"
+                 R"({"fn":"s8","args":[],"results":[127]},)" "\n"
+                 R"({"fn":"flag","args":[],"results":[true]},)" "\n"
+                 R"({"fn":"flag","args":[],"results":[false]},)" "\n"
+                 R"({"fn":"u64","args":[],"results":[18446744073709551615]},)" "\n"
+                 R"({"fn":"u64","args":[],"results":[0]},)" "\n"));
+  Value v = r.replayer->call_scalar(s64, {});
+  EXPECT_EQ(v.kind, Kind::S64);
+  EXPECT_EQ(static_cast<int64_t>(v.num), -5);
+  EXPECT_EQ(static_cast<int64_t>(r.replayer->call_scalar(s64, {}).num), INT64_MIN);
+  v = r.replayer->call_scalar(s8, {});
+  EXPECT_EQ(v.kind, Kind::S8);
+  EXPECT_EQ(static_cast<int64_t>(v.num), -128);
+  EXPECT_EQ(r.replayer->call_scalar(s8, {}).num, 127u);
+  v = r.replayer->call_scalar(flag, {});
+  EXPECT_EQ(v.kind, Kind::Bool);
+  EXPECT_EQ(v.num, 1u);
+  EXPECT_EQ(r.replayer->call_scalar(flag, {}).num, 0u);
+  EXPECT_EQ(r.replayer->call_scalar(u64, {}).num, UINT64_MAX);
+  EXPECT_EQ(r.replayer->call_scalar(u64, {}).num, 0u);
+  EXPECT_NO_THROW(r.replayer->finish(runtime::Outcome{}));
+}
+
+// A result out of its type's range is a bad trace, from the fast path too.
+TEST_P(ReplayerScalar, AResultOutOfRangeIsABadTrace) {
+  auto type = std::make_shared<abi::FuncType>();
+  type->results.push_back({"", Type::primitive(Kind::S8)});
+  runtime::ImportedFunc s8{"s8", type};
+  for (const char* value : {"128", "-129", "true"}) {
+    Replay r(trace("scalar-range.json", fmt::format(R"({{"fn":"s8","args":[],"results":[{}]}},)" "\n", value)));
+    try {
+      r.replayer->call_scalar(s8, {});
+      FAIL() << value << " replayed as an s8";
+    } catch (const rr::BadTrace& e) {
+      EXPECT_NE(std::string(e.what()).find("event 0 (s8): results[0]"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// A recording stopped from outside after an event stops the replay right
+// there, when the event was answered on the fast path.
+TEST_P(ReplayerScalar, AStopAfterAnEventIsSeenAtOnce) {
   Funcs f;
-  Replay r(trace_file("scalar-args.json", kEvents));
+  std::string path = test::temp_path("scalar-stop.json");
+  test::spit(path, "[" + trace::to_json(test::test_header()).dump() + ",\n" +
+                       R"({"fn":"now","args":[],"results":[5]},)" "\n" R"({"end":"signal","signal":"SIGINT","number":2,"events":1}])" "\n");
+  if (GetParam() == trace::Format::Cbor) {  // the same elements, through the CBOR writer
+    auto reader = trace::TraceReader::open(path);
+    auto writer = trace::TraceWriter::create(path + ".cbor", trace::Format::Cbor);
+    ASSERT_TRUE(reader && writer);
+    while (auto el = (*reader)->next()) {
+      if (!*el) break;
+      (*writer)->write(**el);
+    }
+    ASSERT_TRUE((*writer)->close());
+    path += ".cbor";
+  }
+  Replay r(path);
+  EXPECT_THROW(r.replayer->call_scalar(f.now, {}), rr::Stopped);
+  EXPECT_EQ(r.replayer->events_replayed(), 1u);
+}
+
+TEST_P(ReplayerScalar, OtherArgumentsDiverge) {
+  Funcs f;
+  Replay r(trace("scalar-args.json", kEvents));
   r.replayer->call_scalar(f.now, {});
   r.replayer->call_scalar(f.now, {});
   Value four = Value::u32(4);
@@ -82,12 +182,14 @@ TEST(ReplayerScalar, OtherArgumentsDiverge) {
   } catch (const rr::Divergence& e) {
     EXPECT_NE(std::string(e.what()).find("divergence at event 2: pick called with different arguments"),
               std::string::npos) << e.what();
+    // The events answered on the fast path are in the report.
+    EXPECT_NE(std::string(e.what()).find("#1 now() -> 7"), std::string::npos) << e.what();
   }
 }
 
-TEST(ReplayerScalar, AnotherFunctionDiverges) {
+TEST_P(ReplayerScalar, AnotherFunctionDiverges) {
   Funcs f;
-  Replay r(trace_file("scalar-fn.json", kEvents));
+  Replay r(trace("scalar-fn.json", kEvents));
   Value one = Value::u32(1);
   try {
     r.replayer->call_scalar(f.pick, std::span(&one, 1));
@@ -97,9 +199,9 @@ TEST(ReplayerScalar, AnotherFunctionDiverges) {
   }
 }
 
-TEST(ReplayerScalar, TheTraceEndingIsReported) {
+TEST_P(ReplayerScalar, TheTraceEndingIsReported) {
   Funcs f;
-  Replay r(trace_file("scalar-end.json", R"({"fn":"now","args":[],"results":[5]},)" "\n"));
+  Replay r(trace("scalar-end.json", R"({"fn":"now","args":[],"results":[5]},)" "\n"));
   r.replayer->call_scalar(f.now, {});
   EXPECT_THROW(r.replayer->call_scalar(f.now, {}), rr::Divergence);  // the recording exited here
 }
@@ -113,15 +215,28 @@ class CountingObserver final : public runtime::CallObserver {
   std::vector<uint64_t> seen;
 };
 
-TEST(ReplayerScalar, ObserversStillSeeTheCalls) {
+TEST_P(ReplayerScalar, ObserversStillSeeTheCalls) {
   Funcs f;
-  Replay r(trace_file("scalar-observed.json", kEvents));
+  Replay r(trace("scalar-observed.json", kEvents));
   CountingObserver observer;
   r.replayer->observe(observer);
   EXPECT_EQ(r.replayer->call_scalar(f.now, {}).num, 5u);
   EXPECT_EQ(r.replayer->call_scalar(f.now, {}).num, 7u);
   EXPECT_EQ(observer.seen, (std::vector<uint64_t>{5, 7}));
 }
+
+// JSON written otherwise than the recorder writes it (a hand-edited trace)
+// is left to the general path, which reads or refuses it as it always has.
+TEST(ReplayerScalarJson, NumbersWrittenOtherwiseTakeTheGeneralPath) {
+  Funcs f;
+  Replay spaced(trace_file("scalar-spaced.json", R"({"fn":"now","args":[],"results":[ 5 ]},)" "\n"));
+  EXPECT_EQ(spaced.replayer->call_scalar(f.now, {}).num, 5u);
+  Replay zeros(trace_file("scalar-zeros.json", R"({"fn":"now","args":[],"results":[007]},)" "\n"));
+  EXPECT_THROW(zeros.replayer->call_scalar(f.now, {}), rr::BadTrace);  // not JSON
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, ReplayerScalar, ::testing::Values(trace::Format::Json, trace::Format::Cbor),
+                         [](const auto& info) { return info.param == trace::Format::Json ? "Json" : "Cbor"; });
 
 }  // namespace
 }  // namespace wasmrr
