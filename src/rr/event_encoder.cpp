@@ -79,28 +79,21 @@ std::string EventEncoder::event_prefix(std::string_view fn, size_t nargs, bool* 
   return out;
 }
 
-void EventEncoder::encode_event(std::string& out, std::string_view prefix, std::string_view args,
-                                std::string_view results) const {
-  out += prefix;
-  out += args;
+void EventEncoder::encode_outcome(std::string& out, const std::vector<abi::Param>& types,
+                                  const std::vector<abi::Value>& results) {
   out += results_key_;
-  out += results;
+  encode_results(out, types, results);
   out += trace::map_end(format_);
 }
 
-void EventEncoder::encode_exit_event(std::string& out, std::string_view prefix, std::string_view args, int status) {
-  out += prefix;
-  out += args;
+void EventEncoder::encode_exit(std::string& out, int status) {
   out += exit_key_;
   if (names_) static_cast<trace::CborSink&>(sink(out)).tag(trace::kTagExit);
   sink(out).sint(status);
   out += trace::map_end(format_);
 }
 
-void EventEncoder::encode_trap_event(std::string& out, std::string_view prefix, std::string_view args,
-                                     std::string_view message) {
-  out += prefix;
-  out += args;
+void EventEncoder::encode_trap(std::string& out, std::string_view message) {
   out += trap_key_;
   if (names_) static_cast<trace::CborSink&>(sink(out)).tag(trace::kTagTrap);
   sink(out).text(message);

@@ -46,7 +46,7 @@ class EventEncoder {
   // yet, which names it (the first event of its function).
   std::string event_prefix(std::string_view fn, size_t nargs, bool* stable = nullptr);
   // What follows the arguments in an event with results: `,"results":` in JSON.
-  std::string results_key() const { return results_key_; }
+  const std::string& results_key() const { return results_key_; }
   trace::Format format() const { return format_; }
   bool compact() const { return names_ != nullptr; }
   // The recorder's: byte lists of arguments and results are seen there, and
@@ -59,11 +59,13 @@ class EventEncoder {
   // The replayer's: the digests encode_args() computes, appended in order.
   void set_digests(std::vector<std::string>* digests) { digests_ = digests; }
   const trace::CompactNames* names() const { return names_; }
-  // Appends a whole event element {"fn":..,"args":..,"results":..} from encoded parts.
-  void encode_event(std::string& out, std::string_view prefix, std::string_view args, std::string_view results) const;
-  // ... or one whose call did not return: {"fn":..,"args":..,"exit":status} / {..,"trap":message}.
-  void encode_exit_event(std::string& out, std::string_view prefix, std::string_view args, int status);
-  void encode_trap_event(std::string& out, std::string_view prefix, std::string_view args, std::string_view message);
+  // An event is its prefix, its arguments (encode_args), then one of these,
+  // which ends it: the results of a call that returned (`,"results":[..]}`
+  // in JSON), or the status or message of one that did not (`,"exit":..}`,
+  // `,"trap":..}`).
+  void encode_outcome(std::string& out, const std::vector<abi::Param>& types, const std::vector<abi::Value>& results);
+  void encode_exit(std::string& out, int status);
+  void encode_trap(std::string& out, std::string_view message);
 
  private:
   // The format's sink, pointed at `out` (reused: no allocation per value).

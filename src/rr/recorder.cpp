@@ -36,28 +36,25 @@ runtime::Values invoke_host(const runtime::ImportedFunc& f, runtime::Values& arg
 runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& args) {
   if (redactor_.active()) return call_redacting(f, args);
   events_++;
-  // Arguments are only compared at replay, never fed back: large byte buffers
-  // are stored as a digest. Encode before the call: the host may move from args.
-  args_.clear();
-  encoder_.encode_args(args_, f.type->params, args);
-  element_.clear();
+  // The event is encoded into one buffer as it goes. Arguments are only
+  // compared at replay, never fed back: large byte buffers are stored as a
+  // digest. Encode before the call: the host may move from args.
   bool named = false;  // the event names its function (its first)
-  const std::string& prefix = prefix_of(f, named);
+  element_ = prefix_of(f, named);
+  encoder_.encode_args(element_, f.type->params, args);
   runtime::Values results;
   try {
     results = invoke_host(f, args);
   } catch (const ExitRequest& e) {
-    encoder_.encode_exit_event(element_, prefix, args_, e.status());
+    encoder_.encode_exit(element_, e.status());
     writer_.write_encoded(element_);
     throw;
   } catch (const Trap& e) {
-    encoder_.encode_trap_event(element_, prefix, args_, e.what());
+    encoder_.encode_trap(element_, e.what());
     writer_.write_encoded(element_);
     throw;
   }
-  results_.clear();
-  encoder_.encode_results(results_, f.type->results, results);
-  encoder_.encode_event(element_, prefix, args_, results_);
+  encoder_.encode_outcome(element_, f.type->results, results);
   bool names_written = encoder_.take_names_written();  // args' and results' keys
   writer_.write_encoded(element_, named || names_written);
   return results;

@@ -46,7 +46,7 @@ class Recorder final : public runtime::CallInterposer {
   Redactor redactor_;
   EventEncoder encoder_;
   std::optional<SeenBytes> seen_;
-  std::string args_, results_, element_;  // reused buffers of the fast path
+  std::string element_;  // the fast path's, reused
   std::unordered_map<const runtime::ImportedFunc*, std::string> prefixes_;  // encoded {"fn":..,"args":
   std::string unstable_prefix_;  // one not kept (prefix_of)
   const runtime::ImportedFunc* last_func_ = nullptr;  // the last one kept, and its prefix

@@ -1,5 +1,8 @@
 #include "trace/value_sink.h"
 
+#include <bit>
+#include <cstring>
+
 #include "trace/compact.h"
 
 #include <charconv>
@@ -121,7 +124,11 @@ void CborSink::head(uint8_t major, uint64_t n) {
     int info = n <= 0xff ? 24 : n <= 0xffff ? 25 : n <= 0xffffffffull ? 26 : 27;
     size_t bytes = size_t{1} << (info - 24);
     buf[0] = static_cast<char>(m | info);
-    for (size_t i = 0; i < bytes; i++) buf[1 + i] = static_cast<char>((n >> (8 * (bytes - 1 - i))) & 0xff);
+    // The argument big-endian in `bytes` bytes: its significant bytes moved
+    // to the top, then (on a little-endian host) byte-swapped in one step.
+    uint64_t top = n << (64 - 8 * bytes);
+    if constexpr (std::endian::native == std::endian::little) top = __builtin_bswap64(top);
+    std::memcpy(buf + 1, &top, sizeof top);
     len = 1 + bytes;
   }
   out_->append(buf, len);  // one append: this runs for every value the recorder writes

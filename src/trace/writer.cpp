@@ -45,11 +45,9 @@ TraceWriter::TraceWriter(int fd, TraceFormat format, std::string path)
 
 TraceWriter::~TraceWriter() { (void)close(); }
 
-void TraceWriter::flush_due() {
-  std::lock_guard lock(mutex_);
-  flush_scheduled_ = false;
-  if (!closing_) flush_locked();
-}
+void TraceWriter::flush_due() { drain(/*everything=*/true, /*due=*/true); }
+
+void TraceWriter::write_pending() { drain(/*everything=*/false, /*due=*/false); }
 
 // JSON layout: a JSON array with one element per line, so that a reader can
 // stream it line by line and a truncated file is readable up to its last line:
@@ -67,17 +65,28 @@ void TraceWriter::begin_element() {
   elements_++;
 }
 
-void TraceWriter::end_element() {
-  if (buffer_.size() >= kBufferLimit) flush_locked();
+// A full buffer is handed over to the flusher, which writes it at once. When
+// closing, close() writes everything instead.
+void TraceWriter::end_element(Lock& lock) {
+  if (buffer_.size() < kBufferLimit || closing_) return;
+  room_.wait(lock, [this] { return pending_.size() < kMaxPending || closing_; });
+  if (closing_) return;
+  if (pending_.empty()) pending_.swap(buffer_);  // no copy, and buffer_ takes pending_'s old storage
+  else pending_ += buffer_;
+  buffer_.clear();
+  if (!write_requested_) {
+    write_requested_ = true;
+    FlushScheduler::instance().write_soon(this);
+  }
 }
 
 void TraceWriter::write_encoded(std::string_view element, bool names_new) {
-  std::lock_guard lock(mutex_);
+  Lock lock(mutex_);
   if (fd_ < 0) return;
   begin_element();
   buffer_ += element;
   if (names_new) learn(element);
-  end_element();
+  end_element(lock);
 }
 
 // A compact event's names are defined once it is written (trace/compact.h).
@@ -92,12 +101,12 @@ void TraceWriter::learn(std::string_view element) {
 }
 
 void TraceWriter::write(const Json& element) {
-  std::lock_guard lock(mutex_);
+  Lock lock(mutex_);
   if (fd_ < 0) return;
-  append(element);
+  append(element, lock);
 }
 
-void TraceWriter::append(const Json& element) {
+void TraceWriter::append(const Json& element, Lock& lock) {
   begin_element();
   if (format_ == Format::Json) {
     if (contains_binary(element)) {
@@ -112,33 +121,45 @@ void TraceWriter::append(const Json& element) {
     if (encode_compact_event(element, names_, buffer_)) learn(std::string_view(buffer_).substr(start));
     else Json::to_cbor(element, buffer_);
   }
-  end_element();
+  end_element(lock);
 }
 
-void TraceWriter::flush() {
-  std::lock_guard lock(mutex_);
-  flush_locked();
-}
+void TraceWriter::flush() { drain(/*everything=*/true, /*due=*/false); }
 
 uint64_t TraceWriter::bytes_written() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard io(io_mutex_);
   return bytes_written_;
 }
 
-// A compressed trace: what is buffered is compressed now, ending a zstd block
-// (or, at `end`, the frame), so that the file is decodable up to here.
-void TraceWriter::flush_locked(bool end) {
-  if (fd_ < 0) return;
-  if (!zstd_) {
-    write_out(buffer_);
-  } else if (!buffer_.empty() || end) {
-    if (!failed_ && !zstd_->compress(buffer_, end, compressed_)) {
-      failed_ = true;
-      fmt::print(stderr, "wasm-rr: error: writing trace `{}`: {}\n", path_, zstd_->error());
+void TraceWriter::drain(bool everything, bool due) {
+  std::lock_guard io(io_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    if (due) flush_scheduled_ = false;
+    if (fd_ < 0 || (due && closing_)) return;
+    out_.swap(pending_);  // what was handed over first: the file keeps the order
+    pending_.clear();
+    write_requested_ = false;
+    if (everything) {
+      out_ += buffer_;
+      buffer_.clear();
     }
-    write_out(compressed_);
+    room_.notify_all();
   }
-  buffer_.clear();
+  write_block(out_, /*end=*/false);
+  out_.clear();
+}
+
+// A compressed trace: the bytes are compressed now, ending a zstd block (or,
+// at `end`, the frame), so that the file is decodable up to here.
+void TraceWriter::write_block(const std::string& bytes, bool end) {
+  if (!zstd_) return write_out(bytes);
+  if (bytes.empty() && !end) return;
+  if (!failed_ && !zstd_->compress(bytes, end, compressed_)) {
+    failed_ = true;
+    fmt::print(stderr, "wasm-rr: error: writing trace `{}`: {}\n", path_, zstd_->error());
+  }
+  write_out(compressed_);
 }
 
 void TraceWriter::write_out(const std::string& bytes) {
@@ -162,19 +183,21 @@ Result<void> TraceWriter::close() {
 
 Result<void> TraceWriter::close_with(const std::function<Json(uint64_t elements)>& make_last) {
   {
-    std::lock_guard lock(mutex_);
-    if (fd_ >= 0 && make_last) append(make_last(elements_));
-    closing_ = true;  // nothing is scheduled from now on
+    Lock lock(mutex_);
+    if (fd_ >= 0 && make_last) append(make_last(elements_), lock);
+    closing_ = true;  // nothing is scheduled or handed over from now on
+    room_.notify_all();
   }
   FlushScheduler::instance().cancel(this);
+  std::lock_guard io(io_mutex_);
   std::lock_guard lock(mutex_);
-  return close_locked();
-}
-
-Result<void> TraceWriter::close_locked() {
   if (fd_ < 0) return {};
   if (format_ == Format::Json) buffer_ += first_ ? "[]\n" : "]\n";
-  flush_locked(/*end=*/true);
+  out_.swap(pending_);
+  out_ += buffer_;
+  pending_.clear();
+  buffer_.clear();
+  write_block(out_, /*end=*/true);
   int rc = ::close(fd_);
   fd_ = -1;
   if (failed_ || bad_element_ || rc != 0) return make_error(fmt::format("writing trace `{}` failed", path_));

@@ -1,20 +1,25 @@
 // Streams trace elements to a file as the guest runs. Memory stays bounded:
 // elements are encoded into a small buffer that is written out (write(2), so
-// it survives the process being killed) when it fills, and by the flusher
-// thread (trace/flush_scheduler.h, one for all writers) at most kFlushDelay
-// after the first element that is waiting, however
-// long the guest then blocks, sleeps or computes. A killed recording therefore
-// loses at most the last few milliseconds of events, and the file up to there
-// stays readable. A compressed trace (Compression::Zstd) is compressed at
-// each of those writes, ending a zstd block there (trace/zstd.h), so the same
-// holds for it; the elements are encoded as for an uncompressed one.
+// it survives the process being killed) by the flusher thread
+// (trace/flush_scheduler.h, one for all writers): at once when the buffer
+// fills, and at most kFlushDelay after the first element that is waiting,
+// however long the guest then blocks, sleeps or computes. A killed recording
+// therefore loses at most the last few milliseconds of events, and the file
+// up to there stays readable. A compressed trace (Compression::Zstd) is
+// compressed at each of those writes, ending a zstd block there
+// (trace/zstd.h), so the same holds for it; the elements are encoded as for
+// an uncompressed one. The guest's thread neither writes nor compresses: it
+// hands a full buffer over and goes on, and waits only while kMaxPending
+// bytes are already waiting for the disk.
 //
-// Threading: write*, flush and close may be called from any thread; they are
-// serialised by one mutex (uncontended on the hot path: the flusher takes it
-// about once per kFlushDelay).
+// Threading: write*, flush and close may be called from any thread. mutex_
+// guards the buffers (uncontended on the hot path: the flusher takes it only
+// to take a buffer); io_mutex_ the compressor and the file, so that buffers
+// are written in the order they were filled. Lock order: io_mutex_, then mutex_.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,6 +35,8 @@ namespace wasmrr::trace {
 class TraceWriter {
  public:
   static constexpr size_t kBufferLimit = 64 * 1024;
+  // Full buffers handed over and not yet written, at most.
+  static constexpr size_t kMaxPending = 4 * kBufferLimit;
   // How long an element may wait in the buffer. The promise (README) is 10 ms;
   // the rest leaves room for a loaded machine's scheduler and the write itself.
   static constexpr std::chrono::milliseconds kFlushDelay{3};
@@ -70,35 +77,47 @@ class TraceWriter {
   // Bytes written to the file (compressed ones, for a compressed trace).
   uint64_t bytes_written() const;
 
-  // The flusher's call, kFlushDelay after the first element waiting.
+  // The flusher's calls: kFlushDelay after the first element waiting, and
+  // after a full buffer was handed over.
   void flush_due();
+  void write_pending();
 
  private:
+  using Lock = std::unique_lock<std::mutex>;
   TraceWriter(int fd, TraceFormat format, std::string path);
-  // With mutex_ held:
+  // With mutex_ held (`lock`):
   void begin_element();
-  void end_element();
-  void append(const Json& element);
+  void end_element(Lock& lock);
+  void append(const Json& element, Lock& lock);
   void learn(std::string_view element);
-  void flush_locked(bool end = false);
+  // Writes out what was handed over and, if `everything`, what is buffered;
+  // `due`: the scheduled flush's (it is no longer scheduled). Takes both locks.
+  void drain(bool everything, bool due);
+  // With io_mutex_ held: compresses (ending a block, or at `end` the frame) and writes.
+  void write_block(const std::string& bytes, bool end);
   void write_out(const std::string& bytes);
-  Result<void> close_locked();
 
-  int fd_;
+  int fd_;  // changed only with both locks held
   Format format_;
   std::string path_;
 
   mutable std::mutex mutex_;
-  std::string buffer_;
-  std::unique_ptr<ZstdCompressor> zstd_;  // null: uncompressed
-  std::string compressed_;                // zstd_'s output, reused
+  std::condition_variable room_;  // pending_ was taken, or closing_
+  std::string buffer_;            // elements being added
+  std::string pending_;           // full buffers handed over, for the flusher
   CompactNames names_;
   bool first_ = true;
   uint64_t elements_ = 0;
-  bool failed_ = false;
   bool bad_element_ = false;  // an encoded element that learn() refused
   bool closing_ = false;
   bool flush_scheduled_ = false;  // the flusher will call flush_due()
+  bool write_requested_ = false;  // ... and write_pending()
+
+  mutable std::mutex io_mutex_;
+  std::string out_;                       // the bytes being written, reused
+  std::unique_ptr<ZstdCompressor> zstd_;  // null: uncompressed
+  std::string compressed_;                // zstd_'s output, reused
+  bool failed_ = false;
   uint64_t bytes_written_ = 0;
 };
 

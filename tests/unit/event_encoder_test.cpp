@@ -102,12 +102,12 @@ TEST(EventEncoder, MatchesTheJsonPathForEveryType) {
                       Form{trace::Format::Cbor, &fresh}, Form{trace::Format::Cbor, &learnt}}) {
       if (form.names && !digest) continue;  // a compact event's arguments come only digested
       EventEncoder enc(form.format, form.names);
-      std::string args, results, direct;
+      std::string args;
       if (digest) enc.encode_args(args, types, values);
       else enc.encode_values(args, types, values, false);
-      enc.encode_results(results, {{"", u32}}, {Value::u32(7)});
       bool stable = false;
-      enc.encode_event(direct, enc.event_prefix(fn, types.size(), &stable), args, results);
+      std::string direct = enc.event_prefix(fn, types.size(), &stable) + args;
+      enc.encode_outcome(direct, {{"", u32}}, {Value::u32(7)});
       EXPECT_EQ(stable, form.names != &fresh);
       EXPECT_EQ(direct, writer_bytes(form.format, form.names, event))
           << trace::format_name(form.format) << (form.names ? " compact" : "") << (digest ? " digest" : "");
@@ -122,9 +122,10 @@ TEST(EventEncoder, ExitAndTrapEvents) {
     EventEncoder enc(form.format, form.names);
     std::string args;
     enc.encode_args(args, {}, {});
-    std::string exit_direct, trap_direct;
-    enc.encode_exit_event(exit_direct, enc.event_prefix("wasi:cli/exit@0.2.0#exit", 0), args, 1);
-    enc.encode_trap_event(trap_direct, enc.event_prefix("x#y", 0), args, "unknown handle");
+    std::string exit_direct = enc.event_prefix("wasi:cli/exit@0.2.0#exit", 0) + args;
+    std::string trap_direct = enc.event_prefix("x#y", 0) + args;
+    enc.encode_exit(exit_direct, 1);
+    enc.encode_trap(trap_direct, "unknown handle");
     trace::Event ex{"wasi:cli/exit@0.2.0#exit", Json::array(), Json::array()};
     ex.exit = 1;
     trace::Event tr{"x#y", Json::array(), Json::array()};

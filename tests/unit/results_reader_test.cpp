@@ -111,9 +111,9 @@ TEST(ResultsReader, CompactOutcomes) {
     trace::CompactNames names;
     for (int round = 0; round < 2; round++) {
       EventEncoder enc(trace::Format::Cbor, &names);
-      std::string outcome, event;
+      std::string outcome, event = enc.event_prefix("i#f", 0);
       enc.encode_results(outcome, types, {c.value});
-      enc.encode_event(event, enc.event_prefix("i#f", 0), "", outcome);
+      enc.encode_outcome(event, types, {c.value});
       std::string scratch;
       trace::Parsed parsed = trace::parse_compact_event(event, names, scratch);
       if (round == 0) {  // the names it defines are not known yet

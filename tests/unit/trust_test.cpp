@@ -13,6 +13,8 @@
 #include <iterator>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "abi/canonical.h"
 #include "component/ast.h"
 #include "engine/engine.h"
@@ -100,6 +102,52 @@ TEST(TraceWriterFlusher, OneFlusherServesManyWritersAndForgetsClosedOnes) {
     }
   }
   for (auto& w : writers) EXPECT_TRUE(w->close().ok());
+}
+
+// A full buffer is handed over to the flusher, which writes it at once (the
+// writing threads wait only while kMaxPending bytes wait for the disk):
+// from several threads at once, every element reaches the file, once, in
+// the order each thread wrote it.
+TEST(TraceWriterFlusher, FullBuffersReachTheFileInOrderFromManyThreads) {
+  for (auto format : {trace::Format::Json, trace::Format::Cbor}) {
+    std::string path = temp_path("handed-over." + std::string(trace::format_name(format)));
+    auto writer = trace::TraceWriter::create(path, format);
+    ASSERT_TRUE(writer.ok());
+    (*writer)->write(trace::Json{{"format", "x"}});  // a map first, as a header: what tells CBOR from JSON
+    constexpr int kThreads = 4, kPerThread = 20000;  // about 4 MB: many hand-overs, and waits for room
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; t++)
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kPerThread; i++)
+          (*writer)->write(trace::Json{{"fn", fmt::format("t{}", t)}, {"args", trace::Json::array({i})},
+                                       {"results", trace::Json::array({std::string(30, 'x')})}});
+      });
+    for (auto& th : threads) th.join();
+    // Most of it is on disk before any flush or close.
+    auto start = std::chrono::steady_clock::now();
+    while (std::filesystem::file_size(path) < 2 * trace::TraceWriter::kBufferLimit) {
+      ASSERT_LT(std::chrono::steady_clock::now() - start, 2s) << "full buffers were not written";
+      std::this_thread::sleep_for(100us);
+    }
+    ASSERT_TRUE((*writer)->close().ok());
+    // Every element, once, and each thread's in the order it wrote them.
+    auto reader = trace::TraceReader::open(path);
+    ASSERT_TRUE(reader.ok()) << reader.error().message;
+    std::vector<int> next(kThreads, 0);
+    size_t total = 0;
+    while (true) {
+      auto el = (*reader)->next();
+      ASSERT_TRUE(el.ok()) << el.error().message;
+      if (!*el) break;
+      if (!(**el).contains("fn")) continue;
+      int t = std::stoi((**el)["fn"].get<std::string>().substr(1));
+      ASSERT_EQ((**el)["args"][0].get<int>(), next[t]) << "thread " << t << "'s elements out of order";
+      next[t]++;
+      total++;
+    }
+    EXPECT_EQ(total, size_t{kThreads} * kPerThread);
+    EXPECT_FALSE((*reader)->truncated());
+  }
 }
 
 std::shared_ptr<const component::Component> load_runtime_component(const std::string& name) {
