@@ -380,7 +380,7 @@ bool Replayer::take_scalar_event(const runtime::ImportedFunc& f, std::span<const
   size_t size = head->size();
   const std::string_view rest = bytes.substr(size);
   const size_t outcome = cbor ? read_compact_scalar(rest, *f.type, result) : read_json_scalar(rest, *f.type, result);
-  if (outcome == 0 || (!cbor && rest.size() != outcome + 1)) return false;  // JSON: then the line's `,`
+  if (outcome == 0 || (!cbor && (rest.size() != outcome + 1 || rest.back() != ','))) return false;  // JSON: the line's `,`
   size += outcome;
   const uint64_t index = next_index_++;
   remember_text(index, bytes.substr(0, size));
