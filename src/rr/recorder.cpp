@@ -41,7 +41,7 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
   // digest. Encode before the call: the host may move from args.
   bool named = false;  // the event names its function (its first)
   element_ = prefix_of(f, named);
-  encoder_.encode_args(element_, f.type->params, args);
+  if (!f.type->params.empty()) encoder_.encode_args(element_, f.type->params, args);
   runtime::Values results;
   try {
     results = invoke_host(f, args);
@@ -61,7 +61,8 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
 }
 
 // Kept per function once it is stable: a compact CBOR event names its
-// function the first time, and numbers it after (trace/compact.h).
+// function the first time, and numbers it after (trace/compact.h). For a
+// function without parameters it holds the (empty) arguments too.
 const std::string& Recorder::prefix_of(const runtime::ImportedFunc& f, bool& named) {
   named = false;
   if (&f == last_func_) return *last_prefix_;  // calls come in runs of one function
@@ -72,6 +73,7 @@ const std::string& Recorder::prefix_of(const runtime::ImportedFunc& f, bool& nam
   }
   bool stable = true;
   unstable_prefix_ = encoder_.event_prefix(f.name, f.type->params.size(), &stable);
+  if (f.type->params.empty()) encoder_.encode_args(unstable_prefix_, f.type->params, {});
   named = !stable;
   if (!stable) return unstable_prefix_;
   return prefixes_.emplace(&f, std::move(unstable_prefix_)).first->second;
