@@ -331,27 +331,14 @@ void Replayer::use_plain_cbor_events() {
 }
 
 abi::Value Replayer::call_scalar(const runtime::ImportedFunc& f, std::span<const abi::Value> args) {
-  // Only the plain case: nothing else watches or answers calls, and the
-  // trace's events are as the fast path expects.
-  auto general = [&] { return CallInterposer::call_scalar(f, args); };
-  if (outside_ || controller_ || pending_element_ || pending_cut_ || !info_of(f).scalar_fast) return general();
-  if (!have_ahead_) {
-    abi::Value result;
-    if (take_scalar_event(f, args, result)) return result;
-    return general();
-  }
-  if (!ahead_.available || ahead_.end) return general();
-  const std::string_view text = ahead_bytes_;
-  if (fast_encoder_.compact() && !trace::is_compact_event(text)) return general();
-  if (!fast_match(f, args, text, scalar_results_)) return general();
-  // Accepted: as call() would, less what a scalar call cannot do (move
-  // handles, bytes or streams; have observers).
-  have_ahead_ = false;
-  const uint64_t index = next_index_++;
-  abi::Value result = scalar_results_.empty() ? abi::Value() : std::move(scalar_results_[0]);
-  remember_text(index, text);
-  stop_if_stopped_here();
-  return result;
+  // Only the plain case: nothing else watches or answers calls, and the next
+  // event is still in the reader's buffer (stop_if_stopped_here() left it
+  // there); anything else, e.g. a plain CBOR map event read ahead, is call()'s.
+  if (outside_ || controller_ || pending_element_ || pending_cut_ || have_ahead_ || !info_of(f).scalar_fast)
+    return CallInterposer::call_scalar(f, args);
+  abi::Value result;
+  if (take_scalar_event(f, args, result)) return result;
+  return CallInterposer::call_scalar(f, args);
 }
 
 // The next event, decoded where it lies in the reader's buffer (a compact

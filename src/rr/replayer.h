@@ -106,8 +106,8 @@ class Replayer final : public runtime::CallInterposer {
 
   runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
   // The fast path for scalar functions (a clock's now, a random u64): the
-  // event looked at ahead answers it straight from its bytes, without the
-  // trace model or Values; anything unusual goes to call().
+  // next event answers it straight from its bytes in the reader's buffer,
+  // without the trace model or Values; anything unusual goes to call().
   abi::Value call_scalar(const runtime::ImportedFunc& f, std::span<const abi::Value> args) override;
 
   // After the guest has ended: checks that the trace ends the same way and
@@ -237,7 +237,6 @@ class Replayer final : public runtime::CallInterposer {
   const runtime::ImportedFunc* last_func_ = nullptr;
   FuncInfo* last_info_ = nullptr;
   std::string scratch_;
-  runtime::Values scalar_results_;  // call_scalar's, reused
   // The element looked at ahead by stop_if_stopped_here(), kept for next_text()
   // (not an event it saw the start of: that stays in the reader's buffer).
   bool have_ahead_ = false;

@@ -71,13 +71,13 @@ void TraceWriter::end_element(Lock& lock) {
   if (buffer_.size() < kBufferLimit || closing_) return;
   room_.wait(lock, [this] { return pending_.size() < kMaxPending || closing_; });
   if (closing_) return;
-  if (pending_.empty()) pending_.swap(buffer_);  // no copy, and buffer_ takes pending_'s old storage
+  // A write is asked for when pending_ fills from empty: until the flusher
+  // takes it (and empties it), that request is still to come.
+  const bool ask = pending_.empty();
+  if (ask) pending_.swap(buffer_);  // no copy, and buffer_ takes pending_'s old storage
   else pending_ += buffer_;
   buffer_.clear();
-  if (!write_requested_) {
-    write_requested_ = true;
-    FlushScheduler::instance().write_soon(this);
-  }
+  if (ask) FlushScheduler::instance().write_soon(this);
 }
 
 void TraceWriter::write_encoded(std::string_view element, bool names_new) {
@@ -139,7 +139,6 @@ void TraceWriter::drain(bool everything, bool due) {
     if (fd_ < 0 || (due && closing_)) return;
     out_.swap(pending_);  // what was handed over first: the file keeps the order
     pending_.clear();
-    write_requested_ = false;
     if (everything) {
       out_ += buffer_;
       buffer_.clear();

@@ -111,7 +111,6 @@ class TraceWriter {
   bool bad_element_ = false;  // an encoded element that learn() refused
   bool closing_ = false;
   bool flush_scheduled_ = false;  // the flusher will call flush_due()
-  bool write_requested_ = false;  // ... and write_pending()
 
   mutable std::mutex io_mutex_;
   std::string out_;                       // the bytes being written, reused
