@@ -42,6 +42,16 @@ bool ValueReader::json_plain_string(std::string_view& s) {
   return false;
 }
 
+// The string ends at the first quote: base64_decode rejects a backslash, so
+// no escaped quote can come before it in a string this accepts.
+bool ValueReader::json_base64(std::string& b) {
+  if (pos_ >= data_.size() || data_[pos_] != '"') return false;
+  size_t close = data_.find('"', pos_ + 1);
+  if (close == std::string_view::npos || !base64_decode(data_.substr(pos_ + 1, close - pos_ - 1), b)) return false;
+  pos_ = close + 1;
+  return true;
+}
+
 bool ValueReader::json_literal(std::string_view word) {
   if (data_.substr(pos_, word.size()) != word) return false;
   pos_ += word.size();
@@ -180,10 +190,10 @@ bool ValueReader::read_bytes_or_same(std::string& b, std::string& same) {
   b.clear();
   bool cbor = format_ == Format::Cbor;
   if (cbor && (pos_ >= data_.size() || (static_cast<uint8_t>(data_[pos_]) >> 5) != 5)) return read_bytes(b);
-  std::string_view key, text;
+  std::string_view key;
   if (!begin_map() || !more() || !read_key(key)) return false;
   if (key == "$bytes" && !cbor) {
-    if (!json_separator() || !json_plain_string(text) || !base64_decode(text, b)) return false;
+    if (!json_separator() || !json_base64(b)) return false;
   } else if (key == "$same") {
     std::string raw;
     bool as_bytes = cbor && pos_ < data_.size() && (static_cast<uint8_t>(data_[pos_]) >> 5) == 2;  // compact: 32 bytes

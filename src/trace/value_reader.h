@@ -74,6 +74,7 @@ class ValueReader {
   bool json_separator();      // a comma before any element but the first
   bool json_digits(uint64_t& v);
   bool json_plain_string(std::string_view& s);
+  bool json_base64(std::string& b);  // a string of padded base64, decoded
   bool json_literal(std::string_view word);
   bool begin_container(bool map);
   // CBOR

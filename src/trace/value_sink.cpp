@@ -83,7 +83,7 @@ void JsonTextSink::text(std::string_view s) { before_value(); json_escaped(*out_
 void JsonTextSink::bytes(std::string_view b) {
   before_value();
   *out_ += "{\"$bytes\":\"";
-  *out_ += base64_encode(b);
+  base64_append(*out_, b);
   *out_ += "\"}";
 }
 void JsonTextSink::begin_array(size_t) {

@@ -131,6 +131,39 @@ TEST_P(ReplayerScalar, DecodesEveryIntegerFormAndBools) {
   EXPECT_NO_THROW(r.replayer->finish(runtime::Outcome{}));
 }
 
+// Clock readings have 16 to 19 digits; a u64 can have 20.
+TEST_P(ReplayerScalar, DecodesLongIntegers) {
+  auto type = std::make_shared<abi::FuncType>();
+  type->results.push_back({"", Type::primitive(Kind::U64)});
+  runtime::ImportedFunc u64{"u64", type};
+  Replay r(trace("scalar-long.json",
+                 R"({"fn":"u64","args":[],"results":[1234567890123456789]},)" "\n"
+                 R"({"fn":"u64","args":[],"results":[12345678901234567890]},)" "\n"
+                 R"({"fn":"u64","args":[],"results":[9999999999999999999]},)" "\n"));
+  EXPECT_EQ(r.replayer->call_scalar(u64, {}).num, 1234567890123456789u);
+  EXPECT_EQ(r.replayer->call_scalar(u64, {}).num, 12345678901234567890u);
+  EXPECT_EQ(r.replayer->call_scalar(u64, {}).num, 9999999999999999999u);
+}
+
+// Every length from 1 to 20 digits, with every digit in every place.
+TEST_P(ReplayerScalar, DecodesIntegersOfEveryLength) {
+  auto type = std::make_shared<abi::FuncType>();
+  type->results.push_back({"", Type::primitive(Kind::U64)});
+  runtime::ImportedFunc u64{"u64", type};
+  std::vector<uint64_t> numbers;
+  for (int digits = 1; digits <= 20; digits++)
+    for (int first = 1; first <= 9; first += digits == 20 ? 9 : 1) {  // 20 digits: below 1.8e19
+      uint64_t n = static_cast<uint64_t>(first);
+      for (int i = 1; i < digits; i++) n = n * 10 + static_cast<uint64_t>((first + i * 7) % 10);
+      numbers.push_back(n);
+    }
+  std::string events;
+  for (uint64_t n : numbers) events += fmt::format(R"({{"fn":"u64","args":[],"results":[{}]}},)" "\n", n);
+  Replay r(trace("scalar-lengths.json", events));
+  for (uint64_t n : numbers) EXPECT_EQ(r.replayer->call_scalar(u64, {}).num, n);
+  EXPECT_EQ(r.replayer->events_replayed(), numbers.size());
+}
+
 // A result out of its type's range is a bad trace, from the fast path too.
 TEST_P(ReplayerScalar, AResultOutOfRangeIsABadTrace) {
   auto type = std::make_shared<abi::FuncType>();
@@ -144,6 +177,13 @@ TEST_P(ReplayerScalar, AResultOutOfRangeIsABadTrace) {
     } catch (const rr::BadTrace& e) {
       EXPECT_NE(std::string(e.what()).find("event 0 (s8): results[0]"), std::string::npos) << e.what();
     }
+  }
+  auto u64_type = std::make_shared<abi::FuncType>();
+  u64_type->results.push_back({"", Type::primitive(Kind::U64)});
+  runtime::ImportedFunc u64{"u64", u64_type};
+  for (const char* value : {"18446744073709551616", "100000000000000000000", "-1"}) {
+    Replay r(trace("scalar-range.json", fmt::format(R"({{"fn":"u64","args":[],"results":[{}]}},)" "\n", value)));
+    EXPECT_THROW(r.replayer->call_scalar(u64, {}), rr::BadTrace) << value;
   }
 }
 

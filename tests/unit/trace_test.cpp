@@ -154,6 +154,29 @@ TEST(Base64, KnownVectors) {
   EXPECT_FALSE(trace::base64_decode("Z!9v", out));
 }
 
+TEST(Base64, PaddingOnlyEndsTheLastGroup) {
+  std::string out;
+  EXPECT_TRUE(trace::base64_decode("Zm8=", out));
+  EXPECT_EQ(out, "fo");
+  EXPECT_TRUE(trace::base64_decode("", out));
+  EXPECT_EQ(out, "");
+  for (const char* bad : {"Zm8=Zm9v", "Zg==Zg==", "Z===", "====", "Zm=v", "Zm9\\", "Zm9v\"Zm9"})
+    EXPECT_FALSE(trace::base64_decode(bad, out)) << bad;
+}
+
+TEST(Base64, EveryLengthAndByteRoundTrips) {
+  std::string bytes;
+  for (int i = 0; i < 300; i++) {
+    std::string out;
+    ASSERT_TRUE(trace::base64_decode(trace::base64_encode(bytes), out)) << bytes.size();
+    ASSERT_EQ(out, bytes);
+    std::string appended = "x";
+    trace::base64_append(appended, bytes);
+    ASSERT_EQ(appended, "x" + trace::base64_encode(bytes));
+    bytes += static_cast<char>(i * 7 + 3);
+  }
+}
+
 std::vector<Json> sample_elements() {
   trace::Header h = test::test_header({"x.wasm", "--flag"});
   trace::Event e1{"wasi:random/random@0.2.12#get-random-u64", Json::array(), Json::array({UINT64_MAX})};
