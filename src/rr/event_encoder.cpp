@@ -1,8 +1,12 @@
 #include "rr/event_encoder.h"
 
-#include "rr/value_walker.h"
-
+#include <algorithm>
+#include <cstring>
 #include <utility>
+
+#include "abi/canonical.h"
+#include "rr/value_walker.h"
+#include "trace/scalar_bytes.h"
 
 namespace wasmrr::rr {
 
@@ -98,6 +102,61 @@ void EventEncoder::encode_trap(std::string& out, std::string_view message) {
   if (names_) static_cast<trace::CborSink&>(sink(out)).tag(trace::kTagTrap);
   sink(out).text(message);
   out += trace::map_end(format_);
+}
+
+// The longest: JSON arguments [a,b,c,d], then ,"results":[r]}.
+static_assert(EventEncoder::kMaxScalarCall >=
+              2 + abi::kMaxScalarParams * (trace::kMaxScalarBytes + 1) + sizeof(",\"results\":[]}") + trace::kMaxScalarBytes);
+
+bool EventEncoder::plain_scalars(const abi::FuncType& type) const {
+  if (format_ != trace::Format::Json && !names_) return false;  // plain CBOR maps: the sinks only
+  if (type.async_ || type.params.size() > abi::kMaxScalarParams || type.results.size() > 1) return false;
+  for (const auto* list : {&type.params, &type.results})
+    for (const abi::Param& p : *list)
+      if (p.type->kind > abi::Kind::U64) return false;  // Bool, then the integers (abi/type.h)
+  return true;
+}
+
+size_t EventEncoder::encode_scalar(char* out, abi::Kind kind, const abi::Value& v) const {
+  switch (kind) {
+    case abi::Kind::Bool: return trace::write_bool(format_, out, v.num != 0);
+    case abi::Kind::S8: case abi::Kind::S16: case abi::Kind::S32: case abi::Kind::S64:
+      return trace::write_sint(format_, out, static_cast<int64_t>(v.num));
+    default: return trace::write_uint(format_, out, v.num);
+  }
+}
+
+// JSON: [a,b]; compact CBOR: the arguments one after another.
+size_t EventEncoder::encode_scalar_args(char* out, const abi::FuncType& type, std::span<const abi::Value> args) const {
+  size_t n = std::min(type.params.size(), args.size());
+  if (type.params.empty()) return 0;
+  const bool json = format_ == trace::Format::Json;
+  char* p = out;
+  if (json) *p++ = '[';
+  for (size_t i = 0; i < n; i++) {
+    if (json && i > 0) *p++ = ',';
+    p += encode_scalar(p, type.params[i].type->kind, args[i]);
+  }
+  if (json) *p++ = ']';
+  return static_cast<size_t>(p - out);
+}
+
+// JSON: ,"results":[r]} or ,"results":[]}; compact CBOR: r, or undefined.
+size_t EventEncoder::encode_scalar_outcome(char* out, const abi::FuncType& type, const abi::Value* result) const {
+  char* p = out;
+  if (format_ == trace::Format::Json) {
+    std::memcpy(p, results_key_.data(), results_key_.size());
+    p += results_key_.size();
+    *p++ = '[';
+    if (result && !type.results.empty()) p += encode_scalar(p, type.results[0].type->kind, *result);
+    *p++ = ']';
+    *p++ = '}';
+  } else if (result && !type.results.empty()) {
+    p += encode_scalar(p, type.results[0].type->kind, *result);
+  } else {
+    *p++ = static_cast<char>(trace::kCborUndefined);
+  }
+  return static_cast<size_t>(p - out);
 }
 
 }  // namespace wasmrr::rr

@@ -67,7 +67,20 @@ class EventEncoder {
   void encode_exit(std::string& out, int status);
   void encode_trap(std::string& out, std::string_view message);
 
+  // The recorder's fast path for scalar calls (runtime's call_scalar): a
+  // function whose parameters and result are all bools and integers has its
+  // arguments and its outcome encoded by hand into a fixed buffer of
+  // kMaxScalarCall bytes, byte for byte as encode_args() and
+  // encode_outcome() write them; they write no names.
+  static constexpr size_t kMaxScalarCall = 128;
+  bool plain_scalars(const abi::FuncType& type) const;
+  // Each returns how many bytes it wrote at `out`. No arguments: nothing
+  // (event_prefix() and encode_args() wrote the empty list).
+  size_t encode_scalar_args(char* out, const abi::FuncType& type, std::span<const abi::Value> args) const;
+  size_t encode_scalar_outcome(char* out, const abi::FuncType& type, const abi::Value* result) const;
+
  private:
+  size_t encode_scalar(char* out, abi::Kind kind, const abi::Value& v) const;
   // The format's sink, pointed at `out` (reused: no allocation per value).
   trace::ValueSink& sink(std::string& out) {
     sink_->retarget(out);

@@ -60,6 +60,49 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
   return results;
 }
 
+// Scalar calls of bools and integers (EventEncoder::plain_scalars): the
+// event is the function's cached prefix and a few bytes encoded on the
+// stack, handed to the writer in one step, with no sink and no Values
+// vector for the arguments. A function's first event (it may name the
+// function), and every other kind of scalar, go through call().
+abi::Value Recorder::call_scalar(const runtime::ImportedFunc& f, std::span<const abi::Value> args) {
+  const abi::FuncType& type = *f.type;
+  if (redactor_.active() || !encoder_.plain_scalars(type)) return CallInterposer::call_scalar(f, args);
+  bool named = false;
+  const std::string& prefix = prefix_of(f, named);  // a node of prefixes_: stays where it is
+  if (named) return CallInterposer::call_scalar(f, args);
+  char event[EventEncoder::kMaxScalarCall];
+  size_t size = encoder_.encode_scalar_args(event, type, args);
+  scalar_args_.assign(args.begin(), args.end());
+  events_++;
+  // The generic encoding, for an outcome other than the result: the same
+  // bytes up to the arguments.
+  auto generic_event = [&] { element_.assign(prefix).append(event, size); };
+  runtime::Values results;
+  try {
+    results = invoke_host(f, scalar_args_);
+  } catch (const ExitRequest& e) {
+    generic_event();
+    encoder_.encode_exit(element_, e.status());
+    writer_.write_encoded(element_);
+    throw;
+  } catch (const Trap& e) {
+    generic_event();
+    encoder_.encode_trap(element_, e.what());
+    writer_.write_encoded(element_);
+    throw;
+  }
+  if (results.size() != type.results.size()) {  // recorded as it came, then the trap
+    generic_event();
+    encoder_.encode_outcome(element_, type.results, results);
+    writer_.write_encoded(element_);
+    return scalar_result(f, results);
+  }
+  size += encoder_.encode_scalar_outcome(event + size, type, results.empty() ? nullptr : &results[0]);
+  writer_.write_encoded_parts(prefix, std::string_view(event, size));
+  return results.empty() ? abi::Value() : std::move(results[0]);
+}
+
 // Kept per function once it is stable: a compact CBOR event names its
 // function the first time, and numbers it after (trace/compact.h). For a
 // function without parameters it holds the (empty) arguments too.

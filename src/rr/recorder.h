@@ -26,6 +26,7 @@ class Recorder final : public runtime::CallInterposer {
   }
 
   runtime::Values call(const runtime::ImportedFunc& f, runtime::Values& args) override;
+  abi::Value call_scalar(const runtime::ImportedFunc& f, std::span<const abi::Value> args) override;
   // Ends the trace with the run's outcome.
   // `end`: what else the end record holds (the faults injected, the response
   // sent); finish() fills in how the run ended.
@@ -47,6 +48,7 @@ class Recorder final : public runtime::CallInterposer {
   EventEncoder encoder_;
   std::optional<SeenBytes> seen_;
   std::string element_;  // the fast path's, reused
+  runtime::Values scalar_args_;  // call_scalar's, reused
   std::unordered_map<const runtime::ImportedFunc*, std::string> prefixes_;  // encoded {"fn":..,"args":
   std::string unstable_prefix_;  // one not kept (prefix_of)
   const runtime::ImportedFunc* last_func_ = nullptr;  // the last one kept, and its prefix

@@ -11,6 +11,10 @@ namespace wasmrr::runtime {
 abi::Value CallInterposer::call_scalar(const ImportedFunc& f, std::span<const abi::Value> args) {
   Values argv(args.begin(), args.end());
   Values results = call(f, argv);
+  return scalar_result(f, results);
+}
+
+abi::Value CallInterposer::scalar_result(const ImportedFunc& f, Values& results) {
   if (results.size() != f.type->results.size())
     throw Trap(fmt::format("{} answered {} results for a function with {}", f.name, results.size(), f.type->results.size()));
   return results.empty() ? abi::Value() : std::move(results[0]);

@@ -169,6 +169,9 @@ class CallInterposer {
   // answer it without the Values vectors (call-heavy guests make millions of
   // these calls: a clock's now, a random u64).
   virtual abi::Value call_scalar(const ImportedFunc& f, std::span<const abi::Value> args);
+  // call_scalar()'s answer from call()'s results: the one result, or none;
+  // a trap if there are more or fewer than the function has.
+  static abi::Value scalar_result(const ImportedFunc& f, Values& results);
 
   // During call(): the guest's frames at the call, innermost first (as a
   // trap's backtrace). Empty when no Runtime uses this interposer.

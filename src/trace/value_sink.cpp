@@ -1,15 +1,11 @@
 #include "trace/value_sink.h"
 
-#include <bit>
-#include <cstring>
-
-#include "trace/compact.h"
-
-#include <charconv>
 #include <cmath>
 #include <memory>
 
+#include "trace/compact.h"
 #include "trace/json_bytes.h"
+#include "trace/scalar_bytes.h"
 
 namespace wasmrr::trace {
 
@@ -19,13 +15,6 @@ Json float_json(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
   return d;
-}
-
-template <typename N>
-void append_number(std::string& out, N n) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, n);
-  out.append(buf, r.ptr);
 }
 
 // JSON string escaping as nlohmann's dump does it (no ensure_ascii). Runs of
@@ -74,8 +63,16 @@ void JsonTextSink::before_value() {
 
 void JsonTextSink::null() { before_value(); *out_ += "null"; }
 void JsonTextSink::boolean(bool b) { before_value(); *out_ += b ? "true" : "false"; }
-void JsonTextSink::uint(uint64_t n) { before_value(); append_number(*out_, n); }
-void JsonTextSink::sint(int64_t n) { before_value(); append_number(*out_, n); }
+void JsonTextSink::uint(uint64_t n) {
+  before_value();
+  char buf[kMaxScalarBytes];
+  out_->append(buf, write_uint(Format::Json, buf, n));
+}
+void JsonTextSink::sint(int64_t n) {
+  before_value();
+  char buf[kMaxScalarBytes];
+  out_->append(buf, write_sint(Format::Json, buf, n));
+}
 // Floats are rare at the host boundary: nlohmann formats them, so that every
 // path agrees on the shortest round-trip form.
 void JsonTextSink::float_(double d) { before_value(); *out_ += float_json(d).dump(); }
@@ -114,24 +111,8 @@ void JsonTextSink::end_map() {
 // --- CBOR ---
 
 void CborSink::head(uint8_t major, uint64_t n) {
-  auto m = static_cast<uint8_t>(major << 5);
-  char buf[9];
-  size_t len;
-  if (n < 24) {
-    buf[0] = static_cast<char>(m | n);
-    len = 1;
-  } else {
-    int info = n <= 0xff ? 24 : n <= 0xffff ? 25 : n <= 0xffffffffull ? 26 : 27;
-    size_t bytes = size_t{1} << (info - 24);
-    buf[0] = static_cast<char>(m | info);
-    // The argument big-endian in `bytes` bytes: its significant bytes moved
-    // to the top, then (on a little-endian host) byte-swapped in one step.
-    uint64_t top = n << (64 - 8 * bytes);
-    if constexpr (std::endian::native == std::endian::little) top = __builtin_bswap64(top);
-    std::memcpy(buf + 1, &top, sizeof top);
-    len = 1 + bytes;
-  }
-  out_->append(buf, len);  // one append: this runs for every value the recorder writes
+  char buf[kMaxScalarBytes];
+  out_->append(buf, write_cbor_head(buf, major, n));  // one append: this runs for every value the recorder writes
 }
 
 void CborSink::null() { *out_ += static_cast<char>(0xf6); }

@@ -89,6 +89,14 @@ void TraceWriter::write_encoded(std::string_view element, bool names_new) {
   end_element(lock);
 }
 
+void TraceWriter::write_encoded_parts(std::string_view head, std::string_view tail) {
+  Lock lock(mutex_);
+  if (fd_ < 0) return;
+  begin_element();
+  buffer_.append(head).append(tail);
+  end_element(lock);
+}
+
 // A compact event's names are defined once it is written (trace/compact.h).
 void TraceWriter::learn(std::string_view element) {
   if (format_ != Format::Cbor || !is_compact_event(element)) return;

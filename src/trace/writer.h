@@ -34,7 +34,7 @@ namespace wasmrr::trace {
 
 class TraceWriter {
  public:
-  static constexpr size_t kBufferLimit = 64 * 1024;
+  static constexpr size_t kBufferLimit = 512 * 1024;
   // Full buffers handed over and not yet written, at most.
   static constexpr size_t kMaxPending = 4 * kBufferLimit;
   // How long an element may wait in the buffer. The promise (README) is 10 ms;
@@ -59,6 +59,9 @@ class TraceWriter {
   // name out (a compact event's function and keys all numbers), which
   // spares learning what it defines.
   void write_encoded(std::string_view element, bool names_new = true);
+  // The element `head` then `tail`, which define no names (the recorder's
+  // scalar events: a cached start, then numbers).
+  void write_encoded_parts(std::string_view head, std::string_view tail);
   // The names the events written so far have defined (a CBOR trace's compact
   // events, trace/compact.h): what an encoder may refer to by number. Read
   // it only on the thread that writes events.
