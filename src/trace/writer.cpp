@@ -148,7 +148,8 @@ void TraceWriter::drain(bool everything, bool due) {
     out_.swap(pending_);  // what was handed over first: the file keeps the order
     pending_.clear();
     if (everything) {
-      out_ += buffer_;
+      if (out_.empty()) out_.swap(buffer_);  // no copy while the writing thread waits for the lock
+      else out_ += buffer_;
       buffer_.clear();
     }
     room_.notify_all();

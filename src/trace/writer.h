@@ -14,7 +14,7 @@
 //
 // Threading: write*, flush and close may be called from any thread. mutex_
 // guards the buffers (uncontended on the hot path: the flusher takes it only
-// to take a buffer); io_mutex_ the compressor and the file, so that buffers
+// to take a buffer, so it is a SpinMutex); io_mutex_ the compressor and the file, so that buffers
 // are written in the order they were filled. Lock order: io_mutex_, then mutex_.
 #pragma once
 
@@ -29,6 +29,7 @@
 #include "trace/compact.h"
 #include "trace/trace.h"
 #include "trace/zstd.h"
+#include "util/spin_mutex.h"
 
 namespace wasmrr::trace {
 
@@ -86,7 +87,7 @@ class TraceWriter {
   void write_pending();
 
  private:
-  using Lock = std::unique_lock<std::mutex>;
+  using Lock = std::unique_lock<SpinMutex>;
   TraceWriter(int fd, TraceFormat format, std::string path);
   // With mutex_ held (`lock`):
   void begin_element();
@@ -104,8 +105,8 @@ class TraceWriter {
   Format format_;
   std::string path_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable room_;  // pending_ was taken, or closing_
+  mutable SpinMutex mutex_;
+  std::condition_variable_any room_;  // pending_ was taken, or closing_
   std::string buffer_;            // elements being added
   std::string pending_;           // full buffers handed over, for the flusher
   CompactNames names_;

@@ -114,7 +114,8 @@ TEST(TraceWriterFlusher, FullBuffersReachTheFileInOrderFromManyThreads) {
     auto writer = trace::TraceWriter::create(path, format);
     ASSERT_TRUE(writer.ok());
     (*writer)->write(trace::Json{{"format", "x"}});  // a map first, as a header: what tells CBOR from JSON
-    constexpr int kThreads = 4, kPerThread = 20000;  // about 4 MB: many hand-overs, and waits for room
+    // Elements of about 50 bytes, 8 * kMaxPending in all: many hand-overs, and waits for room.
+    constexpr int kThreads = 4, kPerThread = static_cast<int>(8 * trace::TraceWriter::kMaxPending / (kThreads * 50));
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; t++)
       threads.emplace_back([&, t] {
