@@ -159,11 +159,13 @@ void Replayer::remember(uint64_t index, trace::Event event) {
   r.index = index;
   r.event = std::move(event);
   r.text.clear();
+  r.head = nullptr;
 }
 
-void Replayer::remember_text(uint64_t index, std::string_view text) {
+void Replayer::remember_text(uint64_t index, std::string_view text, const std::string* head) {
   Recent& r = recent_.next();  // its buffer is reused: no allocation once warm
   r.index = index;
+  r.head = head;
   r.text.resize(text.size());  // never empty, so reports read the text, not the entry's old event
   std::memcpy(r.text.data(), text.data(), text.size());
 }
@@ -179,7 +181,8 @@ void Replayer::diverge(const std::string& what) {
       const Recent& r = recent_.at(i);
       trace::Event ev = r.event;
       if (!r.text.empty()) {  // accepted by the fast path, so it parses
-        trace::Parsed parsed = trace::parse_element(r.text, fast_encoder_.format(), &reader_.names());
+        const std::string text = r.head ? *r.head + r.text : r.text;
+        trace::Parsed parsed = trace::parse_element(text, fast_encoder_.format(), &reader_.names());
         if (parsed.status == trace::Parsed::Status::Ok) {
           if (auto decoded = trace::decode_element(std::move(parsed.value)); decoded && decoded->kind == trace::Element::Kind::Event)
             ev = std::move(decoded->event);
@@ -370,7 +373,11 @@ bool Replayer::take_scalar_event(const runtime::ImportedFunc& f, std::span<const
   if (outcome == 0 || (!cbor && (rest.size() != outcome + 1 || rest.back() != ','))) return false;  // JSON: the line's `,`
   size += outcome;
   const uint64_t index = next_index_++;
-  remember_text(index, bytes.substr(0, size));
+  // A JSON event of a function without parameters is remembered as its
+  // results: its start is the function's, and stays (a compact CBOR event is
+  // short, and its function's start may be made again: use_plain_cbor_events).
+  if (!cbor && args.empty()) remember_text(index, rest.substr(0, outcome), head);
+  else remember_text(index, bytes.substr(0, size));
   if (cbor) reader_.take_cbor(size);
   else reader_.take_json_line(bytes);
   stop_if_stopped_here();

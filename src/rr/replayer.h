@@ -137,7 +137,10 @@ class Replayer final : public runtime::CallInterposer {
   struct Recent {
     uint64_t index;
     trace::Event event;  // formatted only if a report needs it...
-    std::string text;    // ...or, from the fast path, the event's JSON text
+    std::string text;    // ...or, from the fast path, the event's text (JSON or compact CBOR)
+    // If not null, `text` is only the end of it: a JSON event's text is this
+    // (a FuncInfo's no_args_head, which stays as it is) and then `text`.
+    const std::string* head = nullptr;
   };
   // The next element's text: the one looked at ahead, or the reader's next.
   Result<trace::TraceReader::Text> next_text();
@@ -147,7 +150,7 @@ class Replayer final : public runtime::CallInterposer {
   std::optional<trace::Element> decode_next(Result<std::optional<trace::Json>> el);
   bool fast_match(const runtime::ImportedFunc& f, std::span<const abi::Value> args, std::string_view text,
                   runtime::Values& results);
-  void remember_text(uint64_t index, std::string_view text);
+  void remember_text(uint64_t index, std::string_view text, const std::string* head = nullptr);
   [[noreturn]] void diverge(const std::string& what);
   void remember(uint64_t index, trace::Event event);
   void notify(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,
