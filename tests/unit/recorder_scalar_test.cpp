@@ -2,7 +2,7 @@
 // bools and integers by hand (trace/scalar_bytes.h) instead of through the
 // sinks. Its traces must be byte for byte the ones call() writes, which the
 // sinks' own tests hold to the Json path: every case records the same calls
-// once through call_scalar and once through call(), in every format.
+// once through call_scalar and once through call(), in JSON and CBOR.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -231,10 +231,12 @@ TEST_P(RecorderScalar, RecordsAWrongAnswerAndTraps) {
   });
 }
 
+// Uncompressed only: a compressed file's bytes also depend on where the
+// flusher's timed writes ended zstd blocks, and what is compressed is the
+// same element bytes.
 INSTANTIATE_TEST_SUITE_P(Formats, RecorderScalar,
                          ::testing::Values(trace::TraceFormat{trace::Format::Json},
-                                           trace::TraceFormat{trace::Format::Cbor},
-                                           trace::TraceFormat{trace::Format::Cbor, trace::Compression::Zstd}),
+                                           trace::TraceFormat{trace::Format::Cbor}),
                          [](const auto& info) {
                            std::string name = trace::trace_format_name(info.param);
                            std::replace(name.begin(), name.end(), '.', '_');
