@@ -119,8 +119,8 @@ void CborSink::null() { *out_ += static_cast<char>(0xf6); }
 void CborSink::boolean(bool b) { *out_ += static_cast<char>(b ? 0xf5 : 0xf4); }
 void CborSink::uint(uint64_t n) { head(0, n); }
 void CborSink::sint(int64_t n) {
-  if (n >= 0) head(0, static_cast<uint64_t>(n));
-  else head(1, static_cast<uint64_t>(-(n + 1)));
+  char buf[kMaxScalarBytes];
+  out_->append(buf, write_sint(Format::Cbor, buf, n));  // major type 0, or 1 for -1 - n
 }
 void CborSink::float_(double d) { Json::to_cbor(float_json(d), *out_); }
 void CborSink::text(std::string_view s) {
