@@ -9,7 +9,7 @@ set(_async_traps
   trap_drop_writable_future_unwritten trap_join_waitable_set trap_bad_callback_code
   trap_deadlock trap_sync_read_internal)
 set(_async_working clock_random hello_stream timer_stdin mixed_p2_p3 sync_stream_write stackful_run
-  error_context internal_stream read_timeout)
+  error_context internal_stream read_timeout fs_streams)
 foreach(_name ${_async_working} ${_async_traps})
   wasmrr_wat_component(async_${_name} ${_async_dir}/${_name}.wat)
 endforeach()
@@ -53,6 +53,12 @@ add_test(NAME e2e.async.divergence
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
                  --wasm-rr ${WASMRR_EXE} --component ${G}/async_hello_stream.wasm divergence)
 set_tests_properties(e2e.async.divergence PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+# WASI 0.3 filesystem: files and a directory listing through streams, run,
+# recorded and replayed with the directory gone.
+add_test(NAME e2e.async.fs_streams
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
+                 --wasm-rr ${WASMRR_EXE} --component ${G}/async_fs_streams.wasm fs)
+set_tests_properties(e2e.async.fs_streams PROPERTIES LABELS "e2e;async" TIMEOUT 300)
 # A hostile trace in an async path is a bad trace (exit 125), never a trap;
 # data that comes while a read's timer runs is not lost.
 foreach(_case hostile_give:read_timeout hostile_handle:hello_stream late_data:read_timeout)

@@ -23,6 +23,11 @@
           the read_timeout guest's stdin gets its data 100 ms into the
           300 ms timeout: the read must get it (the cancel after the timer
           asks the host once more), in run, record and replay alike.
+  fs      the fs_streams guest (WASI 0.3 filesystem through streams) in a
+          directory holding only input.txt: run and record print its
+          contents, "appended" and the entry count, and leave out.txt with
+          them; a replay with the directory gone prints the same, from each
+          trace format.
 Exit status 0 = pass.
 """
 import argparse
@@ -132,7 +137,34 @@ def late_data(a, tmp):
     check(p.returncode == 0 and p.stdout == b"read 3 bytes\n", f"replay: exit {p.returncode}, printed {p.stdout!r}")
 
 
-MODES = {"timer": timer, "divergence": divergence, "hostile_give": hostile_give, "hostile_handle": hostile_handle,
+def fs(a, tmp):
+    content = b"input for the guest\nsecond line\n"
+    expected = content + b"appended\n" + b"entries: 2\n"
+    for ext in ("json", "cbor.zst"):
+        for cmd in ("run", "record"):
+            data = tmp / f"data-{ext}-{cmd}"
+            data.mkdir()
+            (data / "input.txt").write_bytes(content)
+            trace = tmp / f"fs.{ext}"
+            extra = ["-t", str(trace)] if cmd == "record" else []
+            p, _ = harness.run([a.wasm_rr, cmd, a.component, *extra, "--dir", f"{data}::/data"])
+            print(f"{cmd} ({ext}): exit {p.returncode}\n{p.stdout.decode()}{p.stderr.decode()}")
+            check(p.returncode == 0, f"{cmd} exited {p.returncode}")
+            check(p.stdout == expected, f"{cmd} printed {p.stdout!r}, not {expected!r}")
+            written = (data / "out.txt").read_bytes()
+            check(written == content + b"appended\n", f"{cmd} left out.txt holding {written!r}")
+            if cmd == "record":
+                for f in data.iterdir():
+                    f.unlink()
+                data.rmdir()
+        replay_hint(a.wasm_rr, a.component, trace)
+        p, _ = harness.run([a.wasm_rr, "replay", a.component, str(trace)])
+        print(f"replay ({ext}): exit {p.returncode}\n{p.stdout.decode()}{p.stderr.decode()}")
+        check(p.returncode == 0 and p.stdout == expected,
+              f"replay with the directory gone: exit {p.returncode}, printed {p.stdout!r}")
+
+
+MODES = {"fs": fs, "timer": timer, "divergence": divergence, "hostile_give": hostile_give, "hostile_handle": hostile_handle,
          "late_data": late_data}
 
 

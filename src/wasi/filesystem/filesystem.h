@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/host.h"
+#include "wasi/common/wit_signatures.h"
 #include "wasi/common/resource_table.h"
 #include "wasi/filesystem/descriptor.h"
 #include "wasi/io/io.h"
@@ -41,7 +42,8 @@ struct FilesystemState {
 
 // One registration per WIT interface (types.cpp, preopens.cpp).
 void register_filesystem_types(runtime::HostRegistry& r, FilesystemState& fs);
-void register_filesystem_preopens(runtime::HostRegistry& r, FilesystemState& fs);
+// preopens' get-directories, which 0.2 and 0.3 (p3/) type alike.
+void register_filesystem_preopens(runtime::HostRegistry& r, FilesystemState& fs, WasiVersion version = WasiVersion::P2);
 
 inline void register_filesystem(runtime::HostRegistry& r, FilesystemState& fs) {
   register_filesystem_types(r, fs);

@@ -5,8 +5,8 @@
 
 namespace wasmrr::wasi {
 
-void register_filesystem_preopens(runtime::HostRegistry& r, FilesystemState& fs) {
-  InterfaceDefiner def(r, "wasi:filesystem/preopens");
+void register_filesystem_preopens(runtime::HostRegistry& r, FilesystemState& fs, WasiVersion version) {
+  InterfaceDefiner def(r, "wasi:filesystem/preopens", version);
   def("get-directories", [&fs](Values&) {
     std::vector<Value> dirs;
     for (const FilesystemState::OpenPreopen& p : fs.preopens) {

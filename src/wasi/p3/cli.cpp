@@ -10,16 +10,15 @@ namespace {
 
 Value future_value(uint32_t id) { return Value::async_handle(abi::Kind::Future, id); }
 
+// wasi:cli/types@0.3.0 error-code: io, illegal-byte-sequence, pipe.
+constexpr uint32_t kErrorIo = 0, kErrorPipe = 2;
+
 // write-via-stream: the guest hands the host the readable end of `data`.
 void define_output(runtime::HostRegistry& r, P3State& p, std::string_view iface, int fd) {
   InterfaceDefiner def(r, iface, WasiVersion::P3);
   StreamsState& s = p.streams;
   def("write-via-stream", [&s, fd](Values& args) {
-    const uint32_t stream = arg(args, 0).as_u32();
-    const uint32_t future = s.new_id();
-    s.streams[stream] = HostStream{fd, true, false, 0, future};
-    s.futures[future] = stream;
-    return one(future_value(future));
+    return one(future_value(s.hold(arg(args, 0).as_u32(), fd_sink(fd, Value::enum_(kErrorPipe)))));
   });
 }
 
@@ -33,9 +32,7 @@ void register_cli(runtime::HostRegistry& r, P3State& p) {
   StreamsState& s = p.streams;
   const int stdin_fd = config.stdin_fd;
   in("read-via-stream", [&s, stdin_fd](Values&) {
-    const uint32_t stream = s.new_id(), future = s.new_id();
-    s.streams[stream] = HostStream{stdin_fd, false, false, 0, future};
-    s.futures[future] = stream;
+    const auto [stream, future] = s.hold(fd_source(stdin_fd, Value::enum_(kErrorIo)));
     return one(Value::tuple({Value::async_handle(abi::Kind::Stream, stream), future_value(future)}));
   });
   register_cli_environment(r, p.cli, WasiVersion::P3);

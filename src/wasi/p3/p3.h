@@ -1,30 +1,36 @@
 // The WASI 0.3.0 host: wasi:cli (run as an async func; stdio as streams),
-// wasi:clocks, wasi:random, registered as version 0.3.0. Streams and
-// futures cross through the runtime's wasm-rr:async/streams calls
-// (runtime/tasks.h), which this host answers for the streams it holds: the
-// guest's stdout and stderr, the stdin it reads, and the futures that tell
-// how each ended. Everything answers at once or blocks the one host thread
-// (a stdin read, a wait-for): see runtime/tasks.h for why.
+// wasi:clocks, wasi:random and wasi:filesystem, registered as version 0.3.0.
+// Streams and futures cross through the runtime's wasm-rr:async/streams
+// calls (runtime/tasks.h), which this host answers for the streams it holds
+// (stream_io.h): the guest's stdout and stderr, the stdin it reads, file
+// contents and directory listings, and the futures that tell how each
+// ended. Everything answers at once or blocks the one host thread (a stdin
+// read, a wait-for): see runtime/tasks.h for why.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
+#include <utility>
 
 #include "abi/async.h"
 #include "runtime/host.h"
 #include "wasi/cli/cli.h"
 #include "wasi/clocks/clocks.h"
+#include "wasi/filesystem/filesystem.h"
+#include "wasi/p3/stream_io.h"
 #include "wasi/random/random.h"
 
 namespace wasmrr::wasi::p3 {
 
 // A stream the host holds, and the future that reports how it ended.
 struct HostStream {
-  int fd = -1;
-  bool output = true;   // the guest writes (stdout, stderr) or reads (stdin)
-  bool ended = false;   // the guest dropped its end, or the host's input ended
-  uint32_t error = 0;   // 0: none; else 1 + the error-code's case
-  uint32_t future = 0;  // its result future
+  std::shared_ptr<StreamSink> sink;      // set when the guest writes the stream
+  std::shared_ptr<StreamSource> source;  // set when the guest reads it
+  bool ended = false;          // the guest dropped its end, or the host's side ended
+  bool dropped = false;        // the guest dropped its end: sink and source are let go
+  std::optional<Value> error;  // once it failed: the err payload of its future
+  uint32_t future = 0;         // its result future
 };
 
 struct StreamsState {
@@ -35,24 +41,52 @@ struct StreamsState {
   // from the trace.
   uint32_t next_id = abi::AsyncRegistry::kFirstHostId;
   uint32_t new_id() { return next_id++; }
+
+  // Holds the stream the guest handed over, writing into `sink`; returns
+  // the id of its new result future.
+  uint32_t hold(uint32_t stream, std::shared_ptr<StreamSink> sink) {
+    HostStream h;
+    h.sink = std::move(sink);
+    return hold(stream, std::move(h));
+  }
+  // Holds a new stream the guest reads from `source`; returns its id and the
+  // id of its result future.
+  std::pair<uint32_t, uint32_t> hold(std::shared_ptr<StreamSource> source) {
+    const uint32_t stream = new_id();
+    HostStream h;
+    h.source = std::move(source);
+    return {stream, hold(stream, std::move(h))};
+  }
+
+ private:
+  uint32_t hold(uint32_t stream, HostStream h) {
+    h.future = new_id();
+    futures[h.future] = stream;
+    const uint32_t future = h.future;
+    streams[stream] = std::move(h);
+    return future;
+  }
 };
 
 struct P3State {
   CliState& cli;
   ClocksState& clocks;
   RandomState& random;
+  FilesystemState& filesystem;
   StreamsState streams;
 };
 
 void register_cli(runtime::HostRegistry& r, P3State& s);
 void register_clocks(runtime::HostRegistry& r, P3State& s);
 void register_random(runtime::HostRegistry& r, P3State& s);
+void register_filesystem(runtime::HostRegistry& r, P3State& s);
 void register_streams(runtime::HostRegistry& r, P3State& s);
 
 inline void register_all(runtime::HostRegistry& r, P3State& s) {
   register_cli(r, s);
   register_clocks(r, s);
   register_random(r, s);
+  register_filesystem(r, s);
   register_streams(r, s);
 }
 

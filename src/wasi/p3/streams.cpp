@@ -1,9 +1,9 @@
 // The host's side of the streams and futures it holds (wasm-rr:async/streams,
-// runtime/tasks.h): bytes the guest writes to stdout and stderr, bytes it
-// reads from stdin, and the futures that report how each stream ended.
+// runtime/tasks.h): what the guest writes goes to the stream's sink, what it
+// reads comes from its source (stream_io.h), and each stream's result future
+// resolves once the stream has ended, with the error it failed with, if any.
 #include <fmt/format.h>
 
-#include "wasi/common/fd_io.h"
 #include "wasi/common/host_util.h"
 #include "wasi/p3/p3.h"
 
@@ -11,13 +11,35 @@ namespace wasmrr::wasi::p3 {
 
 namespace {
 
-// wasi:cli/types@0.3.0 error-code: io, illegal-byte-sequence, pipe.
-constexpr uint32_t kErrorIo = 0, kErrorPipe = 2;
-
 HostStream& stream_at(StreamsState& s, uint32_t id, std::string_view op) {
   auto it = s.streams.find(id);
   if (it == s.streams.end()) throw Trap(fmt::format("{}: the host holds no stream {}", op, id));
   return it->second;
+}
+
+// A stream the guest still holds, for a copy through it.
+HostStream& open_stream_at(StreamsState& s, uint32_t id, std::string_view op) {
+  HostStream& h = stream_at(s, id, op);
+  if (h.dropped) throw Trap(fmt::format("{}: the guest dropped stream {}", op, id));
+  return h;
+}
+
+// The guest dropped its end of a stream, or its future: what the host holds
+// for the stream goes once both are gone (a file closes, say).
+void drop_stream(StreamsState& s, uint32_t id) {
+  auto it = s.streams.find(id);
+  if (it == s.streams.end()) return;
+  HostStream& h = it->second;
+  h.ended = h.dropped = true;  // the guest is done writing, or reading
+  h.sink.reset();
+  h.source.reset();
+  if (!s.futures.contains(h.future)) s.streams.erase(it);
+}
+
+void drop_future(StreamsState& s, std::map<uint32_t, uint32_t>::iterator f) {
+  auto it = s.streams.find(f->second);
+  s.futures.erase(f);
+  if (it != s.streams.end() && it->second.dropped) s.streams.erase(it);
 }
 
 }  // namespace
@@ -26,26 +48,24 @@ void register_streams(runtime::HostRegistry& r, P3State& p) {
   StreamsState& s = p.streams;
   const std::string_view iface = runtime::kHostStreamsInterface;
   r.define(iface, "take", [&s](Values& args) {
-    HostStream& h = stream_at(s, arg(args, 0).as_u32(), "take");
-    if (!h.output) throw Trap("take: the guest wrote into the host's input stream");
-    const Value& data = arg(args, 1);
-    if (h.error == 0 && write_all(h.fd, data.str) != 0) h.error = kErrorPipe + 1;
+    HostStream& h = open_stream_at(s, arg(args, 0).as_u32(), "take");
+    if (!h.sink) throw Trap("take: the guest wrote into the host's input stream");
+    if (!h.error) h.error = h.sink->take(arg(args, 1));
     return Values{};
   });
   r.define(iface, "give", [&s](Values& args) {
-    HostStream& h = stream_at(s, arg(args, 0).as_u32(), "give");
-    if (h.output) throw Trap("give: the guest read the host's output stream");
+    HostStream& h = open_stream_at(s, arg(args, 0).as_u32(), "give");
+    if (!h.source) throw Trap("give: the guest read the host's output stream");
     const uint32_t max = arg(args, 1).as_u32();
     const bool wait = arg(args, 2).as_bool();
     if (h.ended) return one(Value::none());
-    if (max == 0) return one(Value::some(Value::byte_list("")));
+    if (max == 0) return one(Value::some(h.source->no_elements()));
     // Without `wait`, only what is there now: the guest may wait for other
     // things (a timer) meanwhile, and ask again.
-    ReadOutcome got = read_fd(h.fd, std::min<uint32_t>(max, 64 * 1024), wait);
-    if (got.status == ReadOutcome::Status::would_block) return one(Value::some(Value::byte_list("")));
-    if (got.status == ReadOutcome::Status::data) return one(Value::some(Value::byte_list(std::move(got.bytes))));
+    StreamSource::Given got = h.source->give(max, wait);
+    if (got.elements) return one(Value::some(std::move(*got.elements)));
     h.ended = true;
-    if (got.status == ReadOutcome::Status::error) h.error = kErrorIo + 1;
+    h.error = std::move(got.error);
     return one(Value::none());
   });
   r.define(iface, "resolve", [&s](Values& args) {
@@ -53,7 +73,7 @@ void register_streams(runtime::HostRegistry& r, P3State& p) {
     if (f == s.futures.end()) throw Trap(fmt::format("resolve: the host holds no future {}", arg(args, 0).as_u32()));
     const HostStream& h = stream_at(s, f->second, "resolve");
     if (!h.ended) return one(Value::none());
-    Value result = h.error == 0 ? Value::ok() : Value::err(Value::enum_(h.error - 1));
+    Value result = h.error ? Value::err(*h.error) : Value::ok();
     return one(Value::some(Value::list({std::move(result)})));
   });
   r.define(iface, "accept", [](Values& args) -> Values {
@@ -61,9 +81,11 @@ void register_streams(runtime::HostRegistry& r, P3State& p) {
   });
   r.define(iface, "dropped", [&s](Values& args) {
     const uint32_t id = arg(args, 0).as_u32();
-    if (s.futures.erase(id)) return Values{};
-    auto it = s.streams.find(id);
-    if (it != s.streams.end()) it->second.ended = true;  // the guest is done writing, or reading
+    if (auto f = s.futures.find(id); f != s.futures.end()) {
+      drop_future(s, f);
+    } else {
+      drop_stream(s, id);
+    }
     return Values{};
   });
 }
