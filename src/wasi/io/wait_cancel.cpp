@@ -1,5 +1,13 @@
 #include "wasi/io/wait_cancel.h"
 
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "util/trap.h"
+
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -35,6 +43,17 @@ void WaitCancel::reset() {
 std::string WaitCancel::message() const {
   std::lock_guard lock(mutex_);
   return message_;
+}
+
+void wait_fd_or_cancel(int fd, short events) {
+  WaitCancel& cancel = WaitCancel::this_thread();
+  for (;;) {
+    if (cancel.cancelled()) throw Trap(cancel.message());
+    pollfd p[2] = {{fd, events, 0}, {cancel.fd(), POLLIN, 0}};
+    const int n = ::poll(p, 2, -1);
+    if (n < 0 && errno != EINTR) throw Trap(fmt::format("poll failed: {}", std::strerror(errno)));
+    if (n > 0 && p[0].revents != 0) return;
+  }
 }
 
 }  // namespace wasmrr::wasi

@@ -35,4 +35,9 @@ class WaitCancel {
   std::string message_;
 };
 
+// Waits until `fd` has one of `events` (POLLIN, POLLOUT), or the calling
+// thread's WaitCancel is cancelled: then throws its Trap. For the WASI 0.3
+// host, whose async functions block the one host thread (runtime/tasks.h).
+void wait_fd_or_cancel(int fd, short events);
+
 }  // namespace wasmrr::wasi

@@ -1,5 +1,6 @@
 // The WASI 0.3.0 host: wasi:cli (run as an async func; stdio as streams),
-// wasi:clocks, wasi:random and wasi:filesystem, registered as version 0.3.0.
+// wasi:clocks, wasi:random, wasi:filesystem and wasi:sockets (TCP and name
+// lookup), registered as version 0.3.0.
 // Streams and futures cross through the runtime's wasm-rr:async/streams
 // calls (runtime/tasks.h), which this host answers for the streams it holds
 // (stream_io.h): the guest's stdout and stderr, the stdin it reads, file
@@ -20,6 +21,7 @@
 #include "wasi/filesystem/filesystem.h"
 #include "wasi/p3/stream_io.h"
 #include "wasi/random/random.h"
+#include "wasi/sockets/sockets.h"
 
 namespace wasmrr::wasi::p3 {
 
@@ -30,7 +32,7 @@ struct HostStream {
   bool ended = false;          // the guest dropped its end, or the host's side ended
   bool dropped = false;        // the guest dropped its end: sink and source are let go
   std::optional<Value> error;  // once it failed: the err payload of its future
-  uint32_t future = 0;         // its result future
+  uint32_t future = 0;         // its result future (0: it has none)
 };
 
 struct StreamsState {
@@ -48,6 +50,15 @@ struct StreamsState {
     HostStream h;
     h.sink = std::move(sink);
     return hold(stream, std::move(h));
+  }
+  // Holds a new stream the guest reads from `source`, one without a result
+  // future (tcp-socket.listen's); returns its id.
+  uint32_t hold_without_future(std::shared_ptr<StreamSource> source) {
+    const uint32_t stream = new_id();
+    HostStream h;
+    h.source = std::move(source);
+    streams[stream] = std::move(h);
+    return stream;
   }
   // Holds a new stream the guest reads from `source`; returns its id and the
   // id of its result future.
@@ -73,6 +84,7 @@ struct P3State {
   ClocksState& clocks;
   RandomState& random;
   FilesystemState& filesystem;
+  SocketsState& sockets;
   StreamsState streams;
 };
 
@@ -80,6 +92,7 @@ void register_cli(runtime::HostRegistry& r, P3State& s);
 void register_clocks(runtime::HostRegistry& r, P3State& s);
 void register_random(runtime::HostRegistry& r, P3State& s);
 void register_filesystem(runtime::HostRegistry& r, P3State& s);
+void register_sockets(runtime::HostRegistry& r, P3State& s);
 void register_streams(runtime::HostRegistry& r, P3State& s);
 
 inline void register_all(runtime::HostRegistry& r, P3State& s) {
@@ -87,6 +100,7 @@ inline void register_all(runtime::HostRegistry& r, P3State& s) {
   register_clocks(r, s);
   register_random(r, s);
   register_filesystem(r, s);
+  register_sockets(r, s);
   register_streams(r, s);
 }
 

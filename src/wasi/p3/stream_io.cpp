@@ -48,8 +48,8 @@ class FdSource final : public StreamSource {
 
 class OutputStreamSink final : public StreamSink {
  public:
-  OutputStreamSink(std::shared_ptr<OutputStream> out, ErrorValue error)
-      : out_(std::move(out)), error_(std::move(error)) {}
+  OutputStreamSink(std::shared_ptr<OutputStream> out, ErrorValue error, std::function<void()> on_end)
+      : out_(std::move(out)), error_(std::move(error)), on_end_(std::move(on_end)) {}
   std::optional<Value> take(const Value& data) override {
     const std::string& bytes = data.str;
     for (size_t at = 0; at < bytes.size(); at += kMaxIoChunk) {
@@ -59,10 +59,14 @@ class OutputStreamSink final : public StreamSink {
     if (auto r = out_->blocking_flush(); !r.ok()) return error_(r.error());
     return std::nullopt;
   }
+  void end() override {
+    if (on_end_) on_end_();
+  }
 
  private:
   std::shared_ptr<OutputStream> out_;
   ErrorValue error_;
+  std::function<void()> on_end_;
 };
 
 class InputStreamSource final : public StreamSource {
@@ -106,8 +110,9 @@ std::shared_ptr<StreamSink> fd_sink(int fd, Value error_pipe) { return std::make
 std::shared_ptr<StreamSource> fd_source(int fd, Value error_io) {
   return std::make_shared<FdSource>(fd, std::move(error_io));
 }
-std::shared_ptr<StreamSink> output_stream_sink(std::shared_ptr<OutputStream> out, ErrorValue error) {
-  return std::make_shared<OutputStreamSink>(std::move(out), std::move(error));
+std::shared_ptr<StreamSink> output_stream_sink(std::shared_ptr<OutputStream> out, ErrorValue error,
+                                               std::function<void()> on_end) {
+  return std::make_shared<OutputStreamSink>(std::move(out), std::move(error), std::move(on_end));
 }
 std::shared_ptr<StreamSource> input_stream_source(std::shared_ptr<InputStream> in, ErrorValue error) {
   return std::make_shared<InputStreamSource>(std::move(in), std::move(error));

@@ -23,6 +23,9 @@ class StreamSink {
   // The guest wrote `data` (a list of the stream's elements). An error is
   // what the stream's future will report; the host then takes nothing more.
   virtual std::optional<Value> take(const Value& data) = 0;
+  // The guest dropped its writable end: nothing more comes (a TCP send
+  // shuts its direction down).
+  virtual void end() {}
 };
 
 class StreamSource {
@@ -48,7 +51,9 @@ std::shared_ptr<StreamSink> fd_sink(int fd, Value error_pipe);
 std::shared_ptr<StreamSource> fd_source(int fd, Value error_io);
 
 // Bytes through the host's wasi:io streams (files, and whatever else has one).
-std::shared_ptr<StreamSink> output_stream_sink(std::shared_ptr<OutputStream> out, ErrorValue error);
+// `on_end`, if any, runs when the guest has dropped its end.
+std::shared_ptr<StreamSink> output_stream_sink(std::shared_ptr<OutputStream> out, ErrorValue error,
+                                               std::function<void()> on_end = nullptr);
 std::shared_ptr<StreamSource> input_stream_source(std::shared_ptr<InputStream> in, ErrorValue error);
 
 // A stream that failed before it began: it ends at once with `error`

@@ -31,6 +31,7 @@ void drop_stream(StreamsState& s, uint32_t id) {
   if (it == s.streams.end()) return;
   HostStream& h = it->second;
   h.ended = h.dropped = true;  // the guest is done writing, or reading
+  if (h.sink) h.sink->end();
   h.sink.reset();
   h.source.reset();
   if (!s.futures.contains(h.future)) s.streams.erase(it);

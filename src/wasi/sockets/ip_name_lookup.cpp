@@ -5,6 +5,7 @@
 // then hands out the addresses or the resolver's error. Needs
 // --allow-ip-name-lookup; otherwise access-denied.
 #include <netdb.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "util/trap.h"
+#include "wasi/io/wait_cancel.h"
 #include "wasi/sockets/result.h"
 #include "wasi/sockets/sockets.h"
 
@@ -107,6 +109,18 @@ NameLookup::NameLookup() : done_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
 
 NameLookup::~NameLookup() {
   if (done_fd >= 0) ::close(done_fd);
+}
+
+NetResult<std::deque<IpEndpoint>> resolve_addresses_blocking(const SocketsState& net, const std::string& name) {
+  if (!net.config.ip_name_lookup) return NetError::access_denied;
+  if (auto ip = address_literal(name)) return std::deque<IpEndpoint>{*ip};
+  if (!plausible_host_name(name)) return NetError::invalid_argument;
+  // On a worker, as 0.2's lookups, so that --timeout can cut the wait short.
+  ResolveAddressStream stream;
+  stream.pending = start_lookup(name);
+  while (!take_answer(stream)) wait_fd_or_cancel(stream.pending->done_fd, POLLIN);
+  if (stream.error) return *stream.error;
+  return std::move(stream.addresses);
 }
 
 void register_sockets_ip_name_lookup(runtime::HostRegistry& r, SocketsState& net) {

@@ -14,24 +14,34 @@
 
 namespace wasmrr::wasi {
 
-inline Values net_result(NetResult<Unit> r) { return one(r.ok() ? Value::ok() : net_err_value(r.error())); }
+// result<T, error-code> with version `v`'s error-code (net_err_value).
+inline Values net_result_in(WasiVersion v, NetResult<Unit> r) {
+  return one(r.ok() ? Value::ok() : net_err_value(r.error(), v));
+}
+
+template <typename T, typename F>
+Values net_result_in(WasiVersion v, NetResult<T> r, F&& to_value) {
+  return one(r.ok() ? Value::ok(std::forward<F>(to_value)(std::move(r.value()))) : net_err_value(r.error(), v));
+}
+
+inline Values net_result(NetResult<Unit> r) { return net_result_in(WasiVersion::P2, std::move(r)); }
 
 template <typename T, typename F>
 Values net_result(NetResult<T> r, F&& to_value) {
-  return one(r.ok() ? Value::ok(std::forward<F>(to_value)(std::move(r.value()))) : net_err_value(r.error()));
+  return net_result_in(WasiVersion::P2, std::move(r), std::forward<F>(to_value));
 }
 
 // create-tcp-socket and create-udp-socket: a new unbound socket of the
 // ip-address-family `family` over a fresh fd of `type` (SOCK_STREAM,
 // SOCK_DGRAM), as result<own<socket>, error-code>.
 template <typename Socket>
-Values create_socket(ResourceTable<Socket>& table, const Value& family, int type) {
+Values create_socket(ResourceTable<Socket>& table, const Value& family, int type, WasiVersion v = WasiVersion::P2) {
   uint32_t index = family.case_index();
   assert(index <= 1);  // an enum of two cases (the import's type was checked at load)
   auto s = std::make_shared<Socket>();
   s->family = static_cast<IpFamily>(index);
   auto fd = open_socket(s->family, type);
-  if (!fd.ok()) return one(net_err_value(fd.error()));
+  if (!fd.ok()) return one(net_err_value(fd.error(), v));
   s->fd = std::move(fd.value());
   return one(Value::ok(Value::own(table.insert(std::move(s)))));
 }

@@ -191,6 +191,34 @@ std::optional<IpEndpoint> parse_ip(std::string_view text) {
 
 Value net_err_value(NetError e) { return Value::err(Value::enum_(static_cast<uint32_t>(e))); }
 
+// wasi:sockets/types@0.3.0 error-code: access-denied, not-supported,
+// invalid-argument, out-of-memory, timeout, invalid-state,
+// address-not-bindable, address-in-use, remote-unreachable,
+// connection-refused, connection-broken, connection-reset,
+// connection-aborted, datagram-too-large, other(option<string>).
+Value net_err_value(NetError e, WasiVersion v) {
+  if (v == WasiVersion::P2) return net_err_value(e);
+  auto code = [](uint32_t i) { return Value::err(Value::variant(i)); };
+  switch (e) {
+    case NetError::access_denied: return code(0);
+    case NetError::not_supported: return code(1);
+    case NetError::invalid_argument: return code(2);
+    case NetError::out_of_memory: return code(3);
+    case NetError::timeout: return code(4);
+    case NetError::invalid_state: case NetError::concurrency_conflict: case NetError::not_in_progress: return code(5);
+    case NetError::address_not_bindable: return code(6);
+    case NetError::address_in_use: return code(7);
+    case NetError::remote_unreachable: return code(8);
+    case NetError::connection_refused: return code(9);
+    case NetError::connection_reset: return code(11);
+    case NetError::connection_aborted: return code(12);
+    case NetError::datagram_too_large: return code(13);
+    case NetError::unknown: return Value::err(Value::variant(14, Value::none()));
+    default: break;
+  }
+  return Value::err(Value::variant(14, Value::some(Value::string(std::string(net_error_name(e))))));
+}
+
 std::optional<uint16_t> parse_port(std::string_view s) {
   unsigned v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

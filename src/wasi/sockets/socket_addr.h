@@ -14,6 +14,7 @@
 
 #include "abi/value.h"
 #include "wasi/common/outcome.h"
+#include "wasi/common/wit_signatures.h"
 #include "wasi/io/error.h"
 
 namespace wasmrr::wasi {
@@ -83,5 +84,9 @@ bool parse_port_range(std::string_view text, uint16_t& lo, uint16_t& hi);
 
 // Results as WIT values: ok(payload) or err(error-code enum).
 abi::Value net_err_value(NetError e);
+// err(error-code) as version `v` types it: 0.2's enum, or 0.3's variant,
+// which lacks some of 0.2's cases (would-block, not-in-progress, ...): those
+// become invalid-state where a state is what is wrong, else other("label").
+abi::Value net_err_value(NetError e, WasiVersion v);
 
 }  // namespace wasmrr::wasi

@@ -130,6 +130,10 @@ inline void register_sockets(runtime::HostRegistry& r, SocketsState& net) {
   register_sockets_ip_name_lookup(r, net);
 }
 
+// resolve-addresses as 0.3 has it (an async func): the same checks as 0.2's,
+// then the answer, waited for.
+NetResult<std::deque<IpEndpoint>> resolve_addresses_blocking(const SocketsState& net, const std::string& name);
+
 // A new non-blocking, close-on-exec socket (IPv6 ones are IPv6-only, as
 // WASI 0.2 specifies); `type` is SOCK_STREAM or SOCK_DGRAM.
 NetResult<std::shared_ptr<OwnedFd>> open_socket(IpFamily family, int type);

@@ -11,12 +11,15 @@
 #include <cassert>
 #include <cerrno>
 
+#include <fmt/format.h>
+
 #include "wasi/sockets/result.h"
 #include "wasi/sockets/sockets.h"
+#include "wasi/sockets/tcp_ops.h"
 #include "wasi/sockets/tcp_stream.h"
 
 namespace wasmrr::wasi {
-namespace {
+namespace tcp {
 
 bool in_progress(TcpState s) {
   return s == TcpState::bind_started || s == TcpState::listen_started || s == TcpState::connecting;
@@ -69,13 +72,6 @@ NetResult<Unit> start_connect(SocketsState& net, TcpSocket& s, const IpEndpoint&
   return Unit{};
 }
 
-// The streams of a connected socket: (own input-stream, own output-stream).
-std::vector<Value> stream_pair(SocketsState& net, const TcpSocket& s) {
-  uint32_t in = net.io.input_streams.insert(std::make_shared<TcpInputStream>(s.fd));
-  uint32_t out = net.io.output_streams.insert(std::make_shared<TcpOutputStream>(s.fd));
-  return {Value::own(in), Value::own(out)};
-}
-
 NetResult<Unit> poll_connect(TcpSocket& s) {
   if (!s.connect_result) {
     pollfd p{s.raw(), POLLOUT, 0};
@@ -93,13 +89,6 @@ NetResult<Unit> poll_connect(TcpSocket& s) {
   return Unit{};
 }
 
-Values finish_connect(SocketsState& net, TcpSocket& s) {
-  if (s.state != TcpState::connecting) return one(net_err_value(NetError::not_in_progress));
-  auto r = poll_connect(s);
-  if (!r.ok()) return one(net_err_value(r.error()));
-  return one(Value::ok(Value::tuple(stream_pair(net, s))));
-}
-
 NetResult<Unit> start_listen(TcpSocket& s) {
   if (in_progress(s.state)) return NetError::concurrency_conflict;
   if (s.state != TcpState::bound) return NetError::invalid_state;
@@ -108,19 +97,17 @@ NetResult<Unit> start_listen(TcpSocket& s) {
   return Unit{};
 }
 
-Values accept(SocketsState& net, TcpSocket& s) {
-  if (s.state != TcpState::listening) return one(net_err_value(NetError::invalid_state));
+NetResult<std::shared_ptr<TcpSocket>> accept_connection(TcpSocket& s) {
+  if (s.state != TcpState::listening) return NetError::invalid_state;
   int fd;
   do fd = ::accept4(s.raw(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   while (fd < 0 && errno == EINTR);
-  if (fd < 0) return one(net_err_value(net_error_from_errno(errno)));
+  if (fd < 0) return net_error_from_errno(errno);
   auto conn = std::make_shared<TcpSocket>();
   conn->fd = std::make_shared<OwnedFd>(fd);
   conn->family = s.family;
   conn->state = TcpState::connected;
-  std::vector<Value> parts = stream_pair(net, *conn);
-  parts.insert(parts.begin(), Value::own(net.tcp_sockets.insert(std::move(conn))));
-  return one(Value::ok(Value::tuple(std::move(parts))));
+  return conn;
 }
 
 NetResult<IpEndpoint> local_address(const TcpSocket& s) {
@@ -144,6 +131,34 @@ NetResult<Unit> set_listen_backlog(TcpSocket& s, uint64_t value) {
   return Unit{};
 }
 
+}  // namespace tcp
+
+namespace {
+
+using namespace tcp;
+
+// The streams of a connected socket: (own input-stream, own output-stream).
+std::vector<Value> stream_pair(SocketsState& net, const TcpSocket& s) {
+  uint32_t in = net.io.input_streams.insert(std::make_shared<TcpInputStream>(s.fd));
+  uint32_t out = net.io.output_streams.insert(std::make_shared<TcpOutputStream>(s.fd));
+  return {Value::own(in), Value::own(out)};
+}
+
+Values finish_connect(SocketsState& net, TcpSocket& s) {
+  if (s.state != TcpState::connecting) return one(net_err_value(NetError::not_in_progress));
+  auto r = poll_connect(s);
+  if (!r.ok()) return one(net_err_value(r.error()));
+  return one(Value::ok(Value::tuple(stream_pair(net, s))));
+}
+
+Values accept(SocketsState& net, TcpSocket& s) {
+  auto conn = accept_connection(s);
+  if (!conn.ok()) return one(net_err_value(conn.error()));
+  std::vector<Value> parts = stream_pair(net, *conn.value());
+  parts.insert(parts.begin(), Value::own(net.tcp_sockets.insert(std::move(conn.value()))));
+  return one(Value::ok(Value::tuple(std::move(parts))));
+}
+
 NetResult<Unit> shutdown(TcpSocket& s, uint32_t how) {
   if (s.state != TcpState::connected) return NetError::invalid_state;
   static constexpr int kHow[] = {SHUT_RD, SHUT_WR, SHUT_RDWR};
@@ -163,61 +178,69 @@ std::shared_ptr<Pollable> subscribe(const TcpSocket& s) {
 int hop_level(const TcpSocket& s) { return s.family == IpFamily::ipv4 ? IPPROTO_IP : IPPROTO_IPV6; }
 int hop_name(const TcpSocket& s) { return s.family == IpFamily::ipv4 ? IP_TTL : IPV6_UNICAST_HOPS; }
 
-void register_options(const InterfaceDefiner& def, SocketsState& net) {
-  auto sock = [&net](const Values& a) -> TcpSocket& { return net.tcp_sockets.at(arg(a, 0).rep()); };
-  auto get = [sock](int level, int name, auto to_value) {
-    return [=](Values& a) { return net_result(get_int_option(sock(a).raw(), level, name), to_value); };
+}  // namespace
+
+// 0.3 names each option's getter get-*; 0.2 names it after the option.
+void tcp::define_options(const InterfaceDefiner& def, SocketsState& net, WasiVersion v) {
+  auto getter = [v](std::string_view option) {
+    return fmt::format("[method]tcp-socket.{}{}", v == WasiVersion::P3 ? "get-" : "", option);
   };
-  auto as_bool = [](int v) { return Value::boolean(v != 0); };
-  auto as_secs = [](int v) { return Value::u64(static_cast<uint64_t>(v) * 1'000'000'000u); };
-  auto as_u32 = [](int v) { return Value::u32(static_cast<uint32_t>(v)); };
-  auto as_u64 = [](int v) { return Value::u64(static_cast<uint64_t>(v)); };
-  def("[method]tcp-socket.keep-alive-enabled", get(SOL_SOCKET, SO_KEEPALIVE, as_bool));
-  def("[method]tcp-socket.set-keep-alive-enabled", [sock](Values& a) {
-    return net_result(set_int_option(sock(a).raw(), SOL_SOCKET, SO_KEEPALIVE, arg(a, 1).as_bool() ? 1 : 0));
+  auto sock = [&net](const Values& a) -> TcpSocket& { return net.tcp_sockets.at(arg(a, 0).rep()); };
+  auto get = [sock, v](int level, int name, auto to_value) {
+    return [=](Values& a) { return net_result_in(v, get_int_option(sock(a).raw(), level, name), to_value); };
+  };
+  auto as_bool = [](int x) { return Value::boolean(x != 0); };
+  auto as_secs = [](int x) { return Value::u64(static_cast<uint64_t>(x) * 1'000'000'000u); };
+  auto as_u32 = [](int x) { return Value::u32(static_cast<uint32_t>(x)); };
+  auto as_u64 = [](int x) { return Value::u64(static_cast<uint64_t>(x)); };
+  def(getter("keep-alive-enabled"), get(SOL_SOCKET, SO_KEEPALIVE, as_bool));
+  def("[method]tcp-socket.set-keep-alive-enabled", [sock, v](Values& a) {
+    return net_result_in(v, set_int_option(sock(a).raw(), SOL_SOCKET, SO_KEEPALIVE, arg(a, 1).as_bool() ? 1 : 0));
   });
-  def("[method]tcp-socket.keep-alive-idle-time", get(IPPROTO_TCP, TCP_KEEPIDLE, as_secs));
-  def("[method]tcp-socket.set-keep-alive-idle-time", [sock](Values& a) {
+  def(getter("keep-alive-idle-time"), get(IPPROTO_TCP, TCP_KEEPIDLE, as_secs));
+  def("[method]tcp-socket.set-keep-alive-idle-time", [sock, v](Values& a) {
     uint64_t ns = arg(a, 1).as_u64();
-    if (ns == 0) return net_result(NetError::invalid_argument);
-    return net_result(set_int_option(sock(a).raw(), IPPROTO_TCP, TCP_KEEPIDLE, keepalive_seconds(ns)));
+    if (ns == 0) return net_result_in(v, NetError::invalid_argument);
+    return net_result_in(v, set_int_option(sock(a).raw(), IPPROTO_TCP, TCP_KEEPIDLE, keepalive_seconds(ns)));
   });
-  def("[method]tcp-socket.keep-alive-interval", get(IPPROTO_TCP, TCP_KEEPINTVL, as_secs));
-  def("[method]tcp-socket.set-keep-alive-interval", [sock](Values& a) {
+  def(getter("keep-alive-interval"), get(IPPROTO_TCP, TCP_KEEPINTVL, as_secs));
+  def("[method]tcp-socket.set-keep-alive-interval", [sock, v](Values& a) {
     uint64_t ns = arg(a, 1).as_u64();
-    if (ns == 0) return net_result(NetError::invalid_argument);
-    return net_result(set_int_option(sock(a).raw(), IPPROTO_TCP, TCP_KEEPINTVL, keepalive_seconds(ns)));
+    if (ns == 0) return net_result_in(v, NetError::invalid_argument);
+    return net_result_in(v, set_int_option(sock(a).raw(), IPPROTO_TCP, TCP_KEEPINTVL, keepalive_seconds(ns)));
   });
-  def("[method]tcp-socket.keep-alive-count", get(IPPROTO_TCP, TCP_KEEPCNT, as_u32));
-  def("[method]tcp-socket.set-keep-alive-count", [sock](Values& a) {
+  def(getter("keep-alive-count"), get(IPPROTO_TCP, TCP_KEEPCNT, as_u32));
+  def("[method]tcp-socket.set-keep-alive-count", [sock, v](Values& a) {
     uint32_t n = arg(a, 1).as_u32();
-    if (n == 0) return net_result(NetError::invalid_argument);
-    return net_result(set_int_option(sock(a).raw(), IPPROTO_TCP, TCP_KEEPCNT, clamp_to_int(std::min(n, 127u))));
+    if (n == 0) return net_result_in(v, NetError::invalid_argument);
+    return net_result_in(v, set_int_option(sock(a).raw(), IPPROTO_TCP, TCP_KEEPCNT, clamp_to_int(std::min(n, 127u))));
   });
-  def("[method]tcp-socket.hop-limit", [sock](Values& a) {
+  def(getter("hop-limit"), [sock, v](Values& a) {
     TcpSocket& s = sock(a);
-    return net_result(get_int_option(s.raw(), hop_level(s), hop_name(s)),
-                      [](int v) { return Value::u8(static_cast<uint8_t>(v)); });
+    return net_result_in(v, get_int_option(s.raw(), hop_level(s), hop_name(s)),
+                      [](int x) { return Value::u8(static_cast<uint8_t>(x)); });
   });
-  def("[method]tcp-socket.set-hop-limit", [sock](Values& a) {
+  def("[method]tcp-socket.set-hop-limit", [sock, v](Values& a) {
     TcpSocket& s = sock(a);
-    int v = static_cast<int>(arg(a, 1).num & 0xff);
-    if (v == 0) return net_result(NetError::invalid_argument);
-    return net_result(set_int_option(s.raw(), hop_level(s), hop_name(s), v));
+    int hops = static_cast<int>(arg(a, 1).num & 0xff);
+    if (hops == 0) return net_result_in(v, NetError::invalid_argument);
+    return net_result_in(v, set_int_option(s.raw(), hop_level(s), hop_name(s), hops));
   });
-  def("[method]tcp-socket.receive-buffer-size", get(SOL_SOCKET, SO_RCVBUF, as_u64));
-  def("[method]tcp-socket.set-receive-buffer-size", [sock](Values& a) {
-    uint64_t v = arg(a, 1).as_u64();
-    if (v == 0) return net_result(NetError::invalid_argument);
-    return net_result(set_int_option(sock(a).raw(), SOL_SOCKET, SO_RCVBUF, clamp_to_int(v)));
+  def(getter("receive-buffer-size"), get(SOL_SOCKET, SO_RCVBUF, as_u64));
+  def("[method]tcp-socket.set-receive-buffer-size", [sock, v](Values& a) {
+    uint64_t size = arg(a, 1).as_u64();
+    if (size == 0) return net_result_in(v, NetError::invalid_argument);
+    return net_result_in(v, set_int_option(sock(a).raw(), SOL_SOCKET, SO_RCVBUF, clamp_to_int(size)));
   });
-  def("[method]tcp-socket.send-buffer-size", get(SOL_SOCKET, SO_SNDBUF, as_u64));
-  def("[method]tcp-socket.set-send-buffer-size", [sock](Values& a) {
-    uint64_t v = arg(a, 1).as_u64();
-    if (v == 0) return net_result(NetError::invalid_argument);
-    return net_result(set_int_option(sock(a).raw(), SOL_SOCKET, SO_SNDBUF, clamp_to_int(v)));
+  def(getter("send-buffer-size"), get(SOL_SOCKET, SO_SNDBUF, as_u64));
+  def("[method]tcp-socket.set-send-buffer-size", [sock, v](Values& a) {
+    uint64_t size = arg(a, 1).as_u64();
+    if (size == 0) return net_result_in(v, NetError::invalid_argument);
+    return net_result_in(v, set_int_option(sock(a).raw(), SOL_SOCKET, SO_SNDBUF, clamp_to_int(size)));
   });
 }
+
+namespace {
 
 void register_lifecycle(const InterfaceDefiner& def, SocketsState& net) {
   auto sock = [&net](const Values& a) -> TcpSocket& { return net.tcp_sockets.at(arg(a, 0).rep()); };
@@ -274,7 +297,7 @@ void register_sockets_tcp(runtime::HostRegistry& r, SocketsState& net) {
   InterfaceDefiner def(r, "wasi:sockets/tcp");
   register_lifecycle(def, net);
   register_queries(def, net);
-  register_options(def, net);
+  define_options(def, net, WasiVersion::P2);
 }
 
 }  // namespace wasmrr::wasi
