@@ -9,7 +9,7 @@ set(_async_traps
   trap_drop_writable_future_unwritten trap_join_waitable_set trap_bad_callback_code
   trap_deadlock trap_sync_read_internal)
 set(_async_working clock_random hello_stream timer_stdin mixed_p2_p3 sync_stream_write stackful_run
-  error_context internal_stream read_timeout fs_streams tcp_echo)
+  error_context internal_stream read_timeout fs_streams tcp_echo udp_echo)
 foreach(_name ${_async_working} ${_async_traps})
   wasmrr_wat_component(async_${_name} ${_async_dir}/${_name}.wat)
 endforeach()
@@ -60,16 +60,23 @@ add_test(NAME e2e.async.fs_streams
                  --wasm-rr ${WASMRR_EXE} --component ${G}/async_fs_streams.wasm fs)
 set_tests_properties(e2e.async.fs_streams PROPERTIES LABELS "e2e;async" TIMEOUT 300)
 # WASI 0.3 sockets: a TCP connection to itself over loopback (listen's
-# stream of connections, send and receive streams), run, recorded and
-# replayed (no network in the replay); without the grant, bind is refused.
-wasmrr_e2e(async.tcp_echo LABELS async ARGS "--stdout=got: ping\n"
-  -- ${WASMRR_EXE} run ${G}/async_tcp_echo.wasm --allow-tcp 127.0.0.1:*)
-foreach(_ext json cbor.zst)
-  wasmrr_e2e(async.tcp_echo.replay_${_ext} LABELS async ARGS "--stdout=got: ping\n"
-    -- ${WASMRR_EXE} record ${G}/async_tcp_echo.wasm -t @TMP@/t.${_ext} --allow-tcp 127.0.0.1:*
-    --ref ${WASMRR_EXE} replay ${G}/async_tcp_echo.wasm @TMP@/t.${_ext})
+# stream of connections, send and receive streams) and a UDP datagram sent
+# to itself and back, run, recorded and replayed (no network in the
+# replay); without the grant, bind is refused.
+foreach(_case tcp_echo:tcp:got udp_echo:udp:udp)
+  string(REPLACE ":" ";" _parts ${_case})
+  list(GET _parts 0 _guest)
+  list(GET _parts 1 _proto)
+  list(GET _parts 2 _word)
+  wasmrr_e2e(async.${_guest} LABELS async ARGS "--stdout=${_word}: ping\n"
+    -- ${WASMRR_EXE} run ${G}/async_${_guest}.wasm --allow-${_proto} 127.0.0.1:*)
+  foreach(_ext json cbor.zst)
+    wasmrr_e2e(async.${_guest}.replay_${_ext} LABELS async ARGS "--stdout=${_word}: ping\n"
+      -- ${WASMRR_EXE} record ${G}/async_${_guest}.wasm -t @TMP@/t.${_ext} --allow-${_proto} 127.0.0.1:*
+      --ref ${WASMRR_EXE} replay ${G}/async_${_guest}.wasm @TMP@/t.${_ext})
+  endforeach()
+  wasmrr_e2e(async.${_guest}.denied LABELS async ARGS --exit 134 -- ${WASMRR_EXE} run ${G}/async_${_guest}.wasm)
 endforeach()
-wasmrr_e2e(async.tcp_echo.denied LABELS async ARGS --exit 134 -- ${WASMRR_EXE} run ${G}/async_tcp_echo.wasm)
 # A hostile trace in an async path is a bad trace (exit 125), never a trap;
 # data that comes while a read's timer runs is not lost.
 foreach(_case hostile_give:read_timeout hostile_handle:hello_stream late_data:read_timeout)

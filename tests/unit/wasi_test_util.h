@@ -24,15 +24,18 @@ class HostHarness {
     host_.register_all(registry_);
   }
 
-  // Calls `func` of `interface` (written as the guest imports it, with a version).
-  Values call(const std::string& interface, const std::string& func, Values args = {}) {
-    const runtime::HostFunc* f = registry_.find(interface + "@0.2.12", func);
+  // Calls `func` of `interface` (written without a version) of WASI 0.2.12,
+  // or with `version` "0.3.0", of WASI 0.3.
+  Values call(const std::string& interface, const std::string& func, Values args = {},
+              const std::string& version = "0.2.12") {
+    const runtime::HostFunc* f = registry_.find(interface + "@" + version, func);
     if (!f) ADD_FAILURE() << "not registered: " << interface << "#" << func;
     return f ? (*f)(args) : Values{};
   }
 
-  Value call1(const std::string& interface, const std::string& func, Values args = {}) {
-    Values r = call(interface, func, std::move(args));
+  Value call1(const std::string& interface, const std::string& func, Values args = {},
+              const std::string& version = "0.2.12") {
+    Values r = call(interface, func, std::move(args), version);
     EXPECT_EQ(r.size(), 1u) << interface << "#" << func;
     return r.empty() ? Value() : r[0];
   }

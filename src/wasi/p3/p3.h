@@ -1,6 +1,6 @@
 // The WASI 0.3.0 host: wasi:cli (run as an async func; stdio as streams),
-// wasi:clocks, wasi:random, wasi:filesystem and wasi:sockets (TCP and name
-// lookup), registered as version 0.3.0.
+// wasi:clocks, wasi:random, wasi:filesystem and wasi:sockets, registered as
+// version 0.3.0.
 // Streams and futures cross through the runtime's wasm-rr:async/streams
 // calls (runtime/tasks.h), which this host answers for the streams it holds
 // (stream_io.h): the guest's stdout and stderr, the stdin it reads, file

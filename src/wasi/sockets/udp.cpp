@@ -8,8 +8,11 @@
 #include <cassert>
 #include <cerrno>
 
+#include <fmt/format.h>
+
 #include "wasi/sockets/result.h"
 #include "wasi/sockets/sockets.h"
+#include "wasi/sockets/udp_ops.h"
 
 namespace wasmrr::wasi {
 namespace {
@@ -19,15 +22,19 @@ namespace {
 constexpr uint64_t kMaxDatagramsPerCall = 16;
 constexpr size_t kMaxDatagramSize = 65535;
 
+}  // namespace
+
+namespace udp {
+
 bool valid_remote(const IpEndpoint& e, IpFamily family) {
   return address_fits(e, family) && !e.is_unspecified() && e.port != 0;
 }
 
-NetResult<Unit> start_bind(SocketsState& net, UdpSocket& s, const IpEndpoint& local) {
+NetResult<Unit> start_bind(SocketsState& net, UdpSocket& s, const IpEndpoint& local, bool implicit) {
   if (s.state == UdpState::bind_started) return NetError::concurrency_conflict;
   if (s.state != UdpState::unbound) return NetError::invalid_state;
   if (!address_fits(local, s.family)) return NetError::invalid_argument;
-  if (!net.config.udp.allows(local)) return NetError::access_denied;
+  if (!implicit && !net.config.udp.allows(local)) return NetError::access_denied;
   sockaddr_storage sa;
   socklen_t len = to_sockaddr(local, sa);
   if (::bind(s.raw(), reinterpret_cast<sockaddr*>(&sa), len) != 0) return net_error_from_errno(errno);
@@ -53,6 +60,50 @@ NetResult<Unit> connect_to(SocketsState& net, UdpSocket& s, const std::optional<
   s.remote = remote;
   return Unit{};
 }
+
+// One datagram to `to`, or to the socket's peer (then `to`, if given, must
+// be that peer).
+NetResult<Unit> send_datagram(SocketsState& net, int fd, IpFamily family, const std::optional<IpEndpoint>& remote,
+                              std::string_view data, const std::optional<IpEndpoint>& to) {
+  if (data.size() > kMaxDatagramSize) return NetError::datagram_too_large;
+  ssize_t n;
+  if (remote) {
+    if (to && !(to->family == remote->family && to->bytes == remote->bytes && to->port == remote->port))
+      return NetError::invalid_argument;
+    n = ::send(fd, data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  } else {
+    if (!to || !valid_remote(*to, family)) return NetError::invalid_argument;
+    if (!net.config.udp.allows(*to)) return NetError::access_denied;
+    sockaddr_storage sa;
+    socklen_t len = to_sockaddr(*to, sa);
+    n = ::sendto(fd, data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&sa), len);
+  }
+  if (n < 0) return net_error_from_errno(errno);
+  return Unit{};
+}
+
+NetResult<Datagram> receive_datagram(int fd) {
+  std::string buf(kMaxDatagramSize, '\0');
+  for (;;) {
+    sockaddr_storage from{};
+    socklen_t len = sizeof from;
+    ssize_t n = ::recvfrom(fd, buf.data(), buf.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return net_error_from_errno(errno);
+    }
+    auto peer = from_sockaddr(from);
+    if (!peer) continue;  // not an IP datagram: nothing the guest can name
+    buf.resize(static_cast<size_t>(n));
+    return Datagram{std::move(buf), *peer};
+  }
+}
+
+}  // namespace udp
+
+namespace {
+
+using namespace udp;
 
 Values stream(SocketsState& net, UdpSocket& s, const Value& remote_opt) {
   if (s.state != UdpState::bound) return one(net_err_value(NetError::invalid_state));
@@ -89,29 +140,13 @@ bool writable_now(int fd) {
   return ::poll(&p, 1, 0) > 0;
 }
 
-// One datagram: where it goes (the stream's peer, or its own address).
+// One datagram of a send list: record { data, remote-address: option }.
 NetResult<Unit> send_one(SocketsState& net, const OutgoingDatagramStream& out, const Value& datagram) {
   assert(datagram.kind == abi::Kind::Record && datagram.items.size() == 2);  // type checked at load
-  const std::string& data = datagram.items[0].str;
   const Value& addr = datagram.items[1];
-  if (data.size() > kMaxDatagramSize) return NetError::datagram_too_large;
   std::optional<IpEndpoint> to;
   if (addr.is_some()) to = endpoint_from_value(addr.payload());
-  ssize_t n;
-  if (out.remote) {
-    if (to && !(to->family == out.remote->family && to->bytes == out.remote->bytes && to->port == out.remote->port))
-      return NetError::invalid_argument;
-    n = ::send(out.fd->get(), data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-  } else {
-    if (!to || !valid_remote(*to, out.family)) return NetError::invalid_argument;
-    if (!net.config.udp.allows(*to)) return NetError::access_denied;
-    sockaddr_storage sa;
-    socklen_t len = to_sockaddr(*to, sa);
-    n = ::sendto(out.fd->get(), data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
-                 reinterpret_cast<sockaddr*>(&sa), len);
-  }
-  if (n < 0) return net_error_from_errno(errno);
-  return Unit{};
+  return send_datagram(net, out.fd->get(), out.family, out.remote, datagram.items[0].str, to);
 }
 
 Values send(SocketsState& net, OutgoingDatagramStream& out, const Value& list) {
@@ -170,37 +205,45 @@ void register_socket(const InterfaceDefiner& def, SocketsState& net) {
   });
 }
 
-void register_options(const InterfaceDefiner& def, SocketsState& net) {
+}  // namespace
+
+// 0.3 names each option's getter get-*; 0.2 names it after the option.
+void udp::define_options(const InterfaceDefiner& def, SocketsState& net, WasiVersion v) {
+  auto getter = [v](std::string_view option) {
+    return fmt::format("[method]udp-socket.{}{}", v == WasiVersion::P3 ? "get-" : "", option);
+  };
   auto sock = [&net](const Values& a) -> UdpSocket& { return net.udp_sockets.at(arg(a, 0).rep()); };
-  auto as_u64 = [](int v) { return Value::u64(static_cast<uint64_t>(v)); };
-  def("[method]udp-socket.unicast-hop-limit", [sock](Values& a) {
+  auto as_u64 = [](int x) { return Value::u64(static_cast<uint64_t>(x)); };
+  def(getter("unicast-hop-limit"), [sock, v](Values& a) {
     UdpSocket& s = sock(a);
-    return net_result(get_int_option(s.raw(), hop_level(s), hop_name(s)),
-                      [](int v) { return Value::u8(static_cast<uint8_t>(v)); });
+    return net_result_in(v, get_int_option(s.raw(), hop_level(s), hop_name(s)),
+                      [](int x) { return Value::u8(static_cast<uint8_t>(x)); });
   });
-  def("[method]udp-socket.set-unicast-hop-limit", [sock](Values& a) {
+  def("[method]udp-socket.set-unicast-hop-limit", [sock, v](Values& a) {
     UdpSocket& s = sock(a);
-    int v = static_cast<int>(arg(a, 1).num & 0xff);
-    if (v == 0) return net_result(NetError::invalid_argument);
-    return net_result(set_int_option(s.raw(), hop_level(s), hop_name(s), v));
+    int hops = static_cast<int>(arg(a, 1).num & 0xff);
+    if (hops == 0) return net_result_in(v, NetError::invalid_argument);
+    return net_result_in(v, set_int_option(s.raw(), hop_level(s), hop_name(s), hops));
   });
-  def("[method]udp-socket.receive-buffer-size", [sock, as_u64](Values& a) {
-    return net_result(get_int_option(sock(a).raw(), SOL_SOCKET, SO_RCVBUF), as_u64);
+  def(getter("receive-buffer-size"), [sock, as_u64, v](Values& a) {
+    return net_result_in(v, get_int_option(sock(a).raw(), SOL_SOCKET, SO_RCVBUF), as_u64);
   });
-  def("[method]udp-socket.set-receive-buffer-size", [sock](Values& a) {
-    uint64_t v = arg(a, 1).as_u64();
-    if (v == 0) return net_result(NetError::invalid_argument);
-    return net_result(set_int_option(sock(a).raw(), SOL_SOCKET, SO_RCVBUF, clamp_to_int(v)));
+  def("[method]udp-socket.set-receive-buffer-size", [sock, v](Values& a) {
+    uint64_t size = arg(a, 1).as_u64();
+    if (size == 0) return net_result_in(v, NetError::invalid_argument);
+    return net_result_in(v, set_int_option(sock(a).raw(), SOL_SOCKET, SO_RCVBUF, clamp_to_int(size)));
   });
-  def("[method]udp-socket.send-buffer-size", [sock, as_u64](Values& a) {
-    return net_result(get_int_option(sock(a).raw(), SOL_SOCKET, SO_SNDBUF), as_u64);
+  def(getter("send-buffer-size"), [sock, as_u64, v](Values& a) {
+    return net_result_in(v, get_int_option(sock(a).raw(), SOL_SOCKET, SO_SNDBUF), as_u64);
   });
-  def("[method]udp-socket.set-send-buffer-size", [sock](Values& a) {
-    uint64_t v = arg(a, 1).as_u64();
-    if (v == 0) return net_result(NetError::invalid_argument);
-    return net_result(set_int_option(sock(a).raw(), SOL_SOCKET, SO_SNDBUF, clamp_to_int(v)));
+  def("[method]udp-socket.set-send-buffer-size", [sock, v](Values& a) {
+    uint64_t size = arg(a, 1).as_u64();
+    if (size == 0) return net_result_in(v, NetError::invalid_argument);
+    return net_result_in(v, set_int_option(sock(a).raw(), SOL_SOCKET, SO_SNDBUF, clamp_to_int(size)));
   });
 }
+
+namespace {
 
 void register_datagram_streams(const InterfaceDefiner& def, SocketsState& net) {
   def("[method]incoming-datagram-stream.receive", [&net](Values& a) {
@@ -238,7 +281,7 @@ void register_datagram_streams(const InterfaceDefiner& def, SocketsState& net) {
 void register_sockets_udp(runtime::HostRegistry& r, SocketsState& net) {
   InterfaceDefiner def(r, "wasi:sockets/udp");
   register_socket(def, net);
-  register_options(def, net);
+  define_options(def, net, WasiVersion::P2);
   register_datagram_streams(def, net);
 }
 

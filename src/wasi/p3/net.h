@@ -1,0 +1,34 @@
+// What the WASI 0.3 sockets host (tcp.cpp, udp.cpp, ip_name_lookup.cpp)
+// shares: results with 0.3's error-code variant (sockets/socket_addr.h's
+// net_err_value(e, P3)), and stream and future values.
+#pragma once
+
+#include <utility>
+
+#include "wasi/common/host_util.h"
+#include "wasi/p3/p3.h"
+#include "wasi/sockets/result.h"
+
+namespace wasmrr::wasi::p3 {
+
+constexpr WasiVersion kP3 = WasiVersion::P3;
+
+inline Values result(NetResult<Unit> r) { return net_result_in(kP3, std::move(r)); }
+
+template <typename T, typename F>
+Values result(NetResult<T> r, F&& to_value) {
+  return net_result_in(kP3, std::move(r), std::forward<F>(to_value));
+}
+
+// The error-code payload of err(e), for a stream's future.
+inline Value error_code(NetError e) { return net_err_value(e, kP3).payload(); }
+
+inline Value stream_value(uint32_t id) { return Value::async_handle(abi::Kind::Stream, id); }
+inline Value future_value(uint32_t id) { return Value::async_handle(abi::Kind::Future, id); }
+
+// The interfaces of wasi:sockets/types@0.3.0, registered by register_sockets.
+void register_sockets_tcp(const InterfaceDefiner& def, P3State& p);
+void register_sockets_udp(const InterfaceDefiner& def, P3State& p);
+void register_ip_name_lookup(runtime::HostRegistry& r, P3State& p);
+
+}  // namespace wasmrr::wasi::p3
