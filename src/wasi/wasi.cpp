@@ -46,7 +46,7 @@ struct WasiHost::Packages {
         filesystem(io, reps, config.preopens),
         sockets(io, reps, config.sockets),
         http(io, reps, config.http),
-        p3{cli, clocks, random, filesystem, sockets, {}} {}
+        p3{cli, clocks, random, filesystem, sockets, http, {}} {}
 
   WasiConfig config;
   WasiSources sources;  // all non-null

@@ -9,7 +9,7 @@ set(_async_traps
   trap_drop_writable_future_unwritten trap_join_waitable_set trap_bad_callback_code
   trap_deadlock trap_sync_read_internal)
 set(_async_working clock_random hello_stream timer_stdin mixed_p2_p3 sync_stream_write stackful_run
-  error_context internal_stream read_timeout fs_streams tcp_echo udp_echo)
+  error_context internal_stream read_timeout fs_streams tcp_echo udp_echo http_get)
 foreach(_name ${_async_working} ${_async_traps})
   wasmrr_wat_component(async_${_name} ${_async_dir}/${_name}.wat)
 endforeach()
@@ -59,6 +59,12 @@ add_test(NAME e2e.async.fs_streams
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
                  --wasm-rr ${WASMRR_EXE} --component ${G}/async_fs_streams.wasm fs)
 set_tests_properties(e2e.async.fs_streams PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+# WASI 0.3 HTTP client: a GET to a loopback server, run, recorded and
+# replayed with the server gone; denied without --allow-http.
+add_test(NAME e2e.async.http_get
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
+                 --wasm-rr ${WASMRR_EXE} --component ${G}/async_http_get.wasm http)
+set_tests_properties(e2e.async.http_get PROPERTIES LABELS "e2e;async" TIMEOUT 300)
 # WASI 0.3 sockets: a TCP connection to itself over loopback (listen's
 # stream of connections, send and receive streams) and a UDP datagram sent
 # to itself and back, run, recorded and replayed (no network in the

@@ -23,6 +23,10 @@
           the read_timeout guest's stdin gets its data 100 ms into the
           300 ms timeout: the read must get it (the cancel after the timer
           asks the host once more), in run, record and replay alike.
+  http    the http_get guest (WASI 0.3 wasi:http client) against a loopback
+          server answering GET /greeting: run and record print the body; a
+          replay with the server gone prints the same; without
+          --allow-http, the request is denied (and the guest traps).
   fs      the fs_streams guest (WASI 0.3 filesystem through streams) in a
           directory holding only input.txt: run and record print its
           contents, "appended" and the entry count, and leave out.txt with
@@ -164,7 +168,43 @@ def fs(a, tmp):
               f"replay with the directory gone: exit {p.returncode}, printed {p.stdout!r}")
 
 
-MODES = {"fs": fs, "timer": timer, "divergence": divergence, "hostile_give": hostile_give, "hostile_handle": hostile_handle,
+def http(a, tmp):
+    import http.server
+    import threading
+    body = b"hello over wasi:http 0.3\n"
+
+    class Greeting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            ok = self.path == "/greeting"
+            self.send_response(200 if ok else 404)
+            self.send_header("Content-Length", str(len(body) if ok else 0))
+            self.end_headers()
+            if ok:
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Greeting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    authority = f"127.0.0.1:{server.server_address[1]}"
+    trace = tmp / "http.cbor.zst"
+    replay_hint(a.wasm_rr, a.component, trace)
+    for cmd, extra in (("run", []), ("record", ["-t", str(trace)])):
+        p, _ = harness.run([a.wasm_rr, cmd, a.component, *extra, "--allow-http=127.0.0.1", "--", authority])
+        print(f"{cmd}: exit {p.returncode}\n{p.stdout.decode()}{p.stderr.decode()}")
+        check(p.returncode == 0 and p.stdout == body, f"{cmd}: exit {p.returncode}, printed {p.stdout!r}")
+    server.shutdown()
+    server.server_close()
+    p, _ = harness.run([a.wasm_rr, "replay", a.component, str(trace)])
+    print(f"replay: exit {p.returncode}\n{p.stdout.decode()}{p.stderr.decode()}")
+    check(p.returncode == 0 and p.stdout == body, f"replay with the server gone: exit {p.returncode}, {p.stdout!r}")
+    p, _ = harness.run([a.wasm_rr, "run", a.component, "--", authority])
+    check(p.returncode == 134 and b"denied an HTTP request" in p.stderr,
+          f"without --allow-http: exit {p.returncode}, stderr {p.stderr!r}")
+
+
+MODES = {"fs": fs, "http": http, "timer": timer, "divergence": divergence, "hostile_give": hostile_give, "hostile_handle": hostile_handle,
          "late_data": late_data}
 
 

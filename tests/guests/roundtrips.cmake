@@ -116,6 +116,7 @@ wasmrr_guest(async_fs_streams DATA_DIR)
 # They need --allow-tcp and --allow-udp, which the roundtrip harness does not grant:
 wasmrr_guest(async_tcp_echo NO_ROUNDTRIP "needs --allow-tcp (e2e.async.tcp_echo.replay_*)")
 wasmrr_guest(async_udp_echo NO_ROUNDTRIP "needs --allow-udp (e2e.async.udp_echo.replay_*)")
+wasmrr_guest(async_http_get NO_ROUNDTRIP "needs a server and --allow-http (e2e.async.http_get)")
 foreach(_working mixed_p2_p3 sync_stream_write stackful_run error_context internal_stream)
   wasmrr_guest(async_${_working})
 endforeach()

@@ -21,6 +21,7 @@
 #include "util/trap.h"
 #include "wasi/http/body.h"
 #include "wasi/http/client.h"
+#include "runtime/host.h"
 #include "wasi_test_util.h"
 
 namespace wasmrr::wasi {
@@ -569,6 +570,116 @@ TEST(HttpTypes, HugeReadLengthsOnABodyReturnWhatIsAvailable) {
   }
   EXPECT_EQ(offset, kSize);
   EXPECT_TRUE(same) << "body bytes differ from what the server sent";
+}
+
+// --- WASI 0.3: wasi:http/types@0.3.0 and wasi:http/client -----------------------
+
+constexpr const char* kP3 = "0.3.0";
+
+// A wasm-rr:async/streams call, as the runtime makes it for a stream or
+// future the host holds.
+Value streams_call(HostHarness& h, const std::string& op, Values args) {
+  const runtime::HostFunc* f = h.registry().find(runtime::kHostStreamsInterface, op);
+  EXPECT_TRUE(f) << op;
+  Values r = f ? (*f)(args) : Values{};
+  return r.empty() ? Value() : r[0];
+}
+
+// request.new(headers, contents, trailers, none), with the guest's stream
+// and future ids `body` (0: no body) and `trailers`; returns (request, transmit future).
+std::pair<uint32_t, uint32_t> p3_request(HostHarness& h, const std::string& authority, uint32_t body,
+                                         uint32_t trailers) {
+  uint32_t f = h.call1(kTypes, "[constructor]fields", {}, kP3).rep();
+  Value contents = body ? Value::some(Value::async_handle(abi::Kind::Stream, body)) : Value::none();
+  Value made = h.call1(kTypes, "[static]request.new",
+                       {Value::own(f), contents, Value::async_handle(abi::Kind::Future, trailers), Value::none()}, kP3);
+  uint32_t req = made.items.at(0).rep();
+  h.call(kTypes, "[method]request.set-scheme", {Value::borrow(req), Value::some(Value::variant(0))}, kP3);
+  h.call(kTypes, "[method]request.set-authority", {Value::borrow(req), Value::some(Value::string(authority))}, kP3);
+  return {req, static_cast<uint32_t>(made.items.at(1).num)};
+}
+
+TEST(P3Http, PostsAWrittenBodyAndStreamsTheResponse) {
+  TestServer server([](int fd, const std::string& head) {
+    std::string req = head;
+    char buf[4096];
+    while (req.find("payload") == std::string::npos) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      req.append(buf, static_cast<size_t>(n));
+    }
+    const bool ok = req.starts_with("POST / ") && req.find("payload") != std::string::npos;
+    send_all(fd, ok ? "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                      "4\r\ngot \r\n7\r\npayload\r\n0\r\nx-sum: 7\r\n\r\n"
+                    : "HTTP/1.1 400 Bad\r\nContent-Length: 0\r\n\r\n");
+  });
+  HostHarness h(allow_http({"127.0.0.1"}));
+  auto [req, transmitted] = p3_request(h, server.authority(), 5, 6);
+  h.call(kTypes, "[method]request.set-method", {Value::borrow(req), Value::variant(2 /* post */)}, kP3);
+  streams_call(h, "take", {Value::u32(5), Value::byte_list("payload")});
+  streams_call(h, "dropped", {Value::u32(5), Value::boolean(false)});
+  streams_call(h, "accept", {Value::u32(6), Value::list({Value::ok(Value::none())})});
+  EXPECT_FALSE(streams_call(h, "resolve", {Value::u32(transmitted)}).is_some());  // not sent yet
+  Value sent = h.call1("wasi:http/client", "send", {Value::own(req)}, kP3);
+  ASSERT_TRUE(sent.is_ok());
+  EXPECT_EQ(streams_call(h, "resolve", {Value::u32(transmitted)}), Value::some(Value::list({Value::ok()})));
+  uint32_t resp = sent.payload().rep();
+  EXPECT_EQ(h.call1(kTypes, "[method]response.get-status-code", {Value::borrow(resp)}, kP3), Value::u16(201));
+  Value body = h.call1(kTypes, "[static]response.consume-body",
+                       {Value::own(resp), Value::async_handle(abi::Kind::Future, 7)}, kP3);
+  const uint32_t stream = static_cast<uint32_t>(body.items.at(0).num);
+  std::string text;
+  for (;;) {
+    Value got = streams_call(h, "give", {Value::u32(stream), Value::u32(64), Value::boolean(true)});
+    if (!got.is_some()) break;
+    text += got.payload().str;
+  }
+  EXPECT_EQ(text, "got payload");
+  Value trailers = streams_call(h, "resolve", {Value::u32(static_cast<uint32_t>(body.items.at(1).num))});
+  ASSERT_TRUE(trailers.is_some());
+  const Value& result = trailers.payload().items.at(0);
+  ASSERT_TRUE(result.is_ok() && result.payload().is_some());
+  uint32_t fields = result.payload().payload().rep();
+  EXPECT_EQ(h.call1(kTypes, "[method]fields.copy-all", {Value::borrow(fields)}, kP3),
+            Value::list({Value::tuple({Value::string("x-sum"), Value::byte_list("7")})}));
+}
+
+TEST(P3Http, ABodyStillBeingWrittenIsATrapThatSaysSo) {
+  HostHarness h(allow_http({"*"}));
+  auto [req, transmitted] = p3_request(h, "127.0.0.1:9", 5, 6);
+  (void)transmitted;
+  streams_call(h, "take", {Value::u32(5), Value::byte_list("part")});
+  try {
+    h.call("wasi:http/client", "send", {Value::own(req)}, kP3);
+    FAIL() << "send with an open body stream did not trap";
+  } catch (const Trap& t) {
+    EXPECT_NE(std::string(t.what()).find("body stream is still open"), std::string::npos) << t.what();
+  }
+}
+
+TEST(P3Http, ADeniedRequestFailsAndSoDoesItsTransmitFuture) {
+  HostHarness h(allow_http({"example.com"}));
+  auto [req, transmitted] = p3_request(h, "127.0.0.1:9", 0, 6);
+  Value sent = h.call1("wasi:http/client", "send", {Value::own(req)}, kP3);
+  ASSERT_FALSE(sent.is_ok());
+  EXPECT_EQ(sent.payload().case_index(), static_cast<uint32_t>(C::http_request_denied));
+  Value t = streams_call(h, "resolve", {Value::u32(transmitted)});
+  ASSERT_TRUE(t.is_some());
+  EXPECT_FALSE(t.payload().items.at(0).is_ok());
+}
+
+TEST(P3Http, FieldsCopyAllAndGetAndDelete) {
+  HostHarness h;
+  Value f = h.call1(kTypes, "[static]fields.from-list", {Value::list({entry("a", "1"), entry("b", "2"), entry("a", "3")})},
+                    kP3);
+  ASSERT_TRUE(f.is_ok());
+  uint32_t fields = f.payload().rep();
+  EXPECT_EQ(h.call1(kTypes, "[method]fields.get-and-delete", {Value::borrow(fields), Value::string("A")}, kP3),
+            Value::ok(Value::list({Value::byte_list("1"), Value::byte_list("3")})));
+  EXPECT_EQ(h.call1(kTypes, "[method]fields.copy-all", {Value::borrow(fields)}, kP3),
+            Value::list({Value::tuple({Value::string("b"), Value::byte_list("2")})}));
+  EXPECT_EQ(h.registry().find("wasi:http/types@0.3.0", "[method]fields.entries"), nullptr);
+  EXPECT_THROW(h.call(kTypes, "[static]response.new", {}, kP3), Trap);
 }
 
 }  // namespace

@@ -29,6 +29,12 @@ struct Fields {
   bool immutable = false;
 };
 
+struct RequestOptions {
+  std::optional<uint64_t> connect_timeout_ns;
+  std::optional<uint64_t> first_byte_timeout_ns;
+  std::optional<uint64_t> between_bytes_timeout_ns;
+};
+
 struct OutgoingRequest {
   std::shared_ptr<FieldList> headers;
   abi::Value method = abi::Value::variant(0);  // the WIT `method` value (get)
@@ -36,13 +42,12 @@ struct OutgoingRequest {
   std::optional<std::string> path_with_query;
   std::optional<std::string> authority;
   std::shared_ptr<RequestBody> body;  // set once outgoing-request.body was called
+  // 0.3's request: the options given to request.new, and how sending went
+  // (its transmit future: unset until client.send answered).
+  std::shared_ptr<RequestOptions> options;
+  std::shared_ptr<std::optional<abi::Value>> sent;
 };
 
-struct RequestOptions {
-  std::optional<uint64_t> connect_timeout_ns;
-  std::optional<uint64_t> first_byte_timeout_ns;
-  std::optional<uint64_t> between_bytes_timeout_ns;
-};
 
 struct OutgoingBody {
   std::shared_ptr<RequestBody> body;

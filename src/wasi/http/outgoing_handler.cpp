@@ -9,6 +9,7 @@
 
 #include "wasi/common/host_util.h"
 #include "wasi/http/http.h"
+#include "wasi/http/shared_types.h"
 
 namespace wasmrr::wasi {
 namespace {
@@ -33,8 +34,6 @@ std::optional<std::string> scheme_name(const std::optional<Value>& s) {
   return std::nullopt;
 }
 
-Values error_result(C which, std::string debug) { return one(Value::err(http_error_value(HttpErrorCode::of(which, std::move(debug))))); }
-
 // Takes an own<T> argument out of its table.
 template <typename T>
 std::shared_ptr<T> take(ResourceTable<T>& table, const Value& handle) {
@@ -45,36 +44,42 @@ std::shared_ptr<T> take(ResourceTable<T>& table, const Value& handle) {
 
 }  // namespace
 
+Outcome<HttpRequestSpec, HttpErrorCode> request_spec(HttpState& http, const OutgoingRequest& req,
+                                                     const RequestOptions* opts) {
+  auto scheme = scheme_name(req.scheme);
+  if (!scheme) return HttpErrorCode::of(C::http_request_uri_invalid, "unsupported scheme");
+  if (!req.authority || req.authority->empty())
+    return HttpErrorCode::of(C::http_request_uri_invalid, "the request has no authority");
+  auto dest = http_destination(*req.authority, *scheme == "http" ? 80 : 443);
+  if (!dest) return HttpErrorCode::of(C::http_request_uri_invalid, "the request's authority names no host");
+  if (!http.policy.allows(*dest)) {
+    if (http.denied_destinations.insert(dest->to_string()).second)
+      fmt::print(stderr, "{}\n", http_denied_notice(*dest));
+    return HttpErrorCode::of(C::http_request_denied,
+                             fmt::format("HTTP request to {} denied: not granted by --allow-http", dest->to_string()));
+  }
+  HttpRequestSpec spec;
+  spec.method = method_name(req.method);
+  spec.url = *scheme + "://" + *req.authority + req.path_with_query.value_or("/");
+  spec.headers = *req.headers;
+  spec.body = req.body;
+  if (opts) {
+    spec.connect_timeout_ns = opts->connect_timeout_ns;
+    spec.first_byte_timeout_ns = opts->first_byte_timeout_ns;
+    spec.between_bytes_timeout_ns = opts->between_bytes_timeout_ns;
+  }
+  return spec;
+}
+
 void register_http_outgoing_handler(runtime::HostRegistry& r, HttpState& http) {
   InterfaceDefiner def(r, "wasi:http/outgoing-handler");
   def("handle", [&http](Values& a) {
     auto req = take(http.outgoing_requests, arg(a, 0));
     std::shared_ptr<RequestOptions> opts;
     if (arg(a, 1).is_some()) opts = take(http.request_options, arg(a, 1).payload());
-
-    auto scheme = scheme_name(req->scheme);
-    if (!scheme) return error_result(C::http_request_uri_invalid, "unsupported scheme");
-    if (!req->authority || req->authority->empty())
-      return error_result(C::http_request_uri_invalid, "the request has no authority");
-    auto dest = http_destination(*req->authority, *scheme == "http" ? 80 : 443);
-    if (!dest) return error_result(C::http_request_uri_invalid, "the request's authority names no host");
-    if (!http.policy.allows(*dest)) {
-      if (http.denied_destinations.insert(dest->to_string()).second)
-        fmt::print(stderr, "{}\n", http_denied_notice(*dest));
-      return error_result(C::http_request_denied,
-                          fmt::format("HTTP request to {} denied: not granted by --allow-http", dest->to_string()));
-    }
-    HttpRequestSpec spec;
-    spec.method = method_name(req->method);
-    spec.url = *scheme + "://" + *req->authority + req->path_with_query.value_or("/");
-    spec.headers = *req->headers;
-    spec.body = req->body;
-    if (opts) {
-      spec.connect_timeout_ns = opts->connect_timeout_ns;
-      spec.first_byte_timeout_ns = opts->first_byte_timeout_ns;
-      spec.between_bytes_timeout_ns = opts->between_bytes_timeout_ns;
-    }
-    auto transfer = http.client()->start(std::move(spec));
+    auto spec = request_spec(http, *req, opts.get());
+    if (!spec.ok()) return one(Value::err(http_error_value(spec.error())));
+    auto transfer = http.client()->start(std::move(spec.value()));
     auto future = std::make_shared<FutureIncomingResponse>(FutureIncomingResponse{std::move(transfer)});
     return one(Value::ok(Value::own(http.future_responses.insert(std::move(future)))));
   });

@@ -12,6 +12,7 @@
 #include "wasi/http/field_text.h"
 #include "wasi/http/http.h"
 #include "wasi/http/request_body.h"
+#include "wasi/http/shared_types.h"
 
 namespace wasmrr::wasi {
 namespace {
@@ -91,6 +92,8 @@ std::optional<uint64_t> opt_u64_arg(const Value& v) {
   return v.payload().as_u64();
 }
 
+}  // namespace
+
 uint32_t new_fields(HttpState& http, std::shared_ptr<FieldList> list, bool immutable) {
   return http.fields.insert(std::make_shared<Fields>(Fields{std::move(list), immutable}));
 }
@@ -112,6 +115,8 @@ std::optional<uint64_t> content_length(const FieldList& headers) {
   return std::nullopt;
 }
 
+namespace {
+
 // --- fields -------------------------------------------------------------------
 
 Values fields_set(Fields& f, const std::string& name, const Value& values) {
@@ -127,7 +132,9 @@ Values fields_set(Fields& f, const std::string& name, const Value& values) {
   return one(Value::ok());
 }
 
-void register_fields(const InterfaceDefiner& def, HttpState& http) {
+}  // namespace
+
+void define_fields(const InterfaceDefiner& def, HttpState& http, WasiVersion v) {
   auto fields = [&http](const Values& a) -> Fields& { return http.fields.at(arg(a, 0).rep()); };
   def("[constructor]fields", [&http](Values&) {
     return one(Value::own(new_fields(http, std::make_shared<FieldList>(), false)));
@@ -172,7 +179,21 @@ void register_fields(const InterfaceDefiner& def, HttpState& http) {
     f.list->emplace_back(lower_ascii(name), std::move(value));
     return one(Value::ok());
   });
-  def("[method]fields.entries", [fields](Values& a) { return one(entries_value(*fields(a).list)); });
+  def(v == WasiVersion::P3 ? "[method]fields.copy-all" : "[method]fields.entries",
+      [fields](Values& a) { return one(entries_value(*fields(a).list)); });
+  if (v == WasiVersion::P3) {
+    def("[method]fields.get-and-delete", [fields](Values& a) {
+      Fields& f = fields(a);
+      if (auto e = check_field(arg(a, 1).str, nullptr)) return one(header_error(*e));
+      if (f.immutable) return one(header_error(HeaderError::immutable));
+      std::string key = lower_ascii(arg(a, 1).str);
+      std::vector<Value> values;
+      for (const auto& [name, value] : *f.list)
+        if (name == key) values.push_back(Value::byte_list(value));
+      std::erase_if(*f.list, [&](const auto& e) { return e.first == key; });
+      return one(Value::ok(Value::list(std::move(values))));
+    });
+  }
   def("[method]fields.clone", [&http, fields](Values& a) {
     return one(Value::own(new_fields(http, std::make_shared<FieldList>(*fields(a).list), false)));
   });
@@ -183,6 +204,90 @@ void register_fields(const InterfaceDefiner& def, HttpState& http) {
 }
 
 // --- outgoing-request and request-options -------------------------------------
+
+// 0.2's outgoing-request and 0.3's request have the same accessors; 0.3
+// names the getters get-*.
+void define_request_accessors(const InterfaceDefiner& def, HttpState& http, WasiVersion v) {
+  const bool p3 = v == WasiVersion::P3;
+  auto name = [p3](std::string_view m, bool getter) {
+    return fmt::format("[method]{}.{}{}", p3 ? "request" : "outgoing-request", getter && p3 ? "get-" : "", m);
+  };
+  auto req = [&http](const Values& a) -> OutgoingRequest& { return http.outgoing_requests.at(arg(a, 0).rep()); };
+  def(name("method", true), [req](Values& a) { return one(req(a).method); });
+  def(name("set-method", false), [req](Values& a) {
+    const Value& m = arg(a, 1);
+    if (m.case_index() == 9 && !is_token(m.payload().str)) return one(Value::err());  // other(string)
+    req(a).method = m;
+    return one(Value::ok());
+  });
+  def(name("path-with-query", true), [req](Values& a) { return one(opt_string(req(a).path_with_query)); });
+  def(name("set-path-with-query", false), [req](Values& a) {
+    auto p = opt_string_arg(arg(a, 1));
+    if (p && !is_uri_part(*p, "#")) return one(Value::err());
+    req(a).path_with_query = std::move(p);
+    return one(Value::ok());
+  });
+  def(name("scheme", true), [req](Values& a) {
+    const auto& s = req(a).scheme;
+    return one(s ? Value::some(*s) : Value::none());
+  });
+  def(name("set-scheme", false), [req](Values& a) {
+    const Value& s = arg(a, 1);
+    if (!s.is_some()) {
+      req(a).scheme.reset();
+      return one(Value::ok());
+    }
+    if (s.payload().case_index() == 2 && !is_scheme(s.payload().payload().str)) return one(Value::err());
+    req(a).scheme = s.payload();
+    return one(Value::ok());
+  });
+  def(name("authority", true), [req](Values& a) { return one(opt_string(req(a).authority)); });
+  def(name("set-authority", false), [req](Values& a) {
+    auto s = opt_string_arg(arg(a, 1));
+    if (s && !is_uri_part(*s, "/?#")) return one(Value::err());
+    req(a).authority = std::move(s);
+    return one(Value::ok());
+  });
+  def(name("headers", true), [&http, req](Values& a) {
+    return one(Value::own(new_fields(http, req(a).headers, true)));
+  });
+  def(fmt::format("[resource-drop]{}", p3 ? "request" : "outgoing-request"), [&http](Values& a) {
+    http.outgoing_requests.remove(arg(a, 0).rep());
+    return nothing();
+  });
+}
+
+// 0.2 names the getters after the option, 0.3 get-*; 0.3's setters fail
+// with request-options-error, and it can clone.
+void define_request_options(const InterfaceDefiner& def, HttpState& http, WasiVersion v) {
+  const bool p3 = v == WasiVersion::P3;
+  auto opts = [&http](const Values& a) -> RequestOptions& { return http.request_options.at(arg(a, 0).rep()); };
+  def("[constructor]request-options", [&http](Values&) {
+    return one(Value::own(http.request_options.insert(std::make_shared<RequestOptions>())));
+  });
+  auto timeout = [&def, opts, p3](const std::string& name, std::optional<uint64_t> RequestOptions::*field) {
+    def(fmt::format("[method]request-options.{}{}", p3 ? "get-" : "", name),
+        [opts, field](Values& a) { return one(opt_u64(opts(a).*field)); });
+    def("[method]request-options.set-" + name, [opts, field](Values& a) {
+      opts(a).*field = opt_u64_arg(arg(a, 1));
+      return one(Value::ok());
+    });
+  };
+  timeout("connect-timeout", &RequestOptions::connect_timeout_ns);
+  timeout("first-byte-timeout", &RequestOptions::first_byte_timeout_ns);
+  timeout("between-bytes-timeout", &RequestOptions::between_bytes_timeout_ns);
+  if (p3) {
+    def("[method]request-options.clone", [&http, opts](Values& a) {
+      return one(Value::own(http.request_options.insert(std::make_shared<RequestOptions>(opts(a)))));
+    });
+  }
+  def("[resource-drop]request-options", [&http](Values& a) {
+    http.request_options.remove(arg(a, 0).rep());
+    return nothing();
+  });
+}
+
+namespace {
 
 void register_outgoing_request(const InterfaceDefiner& def, HttpState& http) {
   auto req = [&http](const Values& a) -> OutgoingRequest& { return http.outgoing_requests.at(arg(a, 0).rep()); };
@@ -197,69 +302,6 @@ void register_outgoing_request(const InterfaceDefiner& def, HttpState& http) {
     r.body = std::make_shared<RequestBody>();
     r.body->declared_length = content_length(*r.headers);
     return one(Value::ok(Value::own(http.outgoing_bodies.insert(std::make_shared<OutgoingBody>(OutgoingBody{r.body})))));
-  });
-  def("[method]outgoing-request.method", [req](Values& a) { return one(req(a).method); });
-  def("[method]outgoing-request.set-method", [req](Values& a) {
-    const Value& m = arg(a, 1);
-    if (m.case_index() == 9 && !is_token(m.payload().str)) return one(Value::err());  // other(string)
-    req(a).method = m;
-    return one(Value::ok());
-  });
-  def("[method]outgoing-request.path-with-query", [req](Values& a) { return one(opt_string(req(a).path_with_query)); });
-  def("[method]outgoing-request.set-path-with-query", [req](Values& a) {
-    auto p = opt_string_arg(arg(a, 1));
-    if (p && !is_uri_part(*p, "#")) return one(Value::err());
-    req(a).path_with_query = std::move(p);
-    return one(Value::ok());
-  });
-  def("[method]outgoing-request.scheme", [req](Values& a) {
-    const auto& s = req(a).scheme;
-    return one(s ? Value::some(*s) : Value::none());
-  });
-  def("[method]outgoing-request.set-scheme", [req](Values& a) {
-    const Value& s = arg(a, 1);
-    if (!s.is_some()) {
-      req(a).scheme.reset();
-      return one(Value::ok());
-    }
-    if (s.payload().case_index() == 2 && !is_scheme(s.payload().payload().str)) return one(Value::err());
-    req(a).scheme = s.payload();
-    return one(Value::ok());
-  });
-  def("[method]outgoing-request.authority", [req](Values& a) { return one(opt_string(req(a).authority)); });
-  def("[method]outgoing-request.set-authority", [req](Values& a) {
-    auto s = opt_string_arg(arg(a, 1));
-    if (s && !is_uri_part(*s, "/?#")) return one(Value::err());
-    req(a).authority = std::move(s);
-    return one(Value::ok());
-  });
-  def("[method]outgoing-request.headers", [&http, req](Values& a) {
-    return one(Value::own(new_fields(http, req(a).headers, true)));
-  });
-  def("[resource-drop]outgoing-request", [&http](Values& a) {
-    http.outgoing_requests.remove(arg(a, 0).rep());
-    return nothing();
-  });
-}
-
-void register_request_options(const InterfaceDefiner& def, HttpState& http) {
-  auto opts = [&http](const Values& a) -> RequestOptions& { return http.request_options.at(arg(a, 0).rep()); };
-  def("[constructor]request-options", [&http](Values&) {
-    return one(Value::own(http.request_options.insert(std::make_shared<RequestOptions>())));
-  });
-  auto timeout = [&def, opts](const std::string& name, std::optional<uint64_t> RequestOptions::*field) {
-    def("[method]request-options." + name, [opts, field](Values& a) { return one(opt_u64(opts(a).*field)); });
-    def("[method]request-options.set-" + name, [opts, field](Values& a) {
-      opts(a).*field = opt_u64_arg(arg(a, 1));
-      return one(Value::ok());
-    });
-  };
-  timeout("connect-timeout", &RequestOptions::connect_timeout_ns);
-  timeout("first-byte-timeout", &RequestOptions::first_byte_timeout_ns);
-  timeout("between-bytes-timeout", &RequestOptions::between_bytes_timeout_ns);
-  def("[resource-drop]request-options", [&http](Values& a) {
-    http.request_options.remove(arg(a, 0).rep());
-    return nothing();
   });
 }
 
@@ -532,9 +574,10 @@ void register_server_side(const InterfaceDefiner& def, HttpState& http) {
 
 void register_http_types(runtime::HostRegistry& r, HttpState& http) {
   InterfaceDefiner def(r, "wasi:http/types");
-  register_fields(def, http);
+  define_fields(def, http, WasiVersion::P2);
   register_outgoing_request(def, http);
-  register_request_options(def, http);
+  define_request_accessors(def, http, WasiVersion::P2);
+  define_request_options(def, http, WasiVersion::P2);
   register_outgoing_body(def, http);
   register_future_incoming_response(def, http);
   register_incoming_response(def, http);

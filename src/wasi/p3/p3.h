@@ -1,6 +1,6 @@
 // The WASI 0.3.0 host: wasi:cli (run as an async func; stdio as streams),
-// wasi:clocks, wasi:random, wasi:filesystem and wasi:sockets, registered as
-// version 0.3.0.
+// wasi:clocks, wasi:random, wasi:filesystem, wasi:sockets and wasi:http's
+// client, registered as version 0.3.0.
 // Streams and futures cross through the runtime's wasm-rr:async/streams
 // calls (runtime/tasks.h), which this host answers for the streams it holds
 // (stream_io.h): the guest's stdout and stderr, the stdin it reads, file
@@ -9,6 +9,7 @@
 // read, a wait-for): see runtime/tasks.h for why.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "wasi/cli/cli.h"
 #include "wasi/clocks/clocks.h"
 #include "wasi/filesystem/filesystem.h"
+#include "wasi/http/http.h"
 #include "wasi/p3/stream_io.h"
 #include "wasi/random/random.h"
 #include "wasi/sockets/sockets.h"
@@ -33,11 +35,18 @@ struct HostStream {
   bool dropped = false;        // the guest dropped its end: sink and source are let go
   std::optional<Value> error;  // once it failed: the err payload of its future
   uint32_t future = 0;         // its result future (0: it has none)
+  // The ok payload of its future when it ended without error (none: ok()).
+  std::function<Value()> ok_payload;
 };
 
 struct StreamsState {
   std::map<uint32_t, HostStream> streams;            // by stream id
   std::map<uint32_t, uint32_t> futures;              // future id -> stream id
+  // Futures of their own the host writes: their value once ready (nullopt
+  // until then), and futures the guest writes for the host: what to do
+  // with the value.
+  std::map<uint32_t, std::function<std::optional<Value>()>> host_futures;
+  std::map<uint32_t, std::function<void(const Value&)>> guest_futures;
   // Host-made ids have the high bit set, so they never meet the runtime's
   // own (abi::AsyncRegistry, which count up from 1); a replay reads them
   // from the trace.
@@ -51,6 +60,14 @@ struct StreamsState {
     h.sink = std::move(sink);
     return hold(stream, std::move(h));
   }
+  // A new future the host writes, whose value `ready` gives once there is one.
+  uint32_t hold_future(std::function<std::optional<Value>()> ready) {
+    const uint32_t id = new_id();
+    host_futures[id] = std::move(ready);
+    return id;
+  }
+  // The future the guest handed over, whose value goes to `accept`.
+  void read_future(uint32_t id, std::function<void(const Value&)> accept) { guest_futures[id] = std::move(accept); }
   // Holds a new stream the guest reads from `source`, one without a result
   // future (tcp-socket.listen's); returns its id.
   uint32_t hold_without_future(std::shared_ptr<StreamSource> source) {
@@ -85,6 +102,7 @@ struct P3State {
   RandomState& random;
   FilesystemState& filesystem;
   SocketsState& sockets;
+  HttpState& http;
   StreamsState streams;
 };
 
@@ -93,6 +111,7 @@ void register_clocks(runtime::HostRegistry& r, P3State& s);
 void register_random(runtime::HostRegistry& r, P3State& s);
 void register_filesystem(runtime::HostRegistry& r, P3State& s);
 void register_sockets(runtime::HostRegistry& r, P3State& s);
+void register_http(runtime::HostRegistry& r, P3State& s);
 void register_streams(runtime::HostRegistry& r, P3State& s);
 
 inline void register_all(runtime::HostRegistry& r, P3State& s) {
@@ -101,6 +120,7 @@ inline void register_all(runtime::HostRegistry& r, P3State& s) {
   register_random(r, s);
   register_filesystem(r, s);
   register_sockets(r, s);
+  register_http(r, s);
   register_streams(r, s);
 }
 

@@ -70,18 +70,30 @@ void register_streams(runtime::HostRegistry& r, P3State& p) {
     return one(Value::none());
   });
   r.define(iface, "resolve", [&s](Values& args) {
+    if (auto own = s.host_futures.find(arg(args, 0).as_u32()); own != s.host_futures.end()) {
+      std::optional<Value> value = own->second();
+      if (!value) return one(Value::none());
+      return one(Value::some(Value::list({std::move(*value)})));
+    }
     auto f = s.futures.find(arg(args, 0).as_u32());
     if (f == s.futures.end()) throw Trap(fmt::format("resolve: the host holds no future {}", arg(args, 0).as_u32()));
     const HostStream& h = stream_at(s, f->second, "resolve");
     if (!h.ended) return one(Value::none());
-    Value result = h.error ? Value::err(*h.error) : Value::ok();
+    Value result = h.error ? Value::err(*h.error) : h.ok_payload ? Value::ok(h.ok_payload()) : Value::ok();
     return one(Value::some(Value::list({std::move(result)})));
   });
-  r.define(iface, "accept", [](Values& args) -> Values {
-    throw Trap(fmt::format("accept: the host reads no future (future {})", arg(args, 0).as_u32()));
+  r.define(iface, "accept", [&s](Values& args) {
+    auto f = s.guest_futures.find(arg(args, 0).as_u32());
+    if (f == s.guest_futures.end())
+      throw Trap(fmt::format("accept: the host reads no future {}", arg(args, 0).as_u32()));
+    const Value& written = arg(args, 1);  // a list of the one value
+    if (written.kind == abi::Kind::List && written.items.size() == 1) f->second(written.items[0]);
+    s.guest_futures.erase(f);
+    return Values{};
   });
   r.define(iface, "dropped", [&s](Values& args) {
     const uint32_t id = arg(args, 0).as_u32();
+    if (s.host_futures.erase(id) || s.guest_futures.erase(id)) return Values{};
     if (auto f = s.futures.find(id); f != s.futures.end()) {
       drop_future(s, f);
     } else {
