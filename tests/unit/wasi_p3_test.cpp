@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <cstdlib>
+#include <ctime>
 #include <map>
 #include <fstream>
 
@@ -290,6 +292,23 @@ TEST_F(P3Sockets, ResolveAddressesAnswersInOneCall) {
   EXPECT_FALSE(local.payload().items.empty());
   EXPECT_EQ(err_case(resolve("bad name!")), 1u);  // invalid-argument
   EXPECT_FALSE(resolve("no-such-host.invalid").is_ok());
+}
+
+TEST(P3Clocks, TimezoneIsTheHostsInNanoseconds) {
+  const char* old = std::getenv("TZ");
+  const std::string saved = old ? old : "";
+  ::setenv("TZ", "XST-3", 1);  // a POSIX zone three hours east of UTC: no tzdata needed
+  ::tzset();
+  HostHarness h;
+  Value instant = Value::record({Value::s64(1'700'000'000), Value::u32(0)});
+  EXPECT_EQ(h.call1("wasi:clocks/timezone", "utc-offset", {instant}, kP3),
+            Value::some(Value::s64(3 * 3600 * 1'000'000'000ll)));
+  EXPECT_EQ(h.call1("wasi:clocks/timezone", "iana-id", {}, kP3), Value::some(Value::string("XST-3")));
+  ::setenv("TZ", "/etc/localtime", 1);  // a path is no zone name
+  EXPECT_EQ(h.call1("wasi:clocks/timezone", "iana-id", {}, kP3), Value::none());
+  if (old) ::setenv("TZ", saved.c_str(), 1);
+  else ::unsetenv("TZ");
+  ::tzset();
 }
 
 TEST(P3SocketsDenied, NameLookupNeedsItsGrant) {

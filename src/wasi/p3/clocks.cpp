@@ -1,9 +1,16 @@
 // wasi:clocks@0.3.0: monotonic-clock (now, get-resolution, and the async
-// wait-for / wait-until, which block the host thread: runtime/tasks.h) and
-// system-clock (seconds as s64).
+// wait-for / wait-until, which block the host thread: runtime/tasks.h),
+// system-clock (seconds as s64) and timezone (the host's, as the C library
+// sees it; its answers are recorded like any other).
+#include <limits.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
+#include <fstream>
+#include <optional>
+#include <string>
 
 #include "wasi/common/host_util.h"
 #include "wasi/io/wait_cancel.h"
@@ -27,6 +34,48 @@ void wait_until(const MonotonicClock& clock, uint64_t when) {
     if (::poll(&p, 1, static_cast<int>(std::min<uint64_t>(ms, 60'000))) < 0 && errno != EINTR)
       throw Trap("wait-for: poll failed");
   }
+}
+
+// The IANA name of the host's time zone: $TZ when it names one, else
+// /etc/timezone, else where /etc/localtime points into a zoneinfo tree.
+std::optional<std::string> iana_id() {
+  auto plausible = [](const std::string& id) {
+    return !id.empty() && id.front() != ':' && id.front() != '/' && id.find("..") == std::string::npos;
+  };
+  if (const char* tz = std::getenv("TZ")) return plausible(tz) ? std::optional<std::string>(tz) : std::nullopt;
+  std::string id;
+  if (std::ifstream f("/etc/timezone"); f && std::getline(f, id) && plausible(id)) return id;
+  char target[PATH_MAX];
+  const ssize_t n = ::readlink("/etc/localtime", target, sizeof target - 1);
+  if (n <= 0) return std::nullopt;
+  const std::string path(target, static_cast<size_t>(n));
+  const size_t at = path.find("zoneinfo/");
+  if (at == std::string::npos) return std::nullopt;
+  id = path.substr(at + 9);
+  return plausible(id) ? std::optional<std::string>(id) : std::nullopt;
+}
+
+// Nanoseconds the local time is ahead of UTC at `seconds` (0.3 counts the
+// offset in nanoseconds), or nullopt when the C library cannot say.
+std::optional<int64_t> utc_offset_ns(int64_t seconds) {
+  const auto t = static_cast<time_t>(seconds);
+  if (static_cast<int64_t>(t) != seconds) return std::nullopt;
+  std::tm tm{};
+  if (!::localtime_r(&t, &tm)) return std::nullopt;
+  return static_cast<int64_t>(tm.tm_gmtoff) * 1'000'000'000;
+}
+
+void register_timezone(runtime::HostRegistry& r) {
+  InterfaceDefiner tz(r, "wasi:clocks/timezone", WasiVersion::P3);
+  tz("iana-id", [](Values&) {
+    auto id = iana_id();
+    return one(id ? Value::some(Value::string(*id)) : Value::none());
+  });
+  tz("utc-offset", [](Values& args) {
+    auto ns = utc_offset_ns(arg(args, 0).items.at(0).as_s64());
+    return one(ns ? Value::some(Value::s64(*ns)) : Value::none());
+  });
+  tz("to-debug-string", [](Values&) { return one(Value::string(iana_id().value_or("the host's local time"))); });
 }
 
 }  // namespace
@@ -56,6 +105,7 @@ void register_clocks(runtime::HostRegistry& r, P3State& s) {
     const Datetime d = wall.resolution();
     return one(Value::u64(d.seconds * 1'000'000'000ull + d.nanoseconds));
   });
+  register_timezone(r);
 }
 
 }  // namespace wasmrr::wasi::p3
