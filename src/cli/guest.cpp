@@ -30,6 +30,13 @@ constexpr uint64_t kWasmPage = 64 * 1024;
 
 namespace wasmrr::cli {
 
+wasi::WasiVersions wasi_versions(const LoadedComponent& c) {
+  std::vector<std::string> names;
+  for (const component::Definition& d : c.ast->definitions)
+    if (d.kind == component::Definition::Kind::Import) names.push_back(d.import.name + d.import.version_suffix);
+  return wasi::WasiVersions::of(names);
+}
+
 void add_component_options(CLI::App& app, GuestOptions& opts) {
   app.add_option("component", opts.component_path, "The component (.wasm component binary)")->required();
   app.add_option("args", opts.guest_args,

@@ -13,10 +13,16 @@
 #include "component/ast.h"
 #include "runtime/host.h"
 #include "runtime/instance.h"
+#include "wasi/common/wit_signatures.h"
 #include "trace/trace.h"
 #include "wasi/wasi.h"
 
 namespace wasmrr::cli {
+
+struct LoadedComponent;
+// Which WASI versions the component's imports ask for (so the host registers
+// only those: wasi::WasiVersions).
+wasi::WasiVersions wasi_versions(const LoadedComponent& c);
 
 struct LoadedComponent {
   std::string path;

@@ -102,7 +102,7 @@ int record_command(const RecordOptions& opts) {
 
   runtime::HostRegistry registry;
   wasi::WasiHost host(std::move(config), world.take_sources());
-  host.register_all(registry);
+  host.register_all(registry, wasi_versions(component));
   rr::Recorder recorder(*writer, opts.redact, dedup_window);
   world.decorate(registry, recorder);
   std::optional<StopWatch> stop_watch;

@@ -76,7 +76,7 @@ int replay_then_live(const ReplayOptions& opts, const LoadedComponent& component
   GuestWorld world(world_opts);
   runtime::HostRegistry registry;
   wasi::WasiHost host(guest_config(world_opts), world.take_sources());
-  host.register_all(registry);
+  host.register_all(registry, wasi_versions(component));
   uint64_t until = *opts.until;
   rr::Counterfactual counterfactual(replayer, until, [&](uint64_t event) {
     fmt::print(stderr, "wasm-rr: event {}: the trace's answers end here; the run goes on against {}\n", event,
@@ -160,7 +160,7 @@ int replay_command(const ReplayOptions& opts) {
   // signatures are still there, so a wrong-typed import is refused as in
   // run and record.
   runtime::HostRegistry no_host;
-  wasi::declare_wasi_signatures(no_host);
+  wasi::declare_wasi_signatures(no_host, wasi_versions(component));
   GuestLimits limits = recorded_limits(*header);
   limits.optimizing_compiler = opts.compiler != "baseline";
   // Ctrl-C ends the replay at once, wherever the guest is.

@@ -12,7 +12,7 @@ int run_command(const GuestOptions& opts) {
   GuestWorld world(opts);
   runtime::HostRegistry registry;
   wasi::WasiHost host(guest_config(opts), world.take_sources());
-  host.register_all(registry);
+  host.register_all(registry, wasi_versions(component));
   runtime::PassthroughInterposer passthrough;
   world.decorate(registry, passthrough);
   StopWatch stop_watch(limits.timeout, [&](const StopCause& cause) {

@@ -66,16 +66,18 @@ WasiHost::WasiHost(WasiConfig config, WasiSources sources)
 
 WasiHost::~WasiHost() = default;
 
-void WasiHost::register_all(runtime::HostRegistry& r) {
+void WasiHost::register_all(runtime::HostRegistry& r, WasiVersions versions) {
   Packages& p = *packages_;
-  register_cli(r, p.cli);
-  register_io(r, p.io);
-  register_clocks(r, p.clocks);
-  register_random(r, p.random);
-  register_filesystem(r, p.filesystem);
-  register_sockets(r, p.sockets);
-  register_http(r, p.http);
-  p3::register_all(r, p.p3);
+  if (versions.p2) {
+    register_cli(r, p.cli);
+    register_io(r, p.io);
+    register_clocks(r, p.clocks);
+    register_random(r, p.random);
+    register_filesystem(r, p.filesystem);
+    register_sockets(r, p.sockets);
+    register_http(r, p.http);
+  }
+  if (versions.p3) p3::register_all(r, p.p3);
 }
 
 size_t WasiHost::live_resources() const {

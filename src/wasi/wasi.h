@@ -59,7 +59,8 @@ class WasiHost {
   WasiHost(const WasiHost&) = delete;
   WasiHost& operator=(const WasiHost&) = delete;
 
-  void register_all(runtime::HostRegistry& registry);
+  // Registers the host of each WASI version in `versions` (by default both).
+  void register_all(runtime::HostRegistry& registry, WasiVersions versions = {});
 
   // Live host resources of all kinds (for tests and leak checks).
   size_t live_resources() const;

@@ -45,8 +45,19 @@ const wit::Signatures& wasi_signatures(WasiVersion v) {
   return v == WasiVersion::P3 ? wasi_p3_signatures() : wasi_signatures();
 }
 
-void declare_wasi_signatures(runtime::HostRegistry& r) {
+WasiVersions WasiVersions::of(const std::vector<std::string>& import_names) {
+  WasiVersions v{false, false};
+  for (const std::string& name : import_names) {
+    if (!name.starts_with("wasi:")) continue;
+    if (name.find("@0.3") != std::string::npos) v.p3 = true;
+    else v.p2 = true;
+  }
+  return v;
+}
+
+void declare_wasi_signatures(runtime::HostRegistry& r, WasiVersions versions) {
   for (WasiVersion v : {WasiVersion::P2, WasiVersion::P3}) {
+    if (!(v == WasiVersion::P3 ? versions.p3 : versions.p2)) continue;
     for (const auto& [interface, funcs] : wasi_signatures(v).interfaces()) {
       std::string name = fmt::format("{}@{}", interface, version_string(v));
       for (const auto& [func, type] : funcs) r.declare(name, func, type);

@@ -6,6 +6,7 @@
 // type is refused at load.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -39,6 +40,15 @@ const wit::Signatures& wasi_signatures(WasiVersion v);
 // Declares every WASI function with its type and no body, under the
 // versions this host knows ("...@0.2.12", "...@0.3.0"): what replay checks
 // imports against.
-void declare_wasi_signatures(runtime::HostRegistry& r);
+// The WASI versions a component's import names ask for: "@0.3.x" is 0.3,
+// any other wasi: name 0.2. Only those are registered (and their WIT
+// parsed): a component pays for no WASI version it does not import.
+struct WasiVersions {
+  bool p2 = true;
+  bool p3 = true;
+  static WasiVersions of(const std::vector<std::string>& import_names);
+};
+
+void declare_wasi_signatures(runtime::HostRegistry& r, WasiVersions versions = {});
 
 }  // namespace wasmrr::wasi
