@@ -313,3 +313,27 @@ TEST(WasiSignatures, DefinerOfP3Functions) {
 
 }  // namespace
 }  // namespace wasmrr
+
+namespace wasmrr {
+namespace {
+
+TEST(WasiSignatures, VersionsFollowTheImportNames) {
+  using wasi::WasiVersions;
+  auto of = [](std::vector<std::string> names) {
+    WasiVersions v = WasiVersions::of(names);
+    return std::pair{v.p2, v.p3};
+  };
+  EXPECT_EQ(of({"wasi:cli/stdout@0.2.0", "wasi:io/streams@0.2.12"}), std::pair(true, false));
+  EXPECT_EQ(of({"wasi:cli/stdout@0.3.0", "wasi:clocks/monotonic-clock@0.3.0-rc-2025-09-16"}), std::pair(false, true));
+  EXPECT_EQ(of({"wasi:cli/stdout@0.3.0", "wasi:io/error@0.2.0"}), std::pair(true, true));
+  EXPECT_EQ(of({"my:app/logger", "docs:adder/add@0.1.0"}), std::pair(false, false));
+  // Registering only 0.2 leaves 0.3's names unbound, and the other way round.
+  wasi::WasiHost host(wasi::WasiConfig{});
+  runtime::HostRegistry r;
+  host.register_all(r, WasiVersions{true, false});
+  EXPECT_NE(r.find("wasi:cli/stdout@0.2.0", "get-stdout"), nullptr);
+  EXPECT_EQ(r.find("wasi:cli/stdout@0.3.0", "write-via-stream"), nullptr);
+}
+
+}  // namespace
+}  // namespace wasmrr
