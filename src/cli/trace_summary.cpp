@@ -60,9 +60,25 @@ void FileWriteTracker::add(const trace::Event& e) {
       at(s->second).bytes_written += a[1].is_number() ? a[1].get<uint64_t>() : 0;
     return;
   }
+  if (iface == runtime::kHostStreamsInterface) {
+    // WASI 0.3: what the guest writes into a file's stream comes as take(stream, bytes).
+    if (a.size() < 2 || !a[0].is_number_unsigned()) return;
+    auto s = async_streams_.find(a[0].get<uint64_t>());
+    if (s == async_streams_.end()) return;
+    if (fn == "take") at(s->second).bytes_written += byte_count(a[1]);
+    else if (fn == "dropped") async_streams_.erase(s);
+    return;
+  }
   if (iface != "wasi:filesystem/types") return;
   if (fn == "[resource-drop]descriptor") {
     if (!a.empty()) paths_.dropped(a[0]);
+    return;
+  }
+  // WASI 0.3: write-via-stream and append-via-stream take the guest's stream
+  // and return a future (no result<>).
+  if ((fn == "[method]descriptor.write-via-stream" || fn == "[method]descriptor.append-via-stream") &&
+      a.size() >= 2 && e.results.size() == 1 && handle_of(e.results[0]) && handle_of(a[1])) {
+    async_streams_[*handle_of(a[1])] = path_of(a[0]);
     return;
   }
   const Json* ok = ok_payload(e);
@@ -99,7 +115,8 @@ void FileWriteTracker::add(const trace::Event& e) {
 bool FilesWrittenWatcher::wants(std::string_view encoded, std::string_view function) {
   // Only filesystem and stream events matter (`/` may be escaped in JSON text).
   std::string_view about = function.empty() ? encoded : function;
-  return about.find("wasi:filesystem") != std::string_view::npos || about.find("wasi:io") != std::string_view::npos;
+  return about.find("wasi:filesystem") != std::string_view::npos || about.find("wasi:io") != std::string_view::npos ||
+         about.find("wasm-rr:async") != std::string_view::npos;
 }
 
 void FilesWrittenWatcher::element(const Json& j) {

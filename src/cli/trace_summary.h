@@ -38,6 +38,7 @@ class FileWriteTracker {
 
   DescriptorPaths paths_;
   std::map<uint64_t, std::string> streams_;      // output-stream handle -> file path
+  std::map<uint64_t, std::string> async_streams_;  // WASI 0.3: the guest's stream id -> file path
   std::map<std::string, FileChange> changes_;
 };
 

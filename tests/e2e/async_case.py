@@ -31,7 +31,7 @@
           directory holding only input.txt: run and record print its
           contents, "appended" and the entry count, and leave out.txt with
           them; a replay with the directory gone prints the same, from each
-          trace format.
+          trace format, and inspect --files counts what the streams wrote.
 Exit status 0 = pass.
 """
 import argparse
@@ -162,6 +162,10 @@ def fs(a, tmp):
                     f.unlink()
                 data.rmdir()
         replay_hint(a.wasm_rr, a.component, trace)
+        # What went into out.txt through the 0.3 streams counts as written.
+        p, _ = harness.run([a.wasm_rr, "inspect", str(trace), "--files"])
+        want = f"/data/out.txt: created or truncated, {len(content) + 9} bytes written".encode()
+        check(p.returncode == 0 and want in p.stdout, f"inspect --files: {p.stdout!r}, not {want!r}")
         p, _ = harness.run([a.wasm_rr, "replay", a.component, str(trace)])
         print(f"replay ({ext}): exit {p.returncode}\n{p.stdout.decode()}{p.stderr.decode()}")
         check(p.returncode == 0 and p.stdout == expected,

@@ -83,10 +83,8 @@ void Trackers::add(uint64_t index, const std::string& iface, const std::string& 
       // WASI 0.3: the guest hands stdout or stderr a stream, whose bytes
       // come to the host as the runtime's take calls (runtime/host.h).
       if (auto h = handle_of(arg(e, 0))) async_stdio_[*h] = iface == "wasi:cli/stdout" ? 1 : 2;
-    } else if (iface == runtime::kHostStreamsInterface && func == "take") {
-      const Json& id = arg(e, 0);
-      auto s = id.is_number_unsigned() ? async_stdio_.find(id.get<uint64_t>()) : async_stdio_.end();
-      if (s != async_stdio_.end()) stdio_data(s->second, index, arg(e, 1), byte_count(arg(e, 1)), false);
+    } else if (iface == runtime::kHostStreamsInterface) {
+      async_stream(index, func, e);
     } else if (iface == "wasi:io/streams") {
       streams(index, func, e);
     } else if (iface == "wasi:filesystem/types" || iface == "wasi:filesystem/preopens") {
@@ -214,7 +212,53 @@ void Trackers::streams(uint64_t index, const std::string& func, const trace::Eve
   }
 }
 
+// WASI 0.3: bytes move through the host's streams as take (the guest wrote)
+// and give (the guest read) calls naming the stream's id.
+void Trackers::async_stream(uint64_t index, const std::string& func, const trace::Event& e) {
+  const Json& id = arg(e, 0);
+  if (!id.is_number_unsigned()) return;
+  const uint64_t stream = id.get<uint64_t>();
+  if (func == "take") {
+    if (auto s = async_stdio_.find(stream); s != async_stdio_.end()) {
+      stdio_data(s->second, index, arg(e, 1), byte_count(arg(e, 1)), false);
+    } else if (auto f = async_files_.find(stream); f != async_files_.end()) {
+      touch(f->second, index);
+    }
+  } else if (func == "give") {
+    auto f = async_files_.find(stream);
+    const Json& given = result(e);
+    if (f == async_files_.end() || given.is_null()) return;  // null: the stream ended
+    const uint64_t n = byte_count(given);
+    if (n == 0) return;
+    File& file = files_[f->second];
+    file.bytes_read += n;
+    file.reads++;
+    touch(f->second, index);
+  } else if (func == "dropped") {
+    async_files_.erase(stream);
+  }
+}
+
 // --- files -----------------------------------------------------------------------
+
+// WASI 0.3's file streams: read-via-stream returns (stream, future), and
+// write-via-stream and append-via-stream take the guest's stream and return
+// a future; the stream's bytes then come as async_stream's calls.
+bool Trackers::file_stream_p3(uint64_t index, const std::string& func, const trace::Event& e) {
+  const bool read = func == "[method]descriptor.read-via-stream";
+  const bool write = func == "[method]descriptor.write-via-stream" || func == "[method]descriptor.append-via-stream";
+  if (!read && !write) return false;
+  const Json& r = result(e);
+  std::optional<uint64_t> stream;
+  if (read && r.is_array() && !r.empty()) stream = handle_of(r[0]);
+  if (write && handle_of(r)) stream = handle_of(arg(e, 1));
+  if (!stream) return false;  // 0.2's shapes
+  std::string path = path_of(arg(e, 0));
+  touch(path, index);
+  if (read && files_.count(path)) files_[path].opened_for_reading = true;
+  async_files_[*stream] = std::move(path);
+  return true;
+}
 
 
 void Trackers::touch(const std::string& path, uint64_t index) {
@@ -240,6 +284,7 @@ void Trackers::filesystem(uint64_t index, const std::string& func, const trace::
     paths_.dropped(arg(e, 0));
     return;
   }
+  if (file_stream_p3(index, func, e)) return;
   const Json* ok = ok_of(result(e));
   if (!ok) return;  // what failed read or changed nothing
   if (func == "[method]descriptor.open-at") {

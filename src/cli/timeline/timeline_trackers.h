@@ -66,6 +66,8 @@ class Trackers {
   void line_append(int stream, uint64_t index, std::string_view piece);
   void line_end(int stream);
   void streams(uint64_t index, const std::string& func, const trace::Event& e);
+  void async_stream(uint64_t index, const std::string& func, const trace::Event& e);
+  bool file_stream_p3(uint64_t index, const std::string& func, const trace::Event& e);
   void filesystem(uint64_t index, const std::string& func, const trace::Event& e);
   void http(uint64_t index, const std::string& iface, const std::string& func, const trace::Event& e);
 
@@ -92,6 +94,7 @@ class Trackers {
 
   std::map<uint64_t, Stream> outputs_, inputs_;  // stream handle -> what it is
   std::map<uint64_t, int> async_stdio_;  // WASI 0.3: stream id -> 1 stdout, 2 stderr
+  std::map<uint64_t, std::string> async_files_;  // WASI 0.3: stream id -> the file it reads or writes
 
   // HTTP: handles of each resource -> index into requests_
   std::vector<Request> requests_;
