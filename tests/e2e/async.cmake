@@ -4,6 +4,14 @@
 # (tests/guests/roundtrips.cmake: rr.*.async_*); the misuse ones must trap
 # with the rule they break named on stderr, in run and in replay alike.
 set(_async_dir ${CMAKE_CURRENT_SOURCE_DIR}/async)
+# wasmrr_async_case(NAME GUEST MODE): e2e.async.NAME, async_case.py's MODE
+# on ${G}/async_GUEST.wasm.
+function(wasmrr_async_case name guest mode)
+  add_test(NAME e2e.async.${name}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
+                   --wasm-rr ${WASMRR_EXE} --component ${G}/async_${guest}.wasm ${mode})
+  set_tests_properties(e2e.async.${name} PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+endfunction()
 set(_async_traps
   trap_read_dropped trap_task_return_twice trap_write_while_copying
   trap_drop_writable_future_unwritten trap_join_waitable_set trap_bad_callback_code
@@ -44,27 +52,15 @@ wasmrr_e2e(async.timer_stdin LABELS async ARGS --stdin-text "0123456789"
   "--stdout-regex=^stdin: 10 bytes\nfirst: (timer|stdin)\n$"
   -- ${WASMRR_EXE} run ${G}/async_timer_stdin.wasm)
 # A replay answers wait-for from the trace: it does not wait (async_case.py).
-add_test(NAME e2e.async.timer_replay_does_not_wait
-         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
-                 --wasm-rr ${WASMRR_EXE} --component ${G}/async_timer_stdin.wasm timer)
-set_tests_properties(e2e.async.timer_replay_does_not_wait PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+wasmrr_async_case(timer_replay_does_not_wait timer_stdin timer)
 # A replay that differs at the host's side of a stream names where the stream came from.
-add_test(NAME e2e.async.divergence
-         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
-                 --wasm-rr ${WASMRR_EXE} --component ${G}/async_hello_stream.wasm divergence)
-set_tests_properties(e2e.async.divergence PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+wasmrr_async_case(divergence hello_stream divergence)
 # WASI 0.3 filesystem: files and a directory listing through streams, run,
 # recorded and replayed with the directory gone.
-add_test(NAME e2e.async.fs_streams
-         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
-                 --wasm-rr ${WASMRR_EXE} --component ${G}/async_fs_streams.wasm fs)
-set_tests_properties(e2e.async.fs_streams PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+wasmrr_async_case(fs_streams fs_streams fs)
 # WASI 0.3 HTTP client: a GET to a loopback server, run, recorded and
 # replayed with the server gone; denied without --allow-http.
-add_test(NAME e2e.async.http_get
-         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
-                 --wasm-rr ${WASMRR_EXE} --component ${G}/async_http_get.wasm http)
-set_tests_properties(e2e.async.http_get PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+wasmrr_async_case(http_get http_get http)
 # WASI 0.3 sockets: a TCP connection to itself over loopback (listen's
 # stream of connections, send and receive streams) and a UDP datagram sent
 # to itself and back, run, recorded and replayed (no network in the
@@ -89,10 +85,7 @@ foreach(_case hostile_give:read_timeout hostile_handle:hello_stream late_data:re
   string(REPLACE ":" ";" _parts ${_case})
   list(GET _parts 0 _mode)
   list(GET _parts 1 _guest)
-  add_test(NAME e2e.async.${_mode}
-           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/async_case.py
-                   --wasm-rr ${WASMRR_EXE} --component ${G}/async_${_guest}.wasm ${_mode})
-  set_tests_properties(e2e.async.${_mode} PROPERTIES LABELS "e2e;async" TIMEOUT 300)
+  wasmrr_async_case(${_mode} ${_guest} ${_mode})
 endforeach()
 
 # name, then the rule its trap must name (a substring of stderr).

@@ -77,16 +77,10 @@ void register_sockets_udp(const InterfaceDefiner& def, P3State& p) {
       return Value::tuple({Value::byte_list(std::move(d.data)), endpoint_to_value(d.from)});
     });
   });
-  def("[method]udp-socket.get-local-address", [sock](Values& a) {
-    UdpSocket& s = sock(a);
-    if (s.state != UdpState::bound) return result(NetError::invalid_state);
-    return result(local_endpoint(s.raw()), endpoint_to_value);
-  });
-  def("[method]udp-socket.get-remote-address", [sock](Values& a) {
-    UdpSocket& s = sock(a);
-    if (!s.remote) return result(NetError::invalid_state);
-    return result(peer_endpoint(s.raw()), endpoint_to_value);
-  });
+  def("[method]udp-socket.get-local-address",
+      [sock](Values& a) { return result(udp::local_address(sock(a)), endpoint_to_value); });
+  def("[method]udp-socket.get-remote-address",
+      [sock](Values& a) { return result(udp::remote_address(sock(a)), endpoint_to_value); });
   def("[method]udp-socket.get-address-family",
       [sock](Values& a) { return one(Value::enum_(static_cast<uint32_t>(sock(a).family))); });
   udp::define_options(def, net, kP3);

@@ -82,6 +82,16 @@ NetResult<Unit> send_datagram(SocketsState& net, int fd, IpFamily family, const 
   return Unit{};
 }
 
+NetResult<IpEndpoint> local_address(const UdpSocket& s) {
+  if (s.state != UdpState::bound) return NetError::invalid_state;
+  return local_endpoint(s.raw());
+}
+
+NetResult<IpEndpoint> remote_address(const UdpSocket& s) {
+  if (!s.remote) return NetError::invalid_state;
+  return peer_endpoint(s.raw());
+}
+
 NetResult<Datagram> receive_datagram(int fd) {
   std::string buf(kMaxDatagramSize, '\0');
   for (;;) {
@@ -182,16 +192,10 @@ void register_socket(const InterfaceDefiner& def, SocketsState& net) {
     return net_result(Unit{});
   });
   def("[method]udp-socket.stream", [&net, sock](Values& a) { return stream(net, sock(a), arg(a, 1)); });
-  def("[method]udp-socket.local-address", [sock](Values& a) {
-    UdpSocket& s = sock(a);
-    if (s.state != UdpState::bound) return net_result(NetError::invalid_state);
-    return net_result(local_endpoint(s.raw()), endpoint_to_value);
-  });
-  def("[method]udp-socket.remote-address", [sock](Values& a) {
-    UdpSocket& s = sock(a);
-    if (!s.remote) return net_result(NetError::invalid_state);
-    return net_result(peer_endpoint(s.raw()), endpoint_to_value);
-  });
+  def("[method]udp-socket.local-address",
+      [sock](Values& a) { return net_result(local_address(sock(a)), endpoint_to_value); });
+  def("[method]udp-socket.remote-address",
+      [sock](Values& a) { return net_result(remote_address(sock(a)), endpoint_to_value); });
   def("[method]udp-socket.address-family", [sock](Values& a) {
     return one(Value::enum_(static_cast<uint32_t>(sock(a).family)));
   });

@@ -26,6 +26,11 @@ NetResult<Unit> connect_to(SocketsState& net, UdpSocket& s, const std::optional<
 NetResult<Unit> send_datagram(SocketsState& net, int fd, IpFamily family, const std::optional<IpEndpoint>& remote,
                               std::string_view data, const std::optional<IpEndpoint>& to);
 
+// The bound address (invalid-state before a bind), the peer (invalid-state
+// when not connected).
+NetResult<IpEndpoint> local_address(const UdpSocket& s);
+NetResult<IpEndpoint> remote_address(const UdpSocket& s);
+
 struct Datagram {
   std::string data;
   IpEndpoint from;
