@@ -657,6 +657,22 @@ TEST(P3Http, ABodyStillBeingWrittenIsATrapThatSaysSo) {
   }
 }
 
+TEST(P3Http, ABodyOfAnotherLengthThanItsContentLengthIsNotSent) {
+  HostHarness h(allow_http({"*"}));
+  Value f = h.call1(kTypes, "[static]fields.from-list", {Value::list({entry("content-length", "10")})}, kP3);
+  Value made = h.call1(kTypes, "[static]request.new",
+                       {Value::own(f.payload().rep()), Value::some(Value::async_handle(abi::Kind::Stream, 5)),
+                        Value::async_handle(abi::Kind::Future, 6), Value::none()},
+                       kP3);
+  uint32_t req = made.items.at(0).rep();
+  h.call(kTypes, "[method]request.set-authority", {Value::borrow(req), Value::some(Value::string("127.0.0.1:9"))}, kP3);
+  streams_call(h, "take", {Value::u32(5), Value::byte_list("short")});
+  streams_call(h, "dropped", {Value::u32(5), Value::boolean(false)});
+  Value sent = h.call1("wasi:http/client", "send", {Value::own(req)}, kP3);
+  ASSERT_FALSE(sent.is_ok());
+  EXPECT_EQ(sent.payload().case_index(), static_cast<uint32_t>(C::http_request_body_size));
+}
+
 TEST(P3Http, ADeniedRequestFailsAndSoDoesItsTransmitFuture) {
   HostHarness h(allow_http({"example.com"}));
   auto [req, transmitted] = p3_request(h, "127.0.0.1:9", 0, 6);

@@ -35,8 +35,10 @@ struct HostStream {
   bool dropped = false;        // the guest dropped its end: sink and source are let go
   std::optional<Value> error;  // once it failed: the err payload of its future
   uint32_t future = 0;         // its result future (0: it has none)
-  // The ok payload of its future when it ended without error (none: ok()).
+  // The ok payload of its future when it ended without error (none: ok()),
+  // made once: the future's value, once given (resolve).
   std::function<Value()> ok_payload;
+  std::optional<Value> resolved;
 };
 
 struct StreamsState {

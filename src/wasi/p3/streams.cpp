@@ -77,10 +77,10 @@ void register_streams(runtime::HostRegistry& r, P3State& p) {
     }
     auto f = s.futures.find(arg(args, 0).as_u32());
     if (f == s.futures.end()) throw Trap(fmt::format("resolve: the host holds no future {}", arg(args, 0).as_u32()));
-    const HostStream& h = stream_at(s, f->second, "resolve");
+    HostStream& h = stream_at(s, f->second, "resolve");
     if (!h.ended) return one(Value::none());
-    Value result = h.error ? Value::err(*h.error) : h.ok_payload ? Value::ok(h.ok_payload()) : Value::ok();
-    return one(Value::some(Value::list({std::move(result)})));
+    if (!h.resolved) h.resolved = h.error ? Value::err(*h.error) : h.ok_payload ? Value::ok(h.ok_payload()) : Value::ok();
+    return one(Value::some(Value::list({*h.resolved})));
   });
   r.define(iface, "accept", [&s](Values& args) {
     auto f = s.guest_futures.find(arg(args, 0).as_u32());
