@@ -1,5 +1,6 @@
 // wasi:http@0.3.0, the client side: wasi:http/types (fields, request,
-// request-options, response) and wasi:http/client's send, over the 0.2
+// request-options, response) and wasi:http/client's send (and an imported
+// wasi:http/handler's handle, which sends the same way), over the 0.2
 // host's HTTP code (http/shared_types.h: the same fields, accessors,
 // validation and --allow-http rules; http/client.h: the same curl client).
 //
@@ -171,6 +172,10 @@ void register_http(runtime::HostRegistry& r, P3State& p) {
   register_response(def, http, p.streams);
   InterfaceDefiner client(r, "wasi:http/client", kP3);
   client("send", [&http](Values& a) { return send(http, arg(a, 0)); });
+  // An imported handler (a middleware's next hop, or a component built
+  // before wasi:http/client existed) sends the request out the same way.
+  InterfaceDefiner handler(r, "wasi:http/handler", kP3);
+  handler("handle", [&http](Values& a) { return send(http, arg(a, 0)); });
 }
 
 }  // namespace wasmrr::wasi::p3
