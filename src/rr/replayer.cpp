@@ -1,5 +1,7 @@
 #include "rr/replayer.h"
 
+#include "runtime/tasks.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -612,10 +614,14 @@ void Replayer::track_async(const runtime::ImportedFunc& f, const runtime::Values
 }
 
 std::string Replayer::async_context(const runtime::ImportedFunc& f, const runtime::Values& args) const {
-  if (!f.name.starts_with(runtime::kHostStreamsInterface) || args.empty()) return "";
-  auto it = async_origins_.find(args[0].num);
-  if (it == async_origins_.end()) return "";
-  return fmt::format("\n  handle {}: the {}", args[0].num, it->second.text);
+  std::string out;
+  if (f.name.starts_with(runtime::kHostStreamsInterface) && !args.empty()) {
+    auto it = async_origins_.find(args[0].num);
+    if (it != async_origins_.end()) out = fmt::format("\n  handle {}: the {}", args[0].num, it->second.text);
+  }
+  // Which async task made the call (component-model async only).
+  if (std::string task = runtime::current_task_name(); !task.empty()) out += fmt::format("\n  called in {}", task);
+  return out;
 }
 
 void Replayer::notify(uint64_t index, const runtime::ImportedFunc& f, const runtime::Values& args,

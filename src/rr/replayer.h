@@ -196,6 +196,8 @@ class Replayer final : public runtime::CallInterposer {
   // runtime's kHostStreamsInterface calls name only its id).
   void track_async(const runtime::ImportedFunc& f, const runtime::Values& args, const runtime::Values& results,
                    uint64_t index);
+  // What a divergence report adds for component-model async: where the
+  // stream or future of a host-side call came from, and the task that called.
   std::string async_context(const runtime::ImportedFunc& f, const runtime::Values& args) const;
   struct AsyncOrigin {
     abi::Kind kind;    // stream or future

@@ -622,6 +622,7 @@ Result<Outcome> Runtime::run_export(const std::string& instance_export, const st
   auto f = find_export(*state_->root, instance_export, func);
   if (!f) return make_error(fmt::format("the component has no exported function `{}#{}`", instance_export, func));
   Outcome out;
+  state_->entry = instance_export + "#" + func;
   try {
     out.results = f->invoke(*state_, args);
     out.kind = Outcome::Kind::Returned;

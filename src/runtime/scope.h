@@ -177,6 +177,9 @@ struct RuntimeState : CallInterposer::GuestView {
   abi::AsyncRegistry async;
   std::unique_ptr<abi::HostPeer> host_peer;
   std::vector<struct Task*> tasks;
+  // The export the host called last ("wasi:cli/run@0.3.0#run"): the name of
+  // the async task it starts (tasks.h, current_task_name()).
+  std::string entry;
 
   // Backtraces for people: each frame's text, with its source location when
   // the module carries DWARF (read on the first frame that needs it).

@@ -16,10 +16,19 @@ enum class CallbackCode : uint32_t { EXIT = 0, YIELD = 1, WAIT = 2, MAX = 2 };
 
 
 // The running task, for the built-ins, while it runs.
+// The tasks running on this thread, innermost last (current_task_name()).
+thread_local std::vector<const Task*> t_running;
+
 class Running {
  public:
-  Running(RuntimeState& rt, Task& t) : rt_(rt) { rt_.tasks.push_back(&t); }
-  ~Running() { rt_.tasks.pop_back(); }
+  Running(RuntimeState& rt, Task& t) : rt_(rt) {
+    rt_.tasks.push_back(&t);
+    t_running.push_back(&t);
+  }
+  ~Running() {
+    rt_.tasks.pop_back();
+    t_running.pop_back();
+  }
   Running(const Running&) = delete;
   Running& operator=(const Running&) = delete;
 
@@ -60,6 +69,8 @@ void run_callback_loop(RuntimeState& rt, const ComponentFunc& f, uint32_t packed
 
 }  // namespace
 
+std::string current_task_name() { return t_running.empty() ? "" : t_running.back()->name; }
+
 Task& current_task(RuntimeState& rt, std::string_view builtin) {
   if (rt.tasks.empty()) throw Trap(fmt::format("{}: called outside of an async task (current_task())", builtin));
   return *rt.tasks.back();
@@ -88,6 +99,8 @@ Values invoke_async_lifted(RuntimeState& rt, const ComponentFunc& f, Values& arg
   Task task;
   task.func = &f;
   task.inst = &inst;
+  task.name = rt.tasks.empty() && !rt.entry.empty() ? "the task of " + rt.entry
+                                                    : "an async task called from another component instance";
   Running running(rt, task);
   ScopedFlag entered(inst.may_enter, false);
   abi::LiftLowerContext cx(f.opts->abi, inst);

@@ -13,6 +13,7 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "runtime/scope.h"
 
@@ -24,7 +25,12 @@ struct Task {
   abi::ComponentInstanceState* inst = nullptr;
   std::optional<Values> result;          // set by task.return
   std::array<uint64_t, 2> storage{};     // context.get / context.set
+  std::string name;                      // for reports: "the task of wasi:cli/run@0.3.0#run"
 };
+
+// The innermost async task running on this thread, named for reports (a
+// replay's divergence says which task made the call), or "" outside tasks.
+std::string current_task_name();
 
 // spec: current_task(), for the built-in `builtin`: traps when the guest is
 // not running an async-lifted task.

@@ -11,7 +11,8 @@
   divergence
           the hello_stream guest's trace with the bytes it wrote to stdout
           edited: the replay diverges (exit 121) at the host's side of the
-          stream, and the report names where the stream came from.
+          stream, and the report names where the stream came from and the
+          task that wrote.
   hostile_give
           the read_timeout guest's trace with the bytes the host gave its
           stdin read made longer than the read asked for: the replay reports
@@ -81,6 +82,7 @@ def divergence(a, tmp):
           "the report does not name the stream write")
     check("handle 1: the stream passed to wasi:cli/stdout@0.3.0#write-via-stream at event 0" in err,
           "the report does not say where the stream came from")
+    check("called in the task of wasi:cli/run@0.3.0#run" in err, "the report does not name the task")
 
 
 def replay_bad_trace(a, trace, needle):
