@@ -42,7 +42,7 @@ import sys
 import time
 
 import harness
-from exit_codes import EXIT_DIVERGENCE, EXIT_TOOL_ERROR
+from exit_codes import EXIT_DIVERGENCE, EXIT_GUEST_TRAP, EXIT_TOOL_ERROR
 from harness import check, replay_hint, scratch
 
 
@@ -206,7 +206,7 @@ def http(a, tmp):
     print(f"replay: exit {p.returncode}\n{p.stdout.decode()}{p.stderr.decode()}")
     check(p.returncode == 0 and p.stdout == body, f"replay with the server gone: exit {p.returncode}, {p.stdout!r}")
     p, _ = harness.run([a.wasm_rr, "run", a.component, "--", authority])
-    check(p.returncode == 134 and b"denied an HTTP request" in p.stderr,
+    check(p.returncode == EXIT_GUEST_TRAP and b"denied an HTTP request" in p.stderr,
           f"without --allow-http: exit {p.returncode}, stderr {p.stderr!r}")
 
 
