@@ -1,6 +1,7 @@
 // wasm-rr inspect: what a trace holds, for people.
 #include <filesystem>
 #include <algorithm>
+#include <functional>
 #include <ctime>
 #include <map>
 #include <tuple>
@@ -97,7 +98,11 @@ class TraceStats {
     }
     if (fn.find("wasi:clocks/wall-clock") == 0 && fn.ends_with("#now") && event.results.size() == 1)
       add_wall_clock(event.results[0]);
-    if (fn.starts_with(kStreamsPrefix)) add_stream_call(fn.substr(kStreamsPrefix.size()), event);
+    if (fn.starts_with(kStreamsPrefix)) {
+      add_stream_call(fn.substr(kStreamsPrefix.size()), event);
+    } else {
+      note_handles(index, event);
+    }
   }
 
   void print() const {
@@ -183,9 +188,38 @@ class TraceStats {
     if (list.is_array()) return list.size();
     return list.is_number_unsigned() ? list.get<uint64_t>() : 0;  // a count, without payload
   }
+  // Where each stream or future came from. The host's ids (from 2^31 + 1,
+  // docs/async.md) are returned by the call that made them; the guest's are
+  // the {"handle": n} an argument of the last call before the host first
+  // used it held (resource handles look the same, so this is the best guess
+  // a trace allows).
+  static constexpr uint64_t kFirstHostId = uint64_t{1} << 31;
+  static void each_handle(const trace::Json& v, const std::function<void(uint64_t)>& f, int depth = 0) {
+    if (depth > 8) return;
+    if (v.is_object() && v.size() == 1 && v.contains("handle") && v["handle"].is_number_unsigned()) {
+      f(v["handle"].get<uint64_t>());
+    } else if (v.is_array() || v.is_object()) {
+      for (const auto& item : v) each_handle(item, f, depth + 1);
+    }
+  }
+  void note_handles(uint64_t index, const trace::Event& event) {
+    for (const auto& r : event.results)
+      each_handle(r, [&](uint64_t id) {
+        if (id > kFirstHostId) origins_.try_emplace(id, fmt::format("returned by {} at event {}", event.fn, index));
+      });
+    for (const auto& a : event.args)
+      each_handle(a, [&](uint64_t id) {
+        if (id < kFirstHostId) last_passed_[id] = fmt::format("passed to {} at event {}", event.fn, index);
+      });
+  }
   void add_stream_call(std::string_view op, const trace::Event& event) {
     if (event.args.empty() || !event.args[0].is_number_unsigned()) return;
-    StreamTally& t = streams_[event.args[0].get<uint64_t>()];
+    const uint64_t id = event.args[0].get<uint64_t>();
+    if (auto passed = last_passed_.find(id); passed != last_passed_.end()) {
+      origins_.try_emplace(id, passed->second);
+      last_passed_.erase(passed);
+    }
+    StreamTally& t = streams_[id];
     const bool answered = event.results.size() == 1;
     const bool none = answered && event.results[0].is_null();
     if (op == "take" && event.args.size() == 2) {
@@ -211,7 +245,9 @@ class TraceStats {
       if (t.ended) what.push_back("the host's end ended");
       if (t.polls) what.push_back(fmt::format("a future asked for {} time(s), {}", t.polls, t.resolved ? "resolved" : "never resolved"));
       if (t.dropped) what.push_back("the guest dropped its end");
-      fmt::print("  #{:<10} {}\n", id, fmt::join(what, "; "));
+      auto origin = origins_.find(id);
+      fmt::print("  #{:<10} {}{}\n", id, origin == origins_.end() ? "" : printable(origin->second) + ": ",
+                 fmt::join(what, "; "));
     }
   }
   trace::Json streams_json() const {
@@ -220,6 +256,8 @@ class TraceStats {
       out[std::to_string(id)] = {{"writes", t.writes}, {"written", t.written}, {"reads", t.reads}, {"read", t.read},
                                  {"ended", t.ended}, {"future_polls", t.polls}, {"resolved", t.resolved},
                                  {"dropped", t.dropped}};
+    for (const auto& [id, text] : origins_)
+      if (out.contains(std::to_string(id))) out[std::to_string(id)]["origin"] = text;
     return out;
   }
 
@@ -236,6 +274,8 @@ class TraceStats {
   uint64_t monotonic_first_ = UINT64_MAX, monotonic_last_ = 0, monotonic_reads_ = 0;
   uint64_t wall_first_ = UINT64_MAX, wall_last_ = 0, wall_reads_ = 0;
   std::map<uint64_t, StreamTally> streams_;
+  std::map<uint64_t, std::string> origins_;      // stream or future id -> where it came from
+  std::map<uint64_t, std::string> last_passed_;  // a guest handle -> the last call that took it
 };
 
 // inspect --json: the same report as one JSON object, for scripts. Events
