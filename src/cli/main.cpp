@@ -1,4 +1,4 @@
-// wasm-rr: run, record and replay WebAssembly (WASI 0.2) components.
+// wasm-rr: run, record and replay WebAssembly (WASI 0.2 and 0.3) components.
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -69,7 +69,7 @@ class HelpFormatter final : public CLI::Formatter {
 std::string with_exit_codes(std::string_view text) { return fmt::format("{}\n\n{}", text, kExitCodeHelp); }
 
 int dispatch(int argc, char** argv) {
-  CLI::App app{"wasm-rr: run, record and replay WebAssembly (WASI 0.2) components.\n"
+  CLI::App app{"wasm-rr: run, record and replay WebAssembly (WASI 0.2 and 0.3) components.\n"
                "Record captures every host call a component makes into a trace; replay runs the component\n"
                "again answering every host call from the trace, with no real clock, network or files."};
   app.formatter(std::make_shared<HelpFormatter>());  // before add_subcommand: they inherit it
@@ -78,7 +78,7 @@ int dispatch(int argc, char** argv) {
   app.footer(kExitCodeHelp);
 
   GuestOptions run_opts;
-  CLI::App* run = app.add_subcommand("run", "Run a WASI 0.2 command component (no trace)");
+  CLI::App* run = app.add_subcommand("run", "Run a WASI 0.2 or 0.3 command component (no trace)");
   add_component_options(*run, run_opts);
   add_world_options(*run, run_opts);
   add_limit_options(*run, run_opts.limits);
