@@ -87,16 +87,21 @@ class DirectoryEntrySource final : public StreamSource {
  public:
   explicit DirectoryEntrySource(std::shared_ptr<DirectoryEntryStream> dir) : dir_(std::move(dir)) {}
   Given give(uint32_t max, bool) override {
+    if (failed_) return {std::nullopt, P3Values::error_code(*failed_)};
     std::vector<Value> entries;
     // A bounded answer: a huge directory is read in several gives, and an
     // error or the end after some entries comes with the next one.
     const uint32_t n = std::min(max, kMaxEntriesPerGive);
     while (entries.size() < n) {
       FsResult<std::optional<DirectoryEntry>> next = dir_->next();
-      if (!next.ok() || !next.value()) {
-        if (!entries.empty()) break;
-        if (!next.ok()) return {std::nullopt, P3Values::error_code(next.error())};
-        return {};
+      if (!next.ok()) {
+        if (entries.empty()) return {std::nullopt, P3Values::error_code(next.error())};
+        failed_ = next.error();
+        break;
+      }
+      if (!next.value()) {
+        if (entries.empty()) return {};
+        break;
       }
       DirectoryEntry& e = *next.value();
       entries.push_back(Value::record({P3Values::descriptor_type(e.type), Value::string(std::move(e.name))}));
@@ -107,6 +112,7 @@ class DirectoryEntrySource final : public StreamSource {
  private:
   static constexpr uint32_t kMaxEntriesPerGive = 256;
   std::shared_ptr<DirectoryEntryStream> dir_;
+  std::optional<ErrorCode> failed_;  // an error that came after entries: the next give's
 };
 
 // A new stream the guest reads, and its future, as read-via-stream and
