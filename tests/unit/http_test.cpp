@@ -576,15 +576,6 @@ TEST(HttpTypes, HugeReadLengthsOnABodyReturnWhatIsAvailable) {
 
 constexpr const char* kP3 = "0.3.0";
 
-// A wasm-rr:async/streams call, as the runtime makes it for a stream or
-// future the host holds.
-Value streams_call(HostHarness& h, const std::string& op, Values args) {
-  const runtime::HostFunc* f = h.registry().find(runtime::kHostStreamsInterface, op);
-  EXPECT_TRUE(f) << op;
-  Values r = f ? (*f)(args) : Values{};
-  return r.empty() ? Value() : r[0];
-}
-
 // request.new(headers, contents, trailers, none), with the guest's stream
 // and future ids `body` (0: no body) and `trailers`; returns (request, transmit future).
 std::pair<uint32_t, uint32_t> p3_request(HostHarness& h, const std::string& authority, uint32_t body,
@@ -616,13 +607,13 @@ TEST(P3Http, PostsAWrittenBodyAndStreamsTheResponse) {
   HostHarness h(allow_http({"127.0.0.1"}));
   auto [req, transmitted] = p3_request(h, server.authority(), 5, 6);
   h.call(kTypes, "[method]request.set-method", {Value::borrow(req), Value::variant(2 /* post */)}, kP3);
-  streams_call(h, "take", {Value::u32(5), Value::byte_list("payload")});
-  streams_call(h, "dropped", {Value::u32(5), Value::boolean(false)});
-  streams_call(h, "accept", {Value::u32(6), Value::list({Value::ok(Value::none())})});
-  EXPECT_FALSE(streams_call(h, "resolve", {Value::u32(transmitted)}).is_some());  // not sent yet
+  h.streams_call("take", {Value::u32(5), Value::byte_list("payload")});
+  h.streams_call("dropped", {Value::u32(5), Value::boolean(false)});
+  h.streams_call("accept", {Value::u32(6), Value::list({Value::ok(Value::none())})});
+  EXPECT_FALSE(h.streams_call("resolve", {Value::u32(transmitted)}).is_some());  // not sent yet
   Value sent = h.call1("wasi:http/client", "send", {Value::own(req)}, kP3);
   ASSERT_TRUE(sent.is_ok());
-  EXPECT_EQ(streams_call(h, "resolve", {Value::u32(transmitted)}), Value::some(Value::list({Value::ok()})));
+  EXPECT_EQ(h.streams_call("resolve", {Value::u32(transmitted)}), Value::some(Value::list({Value::ok()})));
   uint32_t resp = sent.payload().rep();
   EXPECT_EQ(h.call1(kTypes, "[method]response.get-status-code", {Value::borrow(resp)}, kP3), Value::u16(201));
   Value body = h.call1(kTypes, "[static]response.consume-body",
@@ -630,12 +621,12 @@ TEST(P3Http, PostsAWrittenBodyAndStreamsTheResponse) {
   const uint32_t stream = static_cast<uint32_t>(body.items.at(0).num);
   std::string text;
   for (;;) {
-    Value got = streams_call(h, "give", {Value::u32(stream), Value::u32(64), Value::boolean(true)});
+    Value got = h.streams_call("give", {Value::u32(stream), Value::u32(64), Value::boolean(true)});
     if (!got.is_some()) break;
     text += got.payload().str;
   }
   EXPECT_EQ(text, "got payload");
-  Value trailers = streams_call(h, "resolve", {Value::u32(static_cast<uint32_t>(body.items.at(1).num))});
+  Value trailers = h.streams_call("resolve", {Value::u32(static_cast<uint32_t>(body.items.at(1).num))});
   ASSERT_TRUE(trailers.is_some());
   const Value& result = trailers.payload().items.at(0);
   ASSERT_TRUE(result.is_ok() && result.payload().is_some());
@@ -648,7 +639,7 @@ TEST(P3Http, ABodyStillBeingWrittenIsATrapThatSaysSo) {
   HostHarness h(allow_http({"*"}));
   auto [req, transmitted] = p3_request(h, "127.0.0.1:9", 5, 6);
   (void)transmitted;
-  streams_call(h, "take", {Value::u32(5), Value::byte_list("part")});
+  h.streams_call("take", {Value::u32(5), Value::byte_list("part")});
   try {
     h.call("wasi:http/client", "send", {Value::own(req)}, kP3);
     FAIL() << "send with an open body stream did not trap";
@@ -666,8 +657,8 @@ TEST(P3Http, ABodyOfAnotherLengthThanItsContentLengthIsNotSent) {
                        kP3);
   uint32_t req = made.items.at(0).rep();
   h.call(kTypes, "[method]request.set-authority", {Value::borrow(req), Value::some(Value::string("127.0.0.1:9"))}, kP3);
-  streams_call(h, "take", {Value::u32(5), Value::byte_list("short")});
-  streams_call(h, "dropped", {Value::u32(5), Value::boolean(false)});
+  h.streams_call("take", {Value::u32(5), Value::byte_list("short")});
+  h.streams_call("dropped", {Value::u32(5), Value::boolean(false)});
   Value sent = h.call1("wasi:http/client", "send", {Value::own(req)}, kP3);
   ASSERT_FALSE(sent.is_ok());
   EXPECT_EQ(sent.payload().case_index(), static_cast<uint32_t>(C::http_request_body_size));
@@ -680,7 +671,7 @@ TEST(P3Http, ADeniedRequestFailsAndSoDoesItsTransmitFuture) {
   Value sent = h.call1("wasi:http/handler", "handle", {Value::own(req)}, kP3);
   ASSERT_FALSE(sent.is_ok());
   EXPECT_EQ(sent.payload().case_index(), static_cast<uint32_t>(C::http_request_denied));
-  Value t = streams_call(h, "resolve", {Value::u32(transmitted)});
+  Value t = h.streams_call("resolve", {Value::u32(transmitted)});
   ASSERT_TRUE(t.is_some());
   EXPECT_FALSE(t.payload().items.at(0).is_ok());
 }

@@ -41,13 +41,6 @@ uint32_t err_case(const Value& r) {
 // A host stream or future id inside a returned value.
 uint32_t id(const Value& v) { return static_cast<uint32_t>(v.num); }
 
-Value streams_call(HostHarness& h, const std::string& op, Values args) {
-  const runtime::HostFunc* f = h.registry().find(runtime::kHostStreamsInterface, op);
-  EXPECT_TRUE(f) << op;
-  Values r = f ? (*f)(args) : Values{};
-  return r.empty() ? Value() : r[0];
-}
-
 class P3Filesystem : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -77,7 +70,7 @@ class P3Filesystem : public ::testing::Test {
   }
   // The value of a stream's result future, once the stream has ended.
   Value future_value(uint32_t future) {
-    Value r = streams_call(*h, "resolve", {Value::u32(future)});
+    Value r = h->streams_call("resolve", {Value::u32(future)});
     EXPECT_TRUE(r.is_some());
     return r.is_some() ? r.payload().items.at(0) : Value();
   }
@@ -127,27 +120,27 @@ TEST_F(P3Filesystem, ReadStreamGivesTheFileThenEnds) {
   ASSERT_TRUE(d.is_ok());
   Value pair = method("read-via-stream", d.payload().rep(), {Value::u64(7)});
   const uint32_t stream = id(pair.items.at(0)), future = id(pair.items.at(1));
-  EXPECT_FALSE(streams_call(*h, "resolve", {Value::u32(future)}).is_some());  // not ended yet
-  Value got = streams_call(*h, "give", {Value::u32(stream), Value::u32(100), Value::boolean(false)});
+  EXPECT_FALSE(h->streams_call("resolve", {Value::u32(future)}).is_some());  // not ended yet
+  Value got = h->streams_call("give", {Value::u32(stream), Value::u32(100), Value::boolean(false)});
   ASSERT_TRUE(got.is_some());
   EXPECT_EQ(got.payload().str, "file");
-  EXPECT_FALSE(streams_call(*h, "give", {Value::u32(stream), Value::u32(100), Value::boolean(false)}).is_some());
+  EXPECT_FALSE(h->streams_call("give", {Value::u32(stream), Value::u32(100), Value::boolean(false)}).is_some());
   EXPECT_TRUE(future_value(future).is_ok());
 }
 
 TEST_F(P3Filesystem, StreamsThatCannotStartEndWithTheirError) {
   Value dir_stream = method("read-via-stream", root, {Value::u64(0)});
   const uint32_t stream = id(dir_stream.items.at(0)), future = id(dir_stream.items.at(1));
-  EXPECT_FALSE(streams_call(*h, "give", {Value::u32(stream), Value::u32(1), Value::boolean(true)}).is_some());
+  EXPECT_FALSE(h->streams_call("give", {Value::u32(stream), Value::u32(1), Value::boolean(true)}).is_some());
   EXPECT_EQ(err_case(future_value(future)), 13u);  // is-directory
   // write-via-stream of a read-only descriptor: what the guest writes is
   // dropped, the future says bad-descriptor once the guest ended the stream
   Value d = open("hello.txt", no_open(), read_only());
   const uint32_t data = 7;  // the guest's stream id
   Value f = method("write-via-stream", d.payload().rep(), {Value::async_handle(abi::Kind::Stream, data), Value::u64(0)});
-  streams_call(*h, "take", {Value::u32(data), Value::byte_list("x")});
-  EXPECT_FALSE(streams_call(*h, "resolve", {Value::u32(id(f))}).is_some());
-  streams_call(*h, "dropped", {Value::u32(data), Value::boolean(false)});
+  h->streams_call("take", {Value::u32(data), Value::byte_list("x")});
+  EXPECT_FALSE(h->streams_call("resolve", {Value::u32(id(f))}).is_some());
+  h->streams_call("dropped", {Value::u32(data), Value::boolean(false)});
   EXPECT_EQ(err_case(future_value(id(f))), 2u);  // bad-descriptor
   std::ifstream in(dir_ + "/hello.txt");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "hello, file");
@@ -157,12 +150,12 @@ TEST_F(P3Filesystem, ADroppedStreamIsGoneOnceItsFutureIs) {
   Value d = open("new.txt", create(), write_only());
   const uint32_t data = 9;
   Value f = method("append-via-stream", d.payload().rep(), {Value::async_handle(abi::Kind::Stream, data)});
-  streams_call(*h, "take", {Value::u32(data), Value::byte_list("abc")});
-  streams_call(*h, "dropped", {Value::u32(data), Value::boolean(false)});
-  EXPECT_THROW(streams_call(*h, "take", {Value::u32(data), Value::byte_list("more")}), Trap);
+  h->streams_call("take", {Value::u32(data), Value::byte_list("abc")});
+  h->streams_call("dropped", {Value::u32(data), Value::boolean(false)});
+  EXPECT_THROW(h->streams_call("take", {Value::u32(data), Value::byte_list("more")}), Trap);
   EXPECT_TRUE(future_value(id(f)).is_ok());
-  streams_call(*h, "dropped", {Value::u32(id(f)), Value::boolean(true)});
-  EXPECT_THROW(streams_call(*h, "resolve", {Value::u32(id(f))}), Trap);
+  h->streams_call("dropped", {Value::u32(id(f)), Value::boolean(true)});
+  EXPECT_THROW(h->streams_call("resolve", {Value::u32(id(f))}), Trap);
   std::ifstream in(dir_ + "/new.txt");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "abc");
 }
@@ -170,13 +163,13 @@ TEST_F(P3Filesystem, ADroppedStreamIsGoneOnceItsFutureIs) {
 TEST_F(P3Filesystem, DirectoryEntriesComeAsRecordsWithZeroThreesTypes) {
   Value pair = method("read-directory", root);
   const uint32_t stream = id(pair.items.at(0));
-  Value got = streams_call(*h, "give", {Value::u32(stream), Value::u32(1), Value::boolean(false)});
+  Value got = h->streams_call("give", {Value::u32(stream), Value::u32(1), Value::boolean(false)});
   ASSERT_TRUE(got.is_some());
   ASSERT_EQ(got.payload().items.size(), 1u);  // at most what was asked for
   std::map<std::string, uint32_t> types;
   for (;;) {
     for (const Value& e : got.payload().items) types[e.items.at(1).str] = e.items.at(0).case_index();
-    got = streams_call(*h, "give", {Value::u32(stream), Value::u32(16), Value::boolean(false)});
+    got = h->streams_call("give", {Value::u32(stream), Value::u32(16), Value::boolean(false)});
     if (!got.is_some()) break;
   }
   EXPECT_EQ(types, (std::map<std::string, uint32_t>{{"hello.txt", 5u}, {"sub", 2u}}));
@@ -241,8 +234,8 @@ TEST_F(P3Sockets, TcpRefusedDeniedAndWrongState) {
   EXPECT_EQ(err_case(tcp("bind", s, {loopback(0)})), 5u);  // invalid-state
   // send and receive before a connection: streams that end with invalid-state
   Value pair = tcp("receive", s);
-  EXPECT_FALSE(streams_call(h, "give", {Value::u32(id(pair.items.at(0))), Value::u32(4), Value::boolean(true)}).is_some());
-  Value done = streams_call(h, "resolve", {Value::u32(id(pair.items.at(1)))});
+  EXPECT_FALSE(h.streams_call("give", {Value::u32(id(pair.items.at(0))), Value::u32(4), Value::boolean(true)}).is_some());
+  Value done = h.streams_call("resolve", {Value::u32(id(pair.items.at(1)))});
   ASSERT_TRUE(done.is_some());
   EXPECT_EQ(err_case(done.payload().items.at(0)), 5u);
 }

@@ -40,6 +40,15 @@ class HostHarness {
     return r.empty() ? Value() : r[0];
   }
 
+  // A wasm-rr:async/streams call, as the runtime makes it for a stream or
+  // future the host holds (WASI 0.3).
+  Value streams_call(const std::string& op, Values args) {
+    const runtime::HostFunc* f = registry_.find(runtime::kHostStreamsInterface, op);
+    if (!f) ADD_FAILURE() << "not registered: " << runtime::kHostStreamsInterface << "#" << op;
+    Values r = f ? (*f)(args) : Values{};
+    return r.empty() ? Value() : r[0];
+  }
+
   runtime::HostRegistry& registry() { return registry_; }
   WasiHost& host() { return host_; }
 

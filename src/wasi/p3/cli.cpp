@@ -8,8 +8,6 @@ namespace wasmrr::wasi::p3 {
 
 namespace {
 
-Value future_value(uint32_t id) { return Value::async_handle(abi::Kind::Future, id); }
-
 // wasi:cli/types@0.3.0 error-code: io, illegal-byte-sequence, pipe.
 constexpr uint32_t kErrorIo = 0, kErrorPipe = 2;
 
@@ -33,7 +31,7 @@ void register_cli(runtime::HostRegistry& r, P3State& p) {
   const int stdin_fd = config.stdin_fd;
   in("read-via-stream", [&s, stdin_fd](Values&) {
     const auto [stream, future] = s.hold(fd_source(stdin_fd, Value::enum_(kErrorIo)));
-    return one(Value::tuple({Value::async_handle(abi::Kind::Stream, stream), future_value(future)}));
+    return one(Value::tuple({stream_value(stream), future_value(future)}));
   });
   register_cli_environment(r, p.cli, WasiVersion::P3);
   register_cli_exit(r, p.cli, WasiVersion::P3);

@@ -79,9 +79,6 @@ struct P3Values {
   }
 };
 
-Value stream_value(uint32_t id) { return Value::async_handle(abi::Kind::Stream, id); }
-Value future_value(uint32_t id) { return Value::async_handle(abi::Kind::Future, id); }
-
 // read-directory's stream<directory-entry>.
 class DirectoryEntrySource final : public StreamSource {
  public:

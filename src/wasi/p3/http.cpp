@@ -27,9 +27,6 @@ namespace {
 
 constexpr WasiVersion kP3 = WasiVersion::P3;
 
-Value stream_value(uint32_t id) { return Value::async_handle(abi::Kind::Stream, id); }
-Value future_value(uint32_t id) { return Value::async_handle(abi::Kind::Future, id); }
-
 [[noreturn]] void unsupported(std::string_view func) {
   throw Trap(fmt::format("wasi:http/types@0.3.0#{}: not supported by wasm-rr yet (only the client side of "
                          "wasi:http 0.3 is: requests sent with wasi:http/client, and their responses)",

@@ -27,6 +27,10 @@
 
 namespace wasmrr::wasi::p3 {
 
+// Stream and future ids as the values host functions return.
+inline Value stream_value(uint32_t id) { return Value::async_handle(abi::Kind::Stream, id); }
+inline Value future_value(uint32_t id) { return Value::async_handle(abi::Kind::Future, id); }
+
 // A stream the host holds, and the future that reports how it ended.
 struct HostStream {
   std::shared_ptr<StreamSink> sink;      // set when the guest writes the stream
@@ -58,9 +62,8 @@ struct StreamsState {
   // Holds the stream the guest handed over, writing into `sink`; returns
   // the id of its new result future.
   uint32_t hold(uint32_t stream, std::shared_ptr<StreamSink> sink) {
-    HostStream h;
-    h.sink = std::move(sink);
-    return hold(stream, std::move(h));
+    streams[stream].sink = std::move(sink);
+    return add_future(stream);
   }
   // A new future the host writes, whose value `ready` gives once there is one.
   uint32_t hold_future(std::function<std::optional<Value>()> ready) {
@@ -74,26 +77,21 @@ struct StreamsState {
   // future (tcp-socket.listen's); returns its id.
   uint32_t hold_without_future(std::shared_ptr<StreamSource> source) {
     const uint32_t stream = new_id();
-    HostStream h;
-    h.source = std::move(source);
-    streams[stream] = std::move(h);
+    streams[stream].source = std::move(source);
     return stream;
   }
   // Holds a new stream the guest reads from `source`; returns its id and the
   // id of its result future.
   std::pair<uint32_t, uint32_t> hold(std::shared_ptr<StreamSource> source) {
-    const uint32_t stream = new_id();
-    HostStream h;
-    h.source = std::move(source);
-    return {stream, hold(stream, std::move(h))};
+    const uint32_t stream = hold_without_future(std::move(source));
+    return {stream, add_future(stream)};
   }
 
  private:
-  uint32_t hold(uint32_t stream, HostStream h) {
-    h.future = new_id();
-    futures[h.future] = stream;
-    const uint32_t future = h.future;
-    streams[stream] = std::move(h);
+  uint32_t add_future(uint32_t stream) {
+    const uint32_t future = new_id();
+    streams[stream].future = future;
+    futures[future] = stream;
     return future;
   }
 };

@@ -36,11 +36,7 @@ NetResult<Unit> bind(SocketsState& net, TcpSocket& s, const IpEndpoint& local) {
 
 NetResult<Unit> connect(SocketsState& net, TcpSocket& s, const IpEndpoint& remote) {
   if (auto r = tcp::start_connect(net, s, remote); !r.ok()) return r;
-  for (;;) {
-    NetResult<Unit> r = tcp::poll_connect(s);
-    if (r.ok() || r.error() != NetError::would_block) return r;
-    wait_fd_or_cancel(s.raw(), POLLOUT);
-  }
+  return until_ready(s.raw(), POLLOUT, [&s] { return tcp::poll_connect(s); });
 }
 
 // An unbound socket listens on a port of the system's choosing, as the WIT

@@ -7,7 +7,6 @@
 // 0.3's error-code variants (p3/net.h).
 #include <poll.h>
 
-#include "wasi/io/wait_cancel.h"
 #include "wasi/p3/net.h"
 #include "wasi/sockets/udp_ops.h"
 
@@ -42,20 +41,12 @@ NetResult<Unit> send(SocketsState& net, UdpSocket& s, const std::string& data, c
   std::optional<IpEndpoint> to;
   if (remote_opt.is_some()) to = endpoint_from_value(remote_opt.payload());
   if (auto r = bind_if_unbound(net, s); !r.ok()) return r;
-  for (;;) {
-    NetResult<Unit> r = udp::send_datagram(net, s.raw(), s.family, s.remote, data, to);
-    if (r.ok() || r.error() != NetError::would_block) return r;
-    wait_fd_or_cancel(s.raw(), POLLOUT);
-  }
+  return until_ready(s.raw(), POLLOUT, [&] { return udp::send_datagram(net, s.raw(), s.family, s.remote, data, to); });
 }
 
 NetResult<udp::Datagram> receive(UdpSocket& s) {
   if (s.state != UdpState::bound) return NetError::invalid_state;
-  for (;;) {
-    NetResult<udp::Datagram> r = udp::receive_datagram(s.raw());
-    if (r.ok() || r.error() != NetError::would_block) return r;
-    wait_fd_or_cancel(s.raw(), POLLIN);
-  }
+  return until_ready(s.raw(), POLLIN, [&s] { return udp::receive_datagram(s.raw()); });
 }
 
 }  // namespace
