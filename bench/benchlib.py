@@ -38,5 +38,25 @@ def median_time(cmd, runs: int, out_path: Path, warmup: int = 1) -> float:
     return statistics.median(time_command(cmd, out_path) for _ in range(runs))
 
 
+def interleaved_times(cmds: dict, runs: int, out_path: Path, warmup: int = 1) -> dict:
+    """Times each named command `runs` times, round-robin: one run of each per
+    round, in the dict's order. A shared machine that is slower for a while
+    then slows every command alike, and a ratio of two commands' times in the
+    same round stays fair (paired_ratio). Returns {name: [seconds, per round]}."""
+    for _ in range(warmup):
+        for cmd in cmds.values():
+            time_command(cmd, out_path)
+    times = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            times[name].append(time_command(cmd, out_path))
+    return times
+
+
+def paired_ratio(times: list, base: list) -> float:
+    """The median over rounds of times[i] / base[i] (interleaved_times)."""
+    return statistics.median(t / b for t, b in zip(times, base))
+
+
 def fmt_ms(seconds: float) -> str:
     return f"{seconds * 1000:10.1f} ms"

@@ -14,8 +14,12 @@ Guests:
     4 MiB file 50 k times, with and without bytes-seen-before references
     (docs/trace-format.md; record --dedup-window 0 for without)
 
-Median of --runs runs each, after one warm-up. stdlib only."""
+--runs rounds after one warm-up round; each round runs every command once,
+in turn (run, then record and replay per format), so that a shared machine's
+slow spells fall on all of them alike. Times are medians; each ratio is the
+median of the rounds' ratios to that round's run. stdlib only."""
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,7 +27,7 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import median_time, try_median_time  # noqa: E402
+from benchlib import interleaved_times, paired_ratio, try_median_time  # noqa: E402
 
 FORMATS = ("json", "cbor", "json.zst", "cbor.zst")
 
@@ -51,22 +55,34 @@ def dir_flags(g, tmp):
 
 
 def measure(a, g, tmp):
-    """One table row per format: times and sizes."""
+    """One table row per format: median times, ratios against run taken
+    round by round (bench/benchlib.py interleaved_times), sizes."""
     out = tmp / "out"
     flags = dir_flags(g, tmp)
-    run = median_time([a.wasm_rr, "run", g.component, *flags, "--", *g.args], a.runs, out)
+    cmds = {"run": [a.wasm_rr, "run", g.component, *flags, "--", *g.args]}
+    for fmt in FORMATS:
+        trace = str(tmp / f"t.{fmt}")
+        cmds[f"record {fmt}"] = [a.wasm_rr, "record", g.component, *flags, *g.record_flags, "-t", trace, "--", *g.args]
+        cmds[f"replay {fmt}"] = [a.wasm_rr, "replay", g.component, trace]
+    times = interleaved_times(cmds, a.runs, out)
+    run = Timing(statistics.median(times["run"]), 1.0)
     jco = None
     if a.jco and not g.data_dir:
         jco, _ = try_median_time([a.jco, "run", g.component, *g.args], max(1, a.runs // 2), out)
     rows = []
     for fmt in FORMATS:
         trace = tmp / f"t.{fmt}"
-        rec = median_time([a.wasm_rr, "record", g.component, *flags, *g.record_flags, "-t", str(trace), "--", *g.args],
-                          a.runs, out)
-        rep = median_time([a.wasm_rr, "replay", g.component, str(trace)], a.runs, out)
-        events = count_events(a.wasm_rr, trace)
-        rows.append((fmt, rec, rep, trace.stat().st_size, events))
+        rec, rep = (Timing(statistics.median(times[f"{mode} {fmt}"]), paired_ratio(times[f"{mode} {fmt}"], times["run"]))
+                    for mode in ("record", "replay"))
+        rows.append((fmt, rec, rep, trace.stat().st_size, count_events(a.wasm_rr, trace)))
     return run, jco, rows
+
+
+class Timing:
+    """A median time and its median ratio to run's time in the same rounds."""
+
+    def __init__(self, seconds, ratio):
+        self.seconds, self.ratio = seconds, ratio
 
 
 def verdict(ok):
@@ -74,22 +90,22 @@ def verdict(ok):
 
 
 def print_guest(g, run, jco, rows):
-    jco_text = f"   jco run {jco * 1000:8.1f} ms ({jco / run:5.1f}x)" if jco else ""
-    print(f"\n{g.name}\n  run {run * 1000:8.1f} ms{jco_text}")
+    jco_text = f"   jco run {jco * 1000:8.1f} ms ({jco / run.seconds:5.1f}x)" if jco else ""
+    print(f"\n{g.name}\n  run {run.seconds * 1000:8.1f} ms{jco_text}")
     print(f"  {'format':<9} {'record':>10} {'x run':>6} {'replay':>10} {'x run':>6} {'bytes/event':>12} {'events':>9}  goals")
     for fmt, rec, rep, size, events in rows:
         per_event = size / max(events, 1)
         goals = []
         if g.kind == "compute":
-            goals.append(f"record, replay <= 1.05x: {verdict(rec / run <= 1.05 and rep / run <= 1.05)}")
+            goals.append(f"record, replay <= 1.05x: {verdict(rec.ratio <= 1.05 and rep.ratio <= 1.05)}")
         elif g.kind in ("clock", "random", "read", "write"):
-            goals.append(f"record <= 1.2x: {verdict(rec / run <= 1.2)}")
-            goals.append(f"replay <= 1x: {verdict(rep / run <= 1.0)}")
+            goals.append(f"record <= 1.2x: {verdict(rec.ratio <= 1.2)}")
+            goals.append(f"replay <= 1x: {verdict(rep.ratio <= 1.0)}")
             if fmt == "cbor" and g.kind in ("clock", "random"):
                 goals.append(f"<= 16 B: {verdict(per_event <= 16)}")
             if fmt.endswith(".zst") and g.kind == "clock":
                 goals.append(f"<= 4 B: {verdict(per_event <= 4)}")
-        print(f"  {fmt:<9} {rec * 1000:7.1f} ms {rec / run:5.2f}x {rep * 1000:7.1f} ms {rep / run:5.2f}x "
+        print(f"  {fmt:<9} {rec.seconds * 1000:7.1f} ms {rec.ratio:5.2f}x {rep.seconds * 1000:7.1f} ms {rep.ratio:5.2f}x "
               f"{per_event:12.2f} {events:9d}  {'; '.join(goals)}")
 
 
