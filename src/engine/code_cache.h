@@ -11,8 +11,9 @@
 // and only they can write are read, in a directory only they can write.
 // Entries are named by the SHA-256 of the module's bytes as compiled (after
 // --max-memory's rewriting) and are written whole or not at all. An entry
-// holds its encoding's SHA-256 too, checked before SpiderMonkey sees it:
-// SpiderMonkey trusts an encoding, and a damaged one could crash it.
+// holds its encoding's checksum too (XXH3, 128 bits), checked before
+// SpiderMonkey sees it: SpiderMonkey trusts an encoding, and a damaged one
+// could crash it.
 #pragma once
 
 #include <cstdint>
