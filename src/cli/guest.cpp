@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -363,12 +364,22 @@ size_t GuestLimits::handle_limit() const {
   return max_handles ? static_cast<size_t>(*max_handles) : abi::HandleTable::kDefaultMaxLive;
 }
 
+namespace {
+
+// run_guest's last engine on this thread, left for the process's end.
+thread_local engine::Engine* t_engine_left = nullptr;
+
+}  // namespace
+
 runtime::Outcome run_guest(const LoadedComponent& c, const runtime::HostRegistry& registry,
                            runtime::CallInterposer& interposer, runtime::InstantiateOptions options,
                            const GuestLimits& limits, const trace::ExportCall* entry) {
+  delete std::exchange(t_engine_left, nullptr);
   auto engine = engine::create_engine(limits.engine_options());
   if (!engine) throw ToolError(engine.error().message);
-  return run_guest_on(**engine, c, registry, interposer, options, limits, entry);
+  runtime::Outcome outcome = run_guest_on(**engine, c, registry, interposer, options, limits, entry);
+  t_engine_left = engine->release();
+  return outcome;
 }
 
 namespace {

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -435,5 +437,11 @@ int main(int argc, char** argv) {
   // A guest writing to a closed pipe must see a stream error (EPIPE), not
   // have wasm-rr killed under it.
   std::signal(SIGPIPE, SIG_IGN);
-  return wasmrr::cli::dispatch(argc, argv);
+  int code = wasmrr::cli::dispatch(argc, argv);
+  // Ends without static destructors or atexit handlers: a guest's engine is
+  // still alive (cli/guest.h, run_guest), and tearing it and SpiderMonkey
+  // down would only cost time. What went through stdio is flushed; all else
+  // wasm-rr writes (guest output, traces, files) went out with write(2).
+  std::fflush(nullptr);
+  std::_Exit(code);
 }
