@@ -117,6 +117,10 @@ const HostRegistry::Funcs* HostRegistry::interface_for(std::string_view instance
 
 bool HostRegistry::has_interface(std::string_view instance_name) const { return interface_for(instance_name) != nullptr; }
 
+bool HostRegistry::may_import(std::string_view interface) const {
+  return !expected_ || expected_->contains(interface.substr(0, interface.find('@')));
+}
+
 void HostRegistry::declare(std::string_view interface, std::string func, abi::FuncTypePtr type) {
   define(interface, std::move(func), nullptr, std::move(type));
 }

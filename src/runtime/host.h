@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -90,6 +91,13 @@ class HostRegistry {
   // The type the host gives that function; nullptr if none or untyped.
   abi::FuncTypePtr find_type(std::string_view instance_name, std::string_view func) const;
   bool has_interface(std::string_view instance_name) const;
+  // The interfaces that will be imported (unversioned: "ns:pkg/iface"),
+  // when the registry serves one component whose imports are known. A host
+  // may then leave the others undefined (wasi's InterfaceDefiner does, and
+  // so never parses their WIT). Not set: any interface may be imported.
+  void expect_imports(std::set<std::string, std::less<>> interfaces) { expected_ = std::move(interfaces); }
+  // Whether `interface` ("ns:pkg/iface@1.2.3", or unversioned) may be imported.
+  bool may_import(std::string_view interface) const;
   // Replaces every function that has a body by what `wrap` makes of it: a
   // decorator over the whole host (rr/fault_injector.h). Imports bound
   // before keep working: find()'s pointers stay valid.
@@ -105,6 +113,7 @@ class HostRegistry {
   const Funcs* interface_for(std::string_view instance_name) const;
 
   std::map<std::string, Funcs, std::less<>> interfaces_;  // by the exact name defined
+  std::optional<std::set<std::string, std::less<>>> expected_;  // expect_imports()
   struct Track {
     std::string name;  // the defined name with the highest version on this track
     std::array<uint64_t, 3> version;

@@ -68,6 +68,7 @@ WasiHost::~WasiHost() = default;
 
 void WasiHost::register_all(runtime::HostRegistry& r, WasiVersions versions) {
   Packages& p = *packages_;
+  if (versions.interfaces) r.expect_imports(*versions.interfaces);
   if (versions.p2) {
     register_cli(r, p.cli);
     register_io(r, p.io);

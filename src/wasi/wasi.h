@@ -59,7 +59,9 @@ class WasiHost {
   WasiHost(const WasiHost&) = delete;
   WasiHost& operator=(const WasiHost&) = delete;
 
-  // Registers the host of each WASI version in `versions` (by default both).
+  // Registers the host of each WASI version in `versions` (by default both),
+  // and if it names interfaces only those (the registry is told to expect
+  // them: HostRegistry::expect_imports).
   void register_all(runtime::HostRegistry& registry, WasiVersions versions = {});
 
   // Live host resources of all kinds (for tests and leak checks).

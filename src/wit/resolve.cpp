@@ -1,8 +1,13 @@
 #include "wit/resolve.h"
 
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
+
+#include "wit/parser.h"
 
 namespace wasmrr::wit {
 
@@ -45,14 +50,32 @@ std::string strip_version(std::string_view package) {
 
 class Resolver {
  public:
-  explicit Resolver(const std::vector<Package>& packages) {
-    for (const Package& p : packages) {
-      for (const Interface& i : p.interfaces) {
-        std::string key = p.name + "/" + i.name;
-        if (!interfaces_.emplace(key, InterfaceRef{&p, &i, key}).second)
-          throw ResolveError{fmt::format("interface `{}` is defined twice", key)};
-      }
+  // The package named (unversioned, "wasi:io"), parsed, if it was not
+  // given yet; nullptr if there is no such package. Throws ResolveError.
+  using Loader = std::function<const Package*(std::string_view package)>;
+
+  explicit Resolver(const std::vector<Package>& packages, Loader load = nullptr) : load_(std::move(load)) {
+    for (const Package& p : packages) add(p);
+  }
+
+  // `p` must stay where it is while the resolver lives.
+  void add(const Package& p) {
+    for (const Interface& i : p.interfaces) {
+      std::string key = p.name + "/" + i.name;
+      if (!interfaces_.emplace(key, InterfaceRef{&p, &i, key}).second)
+        throw ResolveError{fmt::format("interface `{}` is defined twice", key)};
     }
+  }
+
+  // By unversioned name, "wasi:io/streams"; its package loaded if need be.
+  const InterfaceRef* find_interface(std::string_view key) {
+    if (auto it = interfaces_.find(key); it != interfaces_.end()) return &it->second;
+    if (!load_) return nullptr;
+    const Package* p = load_(key.substr(0, key.find('/')));
+    if (!p) return nullptr;
+    add(*p);
+    auto it = interfaces_.find(key);
+    return it == interfaces_.end() ? nullptr : &it->second;
   }
 
   Signatures::Funcs funcs(const InterfaceRef& r, std::map<std::string, std::string, std::less<>>& versions) {
@@ -152,9 +175,9 @@ class Resolver {
       for (const Use::Name& n : u.names) {
         if (n.local != name) continue;
         std::string target = (u.package.empty() ? r.package->name : strip_version(u.package)) + "/" + u.interface;
-        auto it = interfaces_.find(target);
-        if (it == interfaces_.end()) throw error(r, u.line, fmt::format("no interface `{}` to use from", target));
-        return lookup(it->second, n.name, u.line);
+        const InterfaceRef* used = find_interface(target);
+        if (!used) throw error(r, u.line, fmt::format("no interface `{}` to use from", target));
+        return lookup(*used, n.name, u.line);
       }
     }
     throw error(r, line, fmt::format("unknown type `{}`", name));
@@ -193,12 +216,75 @@ class Resolver {
     throw error(r, d.line, "unknown type definition");
   }
 
+  Loader load_;
   std::map<std::string, InterfaceRef, std::less<>> interfaces_;
   std::map<std::string, Named, std::less<>> named_;  // by "wasi:io/streams#stream-error"
   std::set<std::string, std::less<>> in_progress_;
 };
 
 }  // namespace
+
+struct LazySignatures::State {
+  std::mutex mutex;
+  std::vector<Text> texts;
+  std::deque<Package> parsed;  // a deque: the resolver points into it
+  std::set<std::string, std::less<>> parsed_names;
+  Signatures resolved;  // the interfaces resolved so far
+  bool complete = false;  // every package's
+  Resolver resolver{{}, [this](std::string_view package) { return parse(package); }};
+
+  const Package* parse(std::string_view package) {
+    if (parsed_names.contains(package)) return nullptr;  // parsed: it lacks what was asked for
+    for (const Text& t : texts) {
+      if (t.package != package) continue;
+      auto p = parse_package(t.text);
+      if (!p) throw ResolveError{fmt::format("package {}: {}", package, p.error().message)};
+      if (p->name != package) throw ResolveError{fmt::format("the text of package {} is package {}", package, p->name)};
+      parsed_names.emplace(package);
+      return &parsed.emplace_back(std::move(*p));
+    }
+    return nullptr;
+  }
+
+  // With `mutex` held.
+  const Signatures::Funcs* funcs(std::string_view interface) {
+    if (auto it = resolved.interfaces_.find(interface); it != resolved.interfaces_.end()) return &it->second;
+    const InterfaceRef* ref = resolver.find_interface(interface);
+    if (!ref) return nullptr;
+    return &resolved.interfaces_.emplace(ref->key, resolver.funcs(*ref, resolved.versions_)).first->second;
+  }
+};
+
+LazySignatures::LazySignatures(std::vector<Text> texts) : state_(std::make_unique<State>()) {
+  state_->texts = std::move(texts);
+}
+
+LazySignatures::~LazySignatures() = default;
+
+Result<const Signatures::Funcs*> LazySignatures::funcs(std::string_view interface) const {
+  std::lock_guard lock(state_->mutex);
+  try {
+    return state_->funcs(interface);
+  } catch (const ResolveError& e) {
+    return make_error(e.message);
+  }
+}
+
+Result<const Signatures*> LazySignatures::all() const {
+  std::lock_guard lock(state_->mutex);
+  try {
+    if (!state_->complete) {
+      for (const Text& t : state_->texts)
+        if (const Package* p = state_->parse(t.package)) state_->resolver.add(*p);
+      for (size_t k = 0; k < state_->parsed.size(); k++)
+        for (const Interface& i : state_->parsed[k].interfaces) state_->funcs(state_->parsed[k].name + "/" + i.name);
+      state_->complete = true;
+    }
+    return &state_->resolved;
+  } catch (const ResolveError& e) {
+    return make_error(e.message);
+  }
+}
 
 abi::FuncTypePtr Signatures::find(std::string_view interface, std::string_view func) const {
   auto i = interfaces_.find(interface);

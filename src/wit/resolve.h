@@ -13,7 +13,9 @@
 // marks async in the function type, not the name): its FuncType has async_.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,7 @@ class Signatures {
 
  private:
   friend Result<Signatures> resolve(const std::vector<Package>& packages);
+  friend class LazySignatures;
   std::map<std::string, Funcs, std::less<>> interfaces_;
   std::map<std::string, std::string, std::less<>> versions_;
 };
@@ -45,5 +48,36 @@ class Signatures {
 // Resolves all packages together (a `use` may name an interface of any of
 // them, with or without its version). Errors name the interface and line.
 Result<Signatures> resolve(const std::vector<Package>& packages);
+
+// The same signatures, resolved as they are asked for: an interface's
+// functions when first asked for, and a package's text parsed only when
+// first needed (an interface of it asked for, or named by a `use`). For a
+// host that knows many packages and a guest that imports a few of them: a
+// C hello world needs the WASI packages io, clocks, random, cli and
+// filesystem, not sockets and http, which are half the text. Types are
+// shared as in resolve(): one ResourceType per resource, whichever way it
+// was reached. Thread-safe.
+class LazySignatures {
+ public:
+  struct Text {
+    std::string_view package;  // "wasi:io" (its `package` line must say so)
+    std::string_view text;     // its WIT
+  };
+  // `texts` (their characters) must outlive this.
+  explicit LazySignatures(std::vector<Text> texts);
+  ~LazySignatures();
+  LazySignatures(const LazySignatures&) = delete;
+  LazySignatures& operator=(const LazySignatures&) = delete;
+
+  // An interface's functions ("wasi:io/streams"); nullptr if no package has
+  // it. An error is a text that does not parse or resolve.
+  Result<const Signatures::Funcs*> funcs(std::string_view interface) const;
+  // Every package's (all of them parsed and resolved).
+  Result<const Signatures*> all() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace wasmrr::wit

@@ -2,6 +2,8 @@
 // (wasi/common/wit_signatures.h).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "abi/type.h"
 #include "runtime/host.h"
 #include "wasi/wasi.h"
@@ -197,9 +199,41 @@ TEST(WitParser, MalformedAsyncSyntaxSaysWhere) {
             "3:25: expected `func`, found `static`");
 }
 
+// LazySignatures parses a package only when an interface of it is asked
+// for or used: here the broken package b is never parsed for a:x/i, which
+// uses only c; it is for b's own interface, and for all().
+TEST(WitLazySignatures, ParsesOnlyWhatIsAskedForOrUsed) {
+  const std::string a = "package a:x;\ninterface i {\n  use c:z/t.{r};\n  f: func(v: r) -> own<r>;\n  g: func(v: borrow<r>);\n}\n";
+  const std::string b = "package b:y;\ninterface j {\n  f: func(";
+  const std::string c = "package c:z;\ninterface t {\n  resource r { m: func(); }\n}\n";
+  wit::LazySignatures lazy({{"a:x", a}, {"b:y", b}, {"c:z", c}});
+  auto funcs = lazy.funcs("a:x/i");
+  ASSERT_TRUE(funcs) << funcs.error().message;
+  ASSERT_NE(*funcs, nullptr);
+  EXPECT_EQ(abi::to_string(*(*funcs)->at("f")), "func(v: own<r>) -> own<r>");
+  // The resource reached through the `use` is the one c:z/t's own functions name.
+  auto used = lazy.funcs("c:z/t");
+  ASSERT_TRUE(used && *used);
+  const abi::ResourceTypePtr& self = (*used)->at("[method]r.m")->params.at(0).type->resource;
+  EXPECT_EQ((*funcs)->at("g")->params.at(0).type->resource, self);
+  EXPECT_EQ((*funcs)->at("f")->results.at(0).type->resource, self);
+  auto none = lazy.funcs("d:w/k");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(*none, nullptr);
+  auto broken = lazy.funcs("b:y/j");
+  ASSERT_FALSE(broken);
+  EXPECT_TRUE(broken.error().message.starts_with("package b:y: ")) << broken.error().message;
+  EXPECT_FALSE(lazy.all());
+  // A text must be the package it is given as.
+  wit::LazySignatures misnamed({{"q:q", c}});
+  auto m = misnamed.funcs("q:q/t");
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error().message, "the text of package q:q is package c:z");
+}
+
 TEST(WasiSignatures, EveryPackageParsesAndResolves) {
   EXPECT_EQ(wasi::wasi_wit_texts().size(), 7u);
-  const wit::Signatures& s = wasi::wasi_signatures();
+  const wit::Signatures& s = wasi::wasi_signatures().all();
   for (const char* iface : {"wasi:io/error", "wasi:io/poll", "wasi:io/streams", "wasi:clocks/wall-clock",
                             "wasi:clocks/monotonic-clock", "wasi:cli/stdout", "wasi:cli/environment",
                             "wasi:filesystem/types", "wasi:filesystem/preopens", "wasi:random/random",
@@ -210,7 +244,7 @@ TEST(WasiSignatures, EveryPackageParsesAndResolves) {
 }
 
 TEST(WasiSignatures, SomeTypesExactly) {
-  const wit::Signatures& s = wasi::wasi_signatures();
+  const wit::Signatures& s = wasi::wasi_signatures().all();
   EXPECT_EQ(type_of(s, "wasi:cli/stdout", "get-stdout"), "func() -> own<output-stream>");
   EXPECT_EQ(type_of(s, "wasi:clocks/wall-clock", "now"), "func() -> record { seconds: u64, nanoseconds: u32 }");
   EXPECT_EQ(type_of(s, "wasi:io/streams", "[method]output-stream.blocking-write-and-flush"),
@@ -227,7 +261,7 @@ TEST(WasiSignatures, SomeTypesExactly) {
 
 TEST(WasiSignatures, EveryP3PackageParsesAndResolves) {
   EXPECT_EQ(wasi::wasi_p3_wit_texts().size(), 6u);  // no wasi:io in 0.3
-  const wit::Signatures& s = wasi::wasi_p3_signatures();
+  const wit::Signatures& s = wasi::wasi_p3_signatures().all();
   for (const char* iface : {"wasi:cli/run", "wasi:cli/stdin", "wasi:cli/stdout", "wasi:cli/stderr",
                             "wasi:cli/environment", "wasi:cli/exit", "wasi:cli/terminal-stdout",
                             "wasi:clocks/monotonic-clock", "wasi:clocks/system-clock", "wasi:clocks/types",
@@ -244,7 +278,7 @@ TEST(WasiSignatures, EveryP3PackageParsesAndResolves) {
 }
 
 TEST(WasiSignatures, SomeP3TypesExactly) {
-  const wit::Signatures& s = wasi::wasi_p3_signatures();
+  const wit::Signatures& s = wasi::wasi_p3_signatures().all();
   const std::string cli_error = "enum { io, illegal-byte-sequence, pipe }";
   EXPECT_EQ(type_of(s, "wasi:clocks/monotonic-clock", "wait-for"), "async func(how-long: u64)");
   ASSERT_NE(s.find("wasi:clocks/monotonic-clock", "wait-for"), nullptr);
@@ -330,9 +364,31 @@ TEST(WasiSignatures, VersionsFollowTheImportNames) {
   // Registering only 0.2 leaves 0.3's names unbound, and the other way round.
   wasi::WasiHost host(wasi::WasiConfig{});
   runtime::HostRegistry r;
-  host.register_all(r, WasiVersions{true, false});
+  host.register_all(r, WasiVersions{true, false, std::nullopt});
   EXPECT_NE(r.find("wasi:cli/stdout@0.2.0", "get-stdout"), nullptr);
   EXPECT_EQ(r.find("wasi:cli/stdout@0.3.0", "write-via-stream"), nullptr);
+}
+
+// A registry for a component that imports a few interfaces gets only those,
+// with their types; so does a declared-only one (replay).
+TEST(WasiSignatures, OnlyTheImportedInterfacesAreRegistered) {
+  using wasi::WasiVersions;
+  WasiVersions v = WasiVersions::of({"wasi:cli/stdout@0.2.0", "wasi:io/streams@0.2.3", "my:app/log"});
+  ASSERT_TRUE(v.interfaces);
+  EXPECT_EQ(*v.interfaces, (std::set<std::string, std::less<>>{"my:app/log", "wasi:cli/stdout", "wasi:io/streams"}));
+  wasi::WasiHost host(wasi::WasiConfig{});
+  runtime::HostRegistry r;
+  host.register_all(r, v);
+  EXPECT_NE(r.find("wasi:cli/stdout@0.2.0", "get-stdout"), nullptr);
+  ASSERT_NE(r.find_type("wasi:io/streams@0.2.0", "[method]output-stream.write"), nullptr);
+  EXPECT_EQ(r.find("wasi:cli/stderr@0.2.0", "get-stderr"), nullptr);
+  EXPECT_FALSE(r.has_interface("wasi:http/types@0.2.0"));
+  EXPECT_TRUE(r.may_import("wasi:cli/stdout@0.2.12"));
+  EXPECT_FALSE(r.may_import("wasi:cli/stderr@0.2.12"));
+  runtime::HostRegistry declared;
+  wasi::declare_wasi_signatures(declared, v);
+  EXPECT_NE(declared.find_type("wasi:cli/stdout@0.2.0", "get-stdout"), nullptr);
+  EXPECT_EQ(declared.find_type("wasi:cli/stderr@0.2.0", "get-stderr"), nullptr);
 }
 
 }  // namespace

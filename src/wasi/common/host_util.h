@@ -54,6 +54,8 @@ inline size_t buffer_len(uint64_t len) {
 // "wasi:cli/stdout@0.3.0"), each with its WIT signature of that version
 // (wit_signatures.h). A function the WIT lacks is registered untyped, a bug
 // of the host that wit_test's WasiSignatures.EveryHostFunctionIsTyped catches.
+// An interface the registry does not expect to be imported
+// (HostRegistry::may_import) is not registered: its WIT is never parsed.
 class InterfaceDefiner {
  public:
   InterfaceDefiner(runtime::HostRegistry& r, std::string_view interface, WasiVersion version = WasiVersion::P2)
@@ -62,13 +64,14 @@ class InterfaceDefiner {
         unversioned_(interface),
         interface_(fmt::format("{}@{}", interface, version_string(version))) {}
   void operator()(std::string func, HostFunc fn) const {
+    if (!r_.may_import(unversioned_)) return;
     abi::FuncTypePtr type = signatures_.find(unversioned_, func);
     r_.define(interface_, std::move(func), std::move(fn), std::move(type));
   }
 
  private:
   runtime::HostRegistry& r_;
-  const wit::Signatures& signatures_;
+  const WasiSignatures& signatures_;
   std::string unversioned_;
   std::string interface_;
 };
