@@ -1,7 +1,5 @@
 #include "cli/debug/repl.h"
 
-#include <editline/readline.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -13,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/debug/editline_api.h"
 #include "cli/units.h"
 #include "util/printable.h"
 
@@ -89,19 +88,36 @@ std::optional<std::string> Repl::next_line() {
     return line;
   }
   if (interactive_) {
-    out_.flush();
-    char* typed = readline("(wasm-rr) ");
-    if (!typed) return std::nullopt;
-    std::string line(typed);
-    std::free(typed);
-    if (line.find_first_not_of(" \t") == std::string::npos) return last_command_;  // gdb: repeat the last command
-    add_history(line.c_str());
-    last_command_ = line;
+    std::optional<std::string> line = read_typed_line();
+    if (!line) return std::nullopt;
+    if (line->find_first_not_of(" \t") == std::string::npos) return last_command_;  // gdb: repeat the last command
+    last_command_ = *line;
     return line;
   }
   std::string line;
   if (!std::getline(in_, line)) return std::nullopt;
   if (!line.empty()) out_ << "(wasm-rr) " << line << "\n";  // a transcript of scripted sessions
+  return line;
+}
+
+// A line typed at the prompt: with editline's editing and history if it
+// loads, else as a plain line after a plain prompt.
+std::optional<std::string> Repl::read_typed_line() {
+  std::string why;
+  const EditlineApi* editline = editline_api(&why);
+  out_.flush();
+  if (!editline) {
+    if (!std::exchange(warned_no_editline_, true)) out_ << "wasm-rr: no line editing: " << why << "\n";
+    out_ << "(wasm-rr) " << std::flush;
+    std::string line;
+    if (!std::getline(in_, line)) return std::nullopt;
+    return line;
+  }
+  char* typed = editline->readline("(wasm-rr) ");
+  if (!typed) return std::nullopt;
+  std::string line(typed);
+  std::free(typed);
+  if (line.find_first_not_of(" \t") != std::string::npos) editline->add_history(line.c_str());
   return line;
 }
 

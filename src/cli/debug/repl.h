@@ -32,6 +32,7 @@ class Repl final : public Frontend {
   using Outcome = std::optional<Command>;
 
   std::optional<std::string> next_line();
+  std::optional<std::string> read_typed_line();
   Outcome run_command(Session& s, const std::string& line);
   Outcome info(Session& s, const std::vector<std::string>& words);
   void show_stop(Session& s);
@@ -59,6 +60,7 @@ class Repl final : public Frontend {
   std::string last_function_;      // of the last stop: steps within it show only the line
   uint64_t print_count_ = 0;       // $1, $2, ...
   std::string last_command_;       // an empty line repeats it, as in gdb (on a terminal)
+  bool warned_no_editline_ = false;  // said once that the prompt has no line editing
   struct Listed {
     const engine::Module* module = nullptr;
     std::string file;
