@@ -1,14 +1,15 @@
 #include "engine/code_cache.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-// The key's SHA-256 through OpenSSL's SHA256_Init/Update/Final (deprecated
-// in OpenSSL 3, kept), not EVP nor the one-shot SHA256(), which is EVP: its
-// first use loads the configuration and the default provider, about 1 ms of
-// every start-up (a C hello starts in about 15).
+// The module's SHA-256 through OpenSSL's SHA256_Init/Update/Final
+// (deprecated in OpenSSL 3, kept), not EVP nor the one-shot SHA256(), which
+// is EVP: its first use loads the configuration and the default provider,
+// about 1 ms of every start-up (a C hello starts in about 15).
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 #include <xxhash.h>
@@ -16,6 +17,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -37,13 +39,26 @@ bool make_dir(const std::string& dir) {
   return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && trusted(st);
 }
 
-// An entry: kMagic, the checksum of the encoding, the encoding. The
-// checksum guards against damage (a disk's, a crash's), not against
-// anyone: only this user could have written the entry (trusted()). So it is
-// XXH3's 128 bits, checked at some 20 GB/s: an interpreter's encoding is
-// tens of MB, read at every start, where SHA-256 (version 1) took 35 ms.
-constexpr std::string_view kMagic = "wasm-rr code 2\n";
+// An entry: kMagic, the checksum of the rest, its module's SHA-256, the
+// encoding. The checksum guards against damage (a disk's, a crash's), not
+// against anyone: only this user could have written the entry (trusted()).
+// So it is XXH3's 128 bits, checked at some 20 GB/s: an interpreter's
+// encoding is tens of MB, read at every start, where a SHA-256 (format 1)
+// took 35 ms. Format 2 had no module digest and was named by it.
+constexpr std::string_view kMagic = "wasm-rr code 3\n";
 constexpr size_t kChecksumSize = sizeof(XXH128_canonical_t);
+constexpr size_t kModuleDigestSize = sizeof(CodeCache::ModuleDigest);
+constexpr size_t kHeadSize = kMagic.size() + kChecksumSize + kModuleDigestSize;
+
+std::string hex(std::span<const uint8_t> bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (uint8_t c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0x0f];
+  }
+  return out;
+}
 
 XXH128_canonical_t checksum(std::span<const uint8_t> bytes) {
   XXH128_canonical_t sum;
@@ -69,24 +84,31 @@ CodeCache* CodeCache::get(bool create) {
   static CodeCache* cache = new CodeCache(*dir);  // (for the process's life: stores may come late)
   struct stat st;
   bool usable = create ? make_dir(*dir) : ::stat(dir->c_str(), &st) == 0 && S_ISDIR(st.st_mode) && trusted(st);
-  return usable ? cache : nullptr;
+  if (!usable) return nullptr;
+  static std::once_flag cleaned;
+  if (create) std::call_once(cleaned, [] { cache->remove_older_entries(); });  // when filling, not at every run
+  return cache;
 }
 
 CodeCache::Entry::~Entry() { ::munmap(const_cast<uint8_t*>(map_), map_size_); }
 
 std::string CodeCache::key(std::span<const uint8_t> module_bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
+  XXH128_canonical_t k;
+  XXH128_canonicalFromHash(&k, XXH3_128bits(module_bytes.data(), module_bytes.size()));
+  return hex(k.digest);
+}
+
+CodeCache::ModuleDigest CodeCache::module_digest(std::span<const uint8_t> module_bytes) {
+  ModuleDigest digest;
   SHA256_CTX sha;
   SHA256_Init(&sha);
   SHA256_Update(&sha, module_bytes.data(), module_bytes.size());
-  SHA256_Final(digest, &sha);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : digest) {
-    hex += kHex[c >> 4];
-    hex += kHex[c & 0x0f];
-  }
-  return hex;
+  SHA256_Final(digest.data(), &sha);
+  return digest;
+}
+
+bool CodeCache::Entry::is_for(const ModuleDigest& module) const {
+  return std::memcmp(map_ + kMagic.size() + kChecksumSize, module.data(), module.size()) == 0;
 }
 
 std::unique_ptr<CodeCache::Entry> CodeCache::load(const std::string& key) const {
@@ -99,22 +121,26 @@ std::unique_ptr<CodeCache::Entry> CodeCache::load(const std::string& key) const 
   ::close(fd);
   if (map == MAP_FAILED) return nullptr;
   std::span<const uint8_t> whole(static_cast<const uint8_t*>(map), static_cast<size_t>(st.st_size));
-  size_t head = kMagic.size() + kChecksumSize;
-  if (whole.size() > head && std::memcmp(whole.data(), kMagic.data(), kMagic.size()) == 0) {
-    XXH128_canonical_t sum = checksum(whole.subspan(head));
+  if (whole.size() > kHeadSize && std::memcmp(whole.data(), kMagic.data(), kMagic.size()) == 0) {
+    XXH128_canonical_t sum = checksum(whole.subspan(kMagic.size() + kChecksumSize));
     if (std::memcmp(&sum, whole.data() + kMagic.size(), kChecksumSize) == 0)
-      return std::make_unique<Entry>(static_cast<const uint8_t*>(map), whole.size(), whole.subspan(head));
+      return std::make_unique<Entry>(static_cast<const uint8_t*>(map), whole.size(), whole.subspan(kHeadSize));
   }
   ::munmap(map, whole.size());
   forget(key);  // damaged: it goes, and the module is compiled
   return nullptr;
 }
 
-void CodeCache::store(const std::string& key, std::span<const uint8_t> encoding) const {
+void CodeCache::store(const std::string& key, const ModuleDigest& module, std::span<const uint8_t> encoding) const {
   std::string tmp = fmt::format("{}.{}.tmp", path(key), ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return;
-  XXH128_canonical_t sum = checksum(encoding);
+  XXH3_state_t* state = XXH3_createState();
+  XXH128_canonical_t sum;
+  bool summed = state && XXH3_128bits_reset(state) == XXH_OK && XXH3_128bits_update(state, module.data(), module.size()) == XXH_OK &&
+                XXH3_128bits_update(state, encoding.data(), encoding.size()) == XXH_OK;
+  if (summed) XXH128_canonicalFromHash(&sum, XXH3_128bits_digest(state));
+  XXH3_freeState(state);
   auto write_all = [fd](const void* data, size_t size) {
     size_t done = 0;
     while (done < size) {
@@ -125,10 +151,22 @@ void CodeCache::store(const std::string& key, std::span<const uint8_t> encoding)
     }
     return true;
   };
-  bool written = write_all(kMagic.data(), kMagic.size()) && write_all(&sum, kChecksumSize) &&
-                 write_all(encoding.data(), encoding.size());
+  bool written = summed && write_all(kMagic.data(), kMagic.size()) && write_all(&sum, kChecksumSize) &&
+                 write_all(module.data(), module.size()) && write_all(encoding.data(), encoding.size());
   bool ok = ::close(fd) == 0 && written;
   if (!ok || ::rename(tmp.c_str(), path(key).c_str()) != 0) ::unlink(tmp.c_str());
+}
+
+void CodeCache::remove_older_entries() const {
+  DIR* d = ::opendir(dir_.c_str());
+  if (!d) return;
+  while (const dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    bool older = name.size() == 64 + 5 && name.ends_with(".code") &&
+                 name.substr(0, 64).find_first_not_of("0123456789abcdef") == std::string_view::npos;
+    if (older) ::unlinkat(::dirfd(d), e->d_name, 0);
+  }
+  ::closedir(d);
 }
 
 void CodeCache::forget(const std::string& key) const { ::unlink(path(key).c_str()); }

@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <charconv>
 #include <span>
 #include <map>
@@ -271,8 +272,9 @@ void report_stream_error(JSContext*, size_t) {}
 // (on one of its threads, possibly after the engine is gone).
 class CacheStore final : public JS::OptimizedEncodingListener {
  public:
-  CacheStore(const CodeCache& cache, std::string key, std::shared_ptr<SmEngine::CacheFill> fill)
-      : cache_(cache), key_(std::move(key)), fill_(std::move(fill)) {
+  CacheStore(const CodeCache& cache, std::string key, CodeCache::ModuleDigest module,
+             std::shared_ptr<SmEngine::CacheFill> fill)
+      : cache_(cache), key_(std::move(key)), module_(module), fill_(std::move(fill)) {
     std::lock_guard lock(fill_->mutex);
     fill_->pending++;
   }
@@ -283,7 +285,7 @@ class CacheStore final : public JS::OptimizedEncodingListener {
     return left;
   }
   void storeOptimizedEncoding(const uint8_t* bytes, size_t length) override {
-    cache_.store(key_, {bytes, length});
+    cache_.store(key_, module_, {bytes, length});
     finish(true);
   }
 
@@ -299,6 +301,7 @@ class CacheStore final : public JS::OptimizedEncodingListener {
   }
   const CodeCache& cache_;
   std::string key_;
+  CodeCache::ModuleDigest module_;
   std::shared_ptr<SmEngine::CacheFill> fill_;
   std::atomic<int> refs_{0};
   bool finished_ = false;
@@ -538,18 +541,28 @@ Result<JSObject*> SmEngine::compile_js(std::span<const uint8_t> bytes, const bin
 // and in every one that reads it.
 Result<JSObject*> SmEngine::compile_with_cache(std::span<const uint8_t> bytes, SmModule* owner, int64_t offset_shift) {
   std::string key = CodeCache::key(bytes);
-  StreamedCompile job{bytes, nullptr, nullptr, "k" + key.substr(0, 32)};
+  StreamedCompile job{bytes, nullptr, nullptr, "k" + key};
   std::unique_ptr<CodeCache::Entry> entry = cache_->load(key);
+  // Which module an entry is for is the module's SHA-256, 1 ms per 2 MB:
+  // for a large module (an interpreter's tens of MB) it is computed on
+  // another thread while SpiderMonkey reads the entry.
+  static constexpr size_t kDigestAside = size_t{1} << 20;
+  std::optional<CodeCache::ModuleDigest> digest;
   JSObject* compiled = nullptr;
   if (entry) {
+    std::future<CodeCache::ModuleDigest> aside;
+    if (bytes.size() >= kDigestAside)
+      aside = std::async(std::launch::async, [bytes] { return CodeCache::module_digest(bytes); });
     job.entry = entry.get();
     auto r = compile_streaming(job);
-    if (r) compiled = *r;
-    else cache_->forget(key);  // another SpiderMonkey's, or damaged: replaced when filled again
+    digest = aside.valid() ? aside.get() : CodeCache::module_digest(bytes);
+    if (r && entry->is_for(*digest)) compiled = *r;  // else what was read is never instantiated
+    else cache_->forget(key);  // another SpiderMonkey's, another module's, or damaged: replaced when filled again
     job.entry = nullptr;
   }
   if (!compiled && options_.fill_code_cache) {
-    RefPtr<JS::OptimizedEncodingListener> store = new CacheStore(*cache_, key, fill_);
+    if (!digest) digest = CodeCache::module_digest(bytes);
+    RefPtr<JS::OptimizedEncodingListener> store = new CacheStore(*cache_, key, *digest, fill_);
     job.listener = store.get();
     auto r = compile_streaming(job);
     if (!r) return r.error();

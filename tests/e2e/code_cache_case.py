@@ -3,8 +3,11 @@
 directory of the case's own (WASMRR_CODE_CACHE):
 
   - `compile` puts the component's optimized code there: entries 0600 in a
-    0700 directory, named by SHA-256;
+    0700 directory, named by a 128-bit key, and removes entries of older
+    formats (named by SHA-256);
   - a run takes it from there and prints what a run without the cache does;
+  - an entry under another module's key (its code, whole and undamaged) is
+    not used for that module: the run compiles it, and the entry goes;
   - a trap in cached code is recorded with the same message and backtrace as
     without the cache, and the recording replays without the cache;
   - entries that are damaged (overwritten, a byte changed, cut short) are
@@ -37,15 +40,33 @@ def main():
 
         plain, _ = run([a.wasm_rr, "run", a.hello], env=off)
         check(plain.returncode == 0, f"run without the cache: {plain.returncode}")
+        cache.mkdir(parents=True, mode=0o700)
+        older = cache / ("ab" * 32 + ".code")  # a format-1 or -2 entry's name
+        older.write_bytes(b"wasm-rr code 1\n" + bytes(100))
+        older.chmod(0o600)
         p, _ = run([a.wasm_rr, "compile", a.hello], env=env)
         check(p.returncode == 0 and b"into the code cache" in p.stderr, f"compile: {p.returncode}: {harness.clip(p.stderr)}")
         entries = sorted(cache.glob("*.code"))
         check(entries, f"compile left no entries in {cache}")
         check(stat.S_IMODE(cache.stat().st_mode) == 0o700, f"the cache directory is {oct(cache.stat().st_mode)}")
         for e in entries:
-            check(len(e.stem) == 64 and stat.S_IMODE(e.stat().st_mode) == 0o600, f"entry {e.name}: {oct(e.stat().st_mode)}")
+            check(len(e.stem) == 32 and stat.S_IMODE(e.stat().st_mode) == 0o600, f"entry {e.name}: {oct(e.stat().st_mode)}")
+        check(not older.exists(), "compile kept an entry of an older format")
         cached, _ = run([a.wasm_rr, "run", a.hello], env=env)
         check(cached.returncode == 0 and cached.stdout == plain.stdout, "a run from the cache prints otherwise")
+
+        # One module's entry under another's key: its checksum holds, but it
+        # is for another module, so the run compiles that module and drops it.
+        check(len(entries) >= 2, f"expected an entry per core module, got {entries}")
+        donor, victim = entries[0], entries[1]
+        saved = victim.read_bytes()
+        victim.write_bytes(donor.read_bytes())
+        r, _ = run([a.wasm_rr, "run", a.hello], env=env)
+        check(r.returncode == 0 and r.stdout == plain.stdout,
+              f"a run with another module's entry: {r.returncode}: {harness.clip(r.stderr)}")
+        check(not victim.exists() and donor.exists(), "the entry of another module was kept, or its own one dropped")
+        victim.write_bytes(saved)
+        victim.chmod(0o600)
 
         # A trap in cached code: the same end as without the cache.
         p, _ = run([a.wasm_rr, "compile", a.trap], env=env)
