@@ -6,13 +6,14 @@ import time
 from pathlib import Path
 
 
-def time_command(cmd, out_path: Path) -> float:
-    """Runs cmd once with stdout to a file (jco run loses piped output);
-    returns the wall time in seconds. Exits if the command fails."""
+def time_command(cmd, out_path: Path, env=None) -> float:
+    """Runs cmd once with stdout to a file (jco run loses piped output), in
+    `env` if given; returns the wall time in seconds. Exits if the command
+    fails."""
     with open(out_path, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=out,
-                              stderr=subprocess.PIPE)
+                              stderr=subprocess.PIPE, env=env)
         elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr.decode("utf-8", "replace"))
@@ -38,18 +39,20 @@ def median_time(cmd, runs: int, out_path: Path, warmup: int = 1) -> float:
     return statistics.median(time_command(cmd, out_path) for _ in range(runs))
 
 
-def interleaved_times(cmds: dict, runs: int, out_path: Path, warmup: int = 1) -> dict:
+def interleaved_times(cmds: dict, runs: int, out_path: Path, warmup: int = 1, envs=None) -> dict:
     """Times each named command `runs` times, round-robin: one run of each per
-    round, in the dict's order. A shared machine that is slower for a while
-    then slows every command alike, and a ratio of two commands' times in the
-    same round stays fair (paired_ratio). Returns {name: [seconds, per round]}."""
+    round, in the dict's order (each in envs[name], if given). A shared
+    machine that is slower for a while then slows every command alike, and a
+    ratio of two commands' times in the same round stays fair (paired_ratio).
+    Returns {name: [seconds, per round]}."""
+    envs = envs or {}
     for _ in range(warmup):
-        for cmd in cmds.values():
-            time_command(cmd, out_path)
+        for name, cmd in cmds.items():
+            time_command(cmd, out_path, envs.get(name))
     times = {name: [] for name in cmds}
     for _ in range(runs):
         for name, cmd in cmds.items():
-            times[name].append(time_command(cmd, out_path))
+            times[name].append(time_command(cmd, out_path, envs.get(name)))
     return times
 
 

@@ -9,18 +9,21 @@ side, against wasm-rr's start-up goals:
 instantiating, running the hello world and exiting. wasm-rr is measured
 without its code cache (WASMRR_CODE_CACHE=off: every module compiled) and
 with it, after `wasm-rr compile` filled a cache of the benchmark's own (its
-time is shown too); the goals are met or not by the cached start. jco run is
+time is shown too), the two interleaved run by run (bench/benchlib.py:
+a shared machine's slow spells fall on both alike); the goals are met or
+not by the cached start. jco run is
 measured only where it works (its failure is shown, not fatal)."""
 import argparse
 import os
 import shlex
+import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import fmt_ms, median_time, try_median_time  # noqa: E402
+from benchlib import fmt_ms, interleaved_times, time_command, try_median_time  # noqa: E402
 
 GOALS_SECONDS = {"C hello": 0.015, "JS hello": 0.100, "large": 0.200}
 
@@ -53,12 +56,12 @@ def main() -> int:
         cache = Path(tmp) / "code-cache"
         for name, component, guest_args in cases:
             tail = ["--", *guest_args] if guest_args else []
-            os.environ["WASMRR_CODE_CACHE"] = "off"
-            cold = median_time([args.wasm_rr, "run", component, *tail], args.runs, out)
-            os.environ["WASMRR_CODE_CACHE"] = str(cache)
-            compile_time = median_time([args.wasm_rr, "compile", component], 1, out, warmup=0)
-            ours = median_time([args.wasm_rr, "run", component, *tail], args.runs, out)
-            os.environ.pop("WASMRR_CODE_CACHE")
+            envs = {"cold": {**os.environ, "WASMRR_CODE_CACHE": "off"},
+                    "cached": {**os.environ, "WASMRR_CODE_CACHE": str(cache)}}
+            compile_time = time_command([args.wasm_rr, "compile", component], out, envs["cached"])
+            run = [args.wasm_rr, "run", component, *tail]
+            times = interleaved_times({"cold": run, "cached": run}, args.runs, out, envs=envs)
+            cold, ours = statistics.median(times["cold"]), statistics.median(times["cached"])
             peer, why = (None, None) if args.no_jco else try_median_time(
                 [args.jco, "run", component, *guest_args], args.jco_runs, out)
             rows.append((name, component, cold, compile_time, ours, peer, why))
