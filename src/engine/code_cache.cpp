@@ -92,11 +92,7 @@ CodeCache* CodeCache::get(bool create) {
 
 CodeCache::Entry::~Entry() { ::munmap(const_cast<uint8_t*>(map_), map_size_); }
 
-std::string CodeCache::key(std::span<const uint8_t> module_bytes) {
-  XXH128_canonical_t k;
-  XXH128_canonicalFromHash(&k, XXH3_128bits(module_bytes.data(), module_bytes.size()));
-  return hex(k.digest);
-}
+std::string CodeCache::key(std::span<const uint8_t> module_bytes) { return hex(checksum(module_bytes).digest); }
 
 CodeCache::ModuleDigest CodeCache::module_digest(std::span<const uint8_t> module_bytes) {
   ModuleDigest digest;
