@@ -43,7 +43,12 @@ EXPORT = re.compile(r'^  \(export "(?P<export>(?:[^"\\]|\\.)*)" \(func (?P<name>
 
 
 def run(cmd, **kw):
-    subprocess.run(cmd, check=True, **kw)
+    try:
+        subprocess.run(cmd, check=True, **kw)
+    except FileNotFoundError:
+        sys.exit(f"large_component: `{cmd[0]}` not found (npm: Node.js; wasm2wat, wat2wasm: apt-get install wabt)")
+    except subprocess.CalledProcessError as e:
+        sys.exit(f"large_component: `{' '.join(map(str, cmd))}` failed with exit code {e.returncode}")
 
 
 def store_bytes(offset, data):
