@@ -66,24 +66,18 @@ void RunBytes(benchmark::State& state) {
   }
 }
 
-// The trace file of one benchmark, removed after it.
-std::string bench_trace_path(trace::TraceFormat format) {
-  return (std::filesystem::temp_directory_path() /
-          ("wasmrr-record-bench-" + std::to_string(getpid()) + "." + trace::trace_format_name(format)))
-      .string();
-}
-
-void RecordBytes(benchmark::State& state, trace::TraceFormat format) {
-  BytesFunc random;
-  std::string path = bench_trace_path(format);
+// Records `call(recorder)` once per iteration into a real trace file of
+// `format`, removed after; counts the trace's bytes per event.
+template <typename Call>
+void record_calls(benchmark::State& state, trace::TraceFormat format, Call call) {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("wasmrr-record-bench-" + std::to_string(getpid()) + "." + trace::trace_format_name(format)))
+                         .string();
   auto writer = trace::TraceWriter::create(path, format);
   if (!writer) return state.SkipWithError(writer.error().message.c_str());
   {
     rr::Recorder recorder(**writer);
-    for (auto _ : state) {
-      runtime::Values args{abi::Value::u64(8)};
-      benchmark::DoNotOptimize(recorder.call(random.func, args));
-    }
+    for (auto _ : state) call(recorder);
     (void)(*writer)->close();
     state.counters["bytes/event"] =
         static_cast<double>(std::filesystem::file_size(path)) / static_cast<double>(state.iterations());
@@ -93,17 +87,15 @@ void RecordBytes(benchmark::State& state, trace::TraceFormat format) {
 
 void Record(benchmark::State& state, trace::TraceFormat format) {
   NowFunc now;
-  std::string path = bench_trace_path(format);
-  auto writer = trace::TraceWriter::create(path, format);
-  if (!writer) return state.SkipWithError(writer.error().message.c_str());
-  {
-    rr::Recorder recorder(**writer);
-    for (auto _ : state) benchmark::DoNotOptimize(recorder.call_scalar(now.func, {}));
-    (void)(*writer)->close();
-    state.counters["bytes/event"] =
-        static_cast<double>(std::filesystem::file_size(path)) / static_cast<double>(state.iterations());
-  }
-  std::filesystem::remove(path);
+  record_calls(state, format, [&](rr::Recorder& r) { benchmark::DoNotOptimize(r.call_scalar(now.func, {})); });
+}
+
+void RecordBytes(benchmark::State& state, trace::TraceFormat format) {
+  BytesFunc random;
+  record_calls(state, format, [&](rr::Recorder& r) {
+    runtime::Values args{abi::Value::u64(8)};
+    benchmark::DoNotOptimize(r.call(random.func, args));
+  });
 }
 
 BENCHMARK(Run);
