@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "abi/async.h"
 #include "cli/options.h"
 #include "cli/trace_summary.h"
 #include "rr/faults.h"
@@ -188,12 +189,12 @@ class TraceStats {
     if (list.is_array()) return list.size();
     return list.is_number_unsigned() ? list.get<uint64_t>() : 0;  // a count, without payload
   }
-  // Where each stream or future came from. The host's ids (from 2^31 + 1,
-  // docs/async.md) are returned by the call that made them; the guest's are
-  // the {"handle": n} an argument of the last call before the host first
-  // used it held (resource handles look the same, so this is the best guess
-  // a trace allows).
-  static constexpr uint64_t kFirstHostId = uint64_t{1} << 31;
+  // Where each stream or future came from. The host's ids (from
+  // abi::AsyncRegistry::kFirstHostId, 2^31 + 1: docs/async.md) are returned
+  // by the call that made them; the guest's are the {"handle": n} an argument
+  // of the last call before the host first used it held (resource handles
+  // look the same, so this is the best guess a trace allows).
+  static constexpr uint64_t kFirstHostId = abi::AsyncRegistry::kFirstHostId;
   static void each_handle(const trace::Json& v, const std::function<void(uint64_t)>& f, int depth = 0) {
     if (depth > 8) return;
     if (v.is_object() && v.size() == 1 && v.contains("handle") && v["handle"].is_number_unsigned()) {
@@ -205,7 +206,7 @@ class TraceStats {
   void note_handles(uint64_t index, const trace::Event& event) {
     for (const auto& r : event.results)
       each_handle(r, [&](uint64_t id) {
-        if (id > kFirstHostId) origins_.try_emplace(id, fmt::format("returned by {} at event {}", event.fn, index));
+        if (id >= kFirstHostId) origins_.try_emplace(id, fmt::format("returned by {} at event {}", event.fn, index));
       });
     for (const auto& a : event.args)
       each_handle(a, [&](uint64_t id) {

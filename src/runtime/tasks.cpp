@@ -15,10 +15,11 @@ constexpr size_t MAX_FLAT_ASYNC_PARAMS = 4;
 enum class CallbackCode : uint32_t { EXIT = 0, YIELD = 1, WAIT = 2, MAX = 2 };
 
 
-// The running task, for the built-ins, while it runs.
-// The tasks running on this thread, innermost last (current_task_name()).
+// The tasks running on this thread, innermost last (current_task_name():
+// the replayer, which has no RuntimeState, names the task in its reports).
 thread_local std::vector<const Task*> t_running;
 
+// The running task, for the built-ins, while it runs.
 class Running {
  public:
   Running(RuntimeState& rt, Task& t) : rt_(rt) {

@@ -131,6 +131,13 @@ void RequestBody::notify() const {
   if (auto t = transfer.lock()) t->resume_upload();
 }
 
+std::optional<HttpErrorCode> RequestBody::length_error() const {
+  if (!declared_length || written == *declared_length) return std::nullopt;
+  HttpErrorCode e = HttpErrorCode::of(HttpErrorCode::Case::http_request_body_size, "body length differs from content-length");
+  e.size = written;
+  return e;
+}
+
 // --- HttpClient --------------------------------------------------------------
 
 std::shared_ptr<HttpClient> HttpClient::create() {

@@ -64,6 +64,10 @@ struct RequestBody {
   size_t take(char* dest, size_t max);
   // Tells a waiting transfer that bytes or the end arrived.
   void notify() const;
+  // At the body's end: the error of a length other than its content-length
+  // declared (which must not reach the server); nullopt if it matches or none
+  // was declared.
+  std::optional<HttpErrorCode> length_error() const;
 };
 
 // What outgoing-handler.handle sends.

@@ -322,12 +322,10 @@ void register_outgoing_body(const InterfaceDefiner& def, HttpState& http) {
     http.outgoing_bodies.remove(arg(a, 0).rep());
     const Value& trailers = arg(a, 1);
     if (trailers.is_some()) body->trailers = *take_fields(http, trailers.payload());
-    if (body->declared_length && body->written != *body->declared_length) {
+    if (auto e = body->length_error()) {
       body->aborted = true;  // a body of the wrong length must not reach the server
       body->notify();
-      HttpErrorCode e = HttpErrorCode::of(C::http_request_body_size, "body length differs from content-length");
-      e.size = body->written;
-      return one(Value::err(http_error_value(e)));
+      return one(Value::err(http_error_value(*e)));
     }
     body->finished = true;
     body->notify();

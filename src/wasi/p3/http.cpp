@@ -45,7 +45,7 @@ class RequestBodySink final : public StreamSink {
   void end() override {
     // A body of another length than its content-length must not reach the
     // server (as 0.2's outgoing-body.finish): send fails instead.
-    if (body_->declared_length && body_->written != *body_->declared_length) body_->aborted = true;
+    if (body_->length_error()) body_->aborted = true;
     body_->finished = true;
     body_->notify();
   }
@@ -135,12 +135,8 @@ Values send(HttpState& http, const Value& handle) {
                "call before it returns, so a guest must write the whole body and drop the stream before it "
                "sends the request (a body written while the request is sent is not supported yet)");
   auto spec = request_spec(http, *req, req->options.get());
-  if (spec.ok() && req->body && req->body->aborted) {
-    HttpErrorCode e = HttpErrorCode::of(HttpErrorCode::Case::http_request_body_size,
-                                        "the body's length differs from its content-length");
-    e.size = req->body->written;
-    spec = std::move(e);
-  }
+  if (spec.ok() && req->body)
+    if (auto e = req->body->length_error()) spec = std::move(*e);
   auto answer = [&req](Value v) {
     *req->sent = v.is_ok() ? Value::ok() : v;  // the transmit future's value
     return one(std::move(v));
