@@ -9,9 +9,10 @@ side, against wasm-rr's start-up goals:
 instantiating, running the hello world and exiting. wasm-rr is measured
 without its code cache (WASMRR_CODE_CACHE=off: every module compiled) and
 with it, after `wasm-rr compile` filled a cache of the benchmark's own (its
-time is shown too), the two interleaved run by run (bench/benchlib.py:
-a shared machine's slow spells fall on both alike); the goals are met or
-not by the cached start. jco run is
+time is shown too), and cached again with small pages only
+(WASMRR_HUGE_PAGES=off, util/huge_pages.h: what huge pages save), the three
+interleaved run by run (bench/benchlib.py: a shared machine's slow spells
+fall on all alike); the goals are met or not by the cached start. jco run is
 measured only where it works (its failure is shown, not fatal)."""
 import argparse
 import os
@@ -58,27 +59,28 @@ def main() -> int:
             tail = ["--", *guest_args] if guest_args else []
             envs = {"cold": {**os.environ, "WASMRR_CODE_CACHE": "off"},
                     "cached": {**os.environ, "WASMRR_CODE_CACHE": str(cache)}}
+            envs["4k"] = {**envs["cached"], "WASMRR_HUGE_PAGES": "off"}
             compile_time = time_command([args.wasm_rr, "compile", component], out, envs["cached"])
             run = [args.wasm_rr, "run", component, *tail]
-            times = interleaved_times({"cold": run, "cached": run}, args.runs, out, envs=envs)
-            cold, ours = statistics.median(times["cold"]), statistics.median(times["cached"])
+            times = interleaved_times({"cold": run, "cached": run, "4k": run}, args.runs, out, envs=envs)
+            cold, ours, small = (statistics.median(times[k]) for k in ("cold", "cached", "4k"))
             peer, why = (None, None) if args.no_jco else try_median_time(
                 [args.jco, "run", component, *guest_args], args.jco_runs, out)
-            rows.append((name, component, cold, compile_time, ours, peer, why))
+            rows.append((name, component, cold, compile_time, ours, small, peer, why))
 
     jco_runs = "not measured" if args.no_jco else f"{args.jco_runs} runs"
     print(f"start-up, median wall time (wasm-rr: {args.runs} runs, jco: {jco_runs})")
-    print(f"  {'component':<10} {'size':>9} {'no cache':>13} {'compile':>13} {'cached':>13} {'jco run':>13} "
-          f"{'jco/cached':>11} {'goal':>8}  met")
+    print(f"  {'component':<10} {'size':>9} {'no cache':>13} {'compile':>13} {'cached':>13} {'4 KiB pages':>13} "
+          f"{'jco run':>13} {'jco/cached':>11} {'goal':>8}  met")
     all_met = True
-    for name, component, cold, compile_time, ours, peer, why in rows:
+    for name, component, cold, compile_time, ours, small, peer, why in rows:
         size = Path(component).stat().st_size
         goal = GOALS_SECONDS[name]
         met = ours <= goal
         all_met &= met
         peer_text = fmt_ms(peer) if peer is not None else f"{'n/a':>13}"
         ratio = f"{peer / ours:10.1f}x" if peer is not None else f"{'':>11}"
-        print(f"  {name:<10} {size / 1e6:7.2f}MB {fmt_ms(cold)} {fmt_ms(compile_time)} {fmt_ms(ours)} {peer_text} "
+        print(f"  {name:<10} {size / 1e6:7.2f}MB {fmt_ms(cold)} {fmt_ms(compile_time)} {fmt_ms(ours)} {fmt_ms(small)} {peer_text} "
               f"{ratio} {goal * 1000:5.0f} ms  {'yes' if met else 'NO'}")
         if why:
             print(f"  {'':<10} jco run: {why}")

@@ -19,6 +19,7 @@
 #include "cli/units.h"
 #include "trace/pack.h"
 #include "trace/sha256.h"
+#include "util/huge_pages.h"
 #include "util/printable.h"
 #include "engine/engine.h"
 #include "wasi/cli/command.h"
@@ -184,7 +185,10 @@ LoadedComponent load_component(const std::string& path) {
   if (!ec && size > kMaxComponentBytes) throw too_large();
   auto bytes = std::make_shared<std::vector<uint8_t>>();
   // Read in one piece of the file's size (an interpreter's tens of MB are
-  // read at once, with no copying as the buffer grows), then what it grew by.
+  // read at once, with no copying as the buffer grows, into huge pages),
+  // then what it grew by.
+  bytes->reserve(ec ? 0 : static_cast<size_t>(size));
+  advise_huge_pages(bytes->data(), bytes->capacity());
   bytes->resize(ec ? 0 : static_cast<size_t>(size));
   in.read(reinterpret_cast<char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
   bytes->resize(static_cast<size_t>(in.gcount()));

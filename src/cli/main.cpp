@@ -248,7 +248,8 @@ int dispatch(int argc, char** argv) {
       "large module's optimized code, which takes seconds; compile does, and puts it in the cache (so does explore, "
       "before its runs). The cache is "
       "$WASMRR_CODE_CACHE, else $XDG_CACHE_HOME/wasm-rr/code, else ~/.cache/wasm-rr/code; WASMRR_CODE_CACHE=off "
-      "turns it off. Entries are named by the modules' SHA-256 and read only if this user alone can write them.\n\n"
+      "turns it off. Entries are named by a hash of the modules' bytes, hold their SHA-256, and are read only if "
+      "this user alone can write them.\n\n"
       "Exit status:\n  0    the code is in the cache\n"
       "  125  it could not be (the cache is off or unusable, an invalid component, the --wait ran out)");
 
