@@ -14,6 +14,8 @@
 // member would be left out: nothing names this file's symbols).
 #include <dlfcn.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "util/huge_pages.h"
 
@@ -21,8 +23,17 @@ namespace {
 
 using MmapFn = void* (*)(void*, size_t, int, int, int, off_t);
 
+// The system call itself if there were no next mmap (there always is one).
+void* mmap_syscall(void* addr, size_t length, int prot, int flags, int fd, off_t offset) {
+  long mapped = ::syscall(SYS_mmap, addr, length, prot, flags, fd, offset);
+  return mapped == -1 ? MAP_FAILED : reinterpret_cast<void*>(mapped);
+}
+
 MmapFn libc_mmap() {
-  static const MmapFn next = reinterpret_cast<MmapFn>(::dlsym(RTLD_NEXT, "mmap"));
+  static const MmapFn next = [] {
+    auto found = reinterpret_cast<MmapFn>(::dlsym(RTLD_NEXT, "mmap"));
+    return found ? found : mmap_syscall;
+  }();
   return next;
 }
 
