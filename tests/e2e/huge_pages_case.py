@@ -14,12 +14,13 @@ Exit status 0 = pass.
 """
 import argparse
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.dont_write_bytecode = True
-from harness import check, clip, scratch, start  # noqa: E402
+from harness import check, clip, scratch  # noqa: E402
 
 SKIP = 77
 LARGE = 1 << 30
@@ -33,7 +34,8 @@ def large_anonymous_mappings(pid):
         fields = line.split()
         if "-" in fields[0] and not fields[0].endswith(":"):  # a mapping's header
             begin, end = (int(x, 16) for x in fields[0].split("-"))
-            current = fields[0] if len(fields) == 5 and end - begin >= LARGE else None
+            anonymous = len(fields) == 5 or fields[5].startswith("[anon:")  # no file (a name set by prctl)
+            current = fields[0] if anonymous and end - begin >= LARGE else None
         elif fields[0] == "VmFlags:" and current:
             found.append((current, set(fields[1:])))
     return found
@@ -41,17 +43,19 @@ def large_anonymous_mappings(pid):
 
 def mappings_while_waiting(a, tmp, env, label):
     r, w = os.pipe()  # w stays open: the guest's read blocks, never sees EOF
-    p = start([a.wasm_rr, "run", a.hang, "--", "stdin", str(LINES)], files=tmp / label, stdin=r, env=env, timeout=60)
+    out, err = tmp / f"{label}.stdout", tmp / f"{label}.stderr"
+    proc = subprocess.Popen([a.wasm_rr, "run", a.hang, "--", "stdin", str(LINES)], stdin=r,
+                            stdout=open(out, "wb"), stderr=open(err, "wb"), env=env)
     try:
         deadline = time.monotonic() + 30
-        while Path(f"{tmp / label}.stdout").read_bytes().count(b"\n") < LINES:
-            check(p.proc.poll() is None, f"{label}: the run ended early: {clip(Path(f'{tmp / label}.stderr').read_bytes())}")
+        while out.read_bytes().count(b"\n") < LINES:
+            check(proc.poll() is None, f"{label}: the run ended early: {clip(err.read_bytes())}")
             check(time.monotonic() < deadline, f"{label}: the guest never printed its lines")
             time.sleep(0.005)
-        return large_anonymous_mappings(p.proc.pid)
+        return large_anonymous_mappings(proc.pid)
     finally:
-        p.proc.kill()
-        p.finish(allow_timeout=True)
+        proc.kill()
+        proc.wait()
         os.close(r)
         os.close(w)
 
