@@ -29,7 +29,7 @@ void* mmap_syscall(void* addr, size_t length, int prot, int flags, int fd, off_t
   return mapped == -1 ? MAP_FAILED : reinterpret_cast<void*>(mapped);
 }
 
-MmapFn libc_mmap() {
+MmapFn next_mmap() {
   static const MmapFn next = [] {
     auto found = reinterpret_cast<MmapFn>(::dlsym(RTLD_NEXT, "mmap"));
     return found ? found : mmap_syscall;
@@ -41,7 +41,7 @@ MmapFn libc_mmap() {
 
 // NOLINTNEXTLINE(readability-inconsistent-declaration-parameter-name): glibc's declaration names them __addr etc.
 extern "C" void* mmap(void* addr, size_t length, int prot, int flags, int fd, off_t offset) noexcept {
-  void* mapped = libc_mmap()(addr, length, prot, flags, fd, offset);
+  void* mapped = next_mmap()(addr, length, prot, flags, fd, offset);
   if (mapped != MAP_FAILED && (flags & MAP_ANONYMOUS) != 0) wasmrr::advise_huge_pages(mapped, length);
   return mapped;
 }
