@@ -161,6 +161,18 @@ def run(cmd, stdin_bytes=None, timeout=300, files=None, allow_timeout=False, che
     return start(cmd, stdin_bytes, timeout, files, **kw).finish(allow_timeout=allow_timeout, check=check, text=text)
 
 
+def wait_for_output(proc, out, done, what, err=None, timeout=30):
+    """Waits, while proc (a Popen writing its stdout to the file `out`) runs,
+    until done(the bytes in `out`) holds; fails if proc ends first (with its
+    stderr file `err`, if given) or after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not done(out.read_bytes()):
+        if proc.poll() is not None:
+            fail(f"{what}: it ended early (exit {proc.returncode}): {clip(err.read_bytes()) if err else ''}")
+        check(time.monotonic() < deadline, f"{what}: not printed within {timeout} s: {clip(out.read_bytes())}")
+        time.sleep(0.001)
+
+
 _hints = []
 
 

@@ -16,11 +16,10 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.dont_write_bytecode = True
-from harness import check, clip, scratch  # noqa: E402
+from harness import check, scratch, wait_for_output  # noqa: E402
 
 SKIP = 77
 LARGE = 1 << 30
@@ -47,11 +46,7 @@ def mappings_while_waiting(a, tmp, env, label):
     proc = subprocess.Popen([a.wasm_rr, "run", a.hang, "--", "stdin", str(LINES)], stdin=r,
                             stdout=open(out, "wb"), stderr=open(err, "wb"), env=env)
     try:
-        deadline = time.monotonic() + 30
-        while out.read_bytes().count(b"\n") < LINES:
-            check(proc.poll() is None, f"{label}: the run ended early: {clip(err.read_bytes())}")
-            check(time.monotonic() < deadline, f"{label}: the guest never printed its lines")
-            time.sleep(0.005)
+        wait_for_output(proc, out, lambda printed: printed.count(b"\n") >= LINES, f"{label}: the guest's lines", err)
         return large_anonymous_mappings(proc.pid)
     finally:
         proc.kill()

@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 
 from exit_codes import EXIT_DIVERGENCE, EXIT_GUEST_TRAP as EXIT_TRAP, EXIT_TIMEOUT, EXIT_TOOL_ERROR  # src/cli/options.h
-from harness import check, fail, replay_hint, run, scratch  # noqa: F401
+from harness import check, fail, replay_hint, run, scratch, wait_for_output  # noqa: F401
 
 HANG_LINES = [f"line {i} before hanging ({{how}})\n" for i in range(3)]
 
@@ -72,11 +72,7 @@ class Case:
         proc = subprocess.Popen([self.exe, "record", self.guest("hang"), "-t", str(self.trace), *extra, "--", how, "3"],
                                 stdin=self.stdin_r, stdout=open(out, "wb"), stderr=open(self.tmp / "record.err", "wb"))
         want = self.expected_hang_output(how)
-        deadline = time.monotonic() + 30
-        while out.read_bytes() != want:
-            check(time.monotonic() < deadline, f"the recording never printed its lines: {out.read_bytes()!r}")
-            check(proc.poll() is None, f"the recorder ended early: {(self.tmp / 'record.err').read_text()}")
-            time.sleep(0.001)
+        wait_for_output(proc, out, lambda printed: printed == want, "the recording's lines", self.tmp / "record.err")
         return proc, time.monotonic()
 
     def trace_holds_last_line(self, how):
