@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -185,6 +186,7 @@ void race(bool use_openat2) {
   std::ofstream(t.box() + "/real/outside.txt") << "inside copy";
   Resolved outside = inode_of(t.root() + "/outside.txt");
   std::atomic<bool> stop{false};
+  std::atomic<uint64_t> flips{0};  // rounds of both swaps done
   std::thread flipper([&] {
     std::string tmp_link = t.box() + "/flip.link", tmp_dir = t.box() + "/flip.dir";
     ::symlink("..", tmp_link.c_str());          // flip -> .. (outside)
@@ -194,11 +196,21 @@ void race(bool use_openat2) {
       ::symlink("..", tmp_link.c_str());
       ::rename(tmp_dir.c_str(), flip.c_str());
       ::symlink("real", tmp_dir.c_str());
+      flips++;
     }
   });
   set_openat2_enabled(use_openat2);
+  // On a loaded machine the flipper may start late, or be preempted with the
+  // link pointing out for as long as a run of opens takes: the opens race it
+  // only once it has begun, and go on until it has flipped many times
+  // meanwhile and an open has gone through the inside link.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (flips.load() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  const uint64_t flips_before = flips.load();
   int opened_inside = 0, escaped_at = -1;
-  for (int i = 0; i < 20000 && escaped_at < 0; i++) {
+  for (int i = 0; (i < 20000 || flips.load() - flips_before < 1000 || opened_inside == 0) && escaped_at < 0 &&
+                  std::chrono::steady_clock::now() < deadline;
+       i++) {
     Resolved r = outcome(open_beneath(t.dirfd(), "flip/outside.txt", O_RDONLY));
     if (r.err == 0 && r == outside) escaped_at = i;
     if (r.err == 0) opened_inside++;
