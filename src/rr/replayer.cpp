@@ -108,7 +108,7 @@ void Replayer::stop_if_stopped_here() {
   // buffer (or call() to read), instead of being scanned and copied here first.
   // The same for a JSON trace's event line.
   if (fast_encoder_.compact() ? trace::is_compact_event(reader_.peek_cbor().substr(0, 1))
-                              : reader_.peek_json_line().starts_with("{\"fn\":"))
+                              : reader_.peek_json().starts_with("{\"fn\":"))
     return;
   auto text = reader_.next_text();
   if (!text) throw BadTrace::unreadable(next_index_, text.error().message);
@@ -355,7 +355,7 @@ abi::Value Replayer::call_scalar(const runtime::ImportedFunc& f, std::span<const
 bool Replayer::take_scalar_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args,
                                  abi::Value& result) {
   const bool cbor = fast_encoder_.compact();
-  const std::string_view bytes = cbor ? reader_.peek_cbor() : reader_.peek_json_line();
+  const std::string_view bytes = cbor ? reader_.peek_cbor() : reader_.peek_json();
   const std::string& prefix = prefix_of(f);
   // What precedes the results: made once for a function without parameters.
   const std::string* head = &last_info_->no_args_head;
@@ -372,7 +372,8 @@ bool Replayer::take_scalar_event(const runtime::ImportedFunc& f, std::span<const
   size_t size = head->size();
   const std::string_view rest = bytes.substr(size);
   const size_t outcome = cbor ? read_compact_scalar(rest, *f.type, result) : read_json_scalar(rest, *f.type, result);
-  if (outcome == 0 || (!cbor && (rest.size() != outcome + 1 || rest.back() != ','))) return false;  // JSON: the line's `,`
+  // A JSON event's line ends with `,` and its newline.
+  if (outcome == 0 || (!cbor && !rest.substr(outcome).starts_with(",\n"))) return false;
   size += outcome;
   const uint64_t index = next_index_++;
   // A JSON event of a function without parameters is remembered as its
@@ -381,9 +382,58 @@ bool Replayer::take_scalar_event(const runtime::ImportedFunc& f, std::span<const
   if (!cbor && args.empty()) remember_text(index, rest.substr(0, outcome), head);
   else remember_text(index, bytes.substr(0, size));
   if (cbor) reader_.take_cbor(size);
-  else reader_.take_json_line(bytes);
+  else reader_.take_json_line(size + 1);
   stop_if_stopped_here();
   return true;
+}
+
+// The next event of a compact CBOR trace, decoded where it lies in the
+// reader's buffer as take_scalar_event does for scalar calls, without the
+// scan next_text() makes to find its end first: for an event that starts as
+// this call would have been recorded, defines no names, and whose outcome
+// read_compact_outcome_prefix decodes. Returns the event's bytes (valid until
+// the reader reads), which it took; empty if it left it unread for call()'s
+// other paths.
+std::string_view Replayer::take_compact_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args,
+                                              runtime::Values& results) {
+  if (!fast_encoder_.compact() || have_ahead_) return {};
+  const std::string& prefix = prefix_of(f);
+  if (!last_info_->prefix_stable) return {};
+  const std::string_view bytes = reader_.peek_cbor();
+  if (!bytes.starts_with(prefix)) return {};
+  scratch_.clear();
+  arg_digests_.clear();
+  resolved_.clear();
+  fast_encoder_.take_names_written();
+  fast_encoder_.encode_args(scratch_, f.type->params, args);
+  // An argument's key written as text: the event defines it (the reader must learn it).
+  if (fast_encoder_.take_names_written()) return {};
+  const std::string_view rest = bytes.substr(prefix.size());
+  if (!rest.starts_with(scratch_)) return {};
+  const size_t outcome = read_compact_outcome_prefix(rest.substr(scratch_.size()), f.type->results, results,
+                                                     reader_.names(), seen_ ? &same_lookup_ : nullptr);
+  if (outcome == 0) {
+    resolved_.clear();
+    return {};
+  }
+  const size_t size = prefix.size() + scratch_.size() + outcome;
+  reader_.take_cbor(size);
+  return bytes.substr(0, size);
+}
+
+// What follows an event the fast path accepted (its bytes: `text`): the
+// checks and bookkeeping of one decoded the general way.
+runtime::Values Replayer::accept_fast(const runtime::ImportedFunc& f, runtime::Values& args, runtime::Values& results,
+                                      uint64_t index, std::string_view text) {
+  check_answer(f, args, results, index);
+  see_call(f, args, results, /*args_digested=*/true);
+  next_index_++;
+  track_handles(f, args, results, index);
+  track_async(f, args, results, index);
+  notify(index, f, args, results);
+  remember_text(index, text);
+  stop_if_stopped_here();
+  return std::move(results);
 }
 
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
@@ -394,10 +444,13 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
   }
   uint64_t index = next_index_;
   if (controller_) controller_->before_event(index, f, args);
+  runtime::Values results;  // a fast path's
   if (outside_) {
     // read above
   } else if (pending_element_ || pending_cut_) {
     el = next_element();
+  } else if (std::string_view taken = take_compact_event(f, args, results); !taken.empty()) {
+    return accept_fast(f, args, results, index, taken);
   } else {
     auto text = next_text();
     if (!text) throw BadTrace::unreadable(next_index_, text.error().message);
@@ -406,18 +459,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
     } else if (!text->end) {
       if (fast_encoder_.compact() && !trace::is_compact_event(text->text) && !trace::starts_end_record(text->text, trace::Format::Cbor))
         use_plain_cbor_events();
-      runtime::Values results;
-      if (fast_match(f, args, text->text, results)) {
-        check_answer(f, args, results, index);
-        see_call(f, args, results, /*args_digested=*/true);
-        next_index_++;
-        track_handles(f, args, results, index);
-        track_async(f, args, results, index);
-        notify(index, f, args, results);
-        remember_text(index, text->text);
-        stop_if_stopped_here();
-        return results;
-      }
+      if (fast_match(f, args, text->text, results)) return accept_fast(f, args, results, index, text->text);
       el = decode_next(reader_.parse_text(text->text));
     }
   }
@@ -460,7 +502,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
   if (ev.results.size() != f.type->results.size())
     throw BadTrace::unfit(index, ev.fn, "", fmt::format("{} result{} recorded, the function returns {}", ev.results.size(),
                                                         ev.results.size() == 1 ? "" : "s", f.type->results.size()));
-  runtime::Values results;
+  results.clear();  // (a fast path declined it)
   resolved_.clear();
   for (size_t i = 0; i < f.type->results.size(); i++) {
     try {

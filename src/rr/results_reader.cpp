@@ -203,25 +203,35 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
   }
 }
 
-// A compact event's outcome: the one result as it is, or `undefined` for none.
-bool read_compact_outcome(std::string_view encoded, const std::vector<abi::Param>& types, std::vector<Value>& results,
-                          const trace::CompactNames& names, const SameBytes* same) {
+// A compact event's outcome from the start of `bytes`: the one result as it
+// is, or `undefined` for none. The bytes it takes, or 0; with `learnt_only`,
+// also 0 if a map key is text (see read_compact_outcome_prefix). The memory
+// the value takes is bounded by the outcome's own size, not by what follows.
+size_t read_compact_outcome_at(std::string_view bytes, const std::vector<abi::Param>& types, std::vector<Value>& results,
+                               const trace::CompactNames& names, const SameBytes* same, bool learnt_only) {
   results.clear();
-  if (types.empty()) return encoded.size() == 1 && static_cast<uint8_t>(encoded[0]) == trace::kCborUndefined;
-  if (types.size() != 1) return false;
-  trace::ValueReader r(encoded, trace::Format::Cbor, &names);
-  Budget budget{trace::parse_budget(encoded.size()), same};
+  if (types.empty()) return !bytes.empty() && static_cast<uint8_t>(bytes[0]) == trace::kCborUndefined ? 1 : 0;
+  if (types.size() != 1) return 0;
+  trace::ValueReader r(bytes, trace::Format::Cbor, &names);
+  const uint64_t allowed = trace::parse_budget(bytes.size());
+  Budget budget{allowed, same};
   Value v;
-  if (!read_value(r, *types[0].type, v, budget) || !r.at_end()) return false;
+  if (!read_value(r, *types[0].type, v, budget) || (learnt_only && r.text_keys() > 0) ||
+      allowed - budget.left > trace::parse_budget(r.position()))
+    return 0;
   results.push_back(std::move(v));
-  return true;
+  return r.position();
 }
 
 }  // namespace
 
 bool read_results(std::string_view encoded, trace::Format format, const std::vector<abi::Param>& types,
                   std::vector<Value>& results, const trace::CompactNames* names, const SameBytes* same) {
-  if (names) return read_compact_outcome(encoded, types, results, *names, same);
+  if (names) {
+    if (read_compact_outcome_at(encoded, types, results, *names, same, /*learnt_only=*/false) == encoded.size()) return true;
+    results.clear();
+    return false;
+  }
   std::string_view end = trace::map_end(format);
   if (!encoded.ends_with(end)) return false;
   encoded.remove_suffix(end.size());
@@ -297,6 +307,13 @@ size_t read_json_integer(std::string_view s, Kind kind, Value& result) {
 }
 
 }  // namespace
+
+size_t read_compact_outcome_prefix(std::string_view bytes, const std::vector<abi::Param>& types,
+                                   std::vector<Value>& results, const trace::CompactNames& names, const SameBytes* same) {
+  const size_t taken = read_compact_outcome_at(bytes, types, results, names, same, /*learnt_only=*/true);
+  if (taken == 0) results.clear();
+  return taken;
+}
 
 size_t read_compact_scalar(std::string_view bytes, const abi::FuncType& type, abi::Value& result) {
   if (type.results.empty()) return !bytes.empty() && static_cast<uint8_t>(bytes[0]) == trace::kCborUndefined ? 1 : 0;

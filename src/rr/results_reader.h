@@ -32,6 +32,15 @@ bool read_results(std::string_view encoded, trace::Format format, const std::vec
                   std::vector<abi::Value>& results, const trace::CompactNames* names = nullptr,
                   const SameBytes* same = nullptr);
 
+// A compact CBOR event's outcome read from the start of `bytes`, which may go
+// on with what follows in the trace, as read_results() reads it from exactly
+// its bytes: how many bytes it takes, or 0 for "take the general path". Also
+// 0 for an outcome with a map key written as text: the event defines that
+// name, which a reader that did not scan it has not learnt.
+size_t read_compact_outcome_prefix(std::string_view bytes, const std::vector<abi::Param>& types,
+                                   std::vector<abi::Value>& results, const trace::CompactNames& names,
+                                   const SameBytes* same = nullptr);
+
 // A compact CBOR event's outcome for a scalar function (abi::is_scalar_functype),
 // read from the start of `bytes`, which may go on with what follows in the
 // trace: the bytes it takes (then `result` holds the value, none for a

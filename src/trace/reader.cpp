@@ -715,26 +715,21 @@ void TraceReader::take_cbor(size_t size) {
   cbor_size_ = size;
 }
 
-std::string_view TraceReader::peek_json_line() {
+std::string_view TraceReader::peek_json() {
   if (format_ != Format::Json || free_ || expect_ != Expect::Value || !in_->need(1)) return {};
-  if (in_->offset() == peeked_at_) return std::string_view(in_->data(), peeked_size_);  // asked twice per event
-  const void* newline = std::memchr(in_->data(), '\n', in_->available());
-  if (!newline) return {};
-  peeked_at_ = in_->offset();
-  peeked_size_ = static_cast<const char*>(newline) - in_->data();
-  return std::string_view(in_->data(), peeked_size_);
+  return std::string_view(in_->data(), in_->available());
 }
 
-void TraceReader::take_json_line(std::string_view line) {
+void TraceReader::take_json_line(size_t size) {
   line_number_++;
-  line_bytes_ = line.size() + 1;
+  line_bytes_ = size + 1;
   line_newline_ = line_comma_ = true;
   line_last_ = false;
   line_more_ = in_->available() > line_bytes_;
   expect_before_ = expect_;
   position_++;
   accept_line();
-  notify_text(line.substr(0, line.size() - 1));  // the element, without its `,`
+  notify_text(std::string_view(in_->data(), size - 1));  // the element, without its `,`
   in_->consume(line_bytes_);
 }
 

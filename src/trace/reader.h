@@ -76,15 +76,19 @@ class TraceReader {
   std::string_view peek_cbor();
   // Takes the first `size` bytes of peek_cbor() as the next element, as
   // next_text() would have read it. Only for a compact event that defines no
-  // names (its function a number, no map in it), which the caller checked.
+  // names (its function and its map keys all numbers of names defined
+  // already), which the caller checked.
   void take_cbor(size_t size);
-  // The same for a JSON trace in the one-element-per-line layout: the next
-  // line without its newline, if it is whole in the input buffer and follows
-  // an element's line that ended with `,`; else empty (use next_text()).
-  std::string_view peek_json_line();
-  // Takes that line as the next element, as next_text() would have: only for
-  // a line the caller checked is one element followed by `,` (an event).
-  void take_json_line(std::string_view line);
+  // The same for a JSON trace in the one-element-per-line layout, after an
+  // element's line that ended with `,`: the bytes from the next line's start,
+  // as many as are buffered (they may end inside it); else empty (use
+  // next_text()). The caller finds the line's end: a scan for it would cost
+  // a replayed clock read more than decoding the line does.
+  std::string_view peek_json();
+  // Takes the first `size` bytes of peek_json() and the newline after them
+  // as the next element, as next_text() would have: only for a line the
+  // caller checked is one element followed by `,` (an event), then `\n`.
+  void take_json_line(size_t size);
 
   void set_observer(ElementObserver* observer) { observer_ = observer; }
 
@@ -146,10 +150,6 @@ class TraceReader {
   CompactNames names_;
   std::string expanded_;  // a compact event written out as a plain one, reused
   std::optional<uint64_t> cbor_size_;
-  // peek_json_line()'s last answer: the line's length at that input offset
-  // (the bytes there stay buffered until consumed).
-  uint64_t peeked_at_ = UINT64_MAX;
-  size_t peeked_size_ = 0;
 
   // JSON state.
   bool free_ = false;          // not (or no longer) one element per line

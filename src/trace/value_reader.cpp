@@ -248,6 +248,7 @@ bool ValueReader::read_key(std::string_view& key) {
     if (major != 3 || len > data_.size() - pos_) return false;
     key = data_.substr(pos_, len);
     pos_ += len;
+    text_keys_++;
     return true;
   }
   if (!json_separator() || !json_plain_string(key) || pos_ >= data_.size() || data_[pos_] != ':') return false;

@@ -63,6 +63,10 @@ class ValueReader {
   bool at_end() const { return pos_ == data_.size() && open_.empty(); }
   // Bytes read so far (e.g. the size of the one value read from bytes that go on).
   size_t position() const { return pos_; }
+  // CBOR map keys read as text. In a compact event each defines a name
+  // (trace/compact.h) unless the tables are full: a reader that skips the
+  // event's scan must then leave it to one that learns its names.
+  size_t text_keys() const { return text_keys_; }
 
  private:
   struct Open {
@@ -85,6 +89,7 @@ class ValueReader {
   Format format_;
   const CompactNames* names_;
   size_t pos_ = 0;
+  size_t text_keys_ = 0;
   std::vector<Open> open_;
   bool after_key_ = false;    // JSON: a map key was read; its value comes next (no separator)
 };
