@@ -387,19 +387,20 @@ bool Replayer::take_scalar_event(const runtime::ImportedFunc& f, std::span<const
   return true;
 }
 
-// The next event of a compact CBOR trace, decoded where it lies in the
-// reader's buffer as take_scalar_event does for scalar calls, without the
-// scan next_text() makes to find its end first: for an event that starts as
-// this call would have been recorded, defines no names, and whose outcome
-// read_compact_outcome_prefix decodes. Returns the event's bytes (valid until
-// the reader reads), which it took; empty if it left it unread for call()'s
-// other paths.
-std::string_view Replayer::take_compact_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args,
-                                              runtime::Values& results) {
-  if (!fast_encoder_.compact() || have_ahead_) return {};
+// The next event, decoded where it lies in the reader's buffer as
+// take_scalar_event does for scalar calls, without the scan next_text()
+// makes to find its end first: a compact CBOR event, or a JSON trace's event
+// line, that starts as this call would have been recorded, defines no names,
+// and whose results the results reader decodes. Returns the event's bytes
+// (valid until the reader reads), which it took; empty if it left them
+// unread for call()'s other paths.
+std::string_view Replayer::take_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args,
+                                      runtime::Values& results) {
+  const bool cbor = fast_encoder_.compact();
+  if (have_ahead_ || (!cbor && fast_encoder_.format() != trace::Format::Json)) return {};
   const std::string& prefix = prefix_of(f);
   if (!last_info_->prefix_stable) return {};
-  const std::string_view bytes = reader_.peek_cbor();
+  const std::string_view bytes = cbor ? reader_.peek_cbor() : reader_.peek_json();
   if (!bytes.starts_with(prefix)) return {};
   scratch_.clear();
   arg_digests_.clear();
@@ -407,17 +408,23 @@ std::string_view Replayer::take_compact_event(const runtime::ImportedFunc& f, st
   fast_encoder_.take_names_written();
   fast_encoder_.encode_args(scratch_, f.type->params, args);
   // An argument's key written as text: the event defines it (the reader must learn it).
-  if (fast_encoder_.take_names_written()) return {};
+  if (cbor && fast_encoder_.take_names_written()) return {};
+  scratch_ += results_key_;
   const std::string_view rest = bytes.substr(prefix.size());
   if (!rest.starts_with(scratch_)) return {};
-  const size_t outcome = read_compact_outcome_prefix(rest.substr(scratch_.size()), f.type->results, results,
-                                                     reader_.names(), seen_ ? &same_lookup_ : nullptr);
-  if (outcome == 0) {
+  const SameBytes* same = seen_ ? &same_lookup_ : nullptr;
+  const std::string_view encoded = rest.substr(scratch_.size());
+  const size_t outcome = cbor ? read_compact_outcome_prefix(encoded, f.type->results, results, reader_.names(), same)
+                              : read_json_results_prefix(encoded, f.type->results, results, same);
+  // A JSON event's line ends with `,` and its newline.
+  if (outcome == 0 || (!cbor && !encoded.substr(outcome).starts_with(",\n"))) {
+    results.clear();
     resolved_.clear();
     return {};
   }
   const size_t size = prefix.size() + scratch_.size() + outcome;
-  reader_.take_cbor(size);
+  if (cbor) reader_.take_cbor(size);
+  else reader_.take_json_line(size + 1);
   return bytes.substr(0, size);
 }
 
@@ -449,7 +456,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
     // read above
   } else if (pending_element_ || pending_cut_) {
     el = next_element();
-  } else if (std::string_view taken = take_compact_event(f, args, results); !taken.empty()) {
+  } else if (std::string_view taken = take_event(f, args, results); !taken.empty()) {
     return accept_fast(f, args, results, index, taken);
   } else {
     auto text = next_text();

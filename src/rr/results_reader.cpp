@@ -223,29 +223,44 @@ size_t read_compact_outcome_at(std::string_view bytes, const std::vector<abi::Pa
   return r.position();
 }
 
+// An event's results array from the start of `bytes` (JSON, or a plain CBOR
+// map event's), the end of its map after it: the bytes both take, or 0.
+size_t read_results_array_at(std::string_view bytes, trace::Format format, const std::vector<abi::Param>& types,
+                             std::vector<Value>& results, const SameBytes* same) {
+  trace::ValueReader r(bytes, format);
+  const uint64_t allowed = trace::parse_budget(bytes.size());
+  Budget budget{allowed, same};
+  results.clear();
+  results.reserve(types.size());
+  if (!r.begin_array()) return 0;
+  for (const auto& p : types) {
+    Value v;
+    if (!r.more() || !read_value(r, *p.type, v, budget)) return 0;
+    results.push_back(std::move(v));
+  }
+  if (!r.end()) return 0;
+  const std::string_view end = trace::map_end(format);
+  const size_t size = r.position() + end.size();
+  if (!bytes.substr(r.position()).starts_with(end) || allowed - budget.left > trace::parse_budget(size)) return 0;
+  return size;
+}
+
 }  // namespace
 
 bool read_results(std::string_view encoded, trace::Format format, const std::vector<abi::Param>& types,
                   std::vector<Value>& results, const trace::CompactNames* names, const SameBytes* same) {
-  if (names) {
-    if (read_compact_outcome_at(encoded, types, results, *names, same, /*learnt_only=*/false) == encoded.size()) return true;
-    results.clear();
-    return false;
-  }
-  std::string_view end = trace::map_end(format);
-  if (!encoded.ends_with(end)) return false;
-  encoded.remove_suffix(end.size());
-  trace::ValueReader r(encoded, format);
-  Budget budget{trace::parse_budget(encoded.size()), same};
+  const size_t taken = names ? read_compact_outcome_at(encoded, types, results, *names, same, /*learnt_only=*/false)
+                             : read_results_array_at(encoded, format, types, results, same);
+  if (taken != 0 && taken == encoded.size()) return true;
   results.clear();
-  results.reserve(types.size());
-  if (!r.begin_array()) return false;
-  for (const auto& p : types) {
-    Value v;
-    if (!r.more() || !read_value(r, *p.type, v, budget)) return false;
-    results.push_back(std::move(v));
-  }
-  return r.end() && r.at_end();
+  return false;
+}
+
+size_t read_json_results_prefix(std::string_view bytes, const std::vector<abi::Param>& types,
+                                std::vector<Value>& results, const SameBytes* same) {
+  const size_t taken = read_results_array_at(bytes, trace::Format::Json, types, results, same);
+  if (taken == 0) results.clear();
+  return taken;
 }
 
 namespace {
@@ -307,6 +322,7 @@ size_t read_json_integer(std::string_view s, Kind kind, Value& result) {
 }
 
 }  // namespace
+
 
 size_t read_compact_outcome_prefix(std::string_view bytes, const std::vector<abi::Param>& types,
                                    std::vector<Value>& results, const trace::CompactNames& names, const SameBytes* same) {

@@ -40,6 +40,10 @@ bool read_results(std::string_view encoded, trace::Format format, const std::vec
 size_t read_compact_outcome_prefix(std::string_view bytes, const std::vector<abi::Param>& types,
                                    std::vector<abi::Value>& results, const trace::CompactNames& names,
                                    const SameBytes* same = nullptr);
+// The same for a JSON event: `bytes` start with its results array, which
+// the end of the event's map follows, then anything.
+size_t read_json_results_prefix(std::string_view bytes, const std::vector<abi::Param>& types,
+                                std::vector<abi::Value>& results, const SameBytes* same = nullptr);
 
 // A compact CBOR event's outcome for a scalar function (abi::is_scalar_functype),
 // read from the start of `bytes`, which may go on with what follows in the

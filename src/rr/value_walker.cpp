@@ -119,30 +119,4 @@ std::string_view byte_list_view(const abi::Value& v, std::string& scratch) {
   return scratch;
 }
 
-void for_each_long_byte_list(const abi::Value& v, const abi::Type& t, const std::function<void(std::string_view)>& fn) {
-  switch (t.kind) {
-    case Kind::List:
-      if (t.is_byte_list()) {
-        std::string scratch;
-        std::string_view b = byte_list_view(v, scratch);
-        if (b.size() > kDigestThreshold) fn(b);
-        return;
-      }
-      for (const auto& item : v.items) for_each_long_byte_list(item, *t.elem, fn);
-      return;
-    case Kind::Record: case Kind::Tuple:
-      for (size_t i = 0; i < t.fields.size() && i < v.items.size(); i++) for_each_long_byte_list(v.items[i], *t.fields[i].type, fn);
-      return;
-    case Kind::Variant: case Kind::Result: {
-      const abi::Case& c = t.cases.at(v.case_index());
-      if (c.type) for_each_long_byte_list(v.payload(), *c.type, fn);
-      return;
-    }
-    case Kind::Option:
-      if (v.is_some()) for_each_long_byte_list(v.payload(), *t.elem, fn);
-      return;
-    default: return;
-  }
-}
-
 }  // namespace wasmrr::rr

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,7 +46,34 @@ inline void write_values(trace::ValueSink& sink, const std::vector<abi::Param>& 
 std::string_view byte_list_view(const abi::Value& v, std::string& scratch);
 
 // Calls fn(bytes) for every byte list longer than kDigestThreshold in `v`
-// (of type `t`), in the order write_value writes them.
-void for_each_long_byte_list(const abi::Value& v, const abi::Type& t, const std::function<void(std::string_view)>& fn);
+// (of type `t`), in the order write_value writes them. A template: the
+// replayer walks every argument and result of calls that move bytes.
+template <typename Fn>
+void for_each_long_byte_list(const abi::Value& v, const abi::Type& t, Fn& fn) {
+  using abi::Kind;
+  switch (t.kind) {
+    case Kind::List:
+      if (t.is_byte_list()) {
+        if ((v.bytes ? v.str.size() : v.items.size()) <= kDigestThreshold) return;
+        std::string scratch;
+        fn(byte_list_view(v, scratch));
+        return;
+      }
+      for (const auto& item : v.items) for_each_long_byte_list(item, *t.elem, fn);
+      return;
+    case Kind::Record: case Kind::Tuple:
+      for (size_t i = 0; i < t.fields.size() && i < v.items.size(); i++) for_each_long_byte_list(v.items[i], *t.fields[i].type, fn);
+      return;
+    case Kind::Variant: case Kind::Result: {
+      const abi::Case& c = t.cases.at(v.case_index());
+      if (c.type) for_each_long_byte_list(v.payload(), *c.type, fn);
+      return;
+    }
+    case Kind::Option:
+      if (v.is_some()) for_each_long_byte_list(v.payload(), *t.elem, fn);
+      return;
+    default: return;
+  }
+}
 
 }  // namespace wasmrr::rr

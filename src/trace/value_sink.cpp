@@ -133,7 +133,13 @@ void CborSink::bytes(std::string_view b) {
 }
 void CborSink::key(std::string_view k) {
   if (names_) {
-    if (auto index = names_->key(k)) return head(0, *index);
+    for (const KnownKey& known : known_keys_)
+      if (known.used && known.name == k) return head(0, known.number);
+    if (auto index = names_->key(k)) {
+      known_keys_[next_known_] = {std::string(k), *index, true};
+      next_known_ = (next_known_ + 1) % known_keys_.size();
+      return head(0, *index);
+    }
     text_keys_++;
   }
   text(k);

@@ -8,6 +8,7 @@
 // sink's business; the walker only says what comes.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -87,7 +88,10 @@ class CborSink final : public ByteSink {
   explicit CborSink(std::string& out) : out_(&out) {}
   // Map keys that `names` has defined are written as their numbers (compact
   // events, trace/compact.h); null: every key as text.
-  void use_names(const CompactNames* names) { names_ = names; }
+  void use_names(const CompactNames* names) {
+    names_ = names;
+    known_keys_ = {};
+  }
   // How many keys were written as text while names were in use: names an
   // event defines (a writer needs to learn them only then).
   uint64_t text_keys() const { return text_keys_; }
@@ -112,6 +116,16 @@ class CborSink final : public ByteSink {
   std::string* out_;
   const CompactNames* names_ = nullptr;
   uint64_t text_keys_ = 0;
+  // The last keys found in names_, whose numbers never change (the tables
+  // only grow): most events write the same few keys ("handle", "ok"), and
+  // comparing a short key costs less than hashing it.
+  struct KnownKey {
+    std::string name;
+    uint32_t number = 0;
+    bool used = false;
+  };
+  std::array<KnownKey, 4> known_keys_;
+  size_t next_known_ = 0;
 };
 
 // Builds one Json value; take() it when the value is complete.
