@@ -162,14 +162,44 @@ void Replayer::remember(uint64_t index, trace::Event event) {
   r.event = std::move(event);
   r.text.clear();
   r.head = nullptr;
+  r.scalar_type = nullptr;
 }
 
 void Replayer::remember_text(uint64_t index, std::string_view text, const std::string* head) {
   Recent& r = recent_.next();  // its buffer is reused: no allocation once warm
   r.index = index;
   r.head = head;
+  r.scalar_type = nullptr;
   r.text.resize(text.size());  // never empty, so reports read the text, not the entry's old event
   std::memcpy(r.text.data(), text.data(), text.size());
+}
+
+void Replayer::remember_scalar(uint64_t index, const std::string* head, const abi::FuncType& type,
+                               const abi::Value& result) {
+  Recent& r = recent_.next();
+  r.index = index;
+  r.head = head;
+  r.scalar_type = &type;
+  r.scalar_kind = result.kind;
+  r.scalar_num = result.num;
+}
+
+// A remembered event's text, if the fast path took it (else empty): its
+// bytes, or its scalar result written out again as the recorder wrote it
+// (read_json_scalar took only that form), after its head.
+std::string Replayer::recent_text(const Recent& r) const {
+  std::string end = r.text;
+  if (r.scalar_type) {
+    abi::Value result;
+    result.kind = r.scalar_kind;
+    result.num = r.scalar_num;
+    char out[EventEncoder::kMaxScalarCall];
+    const size_t n =
+        fast_encoder_.encode_scalar_outcome(out, *r.scalar_type, r.scalar_type->results.empty() ? nullptr : &result);
+    end.assign(out + results_key_.size(), n - results_key_.size());  // the head ends with the results key
+  }
+  if (end.empty()) return end;
+  return r.head ? *r.head + end : end;
 }
 
 void Replayer::diverge(const std::string& what) {
@@ -182,8 +212,7 @@ void Replayer::diverge(const std::string& what) {
     for (size_t i = 0; i < recent_.size(); i++) {
       const Recent& r = recent_.at(i);
       trace::Event ev = r.event;
-      if (!r.text.empty()) {  // accepted by the fast path, so it parses
-        const std::string text = r.head ? *r.head + r.text : r.text;
+      if (const std::string text = recent_text(r); !text.empty()) {  // accepted by the fast path, so it parses
         trace::Parsed parsed = trace::parse_element(text, fast_encoder_.format(), &reader_.names());
         if (parsed.status == trace::Parsed::Status::Ok) {
           if (auto decoded = trace::decode_element(std::move(parsed.value)); decoded && decoded->kind == trace::Element::Kind::Event)
@@ -377,9 +406,10 @@ bool Replayer::take_scalar_event(const runtime::ImportedFunc& f, std::span<const
   size += outcome;
   const uint64_t index = next_index_++;
   // A JSON event of a function without parameters is remembered as its
-  // results: its start is the function's, and stays (a compact CBOR event is
-  // short, and its function's start may be made again: use_plain_cbor_events).
-  if (!cbor && args.empty()) remember_text(index, rest.substr(0, outcome), head);
+  // result value: its start is the function's, and stays (a compact CBOR
+  // event is short, and its function's start may be made again:
+  // use_plain_cbor_events).
+  if (!cbor && args.empty()) remember_scalar(index, head, *f.type, result);
   else remember_text(index, bytes.substr(0, size));
   if (cbor) reader_.take_cbor(size);
   else reader_.take_json_line(size + 1);

@@ -6,6 +6,8 @@
 // a JSON trace and on the same trace converted to CBOR.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "abi/type.h"
@@ -224,6 +226,38 @@ TEST_P(ReplayerScalar, OtherArgumentsDiverge) {
               std::string::npos) << e.what();
     // The events answered on the fast path are in the report.
     EXPECT_NE(std::string(e.what()).find("#0 now() -> 5\n  #1 now() -> 7"), std::string::npos) << e.what();
+  }
+}
+
+// The fast path keeps only the result of an event without arguments; a
+// report writes it out again, for every kind of scalar result and none.
+TEST_P(ReplayerScalar, ReportsShowTheResultsTheFastPathTook) {
+  auto scalar_func = [](std::string name, std::optional<Kind> result) {
+    auto type = std::make_shared<abi::FuncType>();
+    if (result) type->results.push_back({"", Type::primitive(*result)});
+    return runtime::ImportedFunc{std::move(name), type};
+  };
+  runtime::ImportedFunc s64 = scalar_func("s64", Kind::S64), s8 = scalar_func("s8", Kind::S8),
+                        flag = scalar_func("flag", Kind::Bool), u64 = scalar_func("u64", Kind::U64),
+                        tick = scalar_func("tick", std::nullopt);
+  Funcs f;
+  Replay r(trace("scalar-report.json",
+                 R"({"fn":"s64","args":[],"results":[-9223372036854775808]},)" "\n"
+                 R"({"fn":"s8","args":[],"results":[-128]},)" "\n"
+                 R"({"fn":"flag","args":[],"results":[false]},)" "\n"
+                 R"({"fn":"tick","args":[],"results":[]},)" "\n"
+                 R"({"fn":"u64","args":[],"results":[18446744073709551615]},)" "\n"
+                 R"({"fn":"pick","args":[3],"results":[9]},)" "\n"));
+  for (const auto* fn : {&s64, &s8, &flag, &tick, &u64}) r.replayer->call_scalar(*fn, {});
+  Value four = Value::u32(4);
+  try {
+    r.replayer->call_scalar(f.pick, std::span(&four, 1));
+    FAIL() << "pick(4) replayed where pick(3) was recorded";
+  } catch (const rr::Divergence& e) {
+    EXPECT_NE(std::string(e.what()).find("#0 s64() -> -9223372036854775808\n  #1 s8() -> -128\n  #2 flag() -> false\n"
+                                         "  #3 tick()\n  #4 u64() -> 18446744073709551615"),
+              std::string::npos)
+        << e.what();
   }
 }
 
