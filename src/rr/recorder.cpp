@@ -40,7 +40,7 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
   // compared at replay, never fed back: large byte buffers are stored as a
   // digest. Encode before the call: the host may move from args.
   bool named = false;  // the event names its function (its first)
-  element_ = prefix_of(f, named);
+  element_ = events_of(f, named).prefix;
   if (!f.type->params.empty()) encoder_.encode_args(element_, f.type->params, args);
   runtime::Values results;
   try {
@@ -67,10 +67,11 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
 // function), and every other kind of scalar, go through call().
 abi::Value Recorder::call_scalar(const runtime::ImportedFunc& f, std::span<const abi::Value> args) {
   const abi::FuncType& type = *f.type;
-  if (redactor_.active() || !encoder_.plain_scalars(type)) return CallInterposer::call_scalar(f, args);
+  if (redactor_.active()) return CallInterposer::call_scalar(f, args);
   bool named = false;
-  const std::string& prefix = prefix_of(f, named);  // a node of prefixes_: stays where it is
-  if (named) return CallInterposer::call_scalar(f, args);
+  const FuncEvents& events = events_of(f, named);  // a node of funcs_: stays where it is
+  if (named || !events.plain_scalars) return CallInterposer::call_scalar(f, args);
+  const std::string& prefix = events.prefix;
   char event[EventEncoder::kMaxScalarCall];
   size_t size = encoder_.encode_scalar_args(event, type, args);
   scalar_args_.assign(args.begin(), args.end());
@@ -106,20 +107,21 @@ abi::Value Recorder::call_scalar(const runtime::ImportedFunc& f, std::span<const
 // Kept per function once it is stable: a compact CBOR event names its
 // function the first time, and numbers it after (trace/compact.h). For a
 // function without parameters it holds the (empty) arguments too.
-const std::string& Recorder::prefix_of(const runtime::ImportedFunc& f, bool& named) {
+const Recorder::FuncEvents& Recorder::events_of(const runtime::ImportedFunc& f, bool& named) {
   named = false;
-  if (&f == last_func_) return *last_prefix_;  // calls come in runs of one function
-  if (auto it = prefixes_.find(&f); it != prefixes_.end()) {
+  if (&f == last_func_) return *last_events_;  // calls come in runs of one function
+  if (auto it = funcs_.find(&f); it != funcs_.end()) {
     last_func_ = &f;
-    last_prefix_ = &it->second;
+    last_events_ = &it->second;
     return it->second;
   }
   bool stable = true;
-  unstable_prefix_ = encoder_.event_prefix(f.name, f.type->params.size(), &stable);
-  if (f.type->params.empty()) encoder_.encode_args(unstable_prefix_, f.type->params, {});
+  unstable_.prefix = encoder_.event_prefix(f.name, f.type->params.size(), &stable);
+  if (f.type->params.empty()) encoder_.encode_args(unstable_.prefix, f.type->params, {});
+  unstable_.plain_scalars = encoder_.plain_scalars(*f.type);
   named = !stable;
-  if (!stable) return unstable_prefix_;
-  return prefixes_.emplace(&f, std::move(unstable_prefix_)).first->second;
+  if (!stable) return unstable_;
+  return funcs_.emplace(&f, std::move(unstable_)).first->second;
 }
 
 // With --redact: through Json values, which the redactor edits.

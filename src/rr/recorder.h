@@ -40,7 +40,13 @@ class Recorder final : public runtime::CallInterposer {
 
  private:
   void write(trace::Event& event);
-  const std::string& prefix_of(const runtime::ImportedFunc& f, bool& named);
+  // What the recorder keeps of a function: its events' start, encoded, and
+  // whether call_scalar may encode them by hand (EventEncoder::plain_scalars).
+  struct FuncEvents {
+    std::string prefix;  // {"fn":..,"args":
+    bool plain_scalars = false;
+  };
+  const FuncEvents& events_of(const runtime::ImportedFunc& f, bool& named);
   runtime::Values call_redacting(const runtime::ImportedFunc& f, runtime::Values& args);
 
   trace::TraceWriter& writer_;
@@ -49,10 +55,10 @@ class Recorder final : public runtime::CallInterposer {
   std::optional<SeenBytes> seen_;
   std::string element_;  // the fast path's, reused
   runtime::Values scalar_args_;  // call_scalar's, reused
-  std::unordered_map<const runtime::ImportedFunc*, std::string> prefixes_;  // encoded {"fn":..,"args":
-  std::string unstable_prefix_;  // one not kept (prefix_of)
-  const runtime::ImportedFunc* last_func_ = nullptr;  // the last one kept, and its prefix
-  const std::string* last_prefix_ = nullptr;
+  std::unordered_map<const runtime::ImportedFunc*, FuncEvents> funcs_;
+  FuncEvents unstable_;  // one not kept (events_of)
+  const runtime::ImportedFunc* last_func_ = nullptr;  // the last one kept, and what is kept of it
+  const FuncEvents* last_events_ = nullptr;
   uint64_t events_ = 0;
 };
 
