@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include <fmt/format.h>
 
 #include "trace/json_bytes.h"
 #include "trace/pack.h"
 #include "trace/parse.h"
+#include "trace/prefetch.h"
 #include "trace/zstd.h"
 
 namespace wasmrr::trace {
@@ -53,7 +55,18 @@ class InputBuffer final : public RawInput {
     return static_cast<ssize_t>(take);
   }
   std::string error() const override { return error_; }
-  bool cut_short() const override { return eof_ && source_->cut_short(); }
+  bool cut_short() const override { return eof_ && (prefetcher_ ? prefetcher_->cut_short() : source_->cut_short()); }
+
+  // From here on the source is read ahead on a thread (trace/prefetch.h):
+  // only for one whose reads never block for long. Without a thread to be
+  // had, it is read here, as before.
+  void start_prefetch() {
+    if (prefetcher_ || eof_ || !error_.empty()) return;
+    try {
+      prefetcher_ = std::make_unique<Prefetcher>(*source_);
+    } catch (const std::system_error&) {
+    }
+  }
 
   // The next line: its length without the newline, and whether a newline ends
   // it (not for the input's last line). False at the end of the input.
@@ -90,6 +103,10 @@ class InputBuffer final : public RawInput {
   bool fill(size_t n) {
     while (end_ - pos_ < n) {
       if (eof_ || !error_.empty()) return false;
+      if (prefetcher_) {
+        take_chunk();
+        continue;
+      }
       if (cap_ - end_ < kMinRead || cap_ - pos_ < n) make_room(n);
       ssize_t got = source_->read(buf_.get() + end_, cap_ - end_);
       if (got < 0) {
@@ -104,6 +121,37 @@ class InputBuffer final : public RawInput {
       end_ += static_cast<size_t>(got);
     }
     return true;
+  }
+
+  // The prefetcher's next chunk after the live bytes. Usually the chunk
+  // becomes the buffer, the live bytes (the start of an element) copied into
+  // its headroom; after more live bytes than that (a large element), the
+  // chunk is copied into the buffer instead, as a read into it would have been.
+  void take_chunk() {
+    Prefetcher::Chunk chunk = prefetcher_->next();
+    if (chunk.size == 0) {
+      error_ = prefetcher_->error();
+      eof_ = error_.empty();
+      return;
+    }
+    const size_t live = end_ - pos_;
+    const char* data = chunk.buffer.get() + Prefetcher::kHeadroom;
+    if (live <= Prefetcher::kHeadroom) {
+      char* start = chunk.buffer.get() + Prefetcher::kHeadroom - live;
+      if (live) std::memcpy(start, buf_.get() + pos_, live);
+      std::swap(buf_, chunk.buffer);
+      const bool recyclable = cap_ == Prefetcher::kBufferBytes;  // a chunk's buffer, not one of make_room's
+      cap_ = Prefetcher::kBufferBytes;
+      pos_ = Prefetcher::kHeadroom - live;
+      end_ = Prefetcher::kHeadroom + chunk.size;
+      if (recyclable) prefetcher_->recycle(std::move(chunk.buffer));
+      else prefetcher_->recycle(std::unique_ptr<char[]>(new char[Prefetcher::kBufferBytes]));
+      return;
+    }
+    if (cap_ - end_ < chunk.size) make_room(live + chunk.size);
+    std::memcpy(buf_.get() + end_, data, chunk.size);
+    end_ += chunk.size;
+    prefetcher_->recycle(std::move(chunk.buffer));
   }
 
   // Moves the live bytes to the front, growing the buffer for n of them plus
@@ -127,6 +175,7 @@ class InputBuffer final : public RawInput {
   }
 
   std::unique_ptr<RawInput> source_;
+  std::unique_ptr<Prefetcher> prefetcher_;  // if set, the only reader of source_ (destroyed first)
   std::unique_ptr<char[]> buf_;
   size_t cap_ = 0, pos_ = 0, end_ = 0;
   uint64_t offset_ = 0;
@@ -370,6 +419,9 @@ Result<std::unique_ptr<TraceReader>> TraceReader::open(const std::string& path) 
     in->consume(1);
   }
   if (!in->error_text().empty()) return make_error(fmt::format("cannot read trace `{}`: {}", path, in->error_text()));
+  // A file's reads never block for long: the rest of a large one is read
+  // ahead (not a pipe's; a small file is read whole by the first read).
+  if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > Prefetcher::kChunkBytes) in->start_prefetch();
   if (!in->need(1)) {
     if (!in->error_text().empty()) return make_error(fmt::format("cannot read trace `{}`: {}", path, in->error_text()));
     return make_error(fmt::format("trace `{}` is empty{}", path, in->cut_short() ? " (a zstd stream cut short before any data)" : ""));
