@@ -158,11 +158,7 @@ INSTANTIATE_TEST_SUITE_P(Formats, PrefetchedTrace,
                          ::testing::Values(TraceFormat{Format::Json}, TraceFormat{Format::Cbor},
                                            TraceFormat{Format::Json, Compression::Zstd},
                                            TraceFormat{Format::Cbor, Compression::Zstd}),
-                         [](const auto& info) {
-                           std::string name = trace::trace_format_name(info.param);
-                           std::replace(name.begin(), name.end(), '.', '_');
-                           return name;
-                         });
+                         [](const auto& info) { return test::format_test_name(info.param); });
 
 }  // namespace
 }  // namespace wasmrr

@@ -18,6 +18,7 @@
 #include "trace/trace.h"
 #include "trace/writer.h"
 #include "temp_files.h"
+#include "trace_reading.h"
 #include "util/trap.h"
 
 namespace wasmrr {
@@ -237,11 +238,7 @@ TEST_P(RecorderScalar, RecordsAWrongAnswerAndTraps) {
 INSTANTIATE_TEST_SUITE_P(Formats, RecorderScalar,
                          ::testing::Values(trace::TraceFormat{trace::Format::Json},
                                            trace::TraceFormat{trace::Format::Cbor}),
-                         [](const auto& info) {
-                           std::string name = trace::trace_format_name(info.param);
-                           std::replace(name.begin(), name.end(), '.', '_');
-                           return name;
-                         });
+                         [](const auto& info) { return test::format_test_name(info.param); });
 
 }  // namespace
 }  // namespace wasmrr

@@ -61,6 +61,13 @@ std::string trace_file(const std::string& name, const std::string& events, trace
   return cbor_path;
 }
 
+// name() -> result, or name() without a result.
+runtime::ImportedFunc scalar_func(std::string name, std::optional<Kind> result) {
+  auto type = std::make_shared<abi::FuncType>();
+  if (result) type->results.push_back({"", Type::primitive(*result)});
+  return runtime::ImportedFunc{std::move(name), type};
+}
+
 constexpr const char* kEvents =
     R"({"fn":"now","args":[],"results":[5]},)" "\n"
     R"({"fn":"now","args":[],"results":[7]},)" "\n"
@@ -100,11 +107,6 @@ TEST_P(ReplayerScalar, AnswersFromTheTraceInOrder) {
 // Signed results (negative ones sign-extended, as Value::s64 holds them),
 // bools, and the largest u64.
 TEST_P(ReplayerScalar, DecodesEveryIntegerFormAndBools) {
-  auto scalar_func = [](std::string name, Kind result) {
-    auto type = std::make_shared<abi::FuncType>();
-    type->results.push_back({"", Type::primitive(result)});
-    return runtime::ImportedFunc{std::move(name), type};
-  };
   runtime::ImportedFunc s64 = scalar_func("s64", Kind::S64), s8 = scalar_func("s8", Kind::S8),
                         flag = scalar_func("flag", Kind::Bool), u64 = scalar_func("u64", Kind::U64);
   Replay r(trace("scalar-forms.json",
@@ -232,11 +234,6 @@ TEST_P(ReplayerScalar, OtherArgumentsDiverge) {
 // The fast path keeps only the result of an event without arguments; a
 // report writes it out again, for every kind of scalar result and none.
 TEST_P(ReplayerScalar, ReportsShowTheResultsTheFastPathTook) {
-  auto scalar_func = [](std::string name, std::optional<Kind> result) {
-    auto type = std::make_shared<abi::FuncType>();
-    if (result) type->results.push_back({"", Type::primitive(*result)});
-    return runtime::ImportedFunc{std::move(name), type};
-  };
   runtime::ImportedFunc s64 = scalar_func("s64", Kind::S64), s8 = scalar_func("s8", Kind::S8),
                         flag = scalar_func("flag", Kind::Bool), u64 = scalar_func("u64", Kind::U64),
                         tick = scalar_func("tick", std::nullopt);

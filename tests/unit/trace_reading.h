@@ -3,6 +3,7 @@
 // parse_text() where the reader gives text, as the replayer's fast path reads.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,6 +61,13 @@ inline ReadResult read_trace(const std::string& path, bool as_text) {
   }
   out.truncated = (*r)->truncated();
   return out;
+}
+
+// A test's name for a trace format, as GoogleTest takes one: "json_zst".
+inline std::string format_test_name(trace::TraceFormat format) {
+  std::string name = trace::trace_format_name(format);
+  std::replace(name.begin(), name.end(), '.', '_');
+  return name;
 }
 
 inline ReadResult read_all(const std::string& path) { return read_trace(path, false); }
