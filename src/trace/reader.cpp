@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -139,13 +140,12 @@ class InputBuffer final : public RawInput {
     if (live <= Prefetcher::kHeadroom) {
       char* start = chunk.buffer.get() + Prefetcher::kHeadroom - live;
       if (live) std::memcpy(start, buf_.get() + pos_, live);
-      std::swap(buf_, chunk.buffer);
-      const bool recyclable = cap_ == Prefetcher::kBufferBytes;  // a chunk's buffer, not one of make_room's
+      const bool recyclable = cap_ == Prefetcher::kBufferBytes;  // a chunk's buffer, not the first or make_room's
+      std::unique_ptr<char[]> old = std::exchange(buf_, std::move(chunk.buffer));
       cap_ = Prefetcher::kBufferBytes;
       pos_ = Prefetcher::kHeadroom - live;
       end_ = Prefetcher::kHeadroom + chunk.size;
-      if (recyclable) prefetcher_->recycle(std::move(chunk.buffer));
-      else prefetcher_->recycle(std::unique_ptr<char[]>(new char[Prefetcher::kBufferBytes]));
+      prefetcher_->recycle(recyclable ? std::move(old) : std::unique_ptr<char[]>(new char[Prefetcher::kBufferBytes]));
       return;
     }
     if (cap_ - end_ < chunk.size) make_room(live + chunk.size);
