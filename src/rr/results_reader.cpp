@@ -134,6 +134,43 @@ bool read_result(trace::ValueReader& r, const Type& t, Value& out, Budget& budge
   return true;
 }
 
+// An enum: its label, as text.
+bool read_enum(trace::ValueReader& r, const Type& t, Value& out) {
+  std::string label;
+  if (!r.read_text(label)) return false;
+  for (size_t i = 0; i < t.labels.size(); i++) {
+    if (t.labels[i] != label) continue;
+    out = Value::enum_(static_cast<uint32_t>(i));
+    return true;
+  }
+  return false;  // the general path says what is wrong
+}
+
+// A variant, as the writer writes one: a case without a payload as its name,
+// one with a payload as {"name": payload}.
+bool read_variant(trace::ValueReader& r, const Type& t, Value& out, Budget& budget) {
+  auto case_named = [&t](std::string_view name) -> const abi::Case* {
+    for (const auto& c : t.cases)
+      if (c.name == name) return &c;
+    return nullptr;
+  };
+  if (r.next_is_text()) {
+    std::string name;
+    if (!r.read_text(name)) return false;
+    const abi::Case* c = case_named(name);
+    if (!c || c->type) return false;
+    out = Value::variant(static_cast<uint32_t>(c - t.cases.data()));
+    return true;
+  }
+  std::string_view key;
+  if (!r.begin_map() || !r.more() || !r.read_key(key)) return false;
+  const abi::Case* c = case_named(key);
+  Value payload;
+  if (!c || !c->type || !read_value(r, *c->type, payload, budget) || !r.end()) return false;
+  out = Value::variant(static_cast<uint32_t>(c - t.cases.data()), std::move(payload));
+  return true;
+}
+
 bool read_handle(trace::ValueReader& r, Kind kind, Value& out) {
   std::string_view key;
   uint64_t rep;
@@ -185,6 +222,8 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
     case Kind::Record: return read_record(r, t, out, budget);
     case Kind::Tuple: return read_tuple(r, t, out, budget);
     case Kind::Result: return read_result(r, t, out, budget);
+    case Kind::Enum: return read_enum(r, t, out);
+    case Kind::Variant: return read_variant(r, t, out, budget);
     case Kind::Option: {
       if (t.elem->kind == Kind::Option) return false;  // {"some": ...}: the general path
       if (r.next_is_null()) {
@@ -199,7 +238,7 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
     }
     case Kind::Own: case Kind::Borrow: case Kind::Stream: case Kind::Future: case Kind::ErrorContext:
       return read_handle(r, t.kind, out);
-    default: return false;  // floats, char, enum, variant, flags
+    default: return false;  // floats, char, flags
   }
 }
 

@@ -1,9 +1,10 @@
 // The replayer's fast path: an event's results decoded straight from their
 // encoded bytes (trace/value_reader.h) into WIT values, for the types host
 // calls return most — integers, bools, ASCII strings, bytes, records,
-// tuples, lists, options, results and handles (a clock reading, random
-// bytes, a read's result). Floats, chars, enums, variants and flags, and any
-// value not written in the plain form, are left to decode_value (the
+// tuples, lists, options, results, enums, variants and handles (a clock
+// reading, random bytes, a read's result, a file's stat, an error code).
+// Floats, chars and flags, and any value not written in the plain form, are
+// left to decode_value (the
 // general path), which also reports what is wrong: read_results() returning
 // false means only "take the general path". The values may take no more
 // memory than the general path allows an element (trace/parse.h), so a

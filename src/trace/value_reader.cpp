@@ -137,12 +137,19 @@ bool ValueReader::read_bool(bool& v) {
 
 bool ValueReader::next_is_null() const {
   if (format_ == Format::Cbor) return pos_ < data_.size() && static_cast<uint8_t>(data_[pos_]) == 0xf6;
-  size_t at = pos_;
-  if (!after_key_ && !open_.empty() && !open_.back().first) {
-    if (at >= data_.size() || data_[at] != ',') return false;
-    at++;
-  }
-  return data_.substr(at, 4) == "null";
+  const size_t at = json_value_start();
+  return at < data_.size() && data_.substr(at, 4) == "null";
+}
+
+bool ValueReader::next_is_text() const {
+  if (format_ == Format::Cbor) return pos_ < data_.size() && static_cast<uint8_t>(data_[pos_]) >> 5 == 3;
+  const size_t at = json_value_start();
+  return at < data_.size() && data_[at] == '"';
+}
+
+size_t ValueReader::json_value_start() const {
+  if (after_key_ || open_.empty() || open_.back().first) return pos_;
+  return pos_ < data_.size() && data_[pos_] == ',' ? pos_ + 1 : data_.size();  // no separator: nothing is next
 }
 
 bool ValueReader::read_null() {

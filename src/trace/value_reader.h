@@ -46,6 +46,7 @@ class ValueReader {
   bool read_bool(bool& v);
   bool read_null();
   bool next_is_null() const;
+  bool next_is_text() const;  // a string (CBOR: a text string) comes next
   bool read_text(std::string& s);      // ASCII, no escapes
   bool read_bytes(std::string& b);     // CBOR: a byte string; JSON: {"$bytes":"<base64>"}
   // Bytes, or a reference to bytes seen before, {"$same": digest}
@@ -76,6 +77,7 @@ class ValueReader {
   };
   // JSON
   bool json_separator();      // a comma before any element but the first
+  size_t json_value_start() const;  // where the next value starts, past its comma (size(): none)
   bool json_digits(uint64_t& v);
   bool json_plain_string(std::string_view& s);
   bool json_base64(std::string& b);  // a string of padded base64, decoded

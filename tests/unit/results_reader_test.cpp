@@ -48,7 +48,8 @@ std::vector<Case> cases() {
       {"random bytes", bytes, Value::byte_list(std::string("\x00\xff\x10 text\n", 9))},
       {"empty bytes", bytes, Value::byte_list("")},
       {"result ok bytes", Type::result(bytes, stream_error), Value::ok(Value::byte_list("read this"))},
-      {"result err closed (a variant: declined)", Type::result(bytes, stream_error), Value::err(Value::variant(1))},
+      {"result err closed", Type::result(bytes, stream_error), Value::err(Value::variant(1))},
+      {"result err last-operation-failed", Type::result(bytes, stream_error), Value::err(Value::variant(0, Value::own(4)))},
       {"result ok, no payload", Type::result(nullptr, stream_error), Value::ok()},
       {"result<u64, _> err", Type::result(prim(Kind::U64), nullptr), Value::err()},
       {"option none", Type::option(prim(Kind::U32)), Value::none()},
@@ -62,7 +63,12 @@ std::vector<Case> cases() {
        Value::list({Value::tuple({Value::string("HOME"), Value::string("/root")}),
                     Value::tuple({Value::string("A"), Value::string("b")})})},
       {"f64 (declined)", prim(Kind::F64), Value::f64_(1.5)},
-      {"enum (declined)", Type::enum_({"a", "b"}), Value::enum_(1)},
+      {"enum", Type::enum_({"a", "b"}), Value::enum_(1)},
+      {"record with an enum and an option (a stat)",
+       Type::record({{"type", Type::enum_({"unknown", "directory", "regular-file"})}, {"size", prim(Kind::U64)},
+                     {"modified", Type::option(datetime)}}),
+       Value::record({Value::enum_(2), Value::u64(8), Value::some(Value::record({Value::u64(1), Value::u32(2)}))})},
+      {"flags (declined)", Type::flags({"read", "write"}), Value::flags({true, false})},
   };
 }
 
@@ -198,6 +204,18 @@ TEST(ResultsReader, DeclinesWhatIsNotExactlyOneValuePerResult) {
   std::vector<abi::Param> bytes{{"r", Type::list(prim(Kind::U8))}};
   EXPECT_FALSE(read_results("[{\"$bytes\":\"not base64!\"}]}", trace::Format::Json, bytes, out));
   EXPECT_FALSE(read_results("[{\"$bytes\":\"YQ==\",\"x\":1}]}", trace::Format::Json, bytes, out));
+  // Enums and variants only as the writer writes them, and only their own cases.
+  std::vector<abi::Param> enumeration{{"r", Type::enum_({"a", "b"})}};
+  EXPECT_TRUE(read_results("[\"b\"]}", trace::Format::Json, enumeration, out));
+  EXPECT_FALSE(read_results("[\"c\"]}", trace::Format::Json, enumeration, out));
+  EXPECT_FALSE(read_results("[1]}", trace::Format::Json, enumeration, out));
+  std::vector<abi::Param> variant{{"r", Type::variant({{"some-u8", prim(Kind::U8)}, {"none", nullptr}})}};
+  EXPECT_TRUE(read_results("[\"none\"]}", trace::Format::Json, variant, out));
+  EXPECT_TRUE(read_results("[{\"some-u8\":7}]}", trace::Format::Json, variant, out));
+  EXPECT_FALSE(read_results("[{\"none\":null}]}", trace::Format::Json, variant, out));  // the general path's
+  EXPECT_FALSE(read_results("[\"some-u8\"]}", trace::Format::Json, variant, out));     // its payload missing
+  EXPECT_FALSE(read_results("[{\"some-u8\":7,\"none\":null}]}", trace::Format::Json, variant, out));
+  EXPECT_FALSE(read_results("[{\"other\":7}]}", trace::Format::Json, variant, out));
   // CBOR: a byte string that claims more than there is; an indefinite array.
   EXPECT_FALSE(read_results(std::string("\x81\x5a\xff\xff\xff\xff", 6), trace::Format::Cbor, bytes, out));
   EXPECT_FALSE(read_results(std::string("\x9f\x01\xff", 3), trace::Format::Cbor, types, out));
