@@ -234,17 +234,10 @@ void Replayer::diverge(const std::string& what) {
 bool Replayer::fast_match(const runtime::ImportedFunc& f, std::span<const abi::Value> args, std::string_view text,
                           runtime::Values& results) {
   const std::string_view element = text;
-  const std::string& prefix = prefix_of(f);
-  if (!text.starts_with(prefix)) return false;
-  text.remove_prefix(prefix.size());
-  scratch_.clear();
-  arg_digests_.clear();
-  resolved_.clear();
-  fast_encoder_.encode_args(scratch_, f.type->params, args);
-  if (!text.starts_with(scratch_)) return false;
-  text.remove_prefix(scratch_.size());
-  if (!text.starts_with(results_key_)) return false;
-  text.remove_prefix(results_key_.size());
+  bool names_defined = false;  // learnt already: the reader scanned the event
+  const std::optional<std::string_view> after = after_args(f, args, element, names_defined);
+  if (!after) return false;
+  text = *after;
   // Straight from the bytes for the common types; through the trace model otherwise.
   if (read_results(text, fast_encoder_.format(), f.type->results, results, fast_encoder_.names(),
                    seen_ ? &same_lookup_ : nullptr))
@@ -428,22 +421,15 @@ std::string_view Replayer::take_event(const runtime::ImportedFunc& f, std::span<
                                       runtime::Values& results) {
   const bool cbor = fast_encoder_.compact();
   if (have_ahead_ || (!cbor && fast_encoder_.format() != trace::Format::Json)) return {};
-  const std::string& prefix = prefix_of(f);
+  prefix_of(f);  // made (again) if its event names the function
   if (!last_info_->prefix_stable) return {};
   const std::string_view bytes = cbor ? reader_.peek_cbor() : reader_.peek_json();
-  if (!bytes.starts_with(prefix)) return {};
-  scratch_.clear();
-  arg_digests_.clear();
-  resolved_.clear();
-  fast_encoder_.take_names_written();
-  fast_encoder_.encode_args(scratch_, f.type->params, args);
+  bool names_defined = false;
+  const std::optional<std::string_view> after = after_args(f, args, bytes, names_defined);
   // An argument's key written as text: the event defines it (the reader must learn it).
-  if (cbor && fast_encoder_.take_names_written()) return {};
-  scratch_ += results_key_;
-  const std::string_view rest = bytes.substr(prefix.size());
-  if (!rest.starts_with(scratch_)) return {};
+  if (!after || names_defined) return {};
   const SameBytes* same = seen_ ? &same_lookup_ : nullptr;
-  const std::string_view encoded = rest.substr(scratch_.size());
+  const std::string_view encoded = *after;
   const size_t outcome = cbor ? read_compact_outcome_prefix(encoded, f.type->results, results, reader_.names(), same)
                               : read_json_results_prefix(encoded, f.type->results, results, same);
   // A JSON event's line ends with `,` and its newline.
@@ -452,10 +438,31 @@ std::string_view Replayer::take_event(const runtime::ImportedFunc& f, std::span<
     resolved_.clear();
     return {};
   }
-  const size_t size = prefix.size() + scratch_.size() + outcome;
+  const size_t size = static_cast<size_t>(encoded.data() - bytes.data()) + outcome;
   if (cbor) reader_.take_cbor(size);
   else reader_.take_json_line(size + 1);
   return bytes.substr(0, size);
+}
+
+// What follows the arguments in `event` (its results, or a compact event's
+// outcome), if the event starts as the recorder would have written this call:
+// the function's prefix, then the arguments byte for byte (the digests of
+// large ones left in arg_digests_). `names_defined`: whether the arguments,
+// in a compact event, write a key as text, which defines its name.
+std::optional<std::string_view> Replayer::after_args(const runtime::ImportedFunc& f, std::span<const abi::Value> args,
+                                                     std::string_view event, bool& names_defined) {
+  const std::string& prefix = prefix_of(f);
+  if (!event.starts_with(prefix)) return std::nullopt;
+  scratch_.clear();
+  arg_digests_.clear();
+  resolved_.clear();
+  fast_encoder_.take_names_written();
+  fast_encoder_.encode_args(scratch_, f.type->params, args);
+  names_defined = fast_encoder_.compact() && fast_encoder_.take_names_written();
+  scratch_ += results_key_;
+  const std::string_view rest = event.substr(prefix.size());
+  if (!rest.starts_with(scratch_)) return std::nullopt;
+  return rest.substr(scratch_.size());
 }
 
 // What follows an event the fast path accepted (its bytes: `text`): the

@@ -232,6 +232,8 @@ class Replayer final : public runtime::CallInterposer {
   bool take_scalar_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args, abi::Value& result);
   std::string_view take_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args,
                               runtime::Values& results);
+  std::optional<std::string_view> after_args(const runtime::ImportedFunc& f, std::span<const abi::Value> args,
+                                             std::string_view event, bool& names_defined);
   runtime::Values accept_fast(const runtime::ImportedFunc& f, runtime::Values& args, runtime::Values& results,
                               uint64_t index, std::string_view text);
   const std::string& prefix_of(const runtime::ImportedFunc& f);
