@@ -243,7 +243,8 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
 }
 
 // A compact event's outcome from the start of `bytes`: the one result as it
-// is, or `undefined` for none. The bytes it takes, or 0; with `learnt_only`,
+// is, or `undefined` for none. The bytes it takes, or 0 (then `results` is
+// empty: the value goes in only once it is read whole); with `learnt_only`,
 // also 0 if a map key is text (see read_compact_outcome_prefix). The memory
 // the value takes is bounded by the outcome's own size, not by what follows.
 size_t read_compact_outcome_at(std::string_view bytes, const std::vector<abi::Param>& types, std::vector<Value>& results,
@@ -365,9 +366,7 @@ size_t read_json_integer(std::string_view s, Kind kind, Value& result) {
 
 size_t read_compact_outcome_prefix(std::string_view bytes, const std::vector<abi::Param>& types,
                                    std::vector<Value>& results, const trace::CompactNames& names, const SameBytes* same) {
-  const size_t taken = read_compact_outcome_at(bytes, types, results, names, same, /*learnt_only=*/true);
-  if (taken == 0) results.clear();
-  return taken;
+  return read_compact_outcome_at(bytes, types, results, names, same, /*learnt_only=*/true);  // results empty unless taken
 }
 
 size_t read_compact_scalar(std::string_view bytes, const abi::FuncType& type, abi::Value& result) {
