@@ -126,6 +126,20 @@ size_t EventEncoder::encode_scalar(char* out, abi::Kind kind, const abi::Value& 
   }
 }
 
+trace::ScalarEventShape EventEncoder::scalar_shape(const abi::FuncType& type, std::string prefix) const {
+  auto kind_of = [](abi::Kind kind) {
+    switch (kind) {
+      case abi::Kind::Bool: return trace::ScalarKind::Bool;
+      case abi::Kind::S8: case abi::Kind::S16: case abi::Kind::S32: case abi::Kind::S64: return trace::ScalarKind::Signed;
+      default: return trace::ScalarKind::Unsigned;
+    }
+  };
+  trace::ScalarEventShape shape{.head = std::move(prefix), .params = {}, .results_key = results_key_, .result = {}};
+  for (const abi::Param& p : type.params) shape.params.push_back(kind_of(p.type->kind));
+  if (!type.results.empty()) shape.result = kind_of(type.results[0].type->kind);
+  return shape;
+}
+
 // JSON: [a,b]; compact CBOR: the arguments one after another.
 size_t EventEncoder::encode_scalar_args(char* out, const abi::FuncType& type, std::span<const abi::Value> args) const {
   size_t n = std::min(type.params.size(), args.size());

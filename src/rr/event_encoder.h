@@ -22,6 +22,7 @@
 #include "rr/seen_bytes.h"
 #include "trace/compact.h"
 #include "trace/element_bytes.h"
+#include "trace/scalar_event.h"
 #include "trace/trace.h"
 #include "trace/value_sink.h"
 
@@ -78,6 +79,12 @@ class EventEncoder {
   // (event_prefix() and encode_args() wrote the empty list).
   size_t encode_scalar_args(char* out, const abi::FuncType& type, std::span<const abi::Value> args) const;
   size_t encode_scalar_outcome(char* out, const abi::FuncType& type, const abi::Value* result) const;
+  // A JSON trace's: what the writer needs to write such a function's events
+  // from their numbers (TraceWriter::write_scalar_event), the same bytes as
+  // `prefix` (event_prefix(), with encode_args() of no arguments when there
+  // are none) then encode_scalar_args() and encode_scalar_outcome() give.
+  // The numbers are the values' `num`s (abi/value.h).
+  trace::ScalarEventShape scalar_shape(const abi::FuncType& type, std::string prefix) const;
 
  private:
   size_t encode_scalar(char* out, abi::Kind kind, const abi::Value& v) const;

@@ -63,22 +63,26 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
 // Scalar calls of bools and integers (EventEncoder::plain_scalars): the
 // event is the function's cached prefix and a few bytes encoded on the
 // stack, handed to the writer in one step, with no sink and no Values
-// vector for the arguments. A function's first event (it may name the
-// function), and every other kind of scalar, go through call().
+// vector for the arguments; in a JSON trace, only its numbers, which the
+// writer's thread makes text (trace/scalar_event.h). A function's first
+// event (it may name the function), and every other kind of scalar, go
+// through call().
 abi::Value Recorder::call_scalar(const runtime::ImportedFunc& f, std::span<const abi::Value> args) {
   const abi::FuncType& type = *f.type;
   if (redactor_.active()) return CallInterposer::call_scalar(f, args);
   bool named = false;
   const FuncEvents& events = events_of(f, named);  // a node of funcs_: stays where it is
   if (named || !events.plain_scalars) return CallInterposer::call_scalar(f, args);
-  const std::string& prefix = events.prefix;
-  char event[EventEncoder::kMaxScalarCall];
-  size_t size = encoder_.encode_scalar_args(event, type, args);
   scalar_args_.assign(args.begin(), args.end());
   events_++;
+  char event[EventEncoder::kMaxScalarCall];
+  size_t size = 0;
   // The generic encoding, for an outcome other than the result: the same
   // bytes up to the arguments.
-  auto generic_event = [&] { element_.assign(prefix).append(event, size); };
+  auto generic_event = [&] {
+    size = encoder_.encode_scalar_args(event, type, args);
+    element_.assign(events.prefix).append(event, size);
+  };
   runtime::Values results;
   try {
     results = invoke_host(f, scalar_args_);
@@ -99,9 +103,19 @@ abi::Value Recorder::call_scalar(const runtime::ImportedFunc& f, std::span<const
     writer_.write_encoded(element_);
     return scalar_result(f, results);
   }
-  size += encoder_.encode_scalar_outcome(event + size, type, results.empty() ? nullptr : &results[0]);
-  writer_.write_encoded_parts(prefix, std::string_view(event, size));
-  return results.empty() ? abi::Value() : std::move(results[0]);
+  const abi::Value* result = results.empty() ? nullptr : &results[0];
+  if (events.shape && args.size() == type.params.size()) {  // the writer's thread makes the text
+    uint64_t numbers[trace::ScalarEventShape::kMaxValues];
+    size_t n = 0;
+    for (size_t i = 0; i < type.params.size(); i++) numbers[n++] = args[i].num;
+    if (result) numbers[n++] = result->num;
+    writer_.write_scalar_event(*events.shape, numbers);
+  } else {
+    size = encoder_.encode_scalar_args(event, type, args);
+    size += encoder_.encode_scalar_outcome(event + size, type, result);
+    writer_.write_encoded_parts(events.prefix, std::string_view(event, size));
+  }
+  return result ? std::move(results[0]) : abi::Value();
 }
 
 // Kept per function once it is stable: a compact CBOR event names its
@@ -119,8 +133,10 @@ const Recorder::FuncEvents& Recorder::events_of(const runtime::ImportedFunc& f, 
   unstable_.prefix = encoder_.event_prefix(f.name, f.type->params.size(), &stable);
   if (f.type->params.empty()) encoder_.encode_args(unstable_.prefix, f.type->params, {});
   unstable_.plain_scalars = encoder_.plain_scalars(*f.type);
+  unstable_.shape = nullptr;
   named = !stable;
   if (!stable) return unstable_;
+  unstable_.shape = unstable_.plain_scalars ? writer_.add_scalar_shape(encoder_.scalar_shape(*f.type, unstable_.prefix)) : nullptr;
   return funcs_.emplace(&f, std::move(unstable_)).first->second;
 }
 

@@ -41,10 +41,12 @@ class Recorder final : public runtime::CallInterposer {
  private:
   void write(trace::Event& event);
   // What the recorder keeps of a function: its events' start, encoded, and
-  // whether call_scalar may encode them by hand (EventEncoder::plain_scalars).
+  // whether call_scalar may encode them by hand (EventEncoder::plain_scalars);
+  // in a JSON trace, the shape the writer makes them text by instead.
   struct FuncEvents {
     std::string prefix;  // {"fn":..,"args":
     bool plain_scalars = false;
+    const trace::ScalarEventShape* shape = nullptr;  // the writer's
   };
   const FuncEvents& events_of(const runtime::ImportedFunc& f, bool& named);
   runtime::Values call_redacting(const runtime::ImportedFunc& f, runtime::Values& args);

@@ -55,14 +55,50 @@ void TraceWriter::write_pending() { drain(/*everything=*/false, /*due=*/false); 
 //   {"fn":"...","args":[...],"results":[...]},
 //   {"end":"exit","status":0}]
 // CBOR layout: a CBOR sequence (RFC 8742), one data item per element.
+//
+// Staged elements (a JSON trace's buffers), one after another, each a byte
+// that says which, then:
+//   kStagedText:   its length (4 bytes, native order), then its text;
+//   kStagedScalar: its shape's address (write_scalar_event), then its
+//                  numbers, 8 bytes each (native order).
+// write_buffered() makes them text, with the separators between them.
+namespace {
+constexpr char kStagedText = 0, kStagedScalar = 1;
+constexpr size_t kTextPiece = 1 << 20;  // made text and written at a time, about
+
+template <typename T>
+void put_raw(std::string& out, const T& v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+template <typename T>
+T get_raw(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+}  // namespace
+
 void TraceWriter::begin_element() {
   if (buffer_.empty() && !flush_scheduled_ && !closing_) {
     flush_scheduled_ = true;
     FlushScheduler::instance().schedule(this, FlushScheduler::Clock::now() + kFlushDelay);
   }
-  if (format_ == Format::Json) buffer_ += first_ ? "[" : ",\n";
-  first_ = false;
   elements_++;
+}
+
+size_t TraceWriter::begin_text() {
+  if (format_ != Format::Json) return buffer_.size();
+  buffer_ += kStagedText;
+  put_raw(buffer_, uint32_t{0});
+  return buffer_.size();
+}
+
+void TraceWriter::end_text(size_t start) {
+  if (format_ != Format::Json) return;
+  // A text element longer than 4 GiB cannot be staged; none is: the reader
+  // refuses elements far smaller (trace/parse.h).
+  auto size = static_cast<uint32_t>(buffer_.size() - start);
+  std::memcpy(buffer_.data() + start - sizeof size, &size, sizeof size);
 }
 
 // A full buffer is handed over to the flusher, which writes it at once. When
@@ -84,7 +120,9 @@ void TraceWriter::write_encoded(std::string_view element, bool names_new) {
   Lock lock(mutex_);
   if (fd_ < 0) return;
   begin_element();
+  size_t start = begin_text();
   buffer_ += element;
+  end_text(start);
   if (names_new) learn(element);
   end_element(lock);
 }
@@ -93,7 +131,25 @@ void TraceWriter::write_encoded_parts(std::string_view head, std::string_view ta
   Lock lock(mutex_);
   if (fd_ < 0) return;
   begin_element();
+  size_t start = begin_text();
   buffer_.append(head).append(tail);
+  end_text(start);
+  end_element(lock);
+}
+
+const ScalarEventShape* TraceWriter::add_scalar_shape(ScalarEventShape shape) {
+  if (format_ != Format::Json || shape.values() > ScalarEventShape::kMaxValues) return nullptr;
+  Lock lock(mutex_);
+  return &shapes_.emplace_back(std::move(shape));
+}
+
+void TraceWriter::write_scalar_event(const ScalarEventShape& shape, const uint64_t* values) {
+  Lock lock(mutex_);
+  if (fd_ < 0) return;
+  begin_element();
+  buffer_ += kStagedScalar;
+  put_raw(buffer_, &shape);
+  buffer_.append(reinterpret_cast<const char*>(values), shape.values() * sizeof(uint64_t));
   end_element(lock);
 }
 
@@ -117,6 +173,7 @@ void TraceWriter::write(const Json& element) {
 void TraceWriter::append(const Json& element, Lock& lock) {
   begin_element();
   if (format_ == Format::Json) {
+    size_t start = begin_text();
     if (contains_binary(element)) {
       Json text = element;
       bytes_to_text_model(text);
@@ -124,6 +181,7 @@ void TraceWriter::append(const Json& element, Lock& lock) {
     } else {
       buffer_ += element.dump(-1, ' ', false, Json::error_handler_t::strict);
     }
+    end_text(start);
   } else {
     size_t start = buffer_.size();
     if (encode_compact_event(element, names_, buffer_)) learn(std::string_view(buffer_).substr(start));
@@ -145,16 +203,47 @@ void TraceWriter::drain(bool everything, bool due) {
     std::lock_guard lock(mutex_);
     if (due) flush_scheduled_ = false;
     if (fd_ < 0 || (due && closing_)) return;
-    out_.swap(pending_);  // what was handed over first: the file keeps the order
+    taken_.swap(pending_);  // what was handed over first: the file keeps the order
     pending_.clear();
     if (everything) {
-      if (out_.empty()) out_.swap(buffer_);  // no copy while the writing thread waits for the lock
-      else out_ += buffer_;
+      if (taken_.empty()) taken_.swap(buffer_);  // no copy while the writing thread waits for the lock
+      else taken_ += buffer_;
       buffer_.clear();
     }
     room_.notify_all();
   }
-  write_block(out_, /*end=*/false);
+  write_buffered(taken_, /*end=*/false);
+  taken_.clear();
+}
+
+void TraceWriter::write_buffered(const std::string& buffered, bool end) {
+  if (format_ != Format::Json) return write_block(buffered, end);
+  const char* p = buffered.data();
+  const char* const stop = p + buffered.size();
+  while (p < stop) {
+    out_ += first_ ? "[" : ",\n";
+    first_ = false;
+    if (*p == kStagedText) {
+      auto size = get_raw<uint32_t>(p + 1);
+      p += 1 + sizeof size;
+      out_.append(p, size);
+      p += size;
+    } else {
+      const auto* shape = get_raw<const ScalarEventShape*>(p + 1);
+      p += 1 + sizeof shape;
+      const size_t n = shape->values();
+      uint64_t values[ScalarEventShape::kMaxValues];  // aligned, as the buffer's are not
+      std::memcpy(values, p, n * sizeof(uint64_t));
+      p += n * sizeof(uint64_t);
+      render_json(*shape, std::span(values, n), out_);
+    }
+    if (out_.size() >= kTextPiece && p < stop) {
+      write_block(out_, /*end=*/false);
+      out_.clear();
+    }
+  }
+  if (end) out_ += first_ ? "[]\n" : "]\n";
+  write_block(out_, end);
   out_.clear();
 }
 
@@ -200,12 +289,11 @@ Result<void> TraceWriter::close_with(const std::function<Json(uint64_t elements)
   std::lock_guard io(io_mutex_);
   std::lock_guard lock(mutex_);
   if (fd_ < 0) return {};
-  if (format_ == Format::Json) buffer_ += first_ ? "[]\n" : "]\n";
-  out_.swap(pending_);
-  out_ += buffer_;
+  taken_.swap(pending_);
+  taken_ += buffer_;
   pending_.clear();
   buffer_.clear();
-  write_block(out_, /*end=*/true);
+  write_buffered(taken_, /*end=*/true);
   int rc = ::close(fd_);
   fd_ = -1;
   if (failed_ || bad_element_ || rc != 0) return make_error(fmt::format("writing trace `{}` failed", path_));

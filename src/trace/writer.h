@@ -12,21 +12,29 @@
 // hands a full buffer over and goes on, and waits only while kMaxPending
 // bytes are already waiting for the disk.
 //
+// A CBOR trace's buffer holds the file's bytes. A JSON trace's holds its
+// elements staged (see "Staged elements" in writer.cpp): each element's text,
+// or a scalar event's numbers (write_scalar_event), which the flusher thread
+// writes as text, with the commas and brackets between the elements.
+//
 // Threading: write*, flush and close may be called from any thread. mutex_
 // guards the buffers (uncontended on the hot path: the flusher takes it only
-// to take a buffer, so it is a SpinMutex); io_mutex_ the compressor and the file, so that buffers
-// are written in the order they were filled. Lock order: io_mutex_, then mutex_.
+// to take a buffer, so it is a SpinMutex); io_mutex_ the compressor, the
+// file and the text being made, so that buffers are written in the order
+// they were filled. Lock order: io_mutex_, then mutex_.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "trace/compact.h"
+#include "trace/scalar_event.h"
 #include "trace/trace.h"
 #include "trace/zstd.h"
 #include "util/spin_mutex.h"
@@ -63,6 +71,14 @@ class TraceWriter {
   // The element `head` then `tail`, which define no names (the recorder's
   // scalar events: a cached start, then numbers).
   void write_encoded_parts(std::string_view head, std::string_view tail);
+  // A JSON trace's scalar event of a function whose shape add_scalar_shape()
+  // returned: its numbers, shape.values() of them at `values`, which the
+  // flusher thread writes as text (trace/scalar_event.h).
+  void write_scalar_event(const ScalarEventShape& shape, const uint64_t* values);
+  // Keeps `shape` for write_scalar_event, for as long as the writer lives.
+  // Null for a CBOR trace, whose events are encoded as they come, and for a
+  // shape of more than ScalarEventShape::kMaxValues numbers.
+  const ScalarEventShape* add_scalar_shape(ScalarEventShape shape);
   // The names the events written so far have defined (a CBOR trace's compact
   // events, trace/compact.h): what an encoder may refer to by number. Read
   // it only on the thread that writes events.
@@ -94,9 +110,16 @@ class TraceWriter {
   void end_element(Lock& lock);
   void append(const Json& element, Lock& lock);
   void learn(std::string_view element);
+  // A JSON trace's staged text element: begin_text() returns where it
+  // starts, end_text() records its length.
+  size_t begin_text();
+  void end_text(size_t start);
   // Writes out what was handed over and, if `everything`, what is buffered;
   // `due`: the scheduled flush's (it is no longer scheduled). Takes both locks.
   void drain(bool everything, bool due);
+  // With io_mutex_ held: writes buffered bytes out; at `end`, the last.
+  // A JSON trace's staged elements are made text first, a piece at a time.
+  void write_buffered(const std::string& buffered, bool end);
   // With io_mutex_ held: compresses (ending a block, or at `end` the frame) and writes.
   void write_block(const std::string& bytes, bool end);
   void write_out(const std::string& bytes);
@@ -110,14 +133,16 @@ class TraceWriter {
   std::string buffer_;            // elements being added
   std::string pending_;           // full buffers handed over, for the flusher
   CompactNames names_;
-  bool first_ = true;
+  std::deque<ScalarEventShape> shapes_;  // add_scalar_shape's: they stay where they are
   uint64_t elements_ = 0;
   bool bad_element_ = false;  // an encoded element that learn() refused
   bool closing_ = false;
   bool flush_scheduled_ = false;  // the flusher will call flush_due()
 
   mutable std::mutex io_mutex_;
-  std::string out_;                       // the bytes being written, reused
+  std::string taken_;                     // the buffered bytes being written, reused
+  std::string out_;                       // a JSON trace's text made of them, reused
+  bool first_ = true;                     // no JSON element made text yet
   std::unique_ptr<ZstdCompressor> zstd_;  // null: uncompressed
   std::string compressed_;                // zstd_'s output, reused
   bool failed_ = false;
