@@ -58,7 +58,7 @@ void TraceWriter::write_pending() { drain(/*everything=*/false, /*due=*/false); 
 //
 // Staged elements (a JSON trace's buffers), one after another, each a byte
 // that says which, then:
-//   kStagedText:   its length (4 bytes, native order), then its text;
+//   kStagedText:   its length (8 bytes, native order), then its text;
 //   kStagedScalar: its shape's address (write_scalar_event), then its
 //                  numbers, 8 bytes each (native order).
 // write_buffered() makes them text, with the separators between them.
@@ -89,15 +89,13 @@ void TraceWriter::begin_element() {
 size_t TraceWriter::begin_text() {
   if (format_ != Format::Json) return buffer_.size();
   buffer_ += kStagedText;
-  put_raw(buffer_, uint32_t{0});
+  put_raw(buffer_, uint64_t{0});
   return buffer_.size();
 }
 
 void TraceWriter::end_text(size_t start) {
   if (format_ != Format::Json) return;
-  // A text element longer than 4 GiB cannot be staged; none is: the reader
-  // refuses elements far smaller (trace/parse.h).
-  auto size = static_cast<uint32_t>(buffer_.size() - start);
+  uint64_t size = buffer_.size() - start;
   std::memcpy(buffer_.data() + start - sizeof size, &size, sizeof size);
 }
 
@@ -224,7 +222,7 @@ void TraceWriter::write_buffered(const std::string& buffered, bool end) {
     out_ += first_ ? "[" : ",\n";
     first_ = false;
     if (*p == kStagedText) {
-      auto size = get_raw<uint32_t>(p + 1);
+      auto size = get_raw<uint64_t>(p + 1);
       p += 1 + sizeof size;
       out_.append(p, size);
       p += size;

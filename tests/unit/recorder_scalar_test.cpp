@@ -186,6 +186,12 @@ TEST_P(RecorderScalar, WritesWhatCallWrites) {
   expect_same("mixed", [](runtime::CallInterposer& to, bool scalar) { Session().calls(to, scalar, 4000); });
 }
 
+// Enough events for the writer's buffer to be handed over many times (a
+// JSON trace's scalar events are staged as numbers there, then made text).
+TEST_P(RecorderScalar, WritesWhatCallWritesAcrossHandOvers) {
+  expect_same("many", [](runtime::CallInterposer& to, bool scalar) { Session().calls(to, scalar, 150000); });
+}
+
 TEST_P(RecorderScalar, RecordsATrapThenGoesOn) {
   expect_same("trap", [](runtime::CallInterposer& to, bool scalar) {
     Session s;
