@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -12,15 +14,31 @@
 
 namespace wasmrr::test {
 
+// This program's temporary folder, removed when the program exits (by the
+// process that made it, not a forked child), unless WASMRR_KEEP_TEST_FILES
+// is set: runs of the suite would otherwise pile up traces of tens of MB.
+class TempFolder {
+ public:
+  TempFolder() : owner_(getpid()) {
+    std::string program = std::filesystem::path(std::filesystem::read_symlink("/proc/self/exe")).filename().string();
+    path_ = std::filesystem::temp_directory_path() / ("wasmrr-" + program + "-" + std::to_string(owner_));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempFolder() {
+    std::error_code ec;
+    if (getpid() == owner_ && !std::getenv("WASMRR_KEEP_TEST_FILES")) std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  pid_t owner_;
+  std::string path_;
+};
+
 // `name` in this program's temporary folder (/tmp/wasmrr-PROGRAM-PID), made on first use.
 inline std::string temp_path(const std::string& name) {
-  static const std::string dir = [] {
-    std::string program = std::filesystem::path(std::filesystem::read_symlink("/proc/self/exe")).filename().string();
-    std::string d = std::filesystem::temp_directory_path() / ("wasmrr-" + program + "-" + std::to_string(getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  return dir + "/" + name;
+  static const TempFolder folder;
+  return folder.path() + "/" + name;
 }
 
 inline std::string slurp(const std::string& path) {
