@@ -169,18 +169,23 @@ void TraceWriter::write(const Json& element) {
 }
 
 void TraceWriter::append(const Json& element, Lock& lock) {
-  begin_element();
   if (format_ == Format::Json) {
-    size_t start = begin_text();
+    // Made first: dump() throws on text that is not UTF-8, and then nothing
+    // is staged (a text element cut short would break the file's JSON).
+    std::string text;
     if (contains_binary(element)) {
-      Json text = element;
-      bytes_to_text_model(text);
-      buffer_ += text.dump(-1, ' ', false, Json::error_handler_t::strict);
+      Json copy = element;
+      bytes_to_text_model(copy);
+      text = copy.dump(-1, ' ', false, Json::error_handler_t::strict);
     } else {
-      buffer_ += element.dump(-1, ' ', false, Json::error_handler_t::strict);
+      text = element.dump(-1, ' ', false, Json::error_handler_t::strict);
     }
+    begin_element();
+    size_t start = begin_text();
+    buffer_ += text;
     end_text(start);
   } else {
+    begin_element();
     size_t start = buffer_.size();
     if (encode_compact_event(element, names_, buffer_)) learn(std::string_view(buffer_).substr(start));
     else Json::to_cbor(element, buffer_);

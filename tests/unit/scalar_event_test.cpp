@@ -143,6 +143,20 @@ TEST_P(ScalarEvents, WhatAFlushWroteReadsWithoutTheRest) {
 INSTANTIATE_TEST_SUITE_P(Formats, ScalarEvents, ::testing::Values(kJson, kJsonZst),
                          [](const auto& info) { return test::format_test_name(info.param); });
 
+// An element JSON cannot hold (text that is not UTF-8) is refused, and
+// leaves nothing behind: the elements around it make a whole file.
+TEST(StagedElements, AnElementThatIsNotUtf8LeavesTheFileWhole) {
+  std::string path = test::temp_path("not-utf8.json");
+  auto w = trace::TraceWriter::create(path, trace::Format::Json);
+  ASSERT_TRUE(w.ok());
+  const Json good = Json{{"fn", "pkg:i/f@0.2.0#ok"}, {"args", Json::array()}, {"results", Json::array({1})}};
+  (*w)->write(good);
+  EXPECT_ANY_THROW((*w)->write(Json{{"fn", std::string("bad\xff")}}));
+  (*w)->write(good);
+  ASSERT_TRUE((*w)->close().ok());
+  EXPECT_EQ(Json::parse(test::slurp(path)), Json::array({good, good}));
+}
+
 // A CBOR trace's events are encoded as they come: it keeps no shapes.
 TEST(ScalarEventShapes, OnlyAJsonTraceKeepsThem) {
   auto cbor = trace::TraceWriter::create(test::temp_path("shapes.cbor"), trace::Format::Cbor);
