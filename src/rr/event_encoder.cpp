@@ -7,12 +7,15 @@
 #include "abi/canonical.h"
 #include "rr/value_walker.h"
 #include "trace/scalar_bytes.h"
+#include "trace/staged_values.h"
 
 namespace wasmrr::rr {
 
 namespace {
 
-std::unique_ptr<trace::ByteSink> sink_for(trace::Format format, const trace::CompactNames* names, std::string& out) {
+std::unique_ptr<trace::ByteSink> sink_for(trace::Format format, const trace::CompactNames* names, bool staged,
+                                          std::string& out) {
+  if (staged) return std::make_unique<trace::StagedSink>(out);
   if (format != trace::Format::Cbor || !names) return trace::make_byte_sink(format, out);
   auto sink = std::make_unique<trace::CborSink>(out);
   sink->use_names(names);
@@ -21,10 +24,11 @@ std::unique_ptr<trace::ByteSink> sink_for(trace::Format format, const trace::Com
 
 }  // namespace
 
-EventEncoder::EventEncoder(trace::Format format, const trace::CompactNames* names)
+EventEncoder::EventEncoder(trace::Format format, const trace::CompactNames* names, bool staged)
     : format_(format),
       names_(format == trace::Format::Cbor ? names : nullptr),
-      sink_(sink_for(format, names_, scratch_)),
+      staged_(staged && format == trace::Format::Json),
+      sink_(sink_for(format, names_, staged_, scratch_)),
       results_key_(names_ ? "" : trace::further_key(format, "results")),
       exit_key_(names_ ? "" : trace::further_key(format, "exit")),
       trap_key_(names_ ? "" : trace::further_key(format, "trap")) {}
@@ -83,25 +87,30 @@ std::string EventEncoder::event_prefix(std::string_view fn, size_t nargs, bool* 
   return out;
 }
 
+void EventEncoder::append_literal(std::string& out, std::string_view text) const {
+  if (staged_) trace::append_literal(out, text);
+  else out += text;
+}
+
 void EventEncoder::encode_outcome(std::string& out, const std::vector<abi::Param>& types,
                                   const std::vector<abi::Value>& results) {
-  out += results_key_;
+  append_literal(out, results_key_);
   encode_results(out, types, results);
-  out += trace::map_end(format_);
+  append_literal(out, trace::map_end(format_));
 }
 
 void EventEncoder::encode_exit(std::string& out, int status) {
-  out += exit_key_;
+  append_literal(out, exit_key_);
   if (names_) static_cast<trace::CborSink&>(sink(out)).tag(trace::kTagExit);
   sink(out).sint(status);
-  out += trace::map_end(format_);
+  append_literal(out, trace::map_end(format_));
 }
 
 void EventEncoder::encode_trap(std::string& out, std::string_view message) {
-  out += trap_key_;
+  append_literal(out, trap_key_);
   if (names_) static_cast<trace::CborSink&>(sink(out)).tag(trace::kTagTrap);
   sink(out).text(message);
-  out += trace::map_end(format_);
+  append_literal(out, trace::map_end(format_));
 }
 
 // The longest: JSON arguments [a,b,c,d], then ,"results":[r]}.
@@ -134,7 +143,10 @@ trace::ScalarEventShape EventEncoder::scalar_shape(const abi::FuncType& type, st
       default: return trace::ScalarKind::Unsigned;
     }
   };
-  trace::ScalarEventShape shape{.head = std::move(prefix), .params = {}, .results_key = results_key_, .result = {}};
+  std::string head;
+  if (staged_) trace::render_staged(prefix, head);
+  else head = std::move(prefix);
+  trace::ScalarEventShape shape{.head = std::move(head), .params = {}, .results_key = results_key_, .result = {}};
   for (const abi::Param& p : type.params) shape.params.push_back(kind_of(p.type->kind));
   if (!type.results.empty()) shape.result = kind_of(type.results[0].type->kind);
   return shape;

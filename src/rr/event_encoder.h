@@ -30,8 +30,10 @@ namespace wasmrr::rr {
 
 class EventEncoder {
  public:
-  // `names` must outlive the encoder; it is only read.
-  explicit EventEncoder(trace::Format format, const trace::CompactNames* names = nullptr);
+  // `names` must outlive the encoder; it is only read. `staged` (JSON only,
+  // the recorder's): every event is encoded as the calls that write its
+  // text (trace/staged_values.h), for TraceWriter::write_staged.
+  explicit EventEncoder(trace::Format format, const trace::CompactNames* names = nullptr, bool staged = false);
 
   // Appends the encoded array of `values` (arguments: large byte lists as digests).
   void encode_values(std::string& out, const std::vector<abi::Param>& types, const std::vector<abi::Value>& values,
@@ -50,6 +52,10 @@ class EventEncoder {
   const std::string& results_key() const { return results_key_; }
   trace::Format format() const { return format_; }
   bool compact() const { return names_ != nullptr; }
+  bool staged() const { return staged_; }
+  // Appends encoded text that is not a value (a key, an event's end): as
+  // is, or staged.
+  void append_literal(std::string& out, std::string_view text) const;
   // The recorder's: byte lists of arguments and results are seen there, and
   // results seen before are written as references (rr/seen_bytes.h).
   void set_seen(SeenBytes* seen) { seen_ = seen; }
@@ -82,7 +88,8 @@ class EventEncoder {
   // A JSON trace's: what the writer needs to write such a function's events
   // from their numbers (TraceWriter::write_scalar_event), the same bytes as
   // `prefix` (event_prefix(), with encode_args() of no arguments when there
-  // are none) then encode_scalar_args() and encode_scalar_outcome() give.
+  // are none, staged or not) then encode_scalar_args() and
+  // encode_scalar_outcome() give.
   // The numbers are the values' `num`s (abi/value.h).
   trace::ScalarEventShape scalar_shape(const abi::FuncType& type, std::string prefix) const;
 
@@ -96,6 +103,7 @@ class EventEncoder {
 
   trace::Format format_;
   const trace::CompactNames* names_;  // null: JSON, or plain CBOR maps
+  bool staged_;
   SeenBytes* seen_ = nullptr;
   std::vector<std::string>* digests_ = nullptr;
   uint64_t text_keys_taken_ = 0;

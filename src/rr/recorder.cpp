@@ -47,16 +47,16 @@ runtime::Values Recorder::call(const runtime::ImportedFunc& f, runtime::Values& 
     results = invoke_host(f, args);
   } catch (const ExitRequest& e) {
     encoder_.encode_exit(element_, e.status());
-    writer_.write_encoded(element_);
+    write_element();
     throw;
   } catch (const Trap& e) {
     encoder_.encode_trap(element_, e.what());
-    writer_.write_encoded(element_);
+    write_element();
     throw;
   }
   encoder_.encode_outcome(element_, f.type->results, results);
   bool names_written = encoder_.take_names_written();  // args' and results' keys
-  writer_.write_encoded(element_, named || names_written);
+  write_element(named || names_written);
   return results;
 }
 
@@ -81,7 +81,8 @@ abi::Value Recorder::call_scalar(const runtime::ImportedFunc& f, std::span<const
   // bytes up to the arguments.
   auto generic_event = [&] {
     size = encoder_.encode_scalar_args(event, type, args);
-    element_.assign(events.prefix).append(event, size);
+    element_.assign(events.prefix);
+    encoder_.append_literal(element_, std::string_view(event, size));
   };
   runtime::Values results;
   try {
@@ -89,18 +90,18 @@ abi::Value Recorder::call_scalar(const runtime::ImportedFunc& f, std::span<const
   } catch (const ExitRequest& e) {
     generic_event();
     encoder_.encode_exit(element_, e.status());
-    writer_.write_encoded(element_);
+    write_element();
     throw;
   } catch (const Trap& e) {
     generic_event();
     encoder_.encode_trap(element_, e.what());
-    writer_.write_encoded(element_);
+    write_element();
     throw;
   }
   if (results.size() != type.results.size()) {  // recorded as it came, then the trap
     generic_event();
     encoder_.encode_outcome(element_, type.results, results);
-    writer_.write_encoded(element_);
+    write_element();
     return scalar_result(f, results);
   }
   const abi::Value* result = results.empty() ? nullptr : &results[0];
@@ -110,6 +111,11 @@ abi::Value Recorder::call_scalar(const runtime::ImportedFunc& f, std::span<const
     for (size_t i = 0; i < type.params.size(); i++) numbers[n++] = args[i].num;
     if (result) numbers[n++] = result->num;
     writer_.write_scalar_event(*events.shape, numbers);
+  } else if (encoder_.staged()) {  // fewer arguments than parameters
+    generic_event();
+    size = encoder_.encode_scalar_outcome(event, type, result);
+    encoder_.append_literal(element_, std::string_view(event, size));
+    write_element();
   } else {
     size = encoder_.encode_scalar_args(event, type, args);
     size += encoder_.encode_scalar_outcome(event + size, type, result);
@@ -165,6 +171,11 @@ runtime::Values Recorder::call_redacting(const runtime::ImportedFunc& f, runtime
   event.results = encode_all(f.type->results, results, {});
   write(event);
   return results;
+}
+
+void Recorder::write_element(bool names_new) {
+  if (encoder_.staged()) writer_.write_staged(element_);
+  else writer_.write_encoded(element_, names_new);
 }
 
 void Recorder::write(trace::Event& event) {

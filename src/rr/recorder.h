@@ -18,7 +18,9 @@ class Recorder final : public runtime::CallInterposer {
   // `dedup_window`: results the guest had before are recorded as references
   // (rr/seen_bytes.h), as the trace's header must say; 0: never. Not with redaction.
   explicit Recorder(trace::TraceWriter& writer, std::vector<std::string> redact_names = {}, uint64_t dedup_window = 0)
-      : writer_(writer), redactor_(std::move(redact_names)), encoder_(writer.format(), &writer.names()) {
+      : writer_(writer),
+        redactor_(std::move(redact_names)),
+        encoder_(writer.format(), &writer.names(), /*staged=*/true) {
     if (dedup_window > 0 && !redactor_.active()) {
       seen_.emplace(dedup_window, /*keep_bytes=*/false);
       encoder_.set_seen(&*seen_);
@@ -40,6 +42,9 @@ class Recorder final : public runtime::CallInterposer {
 
  private:
   void write(trace::Event& event);
+  // Hands element_, an event encoder_ encoded, to the writer. `names_new`:
+  // as TraceWriter::write_encoded's.
+  void write_element(bool names_new = true);
   // What the recorder keeps of a function: its events' start, encoded, and
   // whether call_scalar may encode them by hand (EventEncoder::plain_scalars);
   // in a JSON trace, the shape the writer makes them text by instead.

@@ -2,6 +2,7 @@
 
 #include "trace/flush_scheduler.h"
 #include "trace/json_bytes.h"
+#include "trace/staged_values.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -60,10 +61,12 @@ void TraceWriter::write_pending() { drain(/*everything=*/false, /*due=*/false); 
 // that says which, then:
 //   kStagedText:   its length (8 bytes, native order), then its text;
 //   kStagedScalar: its shape's address (write_scalar_event), then its
-//                  numbers, 8 bytes each (native order).
+//                  numbers, 8 bytes each (native order);
+//   kStagedCalls:  its length (8 bytes), then its staged calls
+//                  (write_staged, trace/staged_values.h).
 // write_buffered() makes them text, with the separators between them.
 namespace {
-constexpr char kStagedText = 0, kStagedScalar = 1;
+constexpr char kStagedText = 0, kStagedScalar = 1, kStagedCalls = 2;
 constexpr size_t kTextPiece = 1 << 20;  // made text and written at a time, about
 
 template <typename T>
@@ -86,9 +89,9 @@ void TraceWriter::begin_element() {
   elements_++;
 }
 
-size_t TraceWriter::begin_text() {
+size_t TraceWriter::begin_text(char kind) {
   if (format_ != Format::Json) return buffer_.size();
-  buffer_ += kStagedText;
+  buffer_ += kind;
   put_raw(buffer_, uint64_t{0});
   return buffer_.size();
 }
@@ -118,7 +121,7 @@ void TraceWriter::write_encoded(std::string_view element, bool names_new) {
   Lock lock(mutex_);
   if (fd_ < 0) return;
   begin_element();
-  size_t start = begin_text();
+  size_t start = begin_text(kStagedText);
   buffer_ += element;
   end_text(start);
   if (names_new) learn(element);
@@ -129,8 +132,18 @@ void TraceWriter::write_encoded_parts(std::string_view head, std::string_view ta
   Lock lock(mutex_);
   if (fd_ < 0) return;
   begin_element();
-  size_t start = begin_text();
+  size_t start = begin_text(kStagedText);
   buffer_.append(head).append(tail);
+  end_text(start);
+  end_element(lock);
+}
+
+void TraceWriter::write_staged(std::string_view calls) {
+  Lock lock(mutex_);
+  if (fd_ < 0 || format_ != Format::Json) return;
+  begin_element();
+  size_t start = begin_text(kStagedCalls);
+  buffer_ += calls;
   end_text(start);
   end_element(lock);
 }
@@ -181,7 +194,7 @@ void TraceWriter::append(const Json& element, Lock& lock) {
       text = element.dump(-1, ' ', false, Json::error_handler_t::strict);
     }
     begin_element();
-    size_t start = begin_text();
+    size_t start = begin_text(kStagedText);
     buffer_ += text;
     end_text(start);
   } else {
@@ -226,10 +239,12 @@ void TraceWriter::write_buffered(const std::string& buffered, bool end) {
   while (p < stop) {
     out_ += first_ ? "[" : ",\n";
     first_ = false;
-    if (*p == kStagedText) {
+    if (*p == kStagedText || *p == kStagedCalls) {
+      const bool calls = *p == kStagedCalls;
       auto size = get_raw<uint64_t>(p + 1);
       p += 1 + sizeof size;
-      out_.append(p, size);
+      if (calls) render_staged(std::string_view(p, size), out_);
+      else out_.append(p, size);
       p += size;
     } else {
       const auto* shape = get_raw<const ScalarEventShape*>(p + 1);

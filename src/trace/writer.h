@@ -13,9 +13,10 @@
 // bytes are already waiting for the disk.
 //
 // A CBOR trace's buffer holds the file's bytes. A JSON trace's holds its
-// elements staged (see "Staged elements" in writer.cpp): each element's text,
-// or a scalar event's numbers (write_scalar_event), which the flusher thread
-// writes as text, with the commas and brackets between the elements.
+// elements staged (see "Staged elements" in writer.cpp): each element's
+// text, the calls that write it (write_staged), or a scalar event's numbers
+// (write_scalar_event), which the flusher thread makes text, with the commas
+// and brackets between the elements.
 //
 // Threading: write*, flush and close may be called from any thread. mutex_
 // guards the buffers (uncontended on the hot path: the flusher takes it only
@@ -71,6 +72,10 @@ class TraceWriter {
   // The element `head` then `tail`, which define no names (the recorder's
   // scalar events: a cached start, then numbers).
   void write_encoded_parts(std::string_view head, std::string_view tail);
+  // A JSON trace's element as the calls that write its text
+  // (trace/staged_values.h), which the flusher thread makes. Ignored by a
+  // CBOR trace's writer.
+  void write_staged(std::string_view calls);
   // A JSON trace's scalar event of a function whose shape add_scalar_shape()
   // returned: its numbers, shape.values() of them at `values`, which the
   // flusher thread writes as text (trace/scalar_event.h).
@@ -110,9 +115,9 @@ class TraceWriter {
   void end_element(Lock& lock);
   void append(const Json& element, Lock& lock);
   void learn(std::string_view element);
-  // A JSON trace's staged text element: begin_text() returns where it
-  // starts, end_text() records its length.
-  size_t begin_text();
+  // A JSON trace's staged element of text or of calls (`kind`): begin_text()
+  // returns where its bytes start, end_text() records their length.
+  size_t begin_text(char kind);
   void end_text(size_t start);
   // Writes out what was handed over and, if `everything`, what is buffered;
   // `due`: the scheduled flush's (it is no longer scheduled). Takes both locks.

@@ -1,7 +1,8 @@
 // The recorder's direct encoder must produce exactly the bytes the general
 // Json path produces, in both formats (CBOR as plain maps and as compact
-// events, with no names defined and with the event's own names defined), or
-// converted traces would differ.
+// events, with no names defined and with the event's own names defined;
+// JSON written at once and staged, trace/staged_values.h), or converted
+// traces would differ.
 #include <gtest/gtest.h>
 
 #include "abi/type.h"
@@ -10,6 +11,7 @@
 #include "rr/value_codec.h"
 #include "trace/compact.h"
 #include "trace/json_bytes.h"
+#include "trace/staged_values.h"
 
 namespace wasmrr::rr {
 namespace {
@@ -35,11 +37,21 @@ std::string writer_bytes(trace::Format f, const trace::CompactNames* names, cons
   return j.dump(-1, ' ', false, Json::error_handler_t::strict);
 }
 
-// The forms an encoder writes: JSON, plain CBOR, compact CBOR with `names`.
+// The forms an encoder writes: JSON, plain CBOR, compact CBOR with `names`;
+// JSON staged.
 struct Form {
   trace::Format format;
   const trace::CompactNames* names;
+  bool staged = false;
 };
+
+// The bytes an encoder wrote in `form`, the staged calls made text.
+std::string written(Form form, const std::string& encoded) {
+  if (!form.staged) return encoded;
+  std::string text;
+  trace::render_staged(encoded, text);
+  return text;
+}
 
 
 TEST(EventEncoder, MatchesTheJsonPathForEveryType) {
@@ -98,10 +110,11 @@ TEST(EventEncoder, MatchesTheJsonPathForEveryType) {
     ASSERT_TRUE(learnt.learn(writer_bytes(trace::Format::Cbor, &fresh, event)));
     ASSERT_EQ(learnt.functions(), 1u);
     ASSERT_GT(learnt.keys(), 1u);  // the record's fields, "ok"/"err", "handle", ...
-    for (Form form : {Form{trace::Format::Json, nullptr}, Form{trace::Format::Cbor, nullptr},
-                      Form{trace::Format::Cbor, &fresh}, Form{trace::Format::Cbor, &learnt}}) {
+    for (Form form : {Form{trace::Format::Json, nullptr}, Form{trace::Format::Json, nullptr, true},
+                      Form{trace::Format::Cbor, nullptr}, Form{trace::Format::Cbor, &fresh},
+                      Form{trace::Format::Cbor, &learnt}}) {
       if (form.names && !digest) continue;  // a compact event's arguments come only digested
-      EventEncoder enc(form.format, form.names);
+      EventEncoder enc(form.format, form.names, form.staged);
       std::string args;
       if (digest) enc.encode_args(args, types, values);
       else enc.encode_values(args, types, values, false);
@@ -109,17 +122,18 @@ TEST(EventEncoder, MatchesTheJsonPathForEveryType) {
       std::string direct = enc.event_prefix(fn, types.size(), &stable) + args;
       enc.encode_outcome(direct, {{"", u32}}, {Value::u32(7)});
       EXPECT_EQ(stable, form.names != &fresh);
-      EXPECT_EQ(direct, writer_bytes(form.format, form.names, event))
-          << trace::format_name(form.format) << (form.names ? " compact" : "") << (digest ? " digest" : "");
+      EXPECT_EQ(written(form, direct), writer_bytes(form.format, form.names, event))
+          << trace::format_name(form.format) << (form.names ? " compact" : "") << (form.staged ? " staged" : "")
+          << (digest ? " digest" : "");
     }
   }
 }
 
 TEST(EventEncoder, ExitAndTrapEvents) {
   trace::CompactNames names;
-  for (Form form : {Form{trace::Format::Json, nullptr}, Form{trace::Format::Cbor, nullptr},
-                    Form{trace::Format::Cbor, &names}}) {
-    EventEncoder enc(form.format, form.names);
+  for (Form form : {Form{trace::Format::Json, nullptr}, Form{trace::Format::Json, nullptr, true},
+                    Form{trace::Format::Cbor, nullptr}, Form{trace::Format::Cbor, &names}}) {
+    EventEncoder enc(form.format, form.names, form.staged);
     std::string args;
     enc.encode_args(args, {}, {});
     std::string exit_direct = enc.event_prefix("wasi:cli/exit@0.2.0#exit", 0) + args;
@@ -130,8 +144,8 @@ TEST(EventEncoder, ExitAndTrapEvents) {
     ex.exit = 1;
     trace::Event tr{"x#y", Json::array(), Json::array()};
     tr.trap = "unknown handle";
-    EXPECT_EQ(exit_direct, writer_bytes(form.format, form.names, ex));
-    EXPECT_EQ(trap_direct, writer_bytes(form.format, form.names, tr));
+    EXPECT_EQ(written(form, exit_direct), writer_bytes(form.format, form.names, ex));
+    EXPECT_EQ(written(form, trap_direct), writer_bytes(form.format, form.names, tr));
   }
 }
 
