@@ -3,9 +3,10 @@
 // trace writer: the function's shape once, then per event only the numbers.
 // The writer's flusher thread turns them into text (render_json), so the
 // guest's thread neither formats digits nor copies the event's 70-odd bytes
-// of JSON: with the text made there, recording a clock reading in JSON cost
-// about a tenth more than in CBOR, most of it the cache lines of text moving
-// from the guest's core to the flusher's (trace/writer.h).
+// of JSON. Made on the guest's thread, the text made a clock reading cost
+// about a tenth more to record in JSON than in CBOR, most of it its cache
+// lines moving from the guest's core to the flusher's; made there, the two
+// cost the same.
 #pragma once
 
 #include <cstdint>
