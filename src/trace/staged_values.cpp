@@ -14,10 +14,13 @@ enum Op : char {
   kText, kBytes, kBeginArray, kEndArray, kBeginMap, kKey, kEndMap,
 };
 
+// One append per call: the op and its argument made on the stack first.
 template <typename T>
 void put(std::string& out, Op op, T v) {
-  out += op;
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+  char call[1 + sizeof v];
+  call[0] = op;
+  std::memcpy(call + 1, &v, sizeof v);
+  out.append(call, sizeof call);
 }
 
 void put_text(std::string& out, Op op, std::string_view s) {
