@@ -1,6 +1,8 @@
 // Bad traces found by fuzzing (fuzz/) and by the mutation tests
 // (tests/e2e/robustness_case.py): each must give an error, never a crash.
 #include <gtest/gtest.h>
+
+#include "temp_files.h"
 #include <unistd.h>
 
 #include <filesystem>
@@ -22,12 +24,7 @@ using abi::Type;
 using trace::Json;
 
 std::string write_temp(const std::string& name, const std::string& bytes) {
-  static std::string dir = [] {
-    std::string d = std::filesystem::temp_directory_path() / ("wasmrr-robustness-test-" + std::to_string(getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  std::string path = dir + "/" + name;
+  std::string path = test::temp_path(name);
   std::ofstream(path, std::ios::binary) << bytes;
   return path;
 }

@@ -31,17 +31,8 @@ using abi::Kind;
 using abi::Type;
 using trace::Json;
 
-std::string temp_dir() {
-  static std::string dir = [] {
-    std::string d = std::filesystem::temp_directory_path() / ("wasmrr-trace-input-test-" + std::to_string(getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
 std::string write_temp(const std::string& name, const std::string& bytes) {
-  std::string path = temp_dir() + "/" + name;
+  std::string path = test::temp_path(name);
   std::ofstream(path, std::ios::binary) << bytes;
   return path;
 }
@@ -61,7 +52,7 @@ std::vector<Json> sample() {
 }
 
 std::string encoded(trace::Format f, const std::vector<Json>& elements) {
-  std::string path = temp_dir() + "/encoded." + std::string(trace::format_name(f));
+  std::string path = test::temp_path("encoded." + std::string(trace::format_name(f)));
   auto w = trace::TraceWriter::create(path, f);
   EXPECT_TRUE(w.ok());
   for (const auto& e : elements) (*w)->write(e);
@@ -81,7 +72,7 @@ std::string pretty(const std::vector<Json>& elements) {
 // A FIFO fed by a thread: a real non-seekable input.
 class Fifo {
  public:
-  Fifo(const std::string& name, std::string bytes) : path_(temp_dir() + "/" + name) {
+  Fifo(const std::string& name, std::string bytes) : path_(test::temp_path(name)) {
     std::filesystem::remove(path_);
     EXPECT_EQ(mkfifo(path_.c_str(), 0600), 0);
     writer_ = std::thread([this, bytes = std::move(bytes)] {
