@@ -89,19 +89,6 @@ void TraceWriter::begin_element() {
   elements_++;
 }
 
-size_t TraceWriter::begin_text(char kind) {
-  if (format_ != Format::Json) return buffer_.size();
-  buffer_ += kind;
-  put_raw(buffer_, uint64_t{0});
-  return buffer_.size();
-}
-
-void TraceWriter::end_text(size_t start) {
-  if (format_ != Format::Json) return;
-  uint64_t size = buffer_.size() - start;
-  std::memcpy(buffer_.data() + start - sizeof size, &size, sizeof size);
-}
-
 // A full buffer is handed over to the flusher, which writes it at once. When
 // closing, close() writes everything instead.
 void TraceWriter::end_element(Lock& lock) {
@@ -117,13 +104,21 @@ void TraceWriter::end_element(Lock& lock) {
   if (ask) FlushScheduler::instance().write_soon(this);
 }
 
+void TraceWriter::append_bytes(char kind, std::string_view head, std::string_view tail) {
+  begin_element();
+  if (format_ != Format::Json) {
+    buffer_.append(head).append(tail);
+    return;
+  }
+  buffer_ += kind;
+  put_raw(buffer_, uint64_t{head.size() + tail.size()});
+  buffer_.append(head).append(tail);
+}
+
 void TraceWriter::write_encoded(std::string_view element, bool names_new) {
   Lock lock(mutex_);
   if (fd_ < 0) return;
-  begin_element();
-  size_t start = begin_text(kStagedText);
-  buffer_ += element;
-  end_text(start);
+  append_bytes(kStagedText, element);
   if (names_new) learn(element);
   end_element(lock);
 }
@@ -131,20 +126,14 @@ void TraceWriter::write_encoded(std::string_view element, bool names_new) {
 void TraceWriter::write_encoded_parts(std::string_view head, std::string_view tail) {
   Lock lock(mutex_);
   if (fd_ < 0) return;
-  begin_element();
-  size_t start = begin_text(kStagedText);
-  buffer_.append(head).append(tail);
-  end_text(start);
+  append_bytes(kStagedText, head, tail);
   end_element(lock);
 }
 
 void TraceWriter::write_staged(std::string_view calls) {
   Lock lock(mutex_);
   if (fd_ < 0 || format_ != Format::Json) return;
-  begin_element();
-  size_t start = begin_text(kStagedCalls);
-  buffer_ += calls;
-  end_text(start);
+  append_bytes(kStagedCalls, calls);
   end_element(lock);
 }
 
@@ -193,10 +182,7 @@ void TraceWriter::append(const Json& element, Lock& lock) {
     } else {
       text = element.dump(-1, ' ', false, Json::error_handler_t::strict);
     }
-    begin_element();
-    size_t start = begin_text(kStagedText);
-    buffer_ += text;
-    end_text(start);
+    append_bytes(kStagedText, text);
   } else {
     begin_element();
     size_t start = buffer_.size();

@@ -115,10 +115,9 @@ class TraceWriter {
   void end_element(Lock& lock);
   void append(const Json& element, Lock& lock);
   void learn(std::string_view element);
-  // A JSON trace's staged element of text or of calls (`kind`): begin_text()
-  // returns where its bytes start, end_text() records their length.
-  size_t begin_text(char kind);
-  void end_text(size_t start);
+  // A new element of `head` then `tail`: in a JSON trace staged as `kind`
+  // (text or calls), with its length.
+  void append_bytes(char kind, std::string_view head, std::string_view tail = {});
   // Writes out what was handed over and, if `everything`, what is buffered;
   // `due`: the scheduled flush's (it is no longer scheduled). Takes both locks.
   void drain(bool everything, bool due);
