@@ -357,6 +357,10 @@ void Replayer::use_plain_cbor_events() {
   for (auto& [func, info] : funcs_) info.prefix_stable = false;
 }
 
+void Replayer::recycle_results(const runtime::ImportedFunc& f, runtime::Values&& results) {
+  info_of(f).spare = std::move(results);
+}
+
 abi::Value Replayer::call_scalar(const runtime::ImportedFunc& f, std::span<const abi::Value> args) {
   // Only the plain case: nothing else watches or answers calls, and the next
   // event is still in the reader's buffer (stop_if_stopped_here() left it
@@ -488,7 +492,7 @@ runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& 
   }
   uint64_t index = next_index_;
   if (controller_) controller_->before_event(index, f, args);
-  runtime::Values results;  // a fast path's
+  runtime::Values results = std::move(info_of(f).spare);  // a fast path decodes into them
   if (outside_) {
     // read above
   } else if (pending_element_ || pending_cut_) {

@@ -109,6 +109,7 @@ class Replayer final : public runtime::CallInterposer {
   // next event answers it straight from its bytes in the reader's buffer,
   // without the trace model or Values; anything unusual goes to call().
   abi::Value call_scalar(const runtime::ImportedFunc& f, std::span<const abi::Value> args) override;
+  void recycle_results(const runtime::ImportedFunc& f, runtime::Values&& results) override;
 
   // After the guest has ended: checks that the trace ends the same way and
   // that no events are left over. Throws Divergence/TraceEnded/BadTrace.
@@ -227,6 +228,7 @@ class Replayer final : public runtime::CallInterposer {
     bool moves_bytes = false;    // ... byte lists
     bool moves_async = false;    // ... streams or futures (component-model async)
     bool scalar_fast = false;    // call_scalar may answer it: no observer looks, no answer rule
+    runtime::Values spare;       // its last results, lowered: storage for the next (recycle_results)
   };
   FuncInfo& info_of(const runtime::ImportedFunc& f);
   bool take_scalar_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args, abi::Value& result);

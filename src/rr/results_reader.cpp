@@ -34,11 +34,31 @@ constexpr uint64_t kValueCost = sizeof(Value);  // what a value takes in memory,
 
 bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget);
 
-// An integer of this kind, as Value::u8() ... Value::s64() make it.
-Value of_kind(Kind kind, uint64_t bits) {
-  Value v = Value::u64(bits);
-  v.kind = kind;
-  return v;
+// Each read writes its value over `out` in place, as the Value factories
+// (Value::u8(), Value::ok(v), ...) would make it, keeping the capacity of its
+// string and item vector: a replay decodes each call's results into the
+// storage of the same function's last results (Replayer::recycle_results),
+// so that a call-heavy guest's replay allocates nothing per event.
+
+// `out` made a value of `kind` with `num` and nothing else, its storage kept.
+void set_scalar(Value& out, Kind kind, uint64_t num) {
+  out.kind = kind;
+  out.bytes = false;
+  out.num = num;
+  out.f64 = 0;
+  out.str.clear();
+  out.items.clear();
+}
+
+// `out` made a value of `kind` with `num` and `size` items (each left as it
+// was, for the caller to read into).
+void set_with_items(Value& out, Kind kind, uint64_t num, size_t size) {
+  out.kind = kind;
+  out.bytes = false;
+  out.num = num;
+  out.f64 = 0;
+  out.str.clear();
+  out.items.resize(size);
 }
 
 // The values of an integer kind.
@@ -65,55 +85,47 @@ inline std::optional<IntRange> int_range(Kind kind) {
 bool read_unsigned(trace::ValueReader& r, uint64_t max, Kind kind, Value& out) {
   uint64_t v;
   if (!r.read_uint(v) || v > max) return false;
-  out = of_kind(kind, v);
+  set_scalar(out, kind, v);
   return true;
 }
 
 bool read_signed(trace::ValueReader& r, int64_t min, int64_t max, Kind kind, Value& out) {
   int64_t v;
   if (!r.read_sint(v) || v < min || v > max) return false;
-  out = of_kind(kind, static_cast<uint64_t>(v));  // signed kinds hold the value sign-extended
+  set_scalar(out, kind, static_cast<uint64_t>(v));  // signed kinds hold the value sign-extended
   return true;
 }
 
+// A list's items, as many as there are.
 bool read_items(trace::ValueReader& r, const Type& elem, std::vector<Value>& items, Budget& budget) {
   if (!r.begin_array()) return false;
+  size_t n = 0;
   while (r.more()) {
-    Value v;
-    if (!read_value(r, elem, v, budget)) return false;
-    items.push_back(std::move(v));
+    if (n == items.size()) items.emplace_back();
+    if (!read_value(r, elem, items[n++], budget)) return false;
   }
+  items.resize(n);
   return r.end();
 }
 
 // A record: its fields in the type's order, as the writer writes them.
 bool read_record(trace::ValueReader& r, const Type& t, Value& out, Budget& budget) {
-  std::vector<Value> fields;
-  fields.reserve(t.fields.size());
   std::string_view key;
   if (!r.begin_map()) return false;
-  for (const auto& f : t.fields) {
-    Value v;
-    if (!r.more() || !r.read_key(key) || key != f.name || !read_value(r, *f.type, v, budget)) return false;
-    fields.push_back(std::move(v));
+  set_with_items(out, Kind::Record, 0, t.fields.size());
+  for (size_t i = 0; i < t.fields.size(); i++) {
+    const abi::Field& f = t.fields[i];
+    if (!r.more() || !r.read_key(key) || key != f.name || !read_value(r, *f.type, out.items[i], budget)) return false;
   }
-  if (!r.end()) return false;
-  out = Value::record(std::move(fields));
-  return true;
+  return r.end();
 }
 
 bool read_tuple(trace::ValueReader& r, const Type& t, Value& out, Budget& budget) {
-  std::vector<Value> elems;
-  elems.reserve(t.fields.size());
   if (!r.begin_array()) return false;
-  for (const auto& f : t.fields) {
-    Value v;
-    if (!r.more() || !read_value(r, *f.type, v, budget)) return false;
-    elems.push_back(std::move(v));
-  }
-  if (!r.end()) return false;
-  out = Value::tuple(std::move(elems));
-  return true;
+  set_with_items(out, Kind::Tuple, 0, t.fields.size());
+  for (size_t i = 0; i < t.fields.size(); i++)
+    if (!r.more() || !read_value(r, *t.fields[i].type, out.items[i], budget)) return false;
+  return r.end();
 }
 
 // {"ok": v} / {"err": e}, null for a case without a type.
@@ -122,16 +134,12 @@ bool read_result(trace::ValueReader& r, const Type& t, Value& out, Budget& budge
   if (!r.begin_map() || !r.more() || !r.read_key(key)) return false;
   uint32_t index = key == "ok" ? 0 : key == "err" ? 1 : 2;
   if (index > 1 || index >= t.cases.size()) return false;
-  const auto& payload_type = t.cases[index].type;
-  if (payload_type) {
-    Value payload;
-    if (!read_value(r, *payload_type, payload, budget) || !r.end()) return false;
-    out = index == 0 ? Value::ok(std::move(payload)) : Value::err(std::move(payload));
-    return true;
+  if (const auto& payload_type = t.cases[index].type) {
+    set_with_items(out, Kind::Result, index, 1);
+    return read_value(r, *payload_type, out.items[0], budget) && r.end();
   }
-  if (!r.read_null() || !r.end()) return false;
-  out = index == 0 ? Value::ok() : Value::err();
-  return true;
+  set_scalar(out, Kind::Result, index);
+  return r.read_null() && r.end();
 }
 
 // An enum: its label, as text.
@@ -140,7 +148,7 @@ bool read_enum(trace::ValueReader& r, const Type& t, Value& out) {
   if (!r.read_text(label)) return false;
   for (size_t i = 0; i < t.labels.size(); i++) {
     if (t.labels[i] != label) continue;
-    out = Value::enum_(static_cast<uint32_t>(i));
+    set_scalar(out, Kind::Enum, i);
     return true;
   }
   return false;  // the general path says what is wrong
@@ -159,16 +167,15 @@ bool read_variant(trace::ValueReader& r, const Type& t, Value& out, Budget& budg
     if (!r.read_text(name)) return false;
     const abi::Case* c = case_named(name);
     if (!c || c->type) return false;
-    out = Value::variant(static_cast<uint32_t>(c - t.cases.data()));
+    set_scalar(out, Kind::Variant, static_cast<uint64_t>(c - t.cases.data()));
     return true;
   }
   std::string_view key;
   if (!r.begin_map() || !r.more() || !r.read_key(key)) return false;
   const abi::Case* c = case_named(key);
-  Value payload;
-  if (!c || !c->type || !read_value(r, *c->type, payload, budget) || !r.end()) return false;
-  out = Value::variant(static_cast<uint32_t>(c - t.cases.data()), std::move(payload));
-  return true;
+  if (!c || !c->type) return false;
+  set_with_items(out, Kind::Variant, static_cast<uint64_t>(c - t.cases.data()), 1);
+  return read_value(r, *c->type, out.items[0], budget) && r.end();
 }
 
 bool read_handle(trace::ValueReader& r, Kind kind, Value& out) {
@@ -177,8 +184,22 @@ bool read_handle(trace::ValueReader& r, Kind kind, Value& out) {
   if (!r.begin_map() || !r.more() || !r.read_key(key) || key != "handle" || !r.read_uint(rep) ||
       rep > std::numeric_limits<uint32_t>::max() || !r.end())
     return false;
-  out = Value::async_handle(kind, static_cast<uint32_t>(rep));  // Own, Borrow too: `num` is the rep
+  set_scalar(out, kind, rep);  // as Value::async_handle (Own, Borrow too: `num` is the rep)
   return true;
+}
+
+// A list of u8: its bytes, or a reference to bytes seen before.
+bool read_byte_list(trace::ValueReader& r, Value& out, Budget& budget) {
+  set_scalar(out, Kind::List, 0);
+  out.bytes = true;
+  std::string same;
+  if (!r.read_bytes_or_same(out.str, same)) return false;
+  if (!same.empty()) {
+    const std::string* seen = budget.same ? (*budget.same)(same) : nullptr;
+    if (!seen) return false;  // the general path says what is wrong
+    out.str = *seen;
+  }
+  return budget.charge(out.str.size());
 }
 
 bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget) {
@@ -187,7 +208,7 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
     case Kind::Bool: {
       bool b;
       if (!r.read_bool(b)) return false;
-      out = Value::boolean(b);
+      set_scalar(out, Kind::Bool, b ? 1 : 0);
       return true;
     }
     case Kind::U8: case Kind::U16: case Kind::U32: case Kind::U64: return read_unsigned(r, int_range(t.kind)->max, t.kind, out);
@@ -195,47 +216,26 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
       const IntRange range = *int_range(t.kind);
       return read_signed(r, range.min, static_cast<int64_t>(range.max), t.kind, out);
     }
-    case Kind::String: {
-      std::string s;
-      if (!r.read_text(s) || !budget.charge(s.size())) return false;
-      out = Value::string(std::move(s));
-      return true;
-    }
-    case Kind::List: {
-      if (t.is_byte_list()) {
-        std::string b, same;
-        if (!r.read_bytes_or_same(b, same)) return false;
-        if (!same.empty()) {
-          const std::string* seen = budget.same ? (*budget.same)(same) : nullptr;
-          if (!seen) return false;  // the general path says what is wrong
-          b = *seen;
-        }
-        if (!budget.charge(b.size())) return false;
-        out = Value::byte_list(std::move(b));
-        return true;
-      }
-      std::vector<Value> items;
-      if (!read_items(r, *t.elem, items, budget) || (t.fixed_len && items.size() != *t.fixed_len)) return false;
-      out = Value::list(std::move(items));
-      return true;
-    }
+    case Kind::String:
+      set_scalar(out, Kind::String, 0);
+      return r.read_text(out.str) && budget.charge(out.str.size());
+    case Kind::List:
+      if (t.is_byte_list()) return read_byte_list(r, out, budget);
+      set_with_items(out, Kind::List, 0, out.items.size());
+      return read_items(r, *t.elem, out.items, budget) && (!t.fixed_len || out.items.size() == *t.fixed_len);
     case Kind::Record: return read_record(r, t, out, budget);
     case Kind::Tuple: return read_tuple(r, t, out, budget);
     case Kind::Result: return read_result(r, t, out, budget);
     case Kind::Enum: return read_enum(r, t, out);
     case Kind::Variant: return read_variant(r, t, out, budget);
-    case Kind::Option: {
+    case Kind::Option:
       if (t.elem->kind == Kind::Option) return false;  // {"some": ...}: the general path
       if (r.next_is_null()) {
-        if (!r.read_null()) return false;
-        out = Value::none();
-        return true;
+        set_scalar(out, Kind::Option, 0);
+        return r.read_null();
       }
-      Value v;
-      if (!read_value(r, *t.elem, v, budget)) return false;
-      out = Value::some(std::move(v));
-      return true;
-    }
+      set_with_items(out, Kind::Option, 1, 1);
+      return read_value(r, *t.elem, out.items[0], budget);
     case Kind::Own: case Kind::Borrow: case Kind::Stream: case Kind::Future: case Kind::ErrorContext:
       return read_handle(r, t.kind, out);
     default: return false;  // floats, char, flags
@@ -249,17 +249,20 @@ bool read_value(trace::ValueReader& r, const Type& t, Value& out, Budget& budget
 // the value takes is bounded by the outcome's own size, not by what follows.
 size_t read_compact_outcome_at(std::string_view bytes, const std::vector<abi::Param>& types, std::vector<Value>& results,
                                const trace::CompactNames& names, const SameBytes* same, bool learnt_only) {
-  results.clear();
-  if (types.empty()) return !bytes.empty() && static_cast<uint8_t>(bytes[0]) == trace::kCborUndefined ? 1 : 0;
-  if (types.size() != 1) return 0;
+  if (types.size() != 1) {
+    results.clear();
+    if (types.empty()) return !bytes.empty() && static_cast<uint8_t>(bytes[0]) == trace::kCborUndefined ? 1 : 0;
+    return 0;
+  }
   trace::ValueReader r(bytes, trace::Format::Cbor, &names);
   const uint64_t allowed = trace::parse_budget(bytes.size());
   Budget budget{allowed, same};
-  Value v;
-  if (!read_value(r, *types[0].type, v, budget) || (learnt_only && r.text_keys() > 0) ||
-      allowed - budget.left > trace::parse_budget(r.position()))
+  results.resize(1);
+  if (!read_value(r, *types[0].type, results[0], budget) || (learnt_only && r.text_keys() > 0) ||
+      allowed - budget.left > trace::parse_budget(r.position())) {
+    results.clear();
     return 0;
-  results.push_back(std::move(v));
+  }
   return r.position();
 }
 
@@ -270,14 +273,10 @@ size_t read_results_array_at(std::string_view bytes, trace::Format format, const
   trace::ValueReader r(bytes, format);
   const uint64_t allowed = trace::parse_budget(bytes.size());
   Budget budget{allowed, same};
-  results.clear();
-  results.reserve(types.size());
+  results.resize(types.size());
   if (!r.begin_array()) return 0;
-  for (const auto& p : types) {
-    Value v;
-    if (!r.more() || !read_value(r, *p.type, v, budget)) return 0;
-    results.push_back(std::move(v));
-  }
+  for (size_t i = 0; i < types.size(); i++)
+    if (!r.more() || !read_value(r, *types[i].type, results[i], budget)) return 0;
   if (!r.end()) return 0;
   const std::string_view end = trace::map_end(format);
   const size_t size = r.position() + end.size();
@@ -312,7 +311,7 @@ bool set_integer(Kind kind, bool negative, uint64_t arg, Value& result) {
   if (!range) return false;
   const bool fits = negative ? range->is_signed && arg <= static_cast<uint64_t>(-(range->min + 1)) : arg <= range->max;
   if (!fits) return false;
-  result.kind = kind;  // as of_kind() makes it, without a temporary (this runs per replayed clock read)
+  result.kind = kind;  // as set_scalar() makes it, fields a default Value has already (this runs per replayed clock read)
   result.num = negative ? ~arg : arg;  // signed kinds hold the value sign-extended
   return true;
 }

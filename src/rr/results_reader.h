@@ -28,6 +28,8 @@ namespace wasmrr::rr {
 // compact CBOR event (`names` given, trace/compact.h), its outcome.
 // A reference to bytes seen before ({"$same": digest}) is looked up with
 // `same` (hex digest -> the bytes, or null); without it, declined.
+// `results` may come in holding values (the same function's last results):
+// each is overwritten in place and its storage (strings, items) reused.
 using SameBytes = std::function<const std::string*(const std::string& sha256_hex)>;
 bool read_results(std::string_view encoded, trace::Format format, const std::vector<abi::Param>& types,
                   std::vector<abi::Value>& results, const trace::CompactNames* names = nullptr,

@@ -169,6 +169,7 @@ std::shared_ptr<engine::Func> canon_lower(RuntimeState& rt, Scope& s, std::share
     cx.exit_call();
     ScopedFlag lowering(inst->may_leave, false);  // realloc may run, and may not call out
     abi::lower_lowered_call_results(cx, *f->type, results, flat_args, flat_results);
+    if (f->import) state->interposer.recycle_results(*f->import, std::move(results));
   };
   return rt.engine.host_function(core_type, std::move(body), name);
 }

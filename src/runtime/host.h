@@ -181,6 +181,14 @@ class CallInterposer {
   // call_scalar()'s answer from call()'s results: the one result, or none;
   // a trap if there are more or fewer than the function has.
   static abi::Value scalar_result(const ImportedFunc& f, Values& results);
+  // call()'s results, once lowered into the guest: their storage, which the
+  // interposer may keep to make its next answer to `f` in (a replay decodes
+  // each event's results into the last ones', allocating nothing). By
+  // default they are freed.
+  virtual void recycle_results(const ImportedFunc& f, Values&& results) {
+    (void)f;
+    (void)results;
+  }
 
   // During call(): the guest's frames at the call, innermost first (as a
   // trap's backtrace). Empty when no Runtime uses this interposer.

@@ -9,6 +9,7 @@
 // false says "not here", never "invalid".
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -75,6 +76,30 @@ class ValueReader {
     bool first = true;        // JSON: no element read yet
     uint64_t left = 0;        // CBOR: elements (map: keys and values) still to come
   };
+  // The open arrays and maps, innermost last: inline to a depth host-call
+  // results rarely pass (a reader is made per replayed event, and allocates
+  // nothing for one), on the heap beyond it.
+  class OpenStack {
+   public:
+    bool empty() const { return size_ == 0; }
+    Open& back() { return size_ <= kInline ? inline_[size_ - 1] : deep_[size_ - kInline - 1]; }
+    const Open& back() const { return const_cast<OpenStack*>(this)->back(); }
+    void push_back(Open o) {
+      if (size_ < kInline) inline_[size_] = o;
+      else deep_.push_back(o);
+      size_++;
+    }
+    void pop_back() {
+      size_--;
+      if (size_ >= kInline) deep_.pop_back();
+    }
+
+   private:
+    static constexpr size_t kInline = 8;
+    std::array<Open, kInline> inline_{};
+    std::vector<Open> deep_;
+    size_t size_ = 0;
+  };
   // JSON
   bool json_separator();      // a comma before any element but the first
   size_t json_value_start() const;  // where the next value starts, past its comma (size(): none)
@@ -92,7 +117,7 @@ class ValueReader {
   const CompactNames* names_;
   size_t pos_ = 0;
   size_t text_keys_ = 0;
-  std::vector<Open> open_;
+  OpenStack open_;
   bool after_key_ = false;    // JSON: a map key was read; its value comes next (no separator)
 };
 

@@ -106,6 +106,51 @@ TEST(ResultsReader, GivesWhatTheGeneralPathGivesOrDeclines) {
   }
 }
 
+// The replayer decodes each call's results into the same function's last
+// results (Replayer::recycle_results): every value read over another, of
+// any shape (another case, a longer or shorter list, a payload or none, a
+// value of another type left from a decline), is exactly the value read fresh.
+TEST(ResultsReader, ReadsOverTheLastResultsInPlace) {
+  auto bytes = Type::list(prim(Kind::U8));
+  auto entry = Type::tuple({prim(Kind::String), bytes});
+  auto error = Type::variant({{"would-block", nullptr}, {"io", Type::option(prim(Kind::String))}});
+  auto type = Type::result(Type::list(entry), error);
+  auto one = [](const char* k, const char* v) { return Value::tuple({Value::string(k), Value::byte_list(v)}); };
+  const std::vector<Value> values = {
+      Value::ok(Value::list({one("a", "first bytes, longer than a short string"), one("bb", ""), one("c", "x")})),
+      Value::ok(Value::list({one("only", "y")})),
+      Value::err(Value::variant(1, Value::some(Value::string("disk on fire")))),
+      Value::err(Value::variant(1, Value::none())),  // where a payload was: none
+      Value::err(Value::variant(1, Value::some(Value::string("again")))),
+      Value::err(Value::variant(0)),  // a case without one, where one was
+      Value::ok(Value::list({})),
+      Value::ok(Value::list({one("d", "z"), one("e", "another longer byte list than the first")})),
+  };
+  const std::vector<abi::Param> types{{"r", type}};
+  for (trace::Format format : {trace::Format::Json, trace::Format::Cbor}) {
+    SCOPED_TRACE(format == trace::Format::Json ? "JSON" : "CBOR");
+    // What a declined read of another function may have left.
+    std::vector<Value> reused{Value::record({Value::string("left over"), Value::u64(9)}), Value::u8(1)};
+    for (size_t i = 0; i < values.size(); i++) {
+      SCOPED_TRACE(i);
+      ASSERT_TRUE(read_results(encoded_results(format, types, values[i]), format, types, reused));
+      ASSERT_EQ(reused.size(), 1u);
+      EXPECT_EQ(reused[0], values[i]);
+    }
+    // A compact event's outcome, read over the last values too.
+    trace::CompactNames names;
+    for (size_t i = 0; i < values.size() && format == trace::Format::Cbor; i++) {
+      EventEncoder enc(trace::Format::Cbor, &names);
+      std::string outcome, event = enc.event_prefix("i#f", 0);
+      enc.encode_results(outcome, types, {values[i]});
+      enc.encode_outcome(event, types, {values[i]});
+      ASSERT_TRUE(names.learn(event));
+      ASSERT_TRUE(read_results(outcome, trace::Format::Cbor, types, reused, &names));
+      EXPECT_EQ(reused, std::vector<Value>{values[i]});
+    }
+  }
+}
+
 // A compact event's outcome (trace/compact.h), its keys written out (the
 // first event) or numbered (after it): read fast as the plain form is.
 TEST(ResultsReader, CompactOutcomes) {
