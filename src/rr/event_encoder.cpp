@@ -38,8 +38,68 @@ void EventEncoder::encode_values(std::string& out, const std::vector<abi::Param>
   write_values(sink(out), types, values, digest_large_bytes);
 }
 
+// Arguments of bools, integers and handles only (a file read's, a socket's:
+// [{"handle":6},64,30720] in JSON) are written by hand into a buffer on the
+// stack, byte for byte as the sink writes them, and appended in one step (as
+// a literal when staged): the replayer encodes every call's arguments to
+// compare them with the recorded ones, and the sink's calls per value showed
+// in profiles of record and replay. In JSON and compact CBOR, whose handle
+// key, once the trace has numbered it, is that number.
+namespace {
+constexpr size_t kMaxPlainArgs = 8;
+constexpr std::string_view kJsonHandleStart = "{\"handle\":";
+// The longest: a handle's key and braces around the longest number, and a comma.
+constexpr size_t kMaxPlainArg = kJsonHandleStart.size() + trace::kMaxScalarBytes + 2;
+constexpr char kCborMapOfOne = static_cast<char>(0xa1);
+
+bool is_handle(abi::Kind kind) { return kind >= abi::Kind::Own; }  // Own, Borrow, then the async handles (abi/type.h)
+}  // namespace
+
+bool EventEncoder::plain_args(const std::vector<abi::Param>& types, size_t n) {
+  if (n > kMaxPlainArgs || (format_ != trace::Format::Json && !names_)) return false;
+  for (size_t i = 0; i < n; i++) {
+    const abi::Kind kind = types[i].type->kind;
+    if (kind <= abi::Kind::U64) continue;  // Bool, then the integers
+    if (!is_handle(kind)) return false;
+    if (names_ && !handle_key_) {
+      handle_key_ = names_->key("handle");  // numbered once, never renumbered (trace/compact.h)
+      if (!handle_key_) return false;        // the sink writes it as text, which names it
+    }
+  }
+  return true;
+}
+
+size_t EventEncoder::encode_plain_args(char* out, const std::vector<abi::Param>& types,
+                                       std::span<const abi::Value> values) const {
+  const bool json = format_ == trace::Format::Json;
+  char* p = out;
+  if (json) *p++ = '[';
+  for (size_t i = 0; i < values.size(); i++) {
+    if (json && i > 0) *p++ = ',';
+    const abi::Kind kind = types[i].type->kind;
+    if (!is_handle(kind)) {
+      p += encode_scalar(p, kind, values[i]);
+    } else if (json) {
+      std::memcpy(p, kJsonHandleStart.data(), kJsonHandleStart.size());
+      p += kJsonHandleStart.size();
+      p += trace::write_uint(format_, p, values[i].num);
+      *p++ = '}';
+    } else {
+      *p++ = kCborMapOfOne;
+      p += trace::write_uint(format_, p, *handle_key_);
+      p += trace::write_uint(format_, p, values[i].num);
+    }
+  }
+  if (json) *p++ = ']';
+  return static_cast<size_t>(p - out);
+}
+
 void EventEncoder::encode_args(std::string& out, const std::vector<abi::Param>& types,
                                std::span<const abi::Value> values) {
+  if (const size_t n = std::min(types.size(), values.size()); plain_args(types, n)) {
+    char text[2 + kMaxPlainArgs * kMaxPlainArg];
+    return append_literal(out, std::string_view(text, encode_plain_args(text, types, values.first(n))));
+  }
   ByteLists lists{.digest = true, .seen = seen_, .digests = digests_};
   if (!names_) return write_values(sink(out), types, values, lists);
   trace::ValueSink& s = sink(out);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -95,6 +96,10 @@ class EventEncoder {
 
  private:
   size_t encode_scalar(char* out, abi::Kind kind, const abi::Value& v) const;
+  // encode_args()' shortcut: whether the first `n` types are bools, integers
+  // and handles it may write by hand, and their encoding at `out`.
+  bool plain_args(const std::vector<abi::Param>& types, size_t n);
+  size_t encode_plain_args(char* out, const std::vector<abi::Param>& types, std::span<const abi::Value> values) const;
   // The format's sink, pointed at `out` (reused: no allocation per value).
   trace::ValueSink& sink(std::string& out) {
     sink_->retarget(out);
@@ -107,6 +112,7 @@ class EventEncoder {
   SeenBytes* seen_ = nullptr;
   std::vector<std::string>* digests_ = nullptr;
   uint64_t text_keys_taken_ = 0;
+  std::optional<uint32_t> handle_key_;  // compact CBOR: "handle"'s number, once names_ has it
   std::string scratch_;
   std::unique_ptr<trace::ByteSink> sink_;
   std::string results_key_, exit_key_, trap_key_;

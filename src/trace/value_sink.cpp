@@ -58,7 +58,7 @@ void JsonTextSink::before_value() {
   }
   if (has_items_.empty()) return;
   if (has_items_.back()) *out_ += ',';
-  has_items_.back() = true;
+  has_items_.back() = 1;
 }
 
 void JsonTextSink::null() { before_value(); *out_ += "null"; }
@@ -86,7 +86,7 @@ void JsonTextSink::bytes(std::string_view b) {
 void JsonTextSink::begin_array(size_t) {
   before_value();
   *out_ += '[';
-  has_items_.push_back(false);
+  has_items_.push_back(0);
 }
 void JsonTextSink::end_array() {
   has_items_.pop_back();
@@ -95,7 +95,7 @@ void JsonTextSink::end_array() {
 void JsonTextSink::begin_map(size_t) {
   before_value();
   *out_ += '{';
-  has_items_.push_back(false);
+  has_items_.push_back(0);
 }
 void JsonTextSink::key(std::string_view k) {
   before_value();

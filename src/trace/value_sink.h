@@ -76,8 +76,9 @@ class JsonTextSink final : public ByteSink {
   void before_value();  // the comma between array items
   std::string* out_;
   // Per open container: whether an item was written (a comma comes first);
-  // for maps the key writes it, so the value after a key writes none.
-  std::vector<bool> has_items_;
+  // for maps the key writes it, so the value after a key writes none. Bytes,
+  // not vector<bool>: this runs for every value the recorder writes.
+  std::vector<uint8_t> has_items_;
   bool after_key_ = false;
 };
 
