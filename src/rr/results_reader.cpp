@@ -316,28 +316,34 @@ bool set_integer(Kind kind, bool negative, uint64_t arg, Value& result) {
   return true;
 }
 
-// Eight ASCII digits at p as one number, or nothing if they are not all
-// digits. The eight bytes are one little-endian word, so the first digit is
-// its lowest byte; the digits are combined in pairs, then the pairs at once.
-std::optional<uint32_t> eight_digits(const char* p) {
+// The ASCII digits that start the eight bytes at p, 0 to 8 of them, and
+// their value. The eight bytes are one little-endian word, so the first
+// digit is its lowest byte. A byte is a digit if its high nibble is 3 and
+// stays 3 after adding 6; a carry out of a byte that is not a digit only
+// reaches later bytes, which are not looked at. The digits are moved to the
+// word's top (the bytes below them count as leading zeros), then combined in
+// pairs, then the pairs at once.
+size_t leading_digits(const char* p, uint32_t& value) {
   constexpr uint64_t kHighNibbles = 0xf0f0f0f0f0f0f0f0, kZeros = 0x3030303030303030;
   uint64_t w;
   std::memcpy(&w, p, 8);
   if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
-  // '0'..'9' are 0x30..0x39: high nibble 3, and still 3 after adding 6.
-  if ((w & kHighNibbles) != kZeros || ((w + 0x0606060606060606) & kHighNibbles) != kZeros) return std::nullopt;
-  w -= kZeros;
+  const uint64_t not_digits = ((w & kHighNibbles) ^ kZeros) | (((w + 0x0606060606060606) & kHighNibbles) ^ kZeros);
+  const size_t n = not_digits == 0 ? 8 : static_cast<size_t>(std::countr_zero(not_digits)) / 8;
+  if (n == 0) return 0;
+  w = (w - kZeros) << (8 * (8 - n));  // a borrow out of a later byte leaves with it
   w = w * 10 + (w >> 8);  // bytes 0, 2, 4, 6: the two-digit numbers d0d1, d2d3, d4d5, d6d7
   constexpr uint64_t kBytes0And4 = 0x000000ff000000ff;
   // In the high half: d0d1 * 10^6 + d4d5 * 10^2, plus d2d3 * 10^4 + d6d7.
   w = ((w & kBytes0And4) * (100 + (1000000ULL << 32)) + ((w >> 16) & kBytes0And4) * (1 + (10000ULL << 32))) >> 32;
-  return static_cast<uint32_t>(w);
+  value = static_cast<uint32_t>(w);
+  return n;
 }
 
 // JSON's plain integer: digits without a leading zero, `-` before a nonzero one.
 // Up to 19 digits are read in the pass that finds them (below 2^64 for sure;
-// a clock reading has 16 to 19, taken eight at a time); a longer number goes
-// to from_chars.
+// a clock reading has 13 to 19, taken up to eight at a time); a longer number
+// goes to from_chars.
 size_t read_json_integer(std::string_view s, Kind kind, Value& result) {
   constexpr size_t kSafeDigits = 19;
   const bool negative = !s.empty() && s[0] == '-';
@@ -345,11 +351,14 @@ size_t read_json_integer(std::string_view s, Kind kind, Value& result) {
   auto digit_at = [&](size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
   size_t end = start;
   uint64_t magnitude = 0;
-  while (end - start + 8 <= kSafeDigits && s.size() - end >= 8) {
-    std::optional<uint32_t> eight = eight_digits(s.data() + end);
-    if (!eight) break;
-    magnitude = magnitude * 100000000 + *eight;
-    end += 8;
+  constexpr uint32_t kPowersOf10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+  while (s.size() - end >= 8) {
+    uint32_t digits = 0;
+    const size_t n = leading_digits(s.data() + end, digits);
+    if (n == 0 || end - start + n > kSafeDigits) break;
+    magnitude = magnitude * kPowersOf10[n] + digits;
+    end += n;
+    if (n < 8) break;
   }
   for (; end - start < kSafeDigits && digit_at(end); end++) magnitude = magnitude * 10 + static_cast<uint64_t>(s[end] - '0');
   if (digit_at(end)) {

@@ -316,5 +316,54 @@ TEST(ResultsReader, ReferencesToBytesSeenBefore) {
   EXPECT_FALSE(read_results(compact, trace::Format::Cbor, types, out, &names));
 }
 
+// JSON integers are read up to eight digits at a time, straight from the
+// buffer: every length (a chunk of each size, digits that end inside a
+// word and at its edge), whatever bytes follow them, and every integer the
+// general path would refuse (leading zeros, -0, out of range) declined.
+TEST(ResultsReader, JsonIntegersOfEveryLength) {
+  auto scalar_type = [](Kind kind) { return abi::FuncType{{}, {{"", prim(kind)}}, false}; };
+  const abi::FuncType u64 = scalar_type(Kind::U64), s64 = scalar_type(Kind::S64), u32 = scalar_type(Kind::U32);
+  // What follows an event line in a trace, and bytes no text holds.
+  const std::vector<std::string> tails = {",\n{\"fn\":\"x\"", std::string(8, '\xff'), std::string(8, '\0'), "]]]]]]]]", ""};
+  auto read = [](const abi::FuncType& type, const std::string& text, Value& v) { return read_json_scalar(text, type, v); };
+  std::string digits;
+  for (int length = 1; length <= 20; length++) {
+    digits += static_cast<char>('1' + (length * 7) % 9);  // no zeros: each length's number is new
+    const unsigned long long expected = length <= 19 ? std::stoull(digits) : 0;
+    for (const std::string& tail : tails) {
+      const std::string text = "[" + digits + "]}" + tail;
+      Value v;
+      const size_t taken = read(u64, text, v);
+      if (length <= 19) {
+        ASSERT_EQ(taken, digits.size() + 3) << digits << " then " << tail.size() << " bytes";
+        EXPECT_EQ(v.num, expected) << digits;
+        EXPECT_EQ(v.kind, Kind::U64);
+      } else {
+        EXPECT_EQ(taken, 0u) << digits << " is above 2^64 - 1";  // 20 digits, the first 8
+      }
+      Value negative;
+      if (length <= 18) {
+        ASSERT_EQ(read(s64, "[-" + digits + "]}" + tail, negative), digits.size() + 4) << "-" << digits;
+        EXPECT_EQ(static_cast<int64_t>(negative.num), -static_cast<int64_t>(expected)) << "-" << digits;
+      }
+      Value small;
+      EXPECT_EQ(read(u32, text, small) != 0, expected <= UINT32_MAX && length <= 19) << digits << " as u32";
+    }
+  }
+  Value v;
+  EXPECT_EQ(read(u64, "[18446744073709551615]}", v), 23u);
+  EXPECT_EQ(v.num, UINT64_MAX);
+  EXPECT_EQ(read(s64, "[-9223372036854775808]}", v), 23u);
+  EXPECT_EQ(static_cast<int64_t>(v.num), INT64_MIN);
+  for (const char* refused : {"[18446744073709551616]}", "[01]}", "[00000000]}", "[0123456789]}", "[-0]}", "[]}",
+                              "[-]}", "[1.5]}", "[1e3]}", "[ 1]}", "[123456789012345678901234567890]}"}) {
+    Value r;
+    EXPECT_EQ(read(u64, refused, r) + read(s64, refused, r), 0u) << refused;
+  }
+  EXPECT_EQ(read(s64, "[9223372036854775808]}", v), 0u);
+  EXPECT_EQ(read(u64, "[0]}", v), 4u);
+  EXPECT_EQ(v.num, 0u);
+}
+
 }  // namespace
 }  // namespace wasmrr::rr
