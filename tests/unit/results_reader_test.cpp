@@ -33,7 +33,17 @@ std::vector<Case> cases() {
   auto datetime = Type::record({{"seconds", prim(Kind::U64)}, {"nanoseconds", prim(Kind::U32)}});
   auto bytes = Type::list(prim(Kind::U8));
   auto stream_error = Type::variant({{"last-operation-failed", Type::own(rt)}, {"closed", nullptr}});
+  // Lists in lists twelve deep, two at each level: past the depth the reader
+  // keeps its open containers inline for (ValueReader::OpenStack), back, and
+  // past it again.
+  abi::TypePtr deep_type = prim(Kind::U32);
+  Value deep_value = Value::u32(7);
+  for (int depth = 0; depth < 12; depth++) {
+    deep_type = Type::list(deep_type);
+    deep_value = depth == 0 ? Value::list({deep_value}) : Value::list({deep_value, deep_value});  // 2^11 leaves
+  }
   return {
+      {"lists twelve deep", deep_type, deep_value},
       {"u64", prim(Kind::U64), Value::u64(1796147077123456789ull)},
       {"u64 max", prim(Kind::U64), Value::u64(UINT64_MAX)},
       {"u8", prim(Kind::U8), Value::u8(255)},
