@@ -484,33 +484,38 @@ runtime::Values Replayer::accept_fast(const runtime::ImportedFunc& f, runtime::V
   return std::move(results);
 }
 
+// The fast paths first; the element, if they decline it, is the slow
+// path's (answer_from), whose trace::Element is not made for the common case
+// (zeroing its storage was a visible part of a replayed read).
 runtime::Values Replayer::call(const runtime::ImportedFunc& f, runtime::Values& args) {
-  std::optional<trace::Element> el;
   if (outside_) {
     if (outside_->is_live(f, args)) return outside_->answer(next_index_, f, args);
-    el = next_unskipped_element();  // no fast path: every event is looked at, to skip some
+    std::optional<trace::Element> el = next_unskipped_element();  // no fast path: every event is looked at, to skip some
+    const uint64_t index = next_index_;
+    if (controller_) controller_->before_event(index, f, args);
+    return answer_from(f, args, index, std::move(el), {});
   }
-  uint64_t index = next_index_;
+  const uint64_t index = next_index_;
   if (controller_) controller_->before_event(index, f, args);
+  if (pending_element_ || pending_cut_) return answer_from(f, args, index, next_element(), {});
   runtime::Values results = std::move(info_of(f).spare);  // a fast path decodes into them
-  if (outside_) {
-    // read above
-  } else if (pending_element_ || pending_cut_) {
-    el = next_element();
-  } else if (std::string_view taken = take_event(f, args, results); !taken.empty()) {
+  if (std::string_view taken = take_event(f, args, results); !taken.empty())
     return accept_fast(f, args, results, index, taken);
-  } else {
-    auto text = next_text();
-    if (!text) throw BadTrace::unreadable(next_index_, text.error().message);
-    if (!text->available) {
-      el = next_element();
-    } else if (!text->end) {
-      if (fast_encoder_.compact() && !trace::is_compact_event(text->text) && !trace::starts_end_record(text->text, trace::Format::Cbor))
-        use_plain_cbor_events();
-      if (fast_match(f, args, text->text, results)) return accept_fast(f, args, results, index, text->text);
-      el = decode_next(reader_.parse_text(text->text));
-    }
-  }
+  auto text = next_text();
+  if (!text) throw BadTrace::unreadable(next_index_, text.error().message);
+  if (!text->available) return answer_from(f, args, index, next_element(), std::move(results));
+  if (text->end) return answer_from(f, args, index, std::nullopt, std::move(results));
+  if (fast_encoder_.compact() && !trace::is_compact_event(text->text) && !trace::starts_end_record(text->text, trace::Format::Cbor))
+    use_plain_cbor_events();
+  if (fast_match(f, args, text->text, results)) return accept_fast(f, args, results, index, text->text);
+  return answer_from(f, args, index, decode_next(reader_.parse_text(text->text)), std::move(results));
+}
+
+// The guest's call (event `index`) answered from the next element `el`
+// (none: the trace ended), decoded the general way; `results`: storage to
+// decode into.
+runtime::Values Replayer::answer_from(const runtime::ImportedFunc& f, runtime::Values& args, uint64_t index,
+                                      std::optional<trace::Element> el, runtime::Values results) {
   auto actual = [&] { return describe_call(f, args); };
   if (!el)
     throw TraceEnded(fmt::format("{}. Everything up to there replayed; the guest's next call was {}.",

@@ -231,6 +231,8 @@ class Replayer final : public runtime::CallInterposer {
     runtime::Values spare;       // its last results, lowered: storage for the next (recycle_results)
   };
   FuncInfo& info_of(const runtime::ImportedFunc& f);
+  runtime::Values answer_from(const runtime::ImportedFunc& f, runtime::Values& args, uint64_t index,
+                              std::optional<trace::Element> el, runtime::Values results);
   bool take_scalar_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args, abi::Value& result);
   std::string_view take_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args,
                               runtime::Values& results);
