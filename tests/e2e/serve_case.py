@@ -289,16 +289,20 @@ def case_js(a, tmp):
 class JcoServe:
     """`jco serve C` on a free port: it transpiles the component, then serves
     it with Node's HTTP server. Killed with its process group (it runs Node
-    in a child)."""
+    in a child). Its transpiled component goes to a folder of its own under
+    TMPDIR, which it removes only when it exits by itself: here, in `tmp`."""
 
     def __init__(self, jco, component, tmp):
+        import os
         import subprocess
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.log = tmp / "jco-serve.log"
+        (tmp / "jco-tmp").mkdir()
         self.proc = subprocess.Popen([jco, "serve", str(component), "--port", str(self.port), "--host", "127.0.0.1"],
-                                     stdout=open(self.log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+                                     stdout=open(self.log, "wb"), stderr=subprocess.STDOUT, start_new_session=True,
+                                     env=dict(os.environ, TMPDIR=str(tmp / "jco-tmp")))
         deadline = time.monotonic() + 240  # the transpilation comes first
         while time.monotonic() < deadline and self.proc.poll() is None:
             with socket.socket() as probe:
