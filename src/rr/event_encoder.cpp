@@ -43,8 +43,9 @@ void EventEncoder::encode_values(std::string& out, const std::vector<abi::Param>
 // stack, byte for byte as the sink writes them, and appended in one step (as
 // a literal when staged): the replayer encodes every call's arguments to
 // compare them with the recorded ones, and the sink's calls per value showed
-// in profiles of record and replay. In JSON and compact CBOR, whose handle
-// key, once the trace has numbered it, is that number.
+// in profiles of record and replay. In JSON, and in compact CBOR once the
+// trace has numbered the key "handle" (until then the sink writes it as
+// text, which names it).
 namespace {
 constexpr size_t kMaxPlainArgs = 8;
 constexpr std::string_view kJsonHandleStart = "{\"handle\":";
