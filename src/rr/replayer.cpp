@@ -102,14 +102,16 @@ BadTrace::BadTrace(uint64_t event, std::string function, std::string value_path,
       problem_(std::move(problem)),
       from_reader_(from_reader) {}
 
+bool Replayer::event_starts(std::string_view bytes) const {
+  return fast_encoder_.compact() ? trace::is_compact_event(bytes.substr(0, 1)) : bytes.starts_with("{\"fn\":");
+}
+
 void Replayer::stop_if_stopped_here() {
   // A compact CBOR event next (an array head) is neither an end nor a stop.
   // It is left unread, for call_scalar to decode straight from the reader's
   // buffer (or call() to read), instead of being scanned and copied here first.
   // The same for a JSON trace's event line.
-  if (fast_encoder_.compact() ? trace::is_compact_event(reader_.peek_cbor().substr(0, 1))
-                              : reader_.peek_json().starts_with("{\"fn\":"))
-    return;
+  if (event_starts(fast_encoder_.compact() ? reader_.peek_cbor() : reader_.peek_json())) return;
   auto text = reader_.next_text();
   if (!text) throw BadTrace::unreadable(next_index_, text.error().message);
   ahead_ = *text;
@@ -410,7 +412,9 @@ bool Replayer::take_scalar_event(const runtime::ImportedFunc& f, std::span<const
   else remember_text(index, bytes.substr(0, size));
   if (cbor) reader_.take_cbor(size);
   else reader_.take_json_line(size + 1);
-  stop_if_stopped_here();
+  // What follows is still where `bytes` views it (taking only moves the read
+  // position): the start of another event needs no second look.
+  if (!event_starts(bytes.substr(cbor ? size : size + 2))) stop_if_stopped_here();
   return true;
 }
 
@@ -638,8 +642,7 @@ bool can_hold_bytes(const abi::Type& t) {
 
 }  // namespace
 
-Replayer::FuncInfo& Replayer::info_of(const runtime::ImportedFunc& f) {
-  if (&f == last_func_) return *last_info_;
+Replayer::FuncInfo& Replayer::find_or_make_info(const runtime::ImportedFunc& f) {
   auto it = funcs_.find(&f);
   if (it == funcs_.end()) {
     FuncInfo info;

@@ -230,7 +230,13 @@ class Replayer final : public runtime::CallInterposer {
     bool scalar_fast = false;    // call_scalar may answer it: no observer looks, no answer rule
     runtime::Values spare;       // its last results, lowered: storage for the next (recycle_results)
   };
-  FuncInfo& info_of(const runtime::ImportedFunc& f);
+  // What is kept of `f`, made at its first call. Calls come in runs of one
+  // function: the last one's is at hand (inline, as this runs several times
+  // a replayed event).
+  FuncInfo& info_of(const runtime::ImportedFunc& f) { return &f == last_func_ ? *last_info_ : find_or_make_info(f); }
+  FuncInfo& find_or_make_info(const runtime::ImportedFunc& f);
+  // Whether `bytes` start an event of this trace's format: neither an end nor a stop.
+  bool event_starts(std::string_view bytes) const;
   runtime::Values answer_from(const runtime::ImportedFunc& f, runtime::Values& args, uint64_t index,
                               std::optional<trace::Element> el, runtime::Values results);
   bool take_scalar_event(const runtime::ImportedFunc& f, std::span<const abi::Value> args, abi::Value& result);
