@@ -213,19 +213,11 @@ trace::ScalarEventShape EventEncoder::scalar_shape(const abi::FuncType& type, st
   return shape;
 }
 
-// JSON: [a,b]; compact CBOR: the arguments one after another.
+// JSON: [a,b]; compact CBOR: the arguments one after another (bools and
+// integers: encode_args()' shortcut writes them so).
 size_t EventEncoder::encode_scalar_args(char* out, const abi::FuncType& type, std::span<const abi::Value> args) const {
-  size_t n = std::min(type.params.size(), args.size());
   if (type.params.empty()) return 0;
-  const bool json = format_ == trace::Format::Json;
-  char* p = out;
-  if (json) *p++ = '[';
-  for (size_t i = 0; i < n; i++) {
-    if (json && i > 0) *p++ = ',';
-    p += encode_scalar(p, type.params[i].type->kind, args[i]);
-  }
-  if (json) *p++ = ']';
-  return static_cast<size_t>(p - out);
+  return encode_plain_args(out, type.params, args.first(std::min(type.params.size(), args.size())));
 }
 
 // JSON: ,"results":[r]} or ,"results":[]}; compact CBOR: r, or undefined.
